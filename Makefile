@@ -1,0 +1,74 @@
+# The commands a newcomer needs: `make run` (the app with demo data) and `make test` (every check).
+# Everything else here is a step of those two, or a convenience for the people working on the code.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Python 3.11 where the machine has it by that name, else whatever python3 is (it must be 3.11+).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Extra arguments for pytest, e.g. make test PYTEST_ARGS="-m 'not browser' -x"
+PYTEST_ARGS ?=
+export PYTEST_ARGS
+
+# Stamps: re-install only when the requirement or lock files change. They live inside the folders
+# they describe, so deleting .venv or node_modules also forgets the stamp.
+PIP_STAMP := $(VENV)/.requirements.stamp
+NPM_STAMP := node_modules/.package-lock.stamp
+
+.PHONY: help setup system-packages run test test-postgres lint format
+
+help:
+	@echo "make run            start the app at http://127.0.0.1:8000 with demo data, a Celery worker and beat"
+	@echo "make test           ruff, migrations check, pip-audit and the whole pytest suite (SQLite)"
+	@echo "make test-postgres  pytest only, against DATABASE_URL (use: scripts/with-services.sh make test-postgres)"
+	@echo "make lint           ruff check and ruff format --check"
+	@echo "make format         ruff format, then ruff check --fix"
+	@echo "make setup          the virtualenv, npm packages and system packages (run and test do this)"
+
+setup: system-packages $(PIP_STAMP) $(NPM_STAMP)
+
+system-packages:
+	@bash scripts/install-system-packages.sh
+
+$(PIP_STAMP): requirements.txt requirements-dev.txt
+	@if [ ! -x $(PY) ]; then \
+		test -n "$(PYTHON)" || { echo "No python3.11 or python3 found: install Python 3.11." >&2; exit 1; }; \
+		echo "Creating $(VENV) with $(PYTHON)"; \
+		$(PYTHON) -m venv $(VENV); \
+	fi
+	@echo "Installing Python requirements into $(VENV)"
+	@# -qq: errors only (this machine's pip.conf makes pip warn about every local index it skips).
+	@$(PY) -m pip install -qq --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	@echo "Installing npm packages (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: setup
+	@bash scripts/run.sh
+
+test: setup
+	@bash scripts/test.sh
+
+# The suite alone (no lint, no pip-audit): CI's second run, against PostgreSQL, Redis and a real
+# Celery worker that scripts/with-services.sh starts and describes.
+test-postgres: setup
+	@case "$${DATABASE_URL:-}" in postgres*) ;; \
+		*) echo "test-postgres needs DATABASE_URL=postgres://...; run: scripts/with-services.sh make test-postgres" >&2; exit 2;; \
+	esac
+	@bash scripts/test.sh --pytest-only
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# To come: `loadtest` (bounded load against a local server on 127.0.0.1) and `bench` (seed_scale
+# and timings), each writing its output under var/bench/.

@@ -1,0 +1,91 @@
+"""The action register's filters and sort order (django-filter). Every filter lives in the URL, so a
+filtered register can be bookmarked or shared.
+"""
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.db.models import Q
+from django_filters.widgets import BaseCSVWidget
+
+from actions.forms import PersonChoiceField, people_in_roles
+from actions.models import ActionType, Status
+from pillars.models import Pillar
+from secamb_journey.forms import NHSFormMixin
+from themes.models import Theme
+
+
+class PersonFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
+
+
+class RegisterFilterForm(NHSFormMixin, forms.Form):
+    title = "Filter actions"
+    submit_text = "Apply filters"
+
+    def build_helper(self) -> FormHelper:
+        # The page writes the <form method="get"> and its button: a GET form needs no CSRF token, and a
+        # named submit button would add itself to every shared link.
+        helper = FormHelper()
+        helper.template_pack = "nhsuk"
+        helper.form_tag = False
+        helper.disable_csrf = True
+        return helper
+
+
+class HiddenCSVWidget(BaseCSVWidget, forms.HiddenInput):
+    surrogate = forms.HiddenInput
+
+
+# (URL value, column heading): the register's sortable columns. "-" in front sorts descending.
+SORT_FIELDS = (
+    ("reference", "reference"),
+    ("title", "title"),
+    ("due_date", "due"),
+    ("status_rank", "status"),
+    ("percent_complete", "percent"),
+    ("owner__last_name", "owner"),
+)
+
+
+class ActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Reference or title contains", method="filter_text", help_text="For example MD-01 or safeguarding"
+    )
+    pillar = django_filters.ModelChoiceFilter(
+        queryset=Pillar.objects.order_by("number"), to_field_name="slug", empty_label="Any pillar"
+    )
+    theme = django_filters.ModelChoiceFilter(
+        field_name="themes", queryset=Theme.objects.order_by("number"), to_field_name="slug", empty_label="Any theme"
+    )
+    type = django_filters.ChoiceFilter(field_name="action_type", choices=ActionType.choices, empty_label="Any type")
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    owner = PersonFilter(queryset=lambda request: people_in_roles(), to_field_name="username", empty_label="Anyone")
+    lead = PersonFilter(
+        field_name="executive_lead",
+        label="Executive lead",
+        queryset=lambda request: people_in_roles(),
+        to_field_name="username",
+        empty_label="Anyone",
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue actions only", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lt", label="Due before", help_text="For example, 31 3 2026"
+    )
+    # Chosen by the column headings; kept in a hidden field so that filtering does not lose it.
+    sort = django_filters.OrderingFilter(fields=SORT_FIELDS, label="Sort by", widget=HiddenCSVWidget)
+
+    class Meta:
+        form = RegisterFilterForm
+        fields = []  # every filter is declared above
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue=True) if value else queryset

@@ -1,0 +1,210 @@
+"""Forms staff fill in: sign in, log progress, attach evidence, sign off, create and edit, import.
+
+Forms parse what was typed; the rules (complete needs evidence, four eyes, no stale overwrite) live in
+actions/services.py and come back as ValidationErrors the view adds to the form.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+
+from actions.models import Action, ProgressUpdate, Status
+from actions.services import action_reference_problem
+from secamb_journey.forms import NHSFormMixin
+from secamb_journey.roles import Role
+from themes.models import Theme
+
+
+class SignInForm(NHSFormMixin, AuthenticationForm):
+    title = "Sign in"
+    submit_text = "Sign in"
+
+    error_messages = {
+        "invalid_login": (
+            "The username or password is not right. Check them and try again; both may be case-sensitive."
+        ),
+        "inactive": "This account has been switched off. Ask the service administrator to switch it back on.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        # NHSFormMixin removed the browser's maxlength; the autofocus Django adds moves screen readers
+        # past the heading, so it goes too.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+def people_in_roles():
+    """Active people holding a role in the tracker: who may own or lead an action."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[role.label for role in Role])
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ProgressForm(NHSFormMixin, forms.Form):
+    title = "Log progress"
+    submit_text = "Save progress"
+
+    narrative = forms.CharField(
+        label="What has been done since the last update?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=ProgressUpdate.NARRATIVE_MAX_LENGTH,
+        help_text="Internal: staff and the board see this. Say what happens next, too.",
+        error_messages={"required": "Enter what has been done since the last update"},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        widget=forms.RadioSelect,
+        choices=[(s.value, s.label) for s in Status if s != Status.ASSURED],
+        error_messages={"required": "Select the action's status"},
+    )
+    percent_complete = forms.IntegerField(
+        label="Percent complete",
+        min_value=0,
+        max_value=100,
+        help_text="A whole number from 0 to 100. A complete action is 100.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the percent complete, from 0 to 100",
+            "invalid": "Percent complete must be a whole number from 0 to 100",
+            "min_value": "Percent complete must be a whole number from 0 to 100",
+            "max_value": "Percent complete must be a whole number from 0 to 100",
+        },
+    )
+    public_highlight = forms.CharField(
+        label="Public highlight (optional)",
+        required=False,
+        max_length=280,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One or two plain sentences the public may read in a published update. No names.",
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choice_hints = {
+            Status.COMPLETE.value: "Only with evidence attached. An improvement lead then signs it off as assured."
+        }
+        if not self.is_bound:
+            self.initial.setdefault("status", action.status if action.status != Status.ASSURED else "")
+            self.initial.setdefault("percent_complete", action.percent_complete)
+
+
+class EvidenceForm(NHSFormMixin, forms.Form):
+    title = "Attach evidence"
+    submit_text = "Upload evidence"
+
+    file = forms.FileField(
+        label="Evidence file",
+        help_text="PDF, Word, Excel, CSV, plain text, PNG or JPEG, smaller than 10 MB.",
+        error_messages={"required": "Select the file to upload", "empty": "The selected file is empty"},
+    )
+    description = forms.CharField(
+        label="What does this evidence show?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter a description of what this evidence shows"},
+    )
+
+
+class AssureForm(NHSFormMixin, forms.Form):
+    title = "Sign off as assured"
+    submit_text = "Sign off as assured"
+
+
+class ActionForm(NHSFormMixin, forms.ModelForm):
+    """Create (all fields) or edit (reference and type fixed) an action. Status and percent complete are
+    not on this form: they follow the progress log.
+    """
+
+    title = "Create an action"
+    submit_text = "Create action"
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Action
+        fields = [
+            "reference",
+            "action_type",
+            "title",
+            "description",
+            "cqc_regulation",
+            "pillar",
+            "themes",
+            "owner",
+            "executive_lead",
+            "due_date",
+            "is_public",
+        ]
+        field_classes = {"owner": PersonChoiceField, "executive_lead": PersonChoiceField}
+        widgets = {
+            "action_type": forms.RadioSelect,
+            "themes": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "reference": forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
+        }
+        labels = {"is_public": "Show this action on the public site and in open data"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        editing = self.instance.pk is not None
+        if editing:
+            self.title = "Change the action's details"
+            self.submit_text = "Save changes"
+            self.helper = self.build_helper()
+            # The reference is how people and reports refer to the action, and its prefix says its type.
+            for name in ("reference", "action_type"):
+                del self.fields[name]
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
+        else:
+            del self.fields["version"]
+        if not editing:
+            self.fields["action_type"].choices = [c for c in self.fields["action_type"].choices if c[0]]
+        for name in ("owner", "executive_lead"):
+            self.fields[name].queryset = people_in_roles()
+            self.fields[name].empty_label = "Select a person"
+        self.fields["pillar"].empty_label = "Select a pillar"
+        self.fields["themes"].queryset = Theme.objects.order_by("number")
+        self.fields["cqc_regulation"].choices = [
+            ("", "None"),
+            *[c for c in self.fields["cqc_regulation"].choices if c[0]],
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "reference" in self.fields and cleaned.get("reference"):
+            cleaned["reference"] = cleaned["reference"].strip().upper()
+            problem = action_reference_problem(reference=cleaned["reference"], action_type=cleaned.get("action_type"))
+            if problem:
+                self.add_error("reference", problem)
+        return cleaned
+
+    def _post_clean(self):
+        # The services write the action (with its history and notifications); the ModelForm must not
+        # run the model's own validation here as well, or a stale edit would be judged against the
+        # values read at the start rather than by the service under a lock.
+        pass
+
+    def service_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class ImportForm(NHSFormMixin, forms.Form):
+    title = "Import an action plan"
+    submit_text = "Check the file"
+
+    file = forms.FileField(
+        label="Action plan file",
+        help_text="A CSV file or an Excel workbook (.xlsx), with one action a row and a heading row first.",
+        error_messages={"required": "Select the action plan file", "empty": "The selected file is empty"},
+    )

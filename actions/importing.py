@@ -1,0 +1,461 @@
+"""Action plans in and out as spreadsheets: CSV or Excel in (checked row by row, previewed, then saved
+all-or-nothing), CSV out (the register as filtered).
+
+The importer only adds new actions. A row for an action that already exists is accepted when it is
+unchanged (so an exported plan with new rows added can be imported) and refused otherwise: existing
+actions are changed on their own page, where a stale edit cannot overwrite anyone's work.
+"""
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from actions.models import REFERENCE_PREFIXES, Action, ActionType, CqcRegulation
+from actions.services import CREATE_FIELDS, action_create, action_data_problems
+from pillars.models import Pillar
+from secamb_journey.forms import MONTH_NAMES
+from secamb_journey.roles import Role
+from themes.models import Theme
+
+MAX_IMPORT_BYTES = 1024 * 1024
+MAX_IMPORT_ROWS = 2000
+TOO_MANY_ROWS = f"The file has more than {MAX_IMPORT_ROWS:,} rows. Split it and import each part."
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: str
+    required: bool
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS = [
+    Column("reference", "Reference", True, ("ref",)),
+    Column("title", "Title", True),
+    Column("description", "Description", False),
+    Column("action_type", "Type", False, ("action type",)),
+    Column("cqc_regulation", "CQC regulation", False, ("regulation",)),
+    Column("pillar", "Pillar", True),
+    Column("themes", "Themes", False, ("theme",)),
+    Column("owner", "Owner", True, ("action owner",)),
+    Column("executive_lead", "Executive lead", True, ("exec lead",)),
+    Column("due_date", "Due date", True, ("due",)),
+    Column("is_public", "Public", False, ("is public",)),
+]
+HEADINGS = {column.key: column.heading for column in COLUMNS}
+# The export adds these after the importable columns; the importer ignores them (status and percent
+# complete follow the progress log, never a spreadsheet).
+EXPORT_ONLY_HEADINGS = ["Status", "Percent complete", "Overdue", "Last progress logged"]
+
+
+class ImportFileProblem(ValueError):
+    """The file as a whole cannot be read (wrong kind, too big, no heading row)."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportRow:
+    row: int
+    reference: str
+    title: str
+    data: dict
+    unchanged: bool = False
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def new_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if not row.unchanged]
+
+    @property
+    def unchanged_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.unchanged]
+
+    @property
+    def can_import(self) -> bool:
+        return not self.problems and bool(self.new_rows)
+
+
+class ImportRefused(Exception):
+    def __init__(self, preview: ImportPreview):
+        super().__init__("The action plan has problems; nothing was imported.")
+        self.preview = preview
+
+
+# --- Reading the file ----------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    # Undo the export's guard against spreadsheet formulas ('=...), so a round trip keeps the text.
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]
+    return text
+
+
+def read_table(*, name: str, content: bytes) -> list[list[str]]:
+    """The file's rows as text cells (the heading row first). CSV (UTF-8 or Windows-1252) or .xlsx."""
+    if len(content) > MAX_IMPORT_BYTES:
+        raise ImportFileProblem(f"The selected file must be smaller than {MAX_IMPORT_BYTES // 1024 // 1024} MB.")
+    if not content:
+        raise ImportFileProblem("The selected file is empty.")
+    extension = PurePath(name).suffix.lower()
+    if extension == ".xlsx":
+        if not content.startswith(b"PK"):
+            raise ImportFileProblem("The selected file is not an Excel workbook (.xlsx), whatever its name says.")
+        return _read_xlsx(content)
+    if extension == ".csv":
+        return _read_csv(content)
+    raise ImportFileProblem("The selected file must be a CSV file or an Excel workbook (.xlsx).")
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    if b"\x00" in content[:4096]:
+        raise ImportFileProblem("The selected file is not a CSV file, whatever its name says.")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover -- cp1252 decodes almost anything; kept for the odd undefined byte
+        raise ImportFileProblem("The selected file's text could not be read. Save it as CSV UTF-8 and try again.")
+    try:
+        rows = []
+        for index, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
+            if index > MAX_IMPORT_ROWS:
+                raise ImportFileProblem(TOO_MANY_ROWS)
+            rows.append([_cell_text(cell) for cell in row])
+    except csv.Error as error:
+        raise ImportFileProblem(f"The selected file is not a readable CSV file ({error}).") from None
+    return rows
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged workbook
+        raise ImportFileProblem("The selected file is not an Excel workbook that can be read.") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for index, row in enumerate(sheet.iter_rows(values_only=True)):
+            if index > MAX_IMPORT_ROWS:
+                raise ImportFileProblem(TOO_MANY_ROWS)
+            rows.append([_cell_text(cell) for cell in row])
+    finally:
+        workbook.close()
+    return rows
+
+
+# --- Checking each row ---------------------------------------------------------------------------
+
+
+def _normalise_heading(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("*", "").strip().lower())
+
+
+def _map_headings(heading_row: list[str]) -> dict[str, int]:
+    wanted = {}
+    for column in COLUMNS:
+        for name in (column.heading, *column.aliases):
+            wanted[_normalise_heading(name)] = column.key
+    positions: dict[str, int] = {}
+    for index, heading in enumerate(heading_row):
+        key = wanted.get(_normalise_heading(heading))
+        if key and key not in positions:
+            positions[key] = index
+    missing = [column.heading for column in COLUMNS if column.required and column.key not in positions]
+    if missing:
+        raise ImportFileProblem(
+            "The first row must name the columns. Missing: " + ", ".join(missing) + ". "
+            "Expected headings: " + ", ".join(column.heading for column in COLUMNS) + "."
+        )
+    return positions
+
+
+class _Lookups:
+    """Everything a row may name, loaded once for the whole file."""
+
+    def __init__(self):
+        self.pillars = {}
+        for pillar in Pillar.objects.all():
+            for key in (pillar.name, pillar.slug, str(pillar.number)):
+                self.pillars[key.lower()] = pillar
+        self.themes = {}
+        for theme in Theme.objects.all():
+            for key in (theme.short_name, theme.slug, str(theme.number)):
+                self.themes[key.lower()] = theme
+        self.people: dict[str, list] = {}
+        users = (
+            get_user_model().objects.filter(is_active=True, groups__name__in=[role.label for role in Role]).distinct()
+        )
+        for user in users:
+            keys = {user.get_username().lower(), (user.email or "").lower(), user.get_full_name().lower()}
+            for key in keys - {""}:
+                self.people.setdefault(key, [])
+                if user not in self.people[key]:
+                    self.people[key].append(user)
+        self.types = {}
+        for action_type in ActionType:
+            for key in (action_type.value, action_type.label, action_type.label.replace("CQC ", "")):
+                self.types[key.lower()] = action_type.value
+        self.regulations = {}
+        for regulation in CqcRegulation:
+            for key in (regulation.value, f"regulation {regulation.value}", regulation.label):
+                self.regulations[key.lower()] = regulation.value
+
+
+def parse_due_date(text: str) -> datetime.date | None:
+    """2026-03-31, 31/03/2026 or 31 March 2026 (the UK order, never the US one). None if not a date."""
+    text = text.strip()
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        match = re.fullmatch(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})", text)
+        if not match or match.group(2).lower() not in MONTH_NAMES:
+            return None
+        day, month, year = int(match.group(1)), MONTH_NAMES[match.group(2).lower()], int(match.group(3))
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+_YES = {"yes", "y", "true", "1", "public"}
+_NO = {"no", "n", "false", "0", "internal"}
+
+
+def _check_row(number: int, cells: dict[str, str], lookups: _Lookups, problems: list[RowProblem]) -> dict:
+    """Turn one row's cells into action data, adding a RowProblem for each cell that will not do."""
+
+    def problem(key: str, message: str) -> None:
+        problems.append(RowProblem(number, HEADINGS[key], message))
+
+    data: dict = {
+        "reference": cells.get("reference", "").upper(),
+        "title": cells.get("title", ""),
+        "description": cells.get("description", ""),
+    }
+    type_text = cells.get("action_type", "")
+    if type_text:
+        data["action_type"] = lookups.types.get(type_text.lower())
+        if data["action_type"] is None:
+            problem("action_type", f"“{type_text}” is not a type. Use one of: " + ", ".join(ActionType.labels) + ".")
+    else:
+        by_prefix = {prefix: action_type for action_type, prefix in REFERENCE_PREFIXES.items()}
+        data["action_type"] = by_prefix.get(data["reference"][:2], "")
+
+    regulation = cells.get("cqc_regulation", "")
+    data["cqc_regulation"] = lookups.regulations.get(regulation.lower(), None) if regulation else ""
+    if data["cqc_regulation"] is None:
+        problem("cqc_regulation", f"“{regulation}” is not a CQC regulation. Use its number, for example 12.")
+        data["cqc_regulation"] = ""
+
+    pillar_text = cells.get("pillar", "")
+    data["pillar"] = lookups.pillars.get(pillar_text.lower()) if pillar_text else None
+    if pillar_text and data["pillar"] is None:
+        problem("pillar", f"“{pillar_text}” is not a pillar. Use its name or number.")
+
+    themes = []
+    for name in (part.strip() for part in re.split(r"[;\n]", cells.get("themes", ""))):
+        if not name:
+            continue
+        theme = lookups.themes.get(name.lower())
+        if theme is None:
+            problem("themes", f"“{name}” is not a theme. Separate themes with semicolons.")
+        elif theme not in themes:
+            themes.append(theme)
+    data["themes"] = themes
+
+    for key in ("owner", "executive_lead"):
+        text = cells.get(key, "")
+        matches = lookups.people.get(text.lower(), []) if text else []
+        data[key] = matches[0] if len(matches) == 1 else None
+        if text and not matches:
+            problem(key, f"No one with a role in the tracker is called “{text}”. Use their username or email address.")
+        elif len(matches) > 1:
+            problem(key, f"More than one person is called “{text}”. Use their username or email address.")
+
+    due_text = cells.get("due_date", "")
+    data["due_date"] = parse_due_date(due_text) if due_text else None
+    if due_text and data["due_date"] is None:
+        problem("due_date", f"“{due_text}” is not a date. Write it as 31/03/2026 or 2026-03-31.")
+
+    public_text = cells.get("is_public", "").lower()
+    data["is_public"] = public_text not in _NO
+    if public_text and public_text not in _YES | _NO:
+        problem("is_public", f"“{cells['is_public']}” must be yes or no.")
+
+    # The services' own checks (reference format and type, title, required people and dates), so the
+    # importer and the form say the same thing about the same mistake.
+    already_said = {p.column for p in problems if p.row == number}
+    for key, message in action_data_problems(data, fields=CREATE_FIELDS, check_unique=False).items():
+        if HEADINGS[key] not in already_said:
+            problem(key, message.rstrip(".") + ".")
+    return data
+
+
+def _differences(action: Action, data: dict) -> list[str]:
+    """The headings of columns where a row differs from the stored action."""
+    different = [
+        key
+        for key in ("title", "description", "action_type", "cqc_regulation", "pillar", "owner", "executive_lead")
+        if data.get(key) != getattr(action, key)
+    ]
+    if data["due_date"] != action.due_date:
+        different.append("due_date")
+    if data["is_public"] != action.is_public:
+        different.append("is_public")
+    if {t.pk for t in data["themes"]} != {t.pk for t in action.themes.all()}:
+        different.append("themes")
+    return [HEADINGS[key] for key in different]
+
+
+def check_action_plan(*, name: str, content: bytes) -> ImportPreview:
+    """Read and check a whole action plan. Raises ImportFileProblem when the file cannot be read; every
+    problem with a row is returned in the preview, named by row number and column heading.
+    """
+    table = read_table(name=name, content=content)
+    if not table or not any(table[0]):
+        raise ImportFileProblem("The file has no heading row. The first row must name the columns.")
+    positions = _map_headings(table[0])
+    lookups = _Lookups()
+    preview = ImportPreview()
+    parsed = []
+    for number, row in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines are common at the end of a spreadsheet
+        cells = {key: (row[index] if index < len(row) else "") for key, index in positions.items()}
+        data = _check_row(number, cells, lookups, preview.problems)
+        parsed.append((number, data))
+    if not parsed:
+        raise ImportFileProblem("The file has a heading row but no actions under it.")
+
+    references = [data["reference"] for _number, data in parsed if data["reference"]]
+    existing = {
+        action.reference: action
+        for action in Action.objects.filter(reference__in=references).prefetch_related("themes")
+    }
+    seen: dict[str, int] = {}
+    for number, data in parsed:
+        reference = data["reference"]
+        row = ImportRow(row=number, reference=reference, title=data["title"], data=data)
+        if reference in seen:
+            preview.problems.append(
+                RowProblem(number, HEADINGS["reference"], f"{reference} is already on row {seen[reference]}.")
+            )
+        elif reference:
+            seen[reference] = number
+        if reference in existing:
+            different = _differences(existing[reference], data)
+            if different:
+                preview.problems.append(
+                    RowProblem(
+                        number,
+                        HEADINGS["reference"],
+                        f"{reference} already exists and this row differs from it ({', '.join(different)}). "
+                        "The import only adds new actions: change existing ones on their own page.",
+                    )
+                )
+            else:
+                row.unchanged = True
+        preview.rows.append(row)
+    preview.problems.sort(key=lambda p: (p.row, list(HEADINGS.values()).index(p.column)))
+    return preview
+
+
+def import_action_plan(*, name: str, content: bytes, creator) -> list[Action]:
+    """Check the plan again (the database may have changed since the preview) and create every new
+    action in one transaction: all of them, or none. Raises ImportRefused with the problems.
+    """
+    preview = check_action_plan(name=name, content=content)
+    if preview.problems:
+        raise ImportRefused(preview)
+    try:
+        with transaction.atomic():
+            return [action_create(creator=creator, data=row.data) for row in preview.rows if not row.unchanged]
+    except ValidationError as error:
+        # Someone created one of these references between our check and the save: nothing was kept.
+        preview.problems.append(RowProblem(0, HEADINGS["reference"], " ".join(error.messages)))
+        raise ImportRefused(preview) from None
+    except IntegrityError:
+        preview.problems.append(
+            RowProblem(0, HEADINGS["reference"], "Another action with one of these references was saved meanwhile.")
+        )
+        raise ImportRefused(preview) from None
+
+
+# --- Export --------------------------------------------------------------------------------------
+
+
+def _safe_cell(value: str) -> str:
+    """Keep a spreadsheet from running text as a formula (CSV injection): prefix it with an apostrophe."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def export_rows(actions) -> list[list[str]]:
+    """The heading row and one row per action: the import's columns, then status and progress figures.
+
+    `actions` must come with pillar, owner and executive lead joined and themes prefetched.
+    """
+
+    def person(user):
+        return user.get_full_name() or user.get_username()
+
+    rows = [[column.heading for column in COLUMNS] + EXPORT_ONLY_HEADINGS]
+    for action in actions:
+        cells = [
+            action.reference,
+            action.title,
+            action.description,
+            action.get_action_type_display(),
+            action.cqc_regulation,
+            action.pillar.name,
+            "; ".join(theme.short_name for theme in action.themes.all()),
+            person(action.owner),
+            person(action.executive_lead),
+            action.due_date.isoformat(),
+            "yes" if action.is_public else "no",
+            action.get_status_display(),
+            str(action.percent_complete),
+            "yes" if action.is_overdue else "no",
+            date_format(timezone.localtime(action.last_progress_at), "Y-m-d H:i") if action.last_progress_at else "",
+        ]
+        rows.append([_safe_cell(cell) for cell in cells])
+    return rows

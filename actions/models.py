@@ -1,0 +1,324 @@
+"""Improvement actions, their append-only progress log and their evidence files."""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from pillars.models import Pillar
+from themes.models import Theme
+
+
+class ActionType(models.TextChoices):
+    WARNING_NOTICE = "warning_notice", "CQC warning notice"
+    MUST_DO = "must_do", "CQC must-do"
+    SHOULD_DO = "should_do", "CQC should-do"
+    IMPROVEMENT = "improvement", "Trust improvement action"
+
+    @property
+    def prefix(self) -> str:
+        return REFERENCE_PREFIXES[self]
+
+
+REFERENCE_PREFIXES = {
+    ActionType.WARNING_NOTICE: "WN",
+    ActionType.MUST_DO: "MD",
+    ActionType.SHOULD_DO: "SD",
+    ActionType.IMPROVEMENT: "IJ",
+}
+CQC_TYPES = (ActionType.WARNING_NOTICE, ActionType.MUST_DO, ActionType.SHOULD_DO)
+
+
+class Status(models.TextChoices):
+    """The BRAG scale. "Overdue" is derived from the due date, never stored."""
+
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETE = "complete", "Complete, awaiting assurance"
+    ASSURED = "assured", "Assured and embedded"
+
+    @property
+    def tag_colour(self) -> str:
+        """The NHS.UK tag modifier: always shown with the status's words, never colour alone."""
+        return STATUS_TAG_COLOURS[self]
+
+    @property
+    def brag(self) -> str:
+        return STATUS_BRAG[self]
+
+
+STATUS_TAG_COLOURS = {
+    Status.NOT_STARTED: "grey",
+    Status.ON_TRACK: "green",
+    Status.AT_RISK: "orange",
+    Status.OFF_TRACK: "red",
+    Status.COMPLETE: "aqua-green",
+    Status.ASSURED: "blue",
+}
+STATUS_BRAG = {
+    Status.NOT_STARTED: "Grey",
+    Status.ON_TRACK: "Green",
+    Status.AT_RISK: "Amber",
+    Status.OFF_TRACK: "Red",
+    Status.COMPLETE: "Green",
+    Status.ASSURED: "Blue",
+}
+# Complete or assured: the action's work is done. Overdue never applies to these.
+DONE_STATUSES = (Status.COMPLETE, Status.ASSURED)
+OPEN_STATUSES = tuple(s for s in Status if s not in DONE_STATUSES)
+
+
+class CqcRegulation(models.TextChoices):
+    """Health and Social Care Act 2008 (Regulated Activities) Regulations 2014, fundamental standards."""
+
+    REG_9 = "9", "Regulation 9: Person-centred care"
+    REG_10 = "10", "Regulation 10: Dignity and respect"
+    REG_11 = "11", "Regulation 11: Need for consent"
+    REG_12 = "12", "Regulation 12: Safe care and treatment"
+    REG_13 = "13", "Regulation 13: Safeguarding service users from abuse and improper treatment"
+    REG_15 = "15", "Regulation 15: Premises and equipment"
+    REG_16 = "16", "Regulation 16: Receiving and acting on complaints"
+    REG_17 = "17", "Regulation 17: Good governance"
+    REG_18 = "18", "Regulation 18: Staffing"
+    REG_19 = "19", "Regulation 19: Fit and proper persons employed"
+    REG_20 = "20", "Regulation 20: Duty of candour"
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=DONE_STATUSES)
+
+    def done(self):
+        return self.filter(status__in=DONE_STATUSES)
+
+    def overdue(self, *, today=None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def due_soon(self, *, today=None, days=None):
+        today = today or timezone.localdate()
+        days = settings.DUE_SOON_DAYS if days is None else days
+        return self.open().filter(due_date__gte=today, due_date__lte=today + timezone.timedelta(days=days))
+
+    def stale(self, *, now=None):
+        cutoff = (now or timezone.now()) - timezone.timedelta(days=settings.STALE_AFTER_DAYS)
+        return self.open().filter(
+            Q(last_progress_at__lt=cutoff) | Q(last_progress_at__isnull=True, created_at__lt=cutoff)
+        )
+
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class Action(models.Model):
+    reference = models.CharField(
+        max_length=12,
+        unique=True,
+        help_text="Short and stable, for example MD-01 (must-do), SD-04 (should-do), WN-02 (warning notice), IJ-17.",
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    action_type = models.CharField("type", max_length=20, choices=ActionType.choices)
+    cqc_regulation = models.CharField(
+        "CQC regulation",
+        max_length=3,
+        choices=CqcRegulation.choices,
+        blank=True,
+        help_text="The regulation it answers, if any.",
+    )
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="actions")
+    themes = models.ManyToManyField(Theme, related_name="actions", blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_actions")
+    executive_lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_actions")
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    percent_complete = models.PositiveSmallIntegerField(default=0)
+    is_public = models.BooleanField(
+        "public",
+        default=True,
+        help_text="Public actions appear on the public site and in open data; internal ones never do.",
+    )
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    assured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assured_actions",
+        editable=False,
+    )
+    assured_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Denormalised from the progress log so "stale" is one indexed comparison, not a subquery.
+    last_progress_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Bumped by every edit; a form carries the version it was read at, so a stale save is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[themes], excluded_fields=["updated_at"])
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        permissions = [
+            ("assure_action", "Can sign off a complete action as assured"),
+            ("import_actions", "Can import and export the action plan"),
+        ]
+        indexes = [
+            # Overdue and due-soon lists: open actions by due date.
+            models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
+            # "My actions": one owner's actions by due date.
+            models.Index(fields=["owner", "due_date"], name="action_owner_due_idx"),
+            # Pillar cards and drill-downs: counts by status within a pillar.
+            models.Index(fields=["pillar", "status"], name="action_pillar_status_idx"),
+            # Stale actions: open actions with no progress since a cut-off.
+            models.Index(fields=["last_progress_at"], name="action_last_progress_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100), name="action_percent_0_100"
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="action_status_valid"),
+            models.CheckConstraint(condition=Q(action_type__in=ActionType.values), name="action_type_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(action_type=ActionType.WARNING_NOTICE, reference__startswith="WN-")
+                    | Q(action_type=ActionType.MUST_DO, reference__startswith="MD-")
+                    | Q(action_type=ActionType.SHOULD_DO, reference__startswith="SD-")
+                    | Q(action_type=ActionType.IMPROVEMENT, reference__startswith="IJ-")
+                ),
+                name="action_reference_matches_type",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=DONE_STATUSES) | Q(percent_complete=100), name="action_done_is_100_percent"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.ASSURED) | (Q(assured_by__isnull=False) & Q(assured_at__isnull=False)),
+                name="action_assured_has_signoff",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("actions:detail", args=[self.reference])
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in DONE_STATUSES
+
+    def is_overdue_on(self, day) -> bool:
+        return not self.is_done and self.due_date < day
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+    @property
+    def is_stale(self) -> bool:
+        if self.is_done:
+            return False
+        since = self.last_progress_at or self.created_at
+        return since < timezone.now() - timezone.timedelta(days=settings.STALE_AFTER_DAYS)
+
+    @property
+    def is_cqc(self) -> bool:
+        return self.action_type in CQC_TYPES
+
+    def can_log_progress(self, user) -> bool:
+        """The owner, or anyone who may edit actions (improvement leads)."""
+        return user.is_authenticated and (user.pk == self.owner_id or user.has_perm("actions.change_action"))
+
+    def assurance_refusal(self, user) -> str | None:
+        """Why `user` may not sign this action off as assured, or None if they may (four eyes)."""
+        if not user.has_perm("actions.assure_action"):
+            return "Only an improvement lead can sign off an action as assured."
+        if user.pk == self.owner_id:
+            return "You own this action, so another improvement lead must sign it off as assured."
+        if self.status == Status.ASSURED:
+            return "This action is already assured."
+        if self.status != Status.COMPLETE:
+            return "Only a complete action can be assured. Its owner must first log it as complete, with evidence."
+        return None
+
+
+class ProgressUpdate(models.Model):
+    """One entry in an action's progress log. Append-only: a correction is a new entry."""
+
+    NARRATIVE_MAX_LENGTH = 5000
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="progress_updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates")
+    narrative = models.TextField(help_text="What has been done since the last update, and what happens next. Internal.")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    percent_complete = models.PositiveSmallIntegerField()
+    public_highlight = models.CharField(
+        max_length=280,
+        blank=True,
+        help_text="Optional. One or two plain sentences the public may read in a published update.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = ["created_at", "id"]
+        indexes = [
+            # An action's timeline, newest first, and its latest entry.
+            models.Index(fields=["action", "-created_at"], name="progress_action_created_idx"),
+            # Public highlights and completions within a reporting period.
+            models.Index(fields=["created_at"], name="progress_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100), name="progress_percent_0_100"
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="progress_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference} at {self.created_at:%Y-%m-%d %H:%M}: {self.get_status_display()}"
+
+
+def evidence_upload_to(instance, filename):
+    # Never the uploader's file name on disk: it is kept in `original_name` for display only.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"evidence/{instance.action.reference}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file attached to an action. Private: served only to signed-in staff who may see the action."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(max_length=500)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence")
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name_plural = "evidence"
+        indexes = [
+            # An action's evidence list, newest first.
+            models.Index(fields=["action", "-uploaded_at"], name="evidence_action_uploaded_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference}: {self.original_name}"

@@ -1,0 +1,90 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from actions.models import REFERENCE_PREFIXES, Action, ActionType, Evidence, ProgressUpdate, Status
+from pillars.tests.factories import PillarFactory
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.nhs.uk")
+    password = factory.django.Password("a-long-test-password")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """UserFactory(roles=[Role.LEAD]) puts the user in those roles' groups."""
+        if create and extracted:
+            self.groups.add(*[Group.objects.get(name=role.label) for role in extracted])
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+        skip_postgeneration_save = True
+
+    action_type = ActionType.MUST_DO
+    reference = factory.LazyAttributeSequence(
+        lambda a, n: f"{REFERENCE_PREFIXES[ActionType(a.action_type)]}-{n + 1:03d}"
+    )
+    title = factory.Sequence(lambda n: f"Improvement action {n + 1}")
+    description = "What will be done and how we will know."
+    pillar = factory.SubFactory(PillarFactory)
+    owner = factory.SubFactory(UserFactory)
+    executive_lead = factory.SubFactory(UserFactory)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    status = Status.NOT_STARTED
+    percent_complete = factory.LazyAttribute(lambda a: 100 if a.status in (Status.COMPLETE, Status.ASSURED) else 0)
+    is_public = True
+    # An assured action records its sign-off (a database constraint insists).
+    assured_by = factory.Maybe(
+        factory.LazyAttribute(lambda a: a.status == Status.ASSURED),
+        yes_declaration=factory.SubFactory(UserFactory),
+        no_declaration=None,
+    )
+    assured_at = factory.Maybe(
+        factory.LazyAttribute(lambda a: a.status == Status.ASSURED),
+        yes_declaration=factory.LazyFunction(timezone.now),
+        no_declaration=None,
+    )
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    action = factory.SubFactory(ActionFactory)
+    author = factory.SelfAttribute("action.owner")
+    narrative = "Progress made this month."
+    status = Status.ON_TRACK
+    percent_complete = 50
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    action = factory.SubFactory(ActionFactory)
+    file = factory.LazyFunction(lambda: ContentFile(b"Evidence of completion.\n", name="report.txt"))
+    original_name = "report.txt"
+    content_type = "text/plain"
+    size = 24
+    sha256 = "0" * 64
+    description = "Completion report"
+    uploaded_by = factory.SelfAttribute("action.owner")

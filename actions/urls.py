@@ -1,0 +1,21 @@
+"""Staff URLs for actions. The fixed words come before `<reference>/`, or they would be read as one."""
+
+from django.urls import path
+
+from actions import views
+
+app_name = "actions"
+
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("export.csv", views.export_csv, name="export"),
+    path("import/", views.import_plan, name="import"),
+    path("new/", views.action_new, name="new"),
+    path("mine/", views.my_actions, name="mine"),
+    path("<str:reference>/", views.action_detail, name="detail"),
+    path("<str:reference>/progress/", views.log_progress, name="progress"),
+    path("<str:reference>/evidence/", views.attach_evidence, name="evidence"),
+    path("<str:reference>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
+    path("<str:reference>/assure/", views.assure, name="assure"),
+    path("<str:reference>/edit/", views.action_edit, name="edit"),
+]

@@ -1,0 +1,372 @@
+"""Staff pages for actions: the register, my actions, one action, and the forms that change them.
+
+Each view checks who is asking (anonymous: to the sign-in page and back; signed in without the
+permission: 403; an unknown action or file: 404), binds a form, calls one service and redirects.
+"""
+
+import base64
+import hashlib
+import logging
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actions import importing, selectors
+from actions.filters import SORT_FIELDS, ActionFilter
+from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
+from actions.models import Action, Status
+from actions.services import (
+    StaleEdit,
+    action_assure,
+    action_create,
+    action_log_progress,
+    action_update,
+    evidence_attach,
+)
+from secamb_journey.roles import is_staff_member
+
+logger = logging.getLogger(__name__)
+
+REGISTER_PAGE_SIZE = 25
+MINE_PAGE_SIZE = 50
+IMPORT_SESSION_KEY = "actions_import"
+
+
+def staff_permission_required(permission: str):
+    """Anonymous: to the sign-in page and back afterwards. Signed in without a role or without
+    `permission`: 403. Staff pages are never cached by the browser or a proxy.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        @never_cache
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not is_staff_member(user) or not user.has_perm(permission):
+                raise PermissionDenied("You do not have access to this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_action_for_user(user, reference: str) -> Action:
+    """The action with this reference, for a viewer already checked for actions.view_action; 404 if
+    there is none.
+    """
+    action = selectors.action_for_detail(reference=reference)
+    if action is None:
+        raise Http404("No action has that reference.")
+    return action
+
+
+def _require_owner_or_lead(action: Action, user) -> None:
+    if not action.can_log_progress(user):
+        raise PermissionDenied("Only the action's owner or an improvement lead can do this.")
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def _sort_links(request, current: str) -> dict[str, dict]:
+    """For each sortable column: the URL that sorts by it (reversing if it is already the sort), and
+    its aria-sort state. The filters stay in the URL; the page goes back to the first.
+    """
+    links = {}
+    for field, param in SORT_FIELDS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        ascending = current == param
+        query["sort"] = f"-{param}" if ascending else param
+        state = "ascending" if ascending else "descending" if current == f"-{param}" else "none"
+        links[param] = {"href": f"?{query.urlencode()}", "state": state, "field": field}
+    return links
+
+
+@require_GET
+@staff_permission_required("actions.view_action")
+def register(request):
+    filterset = ActionFilter(request.GET or None, queryset=selectors.action_register_queryset(), request=request)
+    page_obj = Paginator(filterset.qs, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    active_filters = [
+        name for name in filterset.filters if name not in ("sort",) and request.GET.get(name) not in (None, "")
+    ]
+    return render(
+        request,
+        "actions/register.html",
+        {
+            "filterset": filterset,
+            "filter_form": filterset.form,
+            "page_obj": page_obj,
+            "actions": page_obj.object_list,
+            "sort_links": _sort_links(request, request.GET.get("sort", "")),
+            "active_filters": active_filters,
+            "export_query": export_query.urlencode(),
+            "can_export": request.user.has_perm("actions.import_actions"),
+            "can_create": request.user.has_perm("actions.add_action"),
+        },
+    )
+
+
+@require_GET
+@staff_permission_required("actions.view_action")
+def my_actions(request):
+    actions = selectors.actions_owned_by(user=request.user)
+    page_obj = Paginator(actions, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "actions/mine.html", {"page_obj": page_obj, "actions": page_obj.object_list})
+
+
+@require_GET
+@staff_permission_required("actions.view_action")
+def action_detail(request, reference):
+    action = get_action_for_user(request.user, reference)
+    user = request.user
+    can_view_files = user.has_perm("actions.view_evidence")
+    return render(
+        request,
+        "actions/detail.html",
+        {
+            "action": action,
+            "themes": list(action.themes.all()),
+            "timeline": selectors.action_timeline(action=action),
+            "evidence_list": selectors.action_evidence(action=action) if can_view_files else [],
+            "can_view_files": can_view_files,
+            "history": selectors.action_history(action=action),
+            "can_log_progress": action.can_log_progress(user) and action.status != Status.ASSURED,
+            "can_attach_evidence": action.can_log_progress(user) and user.has_perm("actions.add_evidence"),
+            "can_assure": user.has_perm("actions.assure_action") and action.assurance_refusal(user) is None,
+            "can_edit": user.has_perm("actions.change_action"),
+        },
+    )
+
+
+@require_GET
+@staff_permission_required("actions.view_evidence")
+def evidence_download(request, reference, evidence_id):
+    """Evidence files are never at a public URL: this view streams one to a viewer who may see it."""
+    action = get_action_for_user(request.user, reference)
+    evidence = action.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404("No such evidence on this action.")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        logger.error("Evidence file %s for %s is missing from storage", evidence.file.name, action.reference)
+        raise Http404("The evidence file is missing. Tell the service administrator.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Progress, evidence, assurance --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_permission_required("actions.add_progressupdate")
+def log_progress(request, reference):
+    action = get_action_for_user(request.user, reference)
+    _require_owner_or_lead(action, request.user)
+    form = ProgressForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_log_progress(action=action, author=request.user, **form.cleaned_data)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            action.refresh_from_db()
+            messages.success(
+                request, f"Progress saved: {action.get_status_display().lower()}, {action.percent_complete}% complete."
+            )
+            return redirect(action)
+    return render(request, "actions/progress_form.html", {"action": action, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_permission_required("actions.add_evidence")
+def attach_evidence(request, reference):
+    action = get_action_for_user(request.user, reference)
+    _require_owner_or_lead(action, request.user)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence = evidence_attach(
+                action=action,
+                uploaded_by=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Evidence attached: {evidence.original_name}.")
+            return redirect(action)
+    return render(request, "actions/evidence_form.html", {"action": action, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_permission_required("actions.assure_action")
+def assure(request, reference):
+    """A confirmation page (GET) and the sign-off itself (POST). The rules are the model's and the
+    service's: this view only shows their answer.
+    """
+    action = get_action_for_user(request.user, reference)
+    form = AssureForm(request.POST or None)
+    refusal = action.assurance_refusal(request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_assure(action=action, lead=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{action.reference} is signed off as assured.")
+            return redirect(action)
+    evidence = selectors.action_evidence(action=action)
+    return render(
+        request,
+        "actions/assure_form.html",
+        {"action": action, "form": form, "refusal": refusal, "evidence_list": evidence},
+    )
+
+
+# --- Creating and editing -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_permission_required("actions.add_action")
+def action_new(request):
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = action_create(creator=request.user, data=form.service_data())
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Action {action.reference} created.")
+            return redirect(action)
+    return render(request, "actions/action_form.html", {"form": form, "action": None})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_permission_required("actions.change_action")
+def action_edit(request, reference):
+    action = get_action_for_user(request.user, reference)
+    form = ActionForm(request.POST or None, instance=action)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_update(
+                action=action,
+                editor=request.user,
+                data=form.service_data(),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except StaleEdit as stale:
+            # Show what is stored now (with the version it is at), and say what changed meanwhile.
+            refusal = stale.message
+            action = get_action_for_user(request.user, reference)
+            form = ActionForm(instance=action)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Changes to {action.reference} saved.")
+            return redirect(action)
+    status = 409 if refusal else 200
+    return render(
+        request, "actions/action_form.html", {"form": form, "action": action, "refusal": refusal}, status=status
+    )
+
+
+# --- Spreadsheets --------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_permission_required("actions.import_actions")
+def export_csv(request):
+    import csv
+
+    filterset = ActionFilter(request.GET or None, queryset=selectors.action_register_queryset(), request=request)
+    actions = filterset.qs.prefetch_related("themes")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="action-plan-{timezone.localdate():%Y-%m-%d}.csv"'
+    response.write("\ufeff")  # so Excel reads the file as UTF-8
+    csv.writer(response).writerows(importing.export_rows(actions))
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@staff_permission_required("actions.import_actions")
+def import_plan(request):
+    """Upload (preview, nothing saved) and then confirm (save all or nothing). Between the two the file
+    is kept in the session; the confirmation names the file's digest, so a preview in another tab
+    cannot be confirmed for a different file.
+    """
+    if request.method == "POST" and "confirm" in request.POST:
+        return _import_confirm(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    file_name = ""
+    digest = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read(importing.MAX_IMPORT_BYTES + 1)
+        file_name = upload.name
+        try:
+            preview = importing.check_action_plan(name=file_name, content=content)
+        except importing.ImportFileProblem as problem:
+            form.add_error("file", str(problem))
+        else:
+            digest = hashlib.sha256(content).hexdigest()
+            request.session[IMPORT_SESSION_KEY] = {
+                "name": file_name,
+                "sha256": digest,
+                "content": base64.b64encode(content).decode("ascii"),
+            }
+    return render(
+        request,
+        "actions/import.html",
+        {"form": form, "preview": preview, "file_name": file_name, "digest": digest},
+        status=200,
+    )
+
+
+def _import_confirm(request):
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not stored or stored.get("sha256") != request.POST.get("confirm"):
+        messages.error(request, "That preview has expired or belongs to another file. Upload the file again.")
+        return redirect("actions:import")
+    content = base64.b64decode(stored["content"])
+    try:
+        created = importing.import_action_plan(name=stored["name"], content=content, creator=request.user)
+    except importing.ImportRefused as refused:
+        return render(
+            request,
+            "actions/import.html",
+            {
+                "form": ImportForm(),
+                "preview": refused.preview,
+                "file_name": stored["name"],
+                "digest": stored["sha256"],
+                "refused": True,
+            },
+        )
+    except importing.ImportFileProblem as problem:  # pragma: no cover -- it was readable at preview
+        messages.error(request, str(problem))
+        return redirect("actions:import")
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(request, f"{len(created)} actions imported from {stored['name']}.")
+    return redirect("actions:register")

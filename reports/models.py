@@ -1,0 +1,166 @@
+"""Dated progress figures for trends, and the periodic public update frozen from them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from actions.models import ActionType
+from pillars.models import Pillar
+from themes.models import Theme
+
+
+class SnapshotScope(models.TextChoices):
+    OVERALL = "overall", "Whole programme"
+    PILLAR = "pillar", "Pillar"
+    THEME = "theme", "Theme"
+    ACTION_TYPE = "action_type", "Action type"
+
+
+class ProgressSnapshot(models.Model):
+    """The figures for one scope (the programme, a pillar, a theme or an action type) on one day."""
+
+    taken_on = models.DateField()
+    scope = models.CharField(max_length=20, choices=SnapshotScope.choices)
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots")
+    action_type = models.CharField(max_length=20, choices=ActionType.choices, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    not_started = models.PositiveIntegerField(default=0)
+    on_track = models.PositiveIntegerField(default=0)
+    at_risk = models.PositiveIntegerField(default=0)
+    off_track = models.PositiveIntegerField(default=0)
+    complete = models.PositiveIntegerField(default=0)
+    assured = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    mean_percent_complete = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["taken_on", "scope"]
+        permissions = [("view_dashboard", "Can see the board dashboard")]
+        indexes = [
+            # Trend charts: one scope's snapshots over a date range.
+            models.Index(fields=["scope", "taken_on"], name="snapshot_scope_taken_idx"),
+        ]
+        constraints = [
+            # One row per scope per day, so taking a snapshot twice is a refresh, never a duplicate.
+            models.UniqueConstraint(
+                fields=["taken_on", "pillar"],
+                condition=Q(scope=SnapshotScope.PILLAR),
+                name="snapshot_one_per_pillar_day",
+            ),
+            models.UniqueConstraint(
+                fields=["taken_on", "theme"], condition=Q(scope=SnapshotScope.THEME), name="snapshot_one_per_theme_day"
+            ),
+            models.UniqueConstraint(
+                fields=["taken_on", "action_type"],
+                condition=Q(scope=SnapshotScope.ACTION_TYPE),
+                name="snapshot_one_per_type_day",
+            ),
+            models.UniqueConstraint(
+                fields=["taken_on"], condition=Q(scope=SnapshotScope.OVERALL), name="snapshot_one_overall_per_day"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(scope=SnapshotScope.OVERALL, pillar__isnull=True, theme__isnull=True, action_type="")
+                    | Q(scope=SnapshotScope.PILLAR, pillar__isnull=False, theme__isnull=True, action_type="")
+                    | Q(scope=SnapshotScope.THEME, pillar__isnull=True, theme__isnull=False, action_type="")
+                    | (Q(scope=SnapshotScope.ACTION_TYPE, pillar__isnull=True, theme__isnull=True) & ~Q(action_type=""))
+                ),
+                name="snapshot_scope_matches_key",
+            ),
+            models.CheckConstraint(condition=Q(mean_percent_complete__lte=100), name="snapshot_percent_0_100"),
+        ]
+
+    def __str__(self):
+        key = self.pillar or self.theme or self.get_action_type_display() or "programme"
+        return f"{self.taken_on} {key}"
+
+    @property
+    def done(self) -> int:
+        return self.complete + self.assured
+
+    @property
+    def percent_done(self) -> int:
+        """Share of actions complete or assured, as a whole percentage."""
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+class UpdateStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class PublishedUpdate(models.Model):
+    """The public progress update for one month: figures frozen when drafted, plus an edited narrative."""
+
+    period = models.DateField(unique=True, help_text="The first day of the month the update reports on.")
+    slug = models.SlugField(unique=True)
+    headline = models.CharField(max_length=200)
+    narrative = models.TextField(blank=True, help_text="Markdown. Links, lists and emphasis; no HTML.")
+    # The frozen figures. Written when the draft is made (or refreshed while still a draft) and never
+    # after publication, so a later change to an action cannot change what the public read.
+    figures = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, choices=UpdateStatus.choices, default=UpdateStatus.DRAFT)
+    drafted_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="published_updates"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="withdrawn_updates"
+    )
+    withdrawal_note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-period"]
+        permissions = [("publish_publishedupdate", "Can publish or withdraw a public update")]
+        indexes = [
+            # The public list: published updates, newest first.
+            models.Index(fields=["status", "-period"], name="update_status_period_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=UpdateStatus.values), name="update_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=UpdateStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="update_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=UpdateStatus.WITHDRAWN) | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_note="")),
+                name="update_withdrawn_has_note",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("reports:public_update", args=[self.slug])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == UpdateStatus.PUBLISHED
+
+
+class ReminderRun(models.Model):
+    """One week's reminder e-mails. The row is the claim that makes a second run in the same week a no-op."""
+
+    week_starting = models.DateField(unique=True, help_text="The Monday of the week the reminders were for.")
+    owners_emailed = models.PositiveIntegerField(default=0)
+    leads_emailed = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week_starting"]
+
+    def __str__(self):
+        return f"Reminders for the week of {self.week_starting}"

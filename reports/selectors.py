@@ -1,0 +1,619 @@
+"""Reads that feed the public pages and the board dashboard."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import CQC_TYPES, DONE_STATUSES, Action, ActionType
+from actions.selectors import StatusCounts, action_status_counts
+from pillars.models import Pillar, StrategicGoal
+from reports.charts import LineChart, percent_line_chart
+from reports.links import RegisterLinks
+from reports.models import PublishedUpdate, SnapshotScope, UpdateStatus
+from reports.snapshots import DirectionOfTravel, Trend, snapshot_month_ago, snapshot_trend
+from secamb_journey.content import strategy_text
+from themes.models import Theme
+
+
+@dataclass
+class PillarProgress:
+    pillar: Pillar
+    counts: StatusCounts
+
+
+def home_page_content() -> dict:
+    """Everything the public home page shows, in five queries whatever the number of actions.
+
+    Only public actions count: internal ones never reach an anonymous visitor.
+    """
+    goals = list(StrategicGoal.objects.all())
+    pillars = list(Pillar.objects.prefetch_related("goals"))
+    themes = list(Theme.objects.prefetch_related("pillars"))
+    by_pillar = action_status_counts(actions=Action.objects.public(), group_by="pillar_id")
+    overall = StatusCounts()
+    for counts in by_pillar.values():
+        for status, n in counts.by_status.items():
+            overall.by_status[status] += n
+        overall.overdue += counts.overdue
+    latest_update = PublishedUpdate.objects.filter(status=UpdateStatus.PUBLISHED).order_by("-period").first()
+    return {
+        "strategy": strategy_text(),
+        "goals": goals,
+        "pillars": [PillarProgress(pillar, by_pillar.get(pillar.pk, StatusCounts())) for pillar in pillars],
+        "themes": themes,
+        "overall": overall,
+        "latest_update": latest_update,
+    }
+
+
+# --- Board dashboard ------------------------------------------------------------------------------
+# Every page reads in a fixed number of queries: counts are aggregates grouped in the database, and
+# the lists of actions show at most DASHBOARD_LIST_LIMIT rows, each list's full length being a count
+# that links to the register.
+
+DASHBOARD_LIST_LIMIT = 15
+
+
+@dataclass
+class Figures:
+    """Counts by status and overdue (StatusCounts), plus the two flags a board asks about next."""
+
+    counts: StatusCounts = field(default_factory=StatusCounts)
+    stale: int = 0
+    due_soon: int = 0
+
+
+def _stale_q(now: datetime.datetime) -> Q:
+    # The same rule as Action.objects.stale(), as a filter usable inside an aggregate.
+    cutoff = now - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+    return ~Q(status__in=DONE_STATUSES) & (
+        Q(last_progress_at__lt=cutoff) | Q(last_progress_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def _due_soon_q(today: datetime.date) -> Q:
+    # The same rule as Action.objects.due_soon().
+    until = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+    return ~Q(status__in=DONE_STATUSES) & Q(due_date__gte=today, due_date__lte=until)
+
+
+def action_figures(*, actions: QuerySet, group_by: tuple[str, ...] = (), today=None, now=None):
+    """Figures for `actions`, in one query: a Figures, or a dict of group key -> Figures when grouped
+    (the key is the field's value, or a tuple of values when grouping by more than one field).
+    """
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    rows = (
+        actions.order_by()
+        .values(*group_by, "status")
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=DONE_STATUSES)),
+            stale=Count("id", filter=_stale_q(now)),
+            due_soon=Count("id", filter=_due_soon_q(today)),
+        )
+    )
+    grouped: dict = {}
+    for row in rows:
+        key = tuple(row[g] for g in group_by) if len(group_by) > 1 else (row[group_by[0]] if group_by else None)
+        figures = grouped.setdefault(key, Figures())
+        figures.counts.add(row["status"], row["n"], row["overdue"])
+        figures.stale += row["stale"]
+        figures.due_soon += row["due_soon"]
+    if not group_by:
+        return grouped.get(None, Figures())
+    return grouped
+
+
+def _total(figures) -> Figures:
+    total = Figures()
+    for f in figures:
+        for status, n in f.counts.by_status.items():
+            total.counts.by_status[status] += n
+        total.counts.overdue += f.counts.overdue
+        total.stale += f.stale
+        total.due_soon += f.due_soon
+    return total
+
+
+@dataclass
+class Slice:
+    """A part of the programme (the whole, a pillar, a theme, a type...) with its figures and the
+    register links behind each of them."""
+
+    label: str
+    figures: Figures
+    links: RegisterLinks
+    obj: object = None
+    url: str = ""
+
+    @property
+    def counts(self) -> StatusCounts:
+        return self.figures.counts
+
+    @property
+    def status_rows(self) -> list[tuple]:
+        """(Status, count, register link) in BRAG order."""
+        return [(status, n, self.links.url(status=status.value)) for status, n in self.counts.rows()]
+
+
+@dataclass
+class PillarCard(Slice):
+    direction: DirectionOfTravel | None = None
+    chart: LineChart | None = None
+    trend: list = field(default_factory=list)
+
+
+@dataclass
+class TrendTable:
+    """The figures behind trend charts, as a table: a row per month, a column per pillar (or theme)."""
+
+    labels: list[str]
+    rows: list[tuple[datetime.date, list]]
+
+
+def trend_table(months: list[datetime.date], series: list[tuple[str, list]]) -> TrendTable:
+    """`series`: (column heading, a snapshot or None per month) pairs."""
+    return TrendTable(
+        labels=[label for label, _ in series],
+        rows=[(month, [snapshots[n] for _, snapshots in series]) for n, month in enumerate(months)],
+    )
+
+
+def _settings_figures() -> dict:
+    return {"stale_after_days": settings.STALE_AFTER_DAYS, "due_soon_days": settings.DUE_SOON_DAYS}
+
+
+@dataclass
+class ActionList:
+    """The first few actions of a list (overdue, due soon, stale), how many there are, and the link to all."""
+
+    actions: list
+    total: int
+    link: str
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.actions), 0)
+
+
+@dataclass
+class GridCell:
+    pillar: Pillar
+    open: int
+    overdue: int
+    links: RegisterLinks
+
+
+@dataclass
+class GridRow:
+    theme: Theme
+    cells: list[GridCell]
+    open: int
+    overdue: int
+    links: RegisterLinks
+
+
+def _action_lists(*, actions: QuerySet, figures: Figures, links: RegisterLinks, today, now) -> dict:
+    """The overdue, due-soon and stale lists: DASHBOARD_LIST_LIMIT rows each, one query each."""
+    base = actions.select_related("pillar", "owner")
+    stale_cutoff = now - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+    stale = base.filter(
+        Q(last_progress_at__lt=stale_cutoff) | Q(last_progress_at__isnull=True, created_at__lt=stale_cutoff)
+    ).open()
+    limit = DASHBOARD_LIST_LIMIT
+    return {
+        "overdue_actions": ActionList(
+            list(base.overdue(today=today).order_by("due_date", "reference")[:limit]),
+            figures.counts.overdue,
+            links.overdue,
+        ),
+        "due_soon_actions": ActionList(
+            list(base.due_soon(today=today).order_by("due_date", "reference")[:limit]), figures.due_soon, links.due_soon
+        ),
+        "stale_actions": ActionList(
+            list(stale.order_by(Coalesce("last_progress_at", "created_at"), "reference")[:limit]),
+            figures.stale,
+            links.stale,
+        ),
+    }
+
+
+def _pillar_cards(pillars, by_pillar: dict, *, today, months_ago: dict, trend: Trend) -> list[PillarCard]:
+    cards = []
+    for pillar in pillars:
+        figures = by_pillar.get(pillar.pk, Figures())
+        snapshots = trend.for_key(pillar.pk)
+        cards.append(
+            PillarCard(
+                label=pillar.name,
+                figures=figures,
+                links=RegisterLinks(today=today, pillar=pillar),
+                obj=pillar,
+                url=reverse("reports:dashboard_pillar", args=[pillar.slug]),
+                direction=DirectionOfTravel(then=months_ago.get(pillar.pk), now=figures.counts),
+                chart=percent_line_chart(
+                    title=f"{pillar.name}: actions complete or assured, by month",
+                    subject=f"The share of {pillar.name} actions complete or assured",
+                    months=trend.months,
+                    values=[s.percent_done if s else None for s in snapshots],
+                ),
+                trend=snapshots,
+            )
+        )
+    return cards
+
+
+def furthest_behind(cards: list[PillarCard]) -> PillarCard | None:
+    """The pillar with actions whose share complete or assured is lowest; more overdue breaks a tie."""
+    with_actions = [card for card in cards if card.counts.total]
+    if not with_actions:
+        return None
+    return min(with_actions, key=lambda c: (c.counts.percent_done, -c.counts.overdue, c.obj.number))
+
+
+def _type_slices(by_type: dict, types, *, today, **scope) -> list[Slice]:
+    return [
+        Slice(
+            label=ActionType(value).label,
+            figures=by_type.get(value, Figures()),
+            links=RegisterLinks(today=today, action_type=value, **scope),
+            obj=ActionType(value),
+        )
+        for value in types
+    ]
+
+
+def _theme_grid(actions: QuerySet, themes, pillars, *, today, now) -> list[GridRow]:
+    """Open and overdue actions by theme and pillar, in one query. An action answering two themes
+    sits in both rows (each row is that theme's actions); within a row each action counts once."""
+    cells = action_figures(
+        actions=actions.filter(themes__isnull=False), group_by=("themes", "pillar_id"), today=today, now=now
+    )
+    rows = []
+    for theme in themes:
+        row_cells = []
+        for pillar in pillars:
+            f = cells.get((theme.pk, pillar.pk), Figures())
+            row_cells.append(
+                GridCell(
+                    pillar, f.counts.open, f.counts.overdue, RegisterLinks(today=today, theme=theme, pillar=pillar)
+                )
+            )
+        rows.append(
+            GridRow(
+                theme=theme,
+                cells=row_cells,
+                open=sum(c.open for c in row_cells),
+                overdue=sum(c.overdue for c in row_cells),
+                links=RegisterLinks(today=today, theme=theme),
+            )
+        )
+    return rows
+
+
+def dashboard_overview(*, today=None, now=None) -> dict:
+    """Everything /dashboard/ shows, in a fixed number of queries whatever the number of actions."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    actions = Action.objects.all()
+    pillars = list(Pillar.objects.order_by("number"))
+    themes = list(Theme.objects.order_by("number"))
+    goals = list(StrategicGoal.objects.order_by("number"))
+    by_pillar = action_figures(actions=actions, group_by=("pillar_id",), today=today, now=now)
+    by_type = action_figures(actions=actions, group_by=("action_type",), today=today, now=now)
+    overall = _total(by_pillar.values())
+    trend = snapshot_trend(scope=SnapshotScope.PILLAR, today=today)
+    months_ago = snapshot_month_ago(scope=SnapshotScope.PILLAR, today=today)
+    cards = _pillar_cards(pillars, by_pillar, today=today, months_ago=months_ago, trend=trend)
+    overall_links = RegisterLinks(today=today)
+    cqc = _type_slices(by_type, CQC_TYPES, today=today)
+    must_do = next(s for s in cqc if s.obj == ActionType.MUST_DO)
+    return {
+        "today": today,
+        "overall": Slice(label="Whole programme", figures=overall, links=overall_links),
+        "pillar_cards": cards,
+        "furthest_behind": furthest_behind(cards),
+        "must_do": must_do,
+        "cqc": cqc,
+        "improvement": _type_slices(by_type, [ActionType.IMPROVEMENT], today=today)[0],
+        "pillars": pillars,
+        "theme_grid": _theme_grid(actions, themes, pillars, today=today, now=now),
+        "goals": goals,
+        "trend_table": trend_table(trend.months, [(card.label, card.trend) for card in cards]),
+        **_settings_figures(),
+        **_action_lists(actions=actions, figures=overall, links=overall_links, today=today, now=now),
+    }
+
+
+def dashboard_pillar(*, pillar: Pillar, today=None, now=None) -> dict:
+    """One pillar's drill-down: its figures by status, type and theme, its trend and its lists."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    actions = Action.objects.filter(pillar=pillar)
+    figures = action_figures(actions=actions, today=today, now=now)
+    by_type = action_figures(actions=actions, group_by=("action_type",), today=today, now=now)
+    by_theme = action_figures(actions=actions.filter(themes__isnull=False), group_by=("themes",), today=today, now=now)
+    themes = list(Theme.objects.order_by("number"))
+    trend = snapshot_trend(scope=SnapshotScope.PILLAR, today=today, keys=[pillar.pk])
+    months_ago = snapshot_month_ago(scope=SnapshotScope.PILLAR, today=today, keys=[pillar.pk])
+    (card,) = _pillar_cards([pillar], {pillar.pk: figures}, today=today, months_ago=months_ago, trend=trend)
+    theme_slices = [
+        Slice(
+            label=theme.short_name,
+            figures=by_theme[theme.pk],
+            links=RegisterLinks(today=today, pillar=pillar, theme=theme),
+            obj=theme,
+            url=reverse("reports:dashboard_theme", args=[theme.slug]),
+        )
+        for theme in themes
+        if theme.pk in by_theme
+    ]
+    return {
+        "today": today,
+        "pillar": pillar,
+        "goals": list(pillar.goals.order_by("number")),
+        "card": card,
+        "types": _type_slices(by_type, ActionType.values, today=today, pillar=pillar),
+        "themes": theme_slices,
+        "trend_table": trend_table(trend.months, [(card.label, card.trend)]),
+        **_settings_figures(),
+        **_action_lists(actions=actions, figures=figures, links=card.links, today=today, now=now),
+    }
+
+
+def dashboard_theme(*, theme: Theme, today=None, now=None) -> dict:
+    """One theme's drill-down: its figures, where its actions sit by pillar and type, its trend, its lists."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    actions = Action.objects.filter(themes=theme)
+    figures = action_figures(actions=actions, today=today, now=now)
+    by_pillar = action_figures(actions=actions, group_by=("pillar_id",), today=today, now=now)
+    by_type = action_figures(actions=actions, group_by=("action_type",), today=today, now=now)
+    pillars = list(Pillar.objects.order_by("number"))
+    answering = {p.pk for p in theme.pillars.all()}
+    trend = snapshot_trend(scope=SnapshotScope.THEME, today=today, keys=[theme.pk])
+    months_ago = snapshot_month_ago(scope=SnapshotScope.THEME, today=today, keys=[theme.pk])
+    links = RegisterLinks(today=today, theme=theme)
+    snapshots = trend.for_key(theme.pk)
+    pillar_slices = [
+        Slice(
+            label=pillar.name,
+            figures=by_pillar.get(pillar.pk, Figures()),
+            links=RegisterLinks(today=today, theme=theme, pillar=pillar),
+            obj=pillar,
+            url=reverse("reports:dashboard_pillar", args=[pillar.slug]),
+        )
+        for pillar in pillars
+        if pillar.pk in by_pillar or pillar.pk in answering
+    ]
+    return {
+        "today": today,
+        "theme": theme,
+        "answering_pillars": [p for p in pillars if p.pk in answering],
+        "summary": Slice(label=theme.short_name, figures=figures, links=links, obj=theme),
+        "direction": DirectionOfTravel(then=months_ago.get(theme.pk), now=figures.counts),
+        "chart": percent_line_chart(
+            title=f"{theme.short_name}: actions complete or assured, by month",
+            subject=f"The share of actions on the theme ‘{theme.short_name}’ complete or assured",
+            months=trend.months,
+            values=[s.percent_done if s else None for s in snapshots],
+        ),
+        "trend_table": trend_table(trend.months, [(theme.short_name, snapshots)]),
+        **_settings_figures(),
+        "pillars": pillar_slices,
+        "types": _type_slices(by_type, ActionType.values, today=today, theme=theme),
+        **_action_lists(actions=actions, figures=figures, links=links, today=today, now=now),
+    }
+
+
+def dashboard_goal(*, goal: StrategicGoal, today=None, now=None) -> dict:
+    """One strategic goal's drill-down: the pillars that serve it, each with its figures and trend."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    pillars = list(goal.pillars.order_by("number"))
+    pillar_ids = [p.pk for p in pillars]
+    actions = Action.objects.filter(pillar_id__in=pillar_ids)
+    by_pillar = action_figures(actions=actions, group_by=("pillar_id",), today=today, now=now)
+    trend = snapshot_trend(scope=SnapshotScope.PILLAR, today=today, keys=pillar_ids)
+    months_ago = snapshot_month_ago(scope=SnapshotScope.PILLAR, today=today, keys=pillar_ids)
+    cards = _pillar_cards(pillars, by_pillar, today=today, months_ago=months_ago, trend=trend)
+    overall = _total(by_pillar.values())
+    # The register filters by one pillar at a time, so the goal's lists link per pillar (in the cards);
+    # the lists here show the most pressing actions across all the goal's pillars.
+    lists = _action_lists(actions=actions, figures=overall, links=RegisterLinks(today=today), today=today, now=now)
+    for action_list in lists.values():
+        action_list.link = ""
+    return {
+        "today": today,
+        "goal": goal,
+        "pillar_cards": cards,
+        "overall_percent_done": overall.counts.percent_done,
+        "trend_table": trend_table(trend.months, [(card.label, card.trend) for card in cards]),
+        **_settings_figures(),
+        **lists,
+    }
+
+
+# --- Public updates, open data and the editorial list (periodic-updates issue) -------------------
+
+PUBLIC_UPDATES_PER_PAGE = 10
+
+
+def public_updates() -> QuerySet:
+    """Published updates, newest first: the only ones an anonymous visitor may read."""
+    return PublishedUpdate.objects.filter(status=UpdateStatus.PUBLISHED).order_by("-period")
+
+
+def public_update_for_slug(slug: str) -> PublishedUpdate | None:
+    """The update at /updates/<slug>/, published or withdrawn (a withdrawn one shows only its note); else None."""
+    visible = [UpdateStatus.PUBLISHED, UpdateStatus.WITHDRAWN]
+    return PublishedUpdate.objects.filter(slug=slug, status__in=visible).first()
+
+
+def public_withdrawal_notices() -> list[dict]:
+    """Withdrawn updates as the public may see them: the month, the date and the note, never the content."""
+    rows = PublishedUpdate.objects.filter(status=UpdateStatus.WITHDRAWN).order_by("-period")
+    return [
+        {"period": period, "withdrawn_at": withdrawn_at, "note": note}
+        for period, withdrawn_at, note in rows.values_list("period", "withdrawn_at", "withdrawal_note")
+    ]
+
+
+def editorial_updates() -> QuerySet:
+    """Every update, drafts included, for /reports/updates/ (communications editors and leads)."""
+    return PublishedUpdate.objects.select_related("published_by", "withdrawn_by").order_by("-period")
+
+
+def _describe_change(delta: int | None, unit: str) -> str:
+    """+3, "actions" -> "up 3 actions"; -1 -> "down 1 action"; 0 -> "no change"; None (no earlier update) -> ""."""
+    if delta is None:
+        return ""
+    if delta == 0:
+        return "no change"
+    return f"{'up' if delta > 0 else 'down'} {abs(delta)} {unit.removesuffix('s') if abs(delta) == 1 else unit}"
+
+
+@dataclass
+class FrozenRow:
+    """One line of a published update's figures (the programme, a pillar or a CQC action type)."""
+
+    name: str
+    counts: StatusCounts
+    mean_percent_complete: int = 0
+    change: dict | None = None
+
+    @property
+    def percent_change(self) -> str:
+        return _describe_change(self.change.get("percent_done") if self.change else None, "percentage points")
+
+    @property
+    def done_change(self) -> str:
+        return _describe_change(self.change.get("done") if self.change else None, "actions")
+
+    @property
+    def assured_change(self) -> str:
+        return _describe_change(self.change.get("assured") if self.change else None, "actions")
+
+    @property
+    def overdue_change(self) -> str:
+        return _describe_change(self.change.get("overdue") if self.change else None, "actions")
+
+
+@dataclass
+class FrozenAction:
+    reference: str
+    title: str
+    pillar: str
+    on: datetime.date
+    type: str = ""
+    text: str = ""
+
+
+@dataclass
+class UpdateFigures:
+    """A published update's frozen figures (PublishedUpdate.figures), as the templates read them."""
+
+    as_of: datetime.date | None
+    previous: dict | None
+    overall: FrozenRow
+    pillars: list[FrozenRow]
+    compliance: list[FrozenRow]
+    completed: list[FrozenAction]
+    assured: list[FrozenAction]
+    highlights: list[FrozenAction]
+
+
+def _frozen_counts(data: dict) -> StatusCounts:
+    counts = StatusCounts(overdue=data.get("overdue", 0))
+    counts.by_status.update({k: v for k, v in (data.get("by_status") or {}).items() if k in counts.by_status})
+    return counts
+
+
+def _frozen_actions(rows: list[dict]) -> list[FrozenAction]:
+    return [
+        FrozenAction(
+            reference=row["reference"],
+            title=row["title"],
+            pillar=row.get("pillar", ""),
+            on=datetime.date.fromisoformat(row["on"]),
+            type=row.get("type", ""),
+            text=row.get("text", ""),
+        )
+        for row in rows
+    ]
+
+
+def update_figures(update: PublishedUpdate) -> UpdateFigures:
+    """Read an update's frozen figures (no query: they are JSON on the row)."""
+    figures = update.figures or {}
+    overall = figures.get("overall") or {}
+    return UpdateFigures(
+        as_of=datetime.date.fromisoformat(figures["as_of"]) if figures.get("as_of") else None,
+        previous=figures.get("previous"),
+        overall=FrozenRow(name="All public actions", counts=_frozen_counts(overall), change=overall.get("change")),
+        pillars=[
+            FrozenRow(
+                name=row["name"],
+                counts=_frozen_counts(row),
+                mean_percent_complete=row.get("mean_percent_complete", 0),
+                change=row.get("change"),
+            )
+            for row in figures.get("pillars", [])
+        ],
+        compliance=[
+            FrozenRow(name=row["label"], counts=_frozen_counts(row), change=row.get("change"))
+            for row in figures.get("compliance", [])
+        ],
+        completed=_frozen_actions(figures.get("completed", [])),
+        assured=_frozen_actions(figures.get("assured", [])),
+        highlights=_frozen_actions(figures.get("highlights", [])),
+    )
+
+
+# Open data: (field, what it holds). The /open-data/ page documents the files from this list.
+OPEN_DATA_FIELDS = [
+    (
+        "reference",
+        "The action's short, stable reference: WN- (CQC warning notice), MD- (must-do), SD- (should-do) "
+        "or IJ- (trust improvement action), then a number.",
+    ),
+    ("title", "What the action will achieve, in the trust's words."),
+    ("type", "CQC warning notice, CQC must-do, CQC should-do or Trust improvement action."),
+    ("pillar", "The improvement pillar the action belongs to."),
+    ("themes", "The urgent themes the action answers (in CSV, separated by semicolons; in JSON, a list)."),
+    ("status", "Not started, On track, At risk, Off track, Complete, awaiting assurance, or Assured and embedded."),
+    ("percent_complete", "How far through the work is, as a whole number from 0 to 100."),
+    ("due_date", "When the action is due to be complete, as YYYY-MM-DD."),
+]
+
+
+def open_data_actions() -> list[dict]:
+    """Every public action's current figures, for /open-data/actions.csv and .json. Two queries.
+
+    Internal actions never appear, and nobody is named: not the owner, not the executive lead.
+    """
+    actions = (
+        Action.objects.public()
+        .select_related("pillar")
+        .prefetch_related("themes")  # in the themes' own order (Theme.Meta.ordering)
+        .order_by("reference")
+    )
+    return [
+        {
+            "reference": action.reference,
+            "title": action.title,
+            "type": action.get_action_type_display(),
+            "pillar": action.pillar.name,
+            "themes": [theme.short_name for theme in action.themes.all()],
+            "status": action.get_status_display(),
+            "percent_complete": action.percent_complete,
+            "due_date": action.due_date,
+        }
+        for action in actions
+    ]

@@ -1,0 +1,63 @@
+"""The Atom feed of published updates at /updates/feed/, for feed readers."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from reports.services import update_draft_for_period, update_publish
+from reports.tests.updates_world import DRAFTED, OCTOBER, at, build_unpublished_updates, build_world
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def published(comms):
+    build_world()
+    update = update_draft_for_period(period=OCTOBER, now=DRAFTED)
+    return update_publish(update=update, publisher=comms, at=at(3, month=11))
+
+
+def test_the_feed_is_atom_with_what_a_feed_reader_needs(client, published):
+    response = client.get("/updates/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    # RFC 4287: a feed has an id, a title, an updated date and an author (or every entry has one).
+    for required in ("id", "title", "updated", "author"):
+        assert feed.find(f"{ATOM}{required}") is not None, required
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "http://testserver/updates/feed/"
+    (entry,) = feed.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text == published.headline
+    assert entry.find(f"{ATOM}link").get("href") == "http://testserver/updates/october-2026/"
+    assert entry.find(f"{ATOM}id").text and entry.find(f"{ATOM}updated").text.startswith("2026-11-03")
+    assert "public actions are now complete or assured" in entry.find(f"{ATOM}summary").text
+
+
+def test_the_feed_holds_only_published_updates_newest_first(client, published, comms):
+    build_unpublished_updates()
+    september = update_draft_for_period(period=OCTOBER.replace(month=7), now=DRAFTED)
+    update_publish(update=september, publisher=comms, at=at(2, month=8))
+    feed = ET.fromstring(client.get("/updates/feed/").content)
+    titles = [entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry")]
+    assert titles == [published.headline, september.headline]
+
+
+def test_the_feed_entry_html_is_sanitised(client, comms):
+    update = update_draft_for_period(period=OCTOBER, now=DRAFTED)
+    update.narrative = "Hello <script>alert(1)</script> **world**"
+    update.save()
+    update_publish(update=update, publisher=comms)
+    summary = ET.fromstring(client.get("/updates/feed/").content).find(f"{ATOM}entry/{ATOM}summary").text
+    assert "<strong>world</strong>" in summary and "<script>" not in summary
+
+
+def test_an_empty_feed_is_still_valid_atom(client):
+    feed = ET.fromstring(client.get("/updates/feed/").content)
+    assert feed.find(f"{ATOM}updated").text
+    assert feed.findall(f"{ATOM}entry") == []
+
+
+def test_the_pages_point_feed_readers_at_the_feed(client):
+    assert 'type="application/atom+xml"' in client.get("/updates/").content.decode()

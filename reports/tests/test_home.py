@@ -1,0 +1,76 @@
+"""The public home page: the trust's purpose, goals, pillars with their true progress, and themes."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from actions.models import Status
+from actions.tests.factories import ActionFactory
+from pillars.tests.factories import PillarFactory
+from reports.selectors import home_page_content
+from secamb_journey.demo import strategy_seed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def strategy():
+    strategy_seed()
+
+
+def test_home_shows_the_purpose_goals_pillars_and_themes_in_the_trusts_words(client, strategy):
+    page = client.get("/").content.decode()
+    assert "our prime purpose is to respond to the immediate needs of our patients" in page
+    for words in [
+        "Delivering Modern Healthcare for our patients",
+        "Everyone is listened to, respected and well supported",
+        "Quality Improvement",
+        "Sustainability and Partnerships",
+        "Trust in the Leadership Team is lacking",
+        "Significant concerns raised over culture",
+    ]:
+        assert words in page
+
+
+def test_pillar_progress_counts_only_public_actions_and_says_how_many_are_done():
+    pillar = PillarFactory(name="Responsive Care")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    ActionFactory(pillar=pillar, status=Status.COMPLETE)
+    ActionFactory(pillar=pillar, status=Status.ASSURED)
+    ActionFactory(pillar=pillar, status=Status.ON_TRACK, due_date=yesterday)
+    ActionFactory(pillar=pillar, status=Status.OFF_TRACK)
+    ActionFactory(pillar=pillar, status=Status.ON_TRACK, is_public=False)  # internal: never counted
+    (row,) = home_page_content()["pillars"]
+    counts = row.counts
+    assert (counts.total, counts.done, counts.overdue, counts.percent_done) == (4, 2, 1, 50)
+    assert counts.by_status[Status.ON_TRACK] == 1 and counts.by_status[Status.OFF_TRACK] == 1
+
+
+def test_home_page_renders_the_figures(client):
+    pillar = PillarFactory(name="People and Culture")
+    ActionFactory(pillar=pillar, status=Status.COMPLETE)
+    ActionFactory.create_batch(3, pillar=pillar, status=Status.AT_RISK)
+    page = client.get("/").content.decode()
+    assert "1 of 4 actions complete or assured" in page
+    assert "25% complete" in page
+
+
+def test_a_pillar_with_no_actions_shows_nought_percent_not_an_error(client):
+    PillarFactory(name="Quality Improvement")
+    page = client.get("/").content.decode()
+    assert "0 of 0 actions complete or assured" in page
+
+
+def test_home_page_queries_do_not_grow_with_the_number_of_actions(client, strategy):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return len(ctx)
+
+    ActionFactory.create_batch(3)
+    few = queries()
+    ActionFactory.create_batch(40)
+    assert queries() == few

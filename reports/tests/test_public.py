@@ -1,0 +1,181 @@
+"""The public pages of published updates: what an anonymous visitor reads, and what never reaches them."""
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reports.models import PublishedUpdate
+from reports.services import update_draft_for_period, update_publish, update_withdraw
+from reports.tests.updates_world import DRAFTED, OCTOBER, SECRET_WORDS, at, build_unpublished_updates, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+@pytest.fixture
+def published(world, comms):
+    update = update_draft_for_period(period=OCTOBER, now=DRAFTED)
+    return update_publish(update=update, publisher=comms, at=at(3, month=11))
+
+
+def test_nothing_that_is_not_public_reaches_an_anonymous_visitor(client, world, published, comms):
+    """Drafts, withdrawn updates, internal actions, internal narratives and owners' names: on no page, in
+    no feed entry and in no open data file.
+    """
+    build_unpublished_updates()
+    pages = {
+        path: client.get(path)
+        for path in [
+            "/",
+            "/updates/",
+            "/updates/october-2026/",
+            "/updates/feed/",
+            "/open-data/",
+            "/open-data/actions.csv",
+            "/open-data/actions.json",
+        ]
+    }
+    for path, response in pages.items():
+        assert response.status_code == 200, path
+        text = response.content.decode()
+        for secret in SECRET_WORDS:
+            assert secret not in text, f"{secret!r} reached an anonymous visitor at {path}"
+    # And what is public is there: the published update, its highlight, the public actions.
+    assert "Every vehicle in Kent now has a sealed medicines pouch." in pages["/updates/october-2026/"].content.decode()
+    assert published.headline in pages["/updates/feed/"].content.decode()
+    assert "MD-101" in pages["/open-data/actions.csv"].content.decode()
+    # The draft and the withdrawn update answer 404 at their own addresses, showing none of their content.
+    assert client.get("/updates/september-2026/").status_code == 404
+    withdrawn = client.get("/updates/august-2026/")
+    assert withdrawn.status_code == 404
+    assert "WITHDRAWN" not in withdrawn.content.decode()
+    assert "two figures were wrong" in withdrawn.content.decode()  # the public note is all that shows
+
+
+def test_an_update_page_shows_the_narrative_pillar_progress_compliance_highlights_and_publication_date(
+    client, published
+):
+    page = client.get("/updates/october-2026/").content.decode()
+    assert "Published on 3 November 2026" in page
+    assert "Figures as at 1 November 2026" in page
+    assert "public actions are now complete or assured" in page  # the narrative, rendered
+    # Pillar progress as a <progress> element with the figure in words: readable without JavaScript.
+    assert 'aria-label="Responsive Care: 50% complete"' in page
+    assert "1 of 2 actions complete or assured" in page
+    assert "CQC warning notice" in page and "CQC should-do" in page
+    assert "Track safeguarding referrals within 24 hours" in page  # completed in October
+    assert "Share learning from incidents every month" in page  # assured in October
+    assert "first update we have published" in page
+
+
+def test_the_update_page_shows_the_change_since_the_last_published_update(client, world, comms):
+    september = update_draft_for_period(period=datetime.date(2026, 9, 1), now=at(1, month=10))
+    update_publish(update=september, publisher=comms)
+    october = update_draft_for_period(period=OCTOBER, now=DRAFTED)
+    update_publish(update=october, publisher=comms)
+    page = client.get("/updates/october-2026/").content.decode()
+    assert "our update for September 2026" in page
+    assert "Up 1 action" in page  # one more overdue
+
+
+def test_the_list_shows_published_updates_newest_first_and_withdrawal_notes(client, world, published, comms):
+    build_unpublished_updates()
+    september = PublishedUpdate.objects.get(slug="september-2026")
+    update_publish(update=september, publisher=comms)
+    page = client.get("/updates/").content.decode()
+    assert page.index(published.headline) < page.index("DRAFT-HEADLINE-SEPTEMBER")
+    assert "The update for August 2026 was withdrawn on 5 September 2026." in page
+    assert "two figures were wrong" in page
+
+
+def test_the_list_is_paginated(client, comms):
+    for month in range(1, 13):
+        update = update_draft_for_period(period=datetime.date(2025, month, 1), now=DRAFTED)
+        update_publish(update=update, publisher=comms)
+    first = client.get("/updates/").content.decode()
+    assert "December 2025" in first and "January 2025" not in first
+    assert 'href="?page=2"' in first
+    second = client.get("/updates/?page=2").content.decode()
+    assert "January 2025" in second and "December 2025" not in second
+
+
+def test_the_list_takes_the_same_number_of_queries_whatever_the_number_of_updates(client, comms):
+    def queries():
+        from django.core.cache import cache
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/updates/").status_code == 200
+        return len(ctx)
+
+    for month in (1, 2):
+        update_publish(update=update_draft_for_period(period=datetime.date(2025, month, 1), now=DRAFTED), publisher=comms)
+    few = queries()
+    for month in range(3, 13):
+        update_publish(update=update_draft_for_period(period=datetime.date(2025, month, 1), now=DRAFTED), publisher=comms)
+    assert queries() == few
+
+
+def test_an_unknown_update_answers_404(client):
+    assert client.get("/updates/no-such-month/").status_code == 404
+
+
+def test_public_pages_are_cached_for_anonymous_visitors(client, published):
+    assert client.get("/updates/october-2026/").status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/updates/october-2026/")
+    assert page.status_code == 200 and published.headline in page.content.decode()
+    assert len(ctx) == 0
+
+
+def test_withdrawing_clears_the_cache_at_once(client, published, comms):
+    assert published.headline in client.get("/updates/").content.decode()
+    assert client.get("/updates/october-2026/").status_code == 200
+    assert published.headline in client.get("/updates/feed/").content.decode()
+
+    with_note = "Withdrawn while we correct a figure."
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        update_withdraw(update=published, editor=comms, note=with_note)
+
+    assert client.get("/updates/october-2026/").status_code == 404
+    assert published.headline not in client.get("/updates/").content.decode()
+    assert published.headline not in client.get("/updates/feed/").content.decode()
+
+
+def test_publishing_clears_the_cache_at_once(client, world, comms):
+    assert "first update will appear here" in client.get("/updates/").content.decode()
+    update = update_draft_for_period(period=OCTOBER, now=DRAFTED)
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        update_publish(update=update, publisher=comms)
+    assert update.headline in client.get("/updates/").content.decode()
+
+
+def test_signed_in_staff_are_never_served_a_cached_page(client_for, client, published, comms):
+    client.get("/updates/october-2026/")  # cached for the public
+    page = client_for(comms).get("/updates/october-2026/").content.decode()
+    assert "Sign out" in page and "Sasha Patel" in page
+
+
+def test_the_home_page_shows_the_latest_published_update(client, published):
+    build_unpublished_updates()
+    page = client.get("/").content.decode()
+    assert published.headline in page
+    assert "DRAFT-HEADLINE-SEPTEMBER" not in page
+
+
+def test_the_json_open_data_is_served_from_the_cache_with_its_type(client, world):
+    first = client.get("/open-data/actions.json")
+    second = client.get("/open-data/actions.json")
+    assert second["Content-Type"] == "application/json"
+    assert json.loads(second.content) == json.loads(first.content)

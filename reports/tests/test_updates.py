@@ -1,0 +1,280 @@
+"""Drafting, editing, publishing and withdrawing the monthly public update (reports.services)."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from actions.models import Status
+from actions.tests.factories import ActionFactory
+from reports.models import PublishedUpdate, UpdateStatus
+from reports.services import (
+    period_from_string,
+    period_previous,
+    render_markdown,
+    update_draft_for_period,
+    update_edit,
+    update_publish,
+    update_withdraw,
+)
+from reports.tests.updates_world import DRAFTED, OCTOBER, at, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+@pytest.fixture
+def draft(world):
+    return update_draft_for_period(period=OCTOBER, now=DRAFTED)
+
+
+def pillar_row(update, slug):
+    return next(row for row in update.figures["pillars"] if row["slug"] == slug)
+
+
+# --- Periods -------------------------------------------------------------------------------------
+
+
+def test_the_monthly_draft_on_the_first_reports_on_the_previous_month():
+    assert period_previous(datetime.date(2026, 11, 1)) == datetime.date(2026, 10, 1)
+    assert period_previous(datetime.date(2027, 1, 1)) == datetime.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-1", "October 2026", "", "2026-10-01"])
+def test_a_period_that_is_not_year_dash_month_is_refused_with_an_example(text):
+    with pytest.raises(ValidationError, match="for example 2026-10"):
+        period_from_string(text)
+
+
+# --- Drafting ------------------------------------------------------------------------------------
+
+
+def test_a_draft_freezes_pillar_progress_and_brag_counts_of_public_actions_only(draft):
+    responsive = pillar_row(draft, "responsive-care")
+    # MD-101 on track and WN-101 complete; IJ-900 is internal and never counted.
+    assert responsive["total"] == 2
+    assert responsive["by_status"][Status.ON_TRACK] == 1
+    assert responsive["by_status"][Status.OFF_TRACK] == 0
+    assert (responsive["done"], responsive["percent_done"]) == (1, 50)
+    people = pillar_row(draft, "people-and-culture")
+    assert (people["total"], people["done"], people["assured"], people["overdue"]) == (2, 1, 1, 1)
+    assert draft.figures["overall"]["total"] == 4
+    assert draft.figures["as_of"] == "2026-11-01"
+
+
+def test_a_draft_freezes_cqc_compliance_by_warning_notice_must_do_and_should_do(draft):
+    compliance = {row["action_type"]: row for row in draft.figures["compliance"]}
+    assert list(compliance) == ["warning_notice", "must_do", "should_do"]
+    assert (compliance["warning_notice"]["total"], compliance["warning_notice"]["done"]) == (1, 1)
+    assert (compliance["must_do"]["total"], compliance["must_do"]["done"], compliance["must_do"]["overdue"]) == (2, 0, 1)
+    assert (compliance["should_do"]["assured"], compliance["should_do"]["percent_done"]) == (1, 100)
+
+
+def test_a_draft_lists_the_actions_completed_and_assured_in_the_month(draft):
+    assert [row["reference"] for row in draft.figures["completed"]] == ["WN-101"]  # SD-101 was done in September
+    assert [(row["reference"], row["on"]) for row in draft.figures["assured"]] == [("SD-101", "2026-10-30")]
+
+
+def test_highlights_come_from_public_actions_in_the_month_and_never_the_internal_narrative(draft):
+    assert draft.figures["highlights"] == [
+        {
+            "reference": "MD-101",
+            "title": "Check medicines on every vehicle",
+            "pillar": "Responsive Care",
+            "text": "Every vehicle in Kent now has a sealed medicines pouch.",
+            "on": "2026-10-14",
+        }
+    ]
+    assert "XYZZY" not in str(draft.figures)
+    assert "QWERTY" not in str(draft.figures)
+
+
+def test_the_frozen_figures_name_nobody(draft, world):
+    text = str(draft.figures) + draft.narrative + draft.headline
+    for name in ["Zebedee", "Quillfeather", "zquill", "Morag"]:
+        assert name not in text
+
+
+def test_a_draft_gets_a_readable_slug_headline_and_a_first_narrative_to_edit(draft):
+    assert draft.slug == "october-2026"
+    assert draft.status == UpdateStatus.DRAFT
+    assert "October 2026" in draft.headline
+    assert "**2 of 4** public actions are now complete or assured (50%)" in draft.narrative
+
+
+def test_drafting_a_month_twice_refreshes_the_draft_and_keeps_the_editors_words(draft, comms, world):
+    update_edit(update=draft, editor=comms, headline="Our October", narrative="Edited.", expected_version=1)
+    ActionFactory(reference="MD-150", pillar=world.pillar, status=Status.COMPLETE, completed_at=at(20))
+
+    again = update_draft_for_period(period=OCTOBER, now=DRAFTED + datetime.timedelta(hours=1))
+
+    assert PublishedUpdate.objects.count() == 1
+    assert again.pk == draft.pk
+    assert (again.headline, again.narrative) == ("Our October", "Edited.")
+    assert [row["reference"] for row in again.figures["completed"]] == ["WN-101", "MD-150"]
+
+
+def test_drafting_a_published_month_again_changes_nothing(draft, comms, world):
+    update_publish(update=draft, publisher=comms)
+    frozen = PublishedUpdate.objects.get().figures
+    # A later change to an action: the published update must not move.
+    ActionFactory(reference="MD-150", pillar=world.pillar, status=Status.COMPLETE, completed_at=at(20))
+    world.public_action.status = Status.OFF_TRACK
+    world.public_action.save()
+
+    again = update_draft_for_period(period=OCTOBER, now=DRAFTED + datetime.timedelta(days=3))
+
+    assert again.status == UpdateStatus.PUBLISHED
+    assert PublishedUpdate.objects.get().figures == frozen
+
+
+def test_a_failure_part_way_through_drafting_leaves_nothing_behind(world):
+    with mock.patch("reports.services._default_narrative", side_effect=RuntimeError("crash")):
+        with pytest.raises(RuntimeError):
+            update_draft_for_period(period=OCTOBER, now=DRAFTED)
+    assert not PublishedUpdate.objects.exists()
+
+
+def test_a_failed_refresh_leaves_the_draft_as_it_was(draft, world):
+    before = PublishedUpdate.objects.get().figures
+    ActionFactory(reference="MD-150", pillar=world.pillar, status=Status.COMPLETE, completed_at=at(20))
+    with mock.patch("reports.services.PublishedUpdate.save", side_effect=RuntimeError("disk full")):
+        with pytest.raises(RuntimeError):
+            update_draft_for_period(period=OCTOBER, now=DRAFTED)
+    assert PublishedUpdate.objects.get().figures == before
+
+
+def test_a_month_that_has_not_started_cannot_be_drafted():
+    with pytest.raises(ValidationError, match="has not started"):
+        update_draft_for_period(period=datetime.date(2026, 12, 1), now=DRAFTED)
+
+
+def test_the_change_since_the_previous_published_update_is_frozen_too(world, comms):
+    september = update_draft_for_period(period=datetime.date(2026, 9, 1), now=at(1, month=10))
+    update_publish(update=september, publisher=comms)
+    october = update_draft_for_period(period=OCTOBER, now=DRAFTED)
+    # Nothing changed between the two drafts but the date: MD-102 became overdue on 16 October.
+    assert october.figures["previous"] == {"period": "2026-09-01", "slug": "september-2026", "label": "September 2026"}
+    assert october.figures["overall"]["change"] == {"done": 0, "assured": 0, "overdue": 1, "percent_done": 0}
+    assert pillar_row(october, "people-and-culture")["change"]["overdue"] == 1
+
+
+def test_the_first_update_has_no_change_to_report(draft):
+    assert draft.figures["previous"] is None
+    assert draft.figures["overall"]["change"] is None
+
+
+def test_drafting_takes_the_same_number_of_queries_whatever_the_number_of_actions(world):
+    def queries(period):
+        with CaptureQueriesContext(connection) as ctx:
+            update_draft_for_period(period=period, now=DRAFTED)
+        return len(ctx)
+
+    few = queries(datetime.date(2026, 8, 1))
+    for n in range(30):
+        ActionFactory(pillar=world.pillar, status=Status.COMPLETE, completed_at=at(10, month=9))
+    assert queries(datetime.date(2026, 9, 1)) == few
+
+
+# --- Editing -------------------------------------------------------------------------------------
+
+
+def test_the_communications_editor_edits_a_draft_and_the_version_moves_on(draft, comms):
+    edited = update_edit(update=draft, editor=comms, headline=" New headline ", narrative="Text", expected_version=1)
+    assert (edited.headline, edited.narrative, edited.version) == ("New headline", "Text", 2)
+    assert edited.history.first().history_user == comms
+
+
+def test_a_stale_edit_is_refused_and_names_who_changed_what(draft, comms, lead):
+    update_edit(update=draft, editor=lead, headline="The lead's headline", narrative=draft.narrative, expected_version=1)
+    with pytest.raises(ValidationError) as refused:
+        update_edit(update=draft, editor=comms, headline="Mine", narrative="Mine", expected_version=1)
+    message = refused.value.messages[0]
+    assert "Jo Clarke changed the headline (now “The lead's headline”)" in message
+    assert "narrative" not in message.split("after")[0]
+    assert PublishedUpdate.objects.get().headline == "The lead's headline"
+
+
+def test_an_edit_after_publication_is_refused(draft, comms):
+    update_publish(update=draft, publisher=comms)
+    with pytest.raises(ValidationError, match="can no longer be edited"):
+        update_edit(update=draft, editor=comms, headline="Late", narrative="", expected_version=2)
+
+
+def test_someone_without_the_permission_cannot_edit(draft, owner):
+    with pytest.raises(PermissionDenied):
+        update_edit(update=draft, editor=owner, headline="x", narrative="", expected_version=1)
+
+
+def test_an_empty_headline_is_refused(draft, comms):
+    with pytest.raises(ValidationError) as refused:
+        update_edit(update=draft, editor=comms, headline="  ", narrative="", expected_version=1)
+    assert refused.value.message_dict == {"headline": ["Enter a headline."]}
+
+
+# --- Publishing and withdrawing ------------------------------------------------------------------
+
+
+def test_publishing_records_who_and_when(draft, comms):
+    when = at(3, month=11)
+    published = update_publish(update=draft, publisher=comms, at=when)
+    assert (published.status, published.published_by, published.published_at) == (UpdateStatus.PUBLISHED, comms, when)
+
+
+def test_an_improvement_lead_reviews_drafts_but_cannot_publish(draft, lead):
+    with pytest.raises(PermissionDenied):
+        update_publish(update=draft, publisher=lead)
+    assert PublishedUpdate.objects.get().status == UpdateStatus.DRAFT
+
+
+def test_an_update_is_published_once(draft, comms):
+    update_publish(update=draft, publisher=comms)
+    with pytest.raises(ValidationError, match="already published"):
+        update_publish(update=draft, publisher=comms)
+
+
+def test_withdrawing_needs_a_public_note_and_records_who(draft, comms):
+    update_publish(update=draft, publisher=comms)
+    with pytest.raises(ValidationError):
+        update_withdraw(update=draft, editor=comms, note="  ")
+    withdrawn = update_withdraw(update=draft, editor=comms, note="The figures were wrong.")
+    assert (withdrawn.status, withdrawn.withdrawn_by, withdrawn.withdrawal_note) == (
+        UpdateStatus.WITHDRAWN,
+        comms,
+        "The figures were wrong.",
+    )
+
+
+def test_a_draft_cannot_be_withdrawn_and_a_lead_cannot_withdraw(draft, comms, lead):
+    with pytest.raises(ValidationError, match="Only a published update"):
+        update_withdraw(update=draft, editor=comms, note="Why")
+    update_publish(update=draft, publisher=comms)
+    with pytest.raises(PermissionDenied):
+        update_withdraw(update=draft, editor=lead, note="Why")
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+
+def test_the_narrative_renders_markdown_and_no_raw_html_passes():
+    html = str(
+        render_markdown(
+            "## Progress\n\nWe **did** it. [Read more](https://www.secamb.nhs.uk/)\n\n"
+            '<script>alert("x")</script>\n\n<b onclick="x">bold</b> <img src=x onerror=alert(1)>\n\n'
+            "[click](javascript:alert(1))\n\n# Too big"
+        )
+    )
+    assert "<h2>Progress</h2>" in html
+    assert "<strong>did</strong>" in html
+    assert '<a href="https://www.secamb.nhs.uk/" rel="noopener noreferrer">Read more</a>' in html
+    assert "<script" not in html and "<b " not in html and "<img" not in html
+    assert "&lt;script&gt;" in html  # shown as typed, never run
+    assert "javascript:" not in html
+    assert "<h2>Too big</h2>" in html and "<h1>" not in html

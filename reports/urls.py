@@ -1,0 +1,32 @@
+from django.urls import path
+
+from reports.views import dashboard, editorial, public  # noqa: F401 -- each section below uses one
+
+app_name = "reports"
+
+urlpatterns = [
+    # --- Public pages (periodic-updates issue) ---
+    path("", public.home, name="home"),
+    path("updates/", public.update_list, name="public_updates"),
+    path("updates/feed/", public.updates_feed, name="public_feed"),
+    path("updates/<slug:slug>/", public.update_detail, name="public_update"),
+    path("open-data/", public.open_data, name="open_data"),
+    path("open-data/actions.csv", public.open_data_csv, name="open_data_csv"),
+    path("open-data/actions.json", public.open_data_json, name="open_data_json"),
+    # --- End of public pages ---
+    # --- Board dashboard (dashboard issue) ---
+    path("dashboard/", dashboard.overview, name="dashboard"),
+    path("dashboard/pillars/<slug:slug>/", dashboard.pillar_detail, name="dashboard_pillar"),
+    path("dashboard/themes/<slug:slug>/", dashboard.theme_detail, name="dashboard_theme"),
+    path("dashboard/goals/<slug:slug>/", dashboard.goal_detail, name="dashboard_goal"),
+    # --- End of board dashboard ---
+    # --- Editorial pages (periodic-updates issue) ---
+    path("reports/", editorial.reports_home, name="editorial_home"),
+    path("reports/updates/", editorial.update_list, name="editorial_updates"),
+    path("reports/updates/<slug:slug>/", editorial.update_detail, name="editorial_update"),
+    path("reports/updates/<slug:slug>/preview/", editorial.update_preview, name="editorial_preview"),
+    path("reports/updates/<slug:slug>/refresh/", editorial.update_refresh, name="editorial_refresh"),
+    path("reports/updates/<slug:slug>/publish/", editorial.update_publish_view, name="editorial_publish"),
+    path("reports/updates/<slug:slug>/withdraw/", editorial.update_withdraw_view, name="editorial_withdraw"),
+    # --- End of editorial pages ---
+]

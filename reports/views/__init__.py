@@ -1,0 +1,1 @@
+"""Views of the reports app, by audience: public pages, the board dashboard, and the editorial pages."""

@@ -1,0 +1,183 @@
+"""Public pages, no sign-in: the home page, published updates, the feed and open data."""
+
+import csv
+import functools
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_GET
+
+from reports.models import PublishedUpdate
+from reports.selectors import (
+    OPEN_DATA_FIELDS,
+    PUBLIC_UPDATES_PER_PAGE,
+    home_page_content,
+    open_data_actions,
+    public_update_for_slug,
+    public_updates,
+    public_withdrawal_notices,
+    update_figures,
+)
+from reports.services import public_cache_generation, render_markdown
+
+# Long enough to spare the database under a rush of readers, short enough that open data (which
+# follows the live record, not a publication) is never more than this many seconds behind.
+PUBLIC_CACHE_SECONDS = 300
+
+
+def public_cache(view):
+    """Cache an anonymous visitor's successful GET of a public page.
+
+    Keys carry the current cache generation, which publishing or withdrawing an update moves on
+    (reports.services.public_cache_clear), so the public never sees a withdrawn update from the cache.
+    Signed-in staff are never served from the cache: their header differs (their name, their links).
+    Only the `page` parameter is part of the key, so made-up query strings cannot flood the cache.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = f"reports:public:{public_cache_generation()}:{request.path}:{request.GET.get('page', '')[:8]}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not getattr(response, "streaming", False):
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            headers = {k: v for k, v in response.items() if k.lower() in ("content-type", "content-disposition")}
+            cache.set(key, (response.content, headers), PUBLIC_CACHE_SECONDS)
+        return response
+
+    return wrapper
+
+
+@require_GET
+def home(request):
+    # Not cached: it shows the live progress of every pillar, which changes with each logged update.
+    return render(request, "reports/home.html", home_page_content())
+
+
+@require_GET
+@public_cache
+def update_list(request):
+    page = Paginator(public_updates(), PUBLIC_UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/updates/list.html",
+        {
+            "page_obj": page,
+            "updates": page.object_list,
+            # Withdrawn updates are listed by month with their note, never their content.
+            "withdrawals": public_withdrawal_notices() if page.number == 1 else [],
+        },
+    )
+
+
+def update_page_context(update: PublishedUpdate, *, preview: bool = False) -> dict:
+    """What /updates/<slug>/ shows; the editorial preview renders the same template from the same context."""
+    return {
+        "update": update,
+        "figures": update_figures(update),
+        "narrative_html": render_markdown(update.narrative),
+        "preview": preview,
+    }
+
+
+@require_GET
+@public_cache
+def update_detail(request, slug):
+    update = public_update_for_slug(slug)
+    if update is None:
+        raise Http404("No published update has that address.")
+    if not update.is_published:
+        # Withdrawn: the public note only, answering 404 as the update is no longer published.
+        notice = {"period": update.period, "withdrawn_at": update.withdrawn_at, "note": update.withdrawal_note}
+        return render(request, "reports/updates/withdrawn.html", {"notice": notice}, status=404)
+    return render(request, "reports/updates/detail.html", update_page_context(update))
+
+
+class UpdatesFeed(Feed):
+    """Published updates as an Atom feed: what a feed reader at /updates/feed/ follows."""
+
+    feed_type = Atom1Feed
+    title = "SECAmb Improvement Journey: progress updates"
+    link = "/updates/"
+    subtitle = (
+        "Regular public updates from South East Coast Ambulance Service NHS Foundation Trust on progress "
+        "against its CQC warning notices, must-do and should-do actions and its Improvement Journey."
+    )
+    author_name = settings.TRUST_NAME
+    feed_url = "/updates/feed/"
+    item_limit = 20
+
+    def items(self):
+        return public_updates()[: self.item_limit]
+
+    def item_title(self, item: PublishedUpdate):
+        return item.headline
+
+    def item_description(self, item: PublishedUpdate):
+        # The same sanitised HTML as the page; the figures are on the page the entry links to.
+        return render_markdown(item.narrative)
+
+    def item_pubdate(self, item: PublishedUpdate):
+        return item.published_at
+
+    def item_updateddate(self, item: PublishedUpdate):
+        return item.published_at
+
+
+updates_feed = require_GET(public_cache(UpdatesFeed()))
+
+
+@require_GET
+@public_cache
+def open_data(request):
+    return render(request, "reports/open_data.html", {"fields": OPEN_DATA_FIELDS})
+
+
+def _csv_safe(value) -> str:
+    """Text a spreadsheet will not run as a formula (a title typed as "=HYPERLINK(...)", say)."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_GET
+@public_cache
+def open_data_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="secamb-improvement-journey-actions.csv"'
+    writer = csv.writer(response)
+    names = [name for name, _ in OPEN_DATA_FIELDS]
+    writer.writerow(names)
+    for row in open_data_actions():
+        row = {**row, "themes": "; ".join(row["themes"]), "due_date": row["due_date"].isoformat()}
+        writer.writerow([_csv_safe(row[name]) for name in names])
+    return response
+
+
+@require_GET
+@public_cache
+def open_data_json(request):
+    actions = [{**row, "due_date": row["due_date"].isoformat()} for row in open_data_actions()]
+    return JsonResponse(
+        {
+            "publisher": settings.TRUST_NAME,
+            "description": "Public actions of the SECAmb Improvement Journey and their current status.",
+            "documentation": request.build_absolute_uri("/open-data/"),
+            "generated_at": timezone.now().isoformat(timespec="seconds"),
+            "actions": actions,
+        }
+    )

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs that the machine lacks, and nothing else.
+#
+#   scripts/install-system-packages.sh             redis-server, chromium (browser tests)
+#   scripts/install-system-packages.sh --postgres  the same, plus postgresql (CI's second test run)
+#
+# Idempotent: a package already installed is left alone (`apt-get install` of an installed package
+# may upgrade it), and `apt-get update` runs only when something is to be installed. Without root or
+# sudo it installs nothing: it says what to install, and fails only if something required is missing.
+set -euo pipefail
+
+want_postgres=false
+for arg in "$@"; do
+    case "$arg" in
+        --postgres) want_postgres=true ;;
+        -h | --help)
+            sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+            exit 0
+            ;;
+        *)
+            echo "install-system-packages: unknown option '$arg' (try --help)" >&2
+            exit 2
+            ;;
+    esac
+done
+
+packages=(redis-server chromium)
+if [ "$want_postgres" = true ]; then
+    packages+=(postgresql)
+fi
+
+is_installed() {
+    [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
+}
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "install-system-packages: this is not a Debian-based machine; install by hand: ${packages[*]} and npm" >&2
+    missing_cmds=()
+    command -v npm >/dev/null 2>&1 || missing_cmds+=(npm)
+    command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing_cmds+=(chromium)
+    if [ "${#missing_cmds[@]}" -gt 0 ]; then
+        echo "install-system-packages: missing: ${missing_cmds[*]}" >&2
+        exit 1
+    fi
+    exit 0
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    is_installed "$package" || missing+=("$package")
+done
+
+# npm comes with Node.js (NodeSource's nodejs package ships it); Debian's own npm package is the
+# fallback for a machine whose Node.js came from Debian.
+if ! command -v npm >/dev/null 2>&1; then
+    missing+=(npm)
+fi
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    as_root=(sudo -n)
+else
+    echo "install-system-packages: these system packages are missing and this user cannot install them:" >&2
+    echo "    ${missing[*]}" >&2
+    echo "Install them as root, for example:" >&2
+    echo "    apt-get update && apt-get install -y ${missing[*]}" >&2
+    exit 1
+fi
+
+echo "install-system-packages: installing ${missing[*]}"
+"${as_root[@]}" apt-get update -qq
+# With recommends: Chromium's bring the fonts (fonts-liberation) that pages are rendered and tested in.
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+
+for package in "${missing[@]}"; do
+    if [ "$package" = npm ]; then
+        command -v npm >/dev/null 2>&1 || { echo "install-system-packages: npm is still missing" >&2; exit 1; }
+    elif ! is_installed "$package"; then
+        echo "install-system-packages: $package did not install" >&2
+        exit 1
+    fi
+done
+echo "install-system-packages: done"

@@ -1,0 +1,32 @@
+"""Seed the trust's strategy content, and (with DEBUG on) demo users and realistic demo actions."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from secamb_journey import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Idempotent. Seeds the four strategic goals, four pillars and six urgent themes; with DEBUG on, "
+        "also one demo user per role and at least thirty demo actions with progress histories."
+    )
+
+    def handle(self, *args, **options):
+        demo.strategy_seed()
+        self.stdout.write("Strategic goals, pillars and themes are in place.")
+        if not settings.DEBUG:
+            self.stdout.write(
+                self.style.WARNING(
+                    "DEBUG is off, so no demo users or demo actions were created: demo accounts with a "
+                    "known password must never exist on a real deployment."
+                )
+            )
+            return
+        users = demo.demo_users_seed()
+        created = demo.demo_actions_seed(users)
+        self.stdout.write(f"Demo actions created: {created} (existing ones left as they were).")
+        self.stdout.write(
+            "Demo sign-ins (password: the DEMO_PASSWORD environment variable, "
+            f"or {demo.DEFAULT_DEMO_PASSWORD!r} if unset): " + ", ".join(user.username for user in demo.DEMO_USERS)
+        )

@@ -1,0 +1,74 @@
+"""The roles people have in the Improvement Journey, as Django groups and the permissions each grants.
+
+Code asks for permissions (`user.has_perm("actions.assure_action")`), never for group names, so an
+administrator can shape a role in the admin without touching code. The migration in this app
+creates the groups from ROLE_PERMISSIONS.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "action_owner", "Action owner"
+    LEAD = "improvement_lead", "Improvement lead"
+    BOARD = "board_member", "Board member"
+    COMMS = "communications_editor", "Communications editor"
+
+
+# Group name (the label) -> "app_label.codename" permissions.
+ROLE_PERMISSIONS = {
+    Role.OWNER: [
+        "actions.view_action",
+        "actions.add_progressupdate",
+        "actions.view_progressupdate",
+        "actions.add_evidence",
+        "actions.view_evidence",
+    ],
+    Role.LEAD: [
+        "actions.view_action",
+        "actions.add_action",
+        "actions.change_action",
+        "actions.assure_action",
+        "actions.import_actions",
+        "actions.add_progressupdate",
+        "actions.view_progressupdate",
+        "actions.add_evidence",
+        "actions.view_evidence",
+        "reports.view_dashboard",
+        "reports.view_progresssnapshot",
+        "reports.view_publishedupdate",
+        "reports.change_publishedupdate",
+    ],
+    Role.BOARD: [
+        "actions.view_action",
+        "actions.view_progressupdate",
+        "actions.view_evidence",
+        "reports.view_dashboard",
+        "reports.view_progresssnapshot",
+    ],
+    Role.COMMS: [
+        "reports.view_publishedupdate",
+        "reports.change_publishedupdate",
+        "reports.publish_publishedupdate",
+    ],
+}
+
+
+def role_group_name(role: Role) -> str:
+    return role.label
+
+
+def user_roles(user) -> list[Role]:
+    """The roles a user holds, from their groups (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_secamb_roles"):
+        by_name = {role.label: role for role in Role}
+        names = user.groups.values_list("name", flat=True)
+        user._secamb_roles = [by_name[name] for name in names if name in by_name]
+    return user._secamb_roles
+
+
+def is_staff_member(user) -> bool:
+    """Signed in and holding a role (or a superuser): may see the internal action register."""
+    return user.is_authenticated and user.is_active and (user.is_superuser or bool(user_roles(user)))

@@ -1,0 +1,259 @@
+"""Template tags for NHS.UK components: status tags, pagination, breadcrumbs, header navigation, and the
+helpers the crispy "nhsuk" pack uses to render each field. `{% load nhsuk %}`.
+"""
+
+from django import forms, template
+from django.utils.html import format_html
+
+from secamb_journey.forms import NHSDateInput
+
+register = template.Library()
+
+
+# --- Status --------------------------------------------------------------------------------------
+
+
+@register.simple_tag
+def status_tag(status_value):
+    """`{% status_tag action.status %}` -> `<strong class="nhsuk-tag nhsuk-tag--green">On track</strong>`.
+
+    Takes a `Status` member or its stored value. The tag always carries the status's words, never
+    colour alone.
+    """
+    # Imported here, not at module level: Django imports every tag library when it builds the template
+    # engine, and a page (the 500 page above all) must not depend on the actions app importing cleanly.
+    from actions.models import Status
+
+    if status_value in (None, ""):
+        return ""
+    try:
+        status = Status(status_value)
+    except ValueError:
+        return format_html('<strong class="nhsuk-tag nhsuk-tag--grey">{}</strong>', status_value)
+    return format_html('<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>', status.tag_colour, status.label)
+
+
+# --- Pagination ----------------------------------------------------------------------------------
+
+
+def _page_numbers(current: int, last: int) -> list[int | None]:
+    """First, last, the current page and one either side; None where pages are left out (an ellipsis)."""
+    wanted = {1, last, current - 1, current, current + 1}
+    numbers: list[int | None] = []
+    previous = 0
+    for number in sorted(n for n in wanted if 1 <= n <= last):
+        if number - previous == 2:
+            numbers.append(number - 1)  # a gap of one page: show the page, not an ellipsis
+        elif number - previous > 2:
+            numbers.append(None)
+        numbers.append(number)
+        previous = number
+    return numbers
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def pagination(context, page_obj, page_param="page"):
+    """`{% pagination page_obj %}`: NHS.UK numbered pagination. Each link keeps the page's other query
+    parameters (the filters), changing only `page`. Renders nothing when there is a single page.
+    """
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else None
+
+    def href(number: int) -> str:
+        if query is None:
+            return f"?{page_param}={number}"
+        query[page_param] = str(number)
+        return f"?{query.urlencode()}"
+
+    if page_obj is None or page_obj.paginator.num_pages <= 1:
+        return {"show": False}
+    current = page_obj.number
+    items = [
+        {"ellipsis": True} if number is None else {"number": number, "href": href(number), "current": number == current}
+        for number in _page_numbers(current, page_obj.paginator.num_pages)
+    ]
+    return {
+        "show": True,
+        "items": items,
+        "previous_href": href(page_obj.previous_page_number()) if page_obj.has_previous() else "",
+        "next_href": href(page_obj.next_page_number()) if page_obj.has_next() else "",
+    }
+
+
+# --- Breadcrumbs and header ----------------------------------------------------------------------
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(*labels_and_urls):
+    """`{% breadcrumbs "Action register" "/actions/" action.reference action.get_absolute_url %}`: the
+    pages above this one, as label, URL pairs (not the current page).
+    """
+    if len(labels_and_urls) % 2:
+        raise template.TemplateSyntaxError("breadcrumbs takes label, URL pairs")
+    pairs = list(zip(labels_and_urls[::2], labels_and_urls[1::2], strict=True))
+    return {"items": pairs}
+
+
+# (words, path, the `nav` flag that shows it; None: everyone). Plain paths: the interface contract.
+HEADER_NAVIGATION = [
+    ("Action register", "/actions/", "staff"),
+    ("My actions", "/actions/mine/", "staff"),
+    ("Dashboard", "/dashboard/", "dashboard"),
+    ("Public updates", "/reports/updates/", "updates"),
+    ("Admin", "/admin/", "admin"),
+    ("Progress updates", "/updates/", None),
+]
+
+
+@register.simple_tag(takes_context=True)
+def header_navigation(context):
+    """The header's links this viewer may follow; the one whose path is the longest prefix of this page's
+    path is marked active (and current when it is this very page).
+    """
+    nav = context.get("nav") or {}
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    items = [
+        {"text": text, "href": href, "active": False, "current": False}
+        for text, href, flag in HEADER_NAVIGATION
+        if flag is None or nav.get(flag)
+    ]
+    section = max((item for item in items if path.startswith(item["href"])), key=lambda i: len(i["href"]), default=None)
+    if section is not None:
+        section["active"] = True
+        section["current"] = path == section["href"]
+    return items
+
+
+# --- The crispy "nhsuk" pack's field helpers -----------------------------------------------------
+
+
+def _field_kind(widget: forms.Widget) -> str:
+    if widget.is_hidden:
+        return "hidden"
+    if isinstance(widget, NHSDateInput):
+        return "date"
+    # CheckboxSelectMultiple is a RadioSelect subclass: test it first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.MultiWidget):
+        return "multi"
+    return "input"
+
+
+def field_anchor(bound_field) -> str:
+    """The id an error summary links to: the input itself, the first radio or checkbox, or the day box."""
+    auto_id = bound_field.auto_id or bound_field.html_name
+    widget = bound_field.field.widget
+    if isinstance(widget, NHSDateInput):
+        return widget.id_for_label(auto_id)
+    return auto_id
+
+
+@register.simple_tag
+def nhsuk_field(bound_field):
+    """`{% nhsuk_field field as f %}`: what a field template needs: its kind, ids and aria-describedby."""
+    auto_id = bound_field.auto_id or bound_field.html_name
+    hint_id = f"{auto_id}-hint" if bound_field.help_text else ""
+    error_id = f"{auto_id}-error" if bound_field.errors else ""
+    return {
+        "kind": _field_kind(bound_field.field.widget),
+        "id": auto_id,
+        "anchor": field_anchor(bound_field),
+        "hint_id": hint_id,
+        "error_id": error_id,
+        "describedby": " ".join(i for i in (hint_id, error_id) if i),
+    }
+
+
+@register.simple_tag
+def nhsuk_widget(bound_field, css_class, describedby="", error_class=""):
+    """Render the field's own widget (so name, value, type and choices stay Django's) with NHS.UK classes
+    merged in front of any the widget already has, and aria-describedby pointing at the hint and error.
+    """
+    classes = [css_class]
+    if error_class and bound_field.errors:
+        classes.append(error_class)
+    if bound_field.field.widget.attrs.get("class"):
+        classes.append(bound_field.field.widget.attrs["class"])
+    attrs = {"class": " ".join(classes)}
+    if "maxlength" in bound_field.field.widget.attrs:
+        # An HTML maxlength silently cuts a long entry short, so the person never sees our message
+        # saying how long it may be. False drops the attribute (forms not using NHSFormMixin too).
+        attrs["maxlength"] = False
+    if describedby:
+        attrs["aria-describedby"] = describedby
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def choice_items(bound_field):
+    """`{% choice_items field as items %}`: radios or checkboxes, ids following NHS.UK (the first is the
+    field's id, so the error summary lands on it; then `<id>-2`, `<id>-3`...). A field may carry
+    `choice_hints = {value: hint}` for a hint under an option.
+    """
+    auto_id = bound_field.auto_id or bound_field.html_name
+    hints = {str(k): v for k, v in getattr(bound_field.field, "choice_hints", {}).items()}
+    items = []
+    for index, subwidget in enumerate(bound_field.subwidgets, start=1):
+        data = subwidget.data
+        item_id = auto_id if index == 1 else f"{auto_id}-{index}"
+        value = "" if data["value"] is None else str(data["value"])
+        items.append(
+            {
+                "id": item_id,
+                "name": data["name"],
+                "value": value,
+                "label": data["label"],
+                "checked": data["selected"],
+                "disabled": bool(data["attrs"].get("disabled")),
+                "hint": hints.get(value, ""),
+                "hint_id": f"{item_id}-item-hint" if hints.get(value) else "",
+            }
+        )
+    return items
+
+
+@register.simple_tag
+def error_summary_items(form):
+    """`{% error_summary_items form as errors %}`: (anchor or "", message) for every error on the form, in
+    page order: errors not tied to one field first (linked to the first field), then each field's.
+    """
+    visible = form.visible_fields()
+    first_anchor = field_anchor(visible[0]) if visible else ""
+    items = [(first_anchor, error) for error in form.non_field_errors()]
+    for hidden in form.hidden_fields():
+        # A hidden field (a version stamp, say) has nowhere to show its error but here.
+        items.extend(("", error) for error in hidden.errors)
+    for bound_field in visible:
+        anchor = field_anchor(bound_field)
+        items.extend((anchor, error) for error in bound_field.errors)
+    return items
+
+
+# --- Words ---------------------------------------------------------------------------------------
+
+
+@register.filter
+def duration_words(value) -> str:
+    """A timedelta in words: `{{ cooloff_timedelta|duration_words }}` -> "15 minutes", "1 hour 30 minutes"."""
+    if value is None or value == "":
+        return ""
+    total_minutes = max(1, round(value.total_seconds() / 60))
+    hours, minutes = divmod(total_minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)

@@ -1,0 +1,47 @@
+"""Project-wide pages: health check, accessibility statement, error pages."""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from secamb_journey.health import broker_state, database_state
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": database_state(), "broker": broker_state()}
+    healthy = all(check["ok"] for check in checks.values())
+    body = {"status": "ok" if healthy else "unavailable", **checks}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "accessibility.html")
+
+
+@require_GET
+def nhsuk_asset(request, path):
+    if ".." in path:
+        raise Http404("No such asset.")
+    try:
+        url = static(f"nhsuk/assets/{path}")
+    except ValueError:  # not in the static files manifest
+        raise Http404("No such asset.") from None
+    return redirect(url, permanent=True)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without a request context: the error may be in a context processor.
+    return render(None, "500.html", status=500)

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from themes.models import Theme
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["number", "short_name", "title"]
+    filter_horizontal = ["pillars"]
+    prepopulated_fields = {"slug": ["short_name"]}
