@@ -7,6 +7,7 @@ actions/services.py and come back as ValidationErrors the view adds to the form.
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 
 from actions.models import Action, ProgressUpdate, Status
 from actions.services import action_reference_problem
@@ -40,11 +41,14 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-def people_in_roles():
-    """Active people holding a role in the tracker: who may own or lead an action."""
+def people_in_roles(*, also=()):
+    """Active people holding a role in the tracker: who may own or lead an action. `also`: ids kept in
+    the list whatever their role now (an action's current owner, so saving it does not fail).
+    """
+    holds_a_role = Q(is_active=True, groups__name__in=[role.label for role in Role])
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[role.label for role in Role])
+        .objects.filter(holds_a_role | Q(pk__in=[pk for pk in also if pk]))
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -171,7 +175,9 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
         if not editing:
             self.fields["action_type"].choices = [c for c in self.fields["action_type"].choices if c[0]]
         for name in ("owner", "executive_lead"):
-            self.fields[name].queryset = people_in_roles()
+            self.fields[name].queryset = people_in_roles(
+                also=[self.instance.owner_id, self.instance.executive_lead_id] if editing else ()
+            )
             self.fields[name].empty_label = "Select a person"
         self.fields["pillar"].empty_label = "Select a pillar"
         self.fields["themes"].queryset = Theme.objects.order_by("number")

@@ -71,6 +71,11 @@ def get_action_for_user(user, reference: str) -> Action:
     return action
 
 
+def _bound(request):
+    """A form's data and files: bound on POST (even an empty one), unbound on GET."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _require_owner_or_lead(action: Action, user) -> None:
     if not action.can_log_progress(user):
         raise PermissionDenied("Only the action's owner or an improvement lead can do this.")
@@ -181,7 +186,7 @@ def evidence_download(request, reference, evidence_id):
 def log_progress(request, reference):
     action = get_action_for_user(request.user, reference)
     _require_owner_or_lead(action, request.user)
-    form = ProgressForm(request.POST or None, action=action)
+    form = ProgressForm(_bound(request)[0], action=action)
     if request.method == "POST" and form.is_valid():
         try:
             action_log_progress(action=action, author=request.user, **form.cleaned_data)
@@ -201,7 +206,7 @@ def log_progress(request, reference):
 def attach_evidence(request, reference):
     action = get_action_for_user(request.user, reference)
     _require_owner_or_lead(action, request.user)
-    form = EvidenceForm(request.POST or None, request.FILES or None)
+    form = EvidenceForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         try:
             evidence = evidence_attach(
@@ -225,7 +230,7 @@ def assure(request, reference):
     service's: this view only shows their answer.
     """
     action = get_action_for_user(request.user, reference)
-    form = AssureForm(request.POST or None)
+    form = AssureForm(_bound(request)[0])
     refusal = action.assurance_refusal(request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,7 +254,7 @@ def assure(request, reference):
 @require_http_methods(["GET", "POST"])
 @staff_permission_required("actions.add_action")
 def action_new(request):
-    form = ActionForm(request.POST or None)
+    form = ActionForm(_bound(request)[0])
     if request.method == "POST" and form.is_valid():
         try:
             action = action_create(creator=request.user, data=form.service_data())
@@ -258,14 +263,14 @@ def action_new(request):
         else:
             messages.success(request, f"Action {action.reference} created.")
             return redirect(action)
-    return render(request, "actions/action_form.html", {"form": form, "action": None})
+    return render(request, "actions/action_form.html", {"form": form, "action": None, "heading": form.title})
 
 
 @require_http_methods(["GET", "POST"])
 @staff_permission_required("actions.change_action")
 def action_edit(request, reference):
     action = get_action_for_user(request.user, reference)
-    form = ActionForm(request.POST or None, instance=action)
+    form = ActionForm(_bound(request)[0], instance=action)
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -287,7 +292,10 @@ def action_edit(request, reference):
             return redirect(action)
     status = 409 if refusal else 200
     return render(
-        request, "actions/action_form.html", {"form": form, "action": action, "refusal": refusal}, status=status
+        request,
+        "actions/action_form.html",
+        {"form": form, "action": action, "refusal": refusal, "heading": form.title},
+        status=status,
     )
 
 
@@ -317,7 +325,7 @@ def import_plan(request):
     """
     if request.method == "POST" and "confirm" in request.POST:
         return _import_confirm(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*_bound(request))
     preview = None
     file_name = ""
     digest = ""

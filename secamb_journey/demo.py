@@ -260,9 +260,10 @@ def demo_actions_seed(users: dict) -> int:
                 percent_complete=percent,
                 public_highlight=_HIGHLIGHTS.get(status, "") if item.is_public else "",
                 at=at,
+                notify=False,  # seeding is not news: no emails to the demo people
             )
         if item.status == S.ASSURED:
             assurer = users["lead2"] if item.owner == "lead" else users["lead"]
-            action_assure(action=action, lead=assurer, at=now - timedelta(days=2))
+            action_assure(action=action, lead=assurer, at=now - timedelta(days=2), notify=False)
         created += 1
     return created

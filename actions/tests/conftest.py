@@ -9,7 +9,9 @@ from actions.tests.factories import ActionFactory, EvidenceFactory, ProgressUpda
 @pytest.fixture
 def action(owner, board):
     """MD-010: owned by the owner persona, the board persona its executive lead, not started."""
-    return ActionFactory(reference="MD-010", title="Check medicines on every vehicle", owner=owner, executive_lead=board)
+    return ActionFactory(
+        reference="MD-010", title="Check medicines on every vehicle", owner=owner, executive_lead=board
+    )
 
 
 @pytest.fixture

@@ -42,6 +42,8 @@ class _Checker(HTMLParser):
         for name in ("aria-describedby", "aria-labelledby"):
             for target in (attrs.get(name) or "").split():
                 self.references.append((name, target))
+        if tag == "form" and attrs.get("action") == "":
+            self.problems.append("empty action on <form> (leave it out to post to this page)")
         if tag in ("button", "input", "select", "textarea") and attrs.get("name") == "":
             self.problems.append(f"empty name on <{tag}>")
         if tag not in VOID:
@@ -79,7 +81,9 @@ def html_problems(content: bytes | str) -> list[str]:
     if leftover:
         problems.append(f"unclosed elements: {leftover}")
     problems += [f"duplicate id {name!r}" for name, count in checker.ids.items() if count > 1]
-    problems += [f"{kind} points at missing id {target!r}" for kind, target in checker.references if target not in checker.ids]
+    problems += [
+        f"{kind} points at missing id {target!r}" for kind, target in checker.references if target not in checker.ids
+    ]
     if checker.h1 != 1:
         problems.append(f"{checker.h1} <h1> elements (want one)")
     if not checker.has_lang:

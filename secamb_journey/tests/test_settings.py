@@ -67,3 +67,25 @@ def test_env_int_and_env_list_refuse_bad_values(monkeypatch):
     monkeypatch.setenv("HOSTS", "example.nhs.uk,*")
     with pytest.raises(ImproperlyConfigured, match=r"may not contain '\*'"):
         env_list("HOSTS", [])
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="a-production-like-secret-key-" + "x" * 40,
+        ALLOWED_HOSTS="improvement.secamb.nhs.uk",
+        DJANGO_SETTINGS_MODULE="secamb_journey.settings.base",
+    )
+    for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,199 @@
+"""The action register (filters in the URL, sorting, paging, export) and "my actions", and the number of
+queries each page makes whatever the number of rows.
+"""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from actions.models import Status
+from actions.tests.factories import ActionFactory, EvidenceFactory, ProgressUpdateFactory
+from pillars.tests.factories import PillarFactory
+from themes.tests.factories import ThemeFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def references(response) -> list[str]:
+    return [a.reference for a in response.context["actions"]]
+
+
+@pytest.fixture
+def mixed(owner, other_owner, lead, board):
+    quality, people = PillarFactory(name="Quality Improvement", slug="quality"), PillarFactory(slug="people")
+    culture = ThemeFactory(slug="culture")
+    return {
+        "late": ActionFactory(
+            reference="MD-01",
+            title="Safeguarding referrals",
+            pillar=quality,
+            owner=owner,
+            executive_lead=board,
+            status=Status.OFF_TRACK,
+            due_date=TODAY - datetime.timedelta(days=3),
+            themes=[culture],
+        ),
+        "soon": ActionFactory(
+            reference="SD-02",
+            action_type="should_do",
+            title="Welfare facilities",
+            pillar=people,
+            owner=other_owner,
+            executive_lead=lead,
+            status=Status.ON_TRACK,
+            due_date=TODAY + datetime.timedelta(days=10),
+        ),
+        "done_late": ActionFactory(
+            reference="IJ-03",
+            action_type="improvement",
+            title="Listening events",
+            pillar=people,
+            owner=owner,
+            executive_lead=board,
+            status=Status.COMPLETE,
+            due_date=TODAY - datetime.timedelta(days=30),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ["IJ-03", "MD-01", "SD-02"]),
+        ({"pillar": "quality"}, ["MD-01"]),
+        ({"theme": "culture"}, ["MD-01"]),
+        ({"type": "should_do"}, ["SD-02"]),
+        ({"status": "complete"}, ["IJ-03"]),
+        ({"owner": "owner"}, ["IJ-03", "MD-01"]),
+        ({"lead": "lead"}, ["SD-02"]),
+        ({"overdue": "on"}, ["MD-01"]),  # the complete one is past its date but not overdue
+        ({"q": "welfare"}, ["SD-02"]),
+        ({"q": "md-0"}, ["MD-01"]),
+        ({"owner": "owner", "status": "off_track"}, ["MD-01"]),
+    ],
+)
+def test_the_register_filters_by_each_field(client_for, lead, mixed, query, expected):
+    response = client_for(lead).get("/actions/", query)
+    assert response.status_code == 200
+    assert references(response) == expected
+
+
+def test_due_before_a_date_filters_with_the_nhs_date_boxes(client_for, lead, mixed):
+    response = client_for(lead).get(
+        "/actions/", {"due_before_day": TODAY.day, "due_before_month": TODAY.month, "due_before_year": TODAY.year}
+    )
+    assert references(response) == ["IJ-03", "MD-01"]
+
+
+def test_sorting_follows_the_brag_scale_and_can_be_reversed(client_for, lead, mixed):
+    assert references(client_for(lead).get("/actions/", {"sort": "status"})) == ["SD-02", "MD-01", "IJ-03"]
+    assert references(client_for(lead).get("/actions/", {"sort": "-status"})) == ["IJ-03", "MD-01", "SD-02"]
+    assert references(client_for(lead).get("/actions/", {"sort": "due"})) == ["IJ-03", "MD-01", "SD-02"]
+
+
+def test_filters_and_sort_survive_in_the_links_of_the_page(client_for, lead, mixed):
+    body = client_for(lead).get("/actions/", {"owner": "owner", "sort": "-due"}).content.decode()
+    # The column heading links keep the filter and offer the opposite sort.
+    assert 'href="?owner=owner&amp;sort=due"' in body
+    assert 'aria-sort="descending"' in body
+    # The filter form keeps the sort in a hidden field, and the export link keeps everything.
+    assert '<input type="hidden" name="sort" value="-due"' in body
+    assert 'href="/actions/export.csv?owner=owner&amp;sort=-due"' in body
+
+
+def test_the_register_is_paginated_and_pages_keep_the_filters(client_for, lead, owner):
+    ActionFactory.create_batch(30, owner=owner)
+    response = client_for(lead).get("/actions/", {"owner": "owner"})
+    assert len(response.context["actions"]) == 25
+    assert "page=2" in response.content.decode() and "owner=owner" in response.content.decode()
+    second = client_for(lead).get("/actions/", {"owner": "owner", "page": "2"})
+    assert len(second.context["actions"]) == 5
+
+
+def test_an_unknown_filter_value_is_explained_not_a_crash(client_for, lead, mixed):
+    response = client_for(lead).get("/actions/", {"type": "nonsense"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_my_actions_lists_overdue_first_then_by_due_date(client_for, owner, other_owner):
+    later = ActionFactory(reference="MD-50", owner=owner, due_date=TODAY + datetime.timedelta(days=40))
+    sooner = ActionFactory(reference="MD-51", owner=owner, due_date=TODAY + datetime.timedelta(days=5))
+    overdue = ActionFactory(reference="MD-52", owner=owner, due_date=TODAY - datetime.timedelta(days=1))
+    done = ActionFactory(
+        reference="MD-53", owner=owner, status=Status.ASSURED, due_date=TODAY - datetime.timedelta(days=60)
+    )
+    ActionFactory(reference="MD-54", owner=other_owner)
+    response = client_for(owner).get("/actions/mine/")
+    assert references(response) == [overdue.reference, done.reference, sooner.reference, later.reference]
+    assert "Overdue" in response.content.decode()
+
+
+def test_the_export_is_the_register_as_filtered(client_for, lead, mixed):
+    response = client_for(lead).get("/actions/export.csv", {"owner": "owner", "sort": "-due"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="action-plan-')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Reference", "Title", "Description"]
+    assert [row[0] for row in rows[1:]] == ["MD-01", "IJ-03"]
+    assert rows[1][rows[0].index("Overdue")] == "yes" and rows[1][rows[0].index("Status")] == "Off track"
+
+
+# --- Query counts ----------------------------------------------------------------------------------
+
+
+def _make_actions(n, owner, board):
+    pillar, theme = PillarFactory(), ThemeFactory()
+    for _ in range(n):
+        action = ActionFactory(owner=owner, executive_lead=board, pillar=pillar, themes=[theme])
+        ProgressUpdateFactory(action=action)
+        EvidenceFactory(action=action)
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", ["/actions/", "/actions/mine/", "/actions/?owner=owner&sort=-status&overdue=on"])
+def test_list_pages_make_the_same_number_of_queries_for_3_or_40_actions(owner, board, url):
+    client = signed_in(owner)
+    _make_actions(3, owner, board)
+    few = _queries(client, url)
+    _make_actions(37, owner, board)
+    many = _queries(client, url)
+    assert few == many, (few, many)
+
+
+def test_the_action_page_makes_the_same_number_of_queries_for_a_short_or_long_history(lead, owner, board):
+    from actions.services import action_log_progress, action_update
+    from actions.tests.test_edit import _data
+
+    action = ActionFactory(owner=owner, executive_lead=board, themes=[ThemeFactory()])
+    EvidenceFactory(action=action)
+    client = signed_in(lead)
+    url = f"/actions/{action.reference}/"
+    action_log_progress(action=action, author=owner, narrative="One", status="on_track", percent_complete=10)
+    few = _queries(client, url)
+    for i in range(15):
+        action_log_progress(action=action, author=owner, narrative=f"N{i}", status="at_risk", percent_complete=i)
+        action.refresh_from_db()
+        data = {**_data(action), "title": f"Title {i}", "themes": [ThemeFactory()]}
+        action_update(action=action, editor=lead, data=data, expected_version=action.version)
+        EvidenceFactory(action=action)
+    many = _queries(client, url)
+    assert few == many, (few, many)
