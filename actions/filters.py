@@ -59,9 +59,13 @@ class ActionFilter(django_filters.FilterSet):
         field_name="themes", queryset=Theme.objects.order_by("number"), to_field_name="slug", empty_label="Any theme"
     )
     type = django_filters.ChoiceFilter(field_name="action_type", choices=ActionType.choices, empty_label="Any type")
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    # Repeatable (?status=complete&status=assured) so a dashboard figure such as "done" links to exactly
+    # the actions it counts.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, widget=forms.CheckboxSelectMultiple, label="Status"
+    )
     owner = PersonFilter(queryset=lambda request: people_in_roles(), to_field_name="username", empty_label="Anyone")
-    lead = PersonFilter(
+    executive_lead = PersonFilter(
         field_name="executive_lead",
         label="Executive lead",
         queryset=lambda request: people_in_roles(),
@@ -71,8 +75,15 @@ class ActionFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label="Overdue actions only", method="filter_overdue", widget=forms.CheckboxInput
     )
+    stale = django_filters.BooleanFilter(
+        label="No progress logged recently", method="filter_stale", widget=forms.CheckboxInput
+    )
+    # Both inclusive, so "due in the next 30 days" on the dashboard is exactly today..today+30 here.
+    due_after = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", label="Due on or after", help_text="For example, 1 3 2026"
+    )
     due_before = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="lt", label="Due before", help_text="For example, 31 3 2026"
+        field_name="due_date", lookup_expr="lte", label="Due on or before", help_text="For example, 31 3 2026"
     )
     # Chosen by the column headings; kept in a hidden field so that filtering does not lose it.
     sort = django_filters.OrderingFilter(fields=SORT_FIELDS, label="Sort by", widget=HiddenCSVWidget)
@@ -89,3 +100,6 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue=True) if value else queryset
+
+    def filter_stale(self, queryset, name, value):
+        return queryset.stale() if value else queryset

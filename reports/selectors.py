@@ -202,10 +202,7 @@ class GridRow:
 def _action_lists(*, actions: QuerySet, figures: Figures, links: RegisterLinks, today, now) -> dict:
     """The overdue, due-soon and stale lists: DASHBOARD_LIST_LIMIT rows each, one query each."""
     base = actions.select_related("pillar", "owner")
-    stale_cutoff = now - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
-    stale = base.filter(
-        Q(last_progress_at__lt=stale_cutoff) | Q(last_progress_at__isnull=True, created_at__lt=stale_cutoff)
-    ).open()
+    stale = base.stale(now=now)
     limit = DASHBOARD_LIST_LIMIT
     return {
         "overdue_actions": ActionList(
@@ -262,7 +259,7 @@ def _type_slices(by_type: dict, types, *, today, **scope) -> list[Slice]:
         Slice(
             label=ActionType(value).label,
             figures=by_type.get(value, Figures()),
-            links=RegisterLinks(today=today, action_type=value, **scope),
+            links=RegisterLinks(today=today, **scope, action_type=value),
             obj=ActionType(value),
         )
         for value in types

@@ -233,6 +233,13 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
     }
 
 
+COMPLIANCE_WORDS = {
+    ActionType.WARNING_NOTICE: "CQC warning notices",
+    ActionType.MUST_DO: "CQC must-do actions",
+    ActionType.SHOULD_DO: "CQC should-do actions",
+}
+
+
 def _default_headline(period: datetime.date) -> str:
     return f"Our Improvement Journey: progress in {period_label(period)}"
 
@@ -241,18 +248,21 @@ def _default_narrative(period: datetime.date, figures: dict) -> str:
     """A first draft in plain words, for the communications editor to rewrite."""
     overall = figures["overall"]
     label = period_label(period)
+    completed, assured = len(figures["completed"]), len(figures["assured"])
     lines = [
         f"This is our update on the Improvement Journey for {label}: what we have done in response to the "
         "CQC's findings and what our staff told us.",
         "",
         f"- **{overall['done']} of {overall['total']}** public actions are now complete or assured "
         f"({overall['percent_done']}%).",
-        f"- During {label}, {len(figures['completed'])} actions were completed and "
-        f"{len(figures['assured'])} were independently assured.",
+        f"- During {label}, {completed} {'action was' if completed == 1 else 'actions were'} completed and "
+        f"{assured} independently assured.",
     ]
     for row in figures["compliance"]:
         if row["total"]:
-            lines.append(f"- {row['label']}s: {row['done']} of {row['total']} complete or assured.")
+            lines.append(
+                f"- {COMPLIANCE_WORDS[row['action_type']]}: {row['done']} of {row['total']} complete or assured."
+            )
     return "\n".join(lines) + "\n"
 
 

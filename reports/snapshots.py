@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -124,7 +124,7 @@ def snapshot_trend(
     *, scope: str, months: int = 12, today: datetime.date | None = None, keys: list | None = None
 ) -> Trend:
     """The last `months` months (this one included) of `scope`'s snapshots, one per month: the last
-    taken that month. One query, however many daily snapshots there are.
+    taken that month. Two queries, however many daily snapshots there are.
 
     `keys` narrows to some pillars, themes or types (by id or value).
     """
@@ -134,10 +134,15 @@ def snapshot_trend(
     key_field = SCOPE_KEY.get(scope)
     if keys is not None and key_field:
         snapshots = snapshots.filter(**{f"{key_field}__in": keys})
-    last_day_of_each_month = (
-        snapshots.order_by().annotate(month=TruncMonth("taken_on")).values("month").annotate(last=Max("taken_on"))
+    # Each key's last day in each month (at most months x keys pairs), then those rows: two queries.
+    group = [key_field, "month"] if key_field else ["month"]
+    last_days = (
+        snapshots.order_by().annotate(month=TruncMonth("taken_on")).values(*group).annotate(last=Max("taken_on"))
     )
-    rows = snapshots.filter(taken_on__in=Subquery(last_day_of_each_month.values("last"))).order_by("taken_on")
+    wanted = Q(pk__in=[])
+    for row in last_days:
+        wanted |= Q(taken_on=row["last"], **({key_field: row[key_field]} if key_field else {}))
+    rows = snapshots.filter(wanted).order_by("taken_on")
     index = {month: n for n, month in enumerate(month_list)}
     series: dict = {}
     for row in rows:
@@ -162,8 +167,9 @@ def snapshot_month_ago(*, scope: str, today: datetime.date | None = None, keys: 
     key_field = SCOPE_KEY.get(scope)
     if keys is not None and key_field:
         candidates = candidates.filter(**{f"{key_field}__in": keys})
-    latest_day = candidates.order_by("-taken_on").values("taken_on")[:1]
-    rows = candidates.filter(taken_on=Subquery(latest_day))
+    # Each key's own latest day: a pillar added (or a snapshot missed) that day still finds its figure.
+    same_key = candidates.filter(**{key_field: OuterRef(key_field)}) if key_field else candidates
+    rows = candidates.filter(taken_on=Subquery(same_key.order_by("-taken_on").values("taken_on")[:1]))
     return {(getattr(row, key_field) if key_field else None): row for row in rows}
 
 
@@ -191,6 +197,11 @@ class DirectionOfTravel:
     @property
     def change(self) -> int:
         return self.now.percent_done - self.then.percent_done if self.then else 0
+
+    @property
+    def points(self) -> int:
+        """The size of the change in percentage points, for "up 3 points" / "down 1 point"."""
+        return abs(self.change)
 
     @property
     def overdue_change(self) -> int:

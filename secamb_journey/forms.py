@@ -83,6 +83,17 @@ class NHSDateInput(forms.MultiWidget):
             return [value.day, value.month, value.year]
         return [None, None, None]
 
+    def value_from_datadict(self, data, files, name):
+        # A link may carry the date as one ISO value (?due_before=2026-03-31), as the dashboard's
+        # links to the register do; the boxes win when both are present.
+        parts = super().value_from_datadict(data, files, name)
+        if not any(parts) and data.get(name):
+            return data.get(name)
+        return parts
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
     def id_for_label(self, id_):
         # There is no single box to label; the day box is where an error summary link should land.
         return f"{id_}_day" if id_ else ""

@@ -78,7 +78,9 @@ def mixed(owner, other_owner, lead, board):
         ({"type": "should_do"}, ["SD-02"]),
         ({"status": "complete"}, ["IJ-03"]),
         ({"owner": "owner"}, ["IJ-03", "MD-01"]),
-        ({"lead": "lead"}, ["SD-02"]),
+        ({"executive_lead": "lead"}, ["SD-02"]),
+        ({"status": ["complete", "off_track"]}, ["IJ-03", "MD-01"]),
+        ({"overdue": "yes"}, ["MD-01"]),
         ({"overdue": "on"}, ["MD-01"]),  # the complete one is past its date but not overdue
         ({"q": "welfare"}, ["SD-02"]),
         ({"q": "md-0"}, ["MD-01"]),
@@ -96,6 +98,23 @@ def test_due_before_a_date_filters_with_the_nhs_date_boxes(client_for, lead, mix
         "/actions/", {"due_before_day": TODAY.day, "due_before_month": TODAY.month, "due_before_year": TODAY.year}
     )
     assert references(response) == ["IJ-03", "MD-01"]
+
+
+def test_dates_in_a_link_are_iso_and_both_ends_are_inclusive(client_for, lead, mixed):
+    # The dashboard links "due in the next 30 days" as due_after=today&due_before=today+30.
+    soon = (TODAY + datetime.timedelta(days=10)).isoformat()
+    assert references(client_for(lead).get("/actions/", {"due_before": soon})) == ["IJ-03", "MD-01", "SD-02"]
+    assert references(client_for(lead).get("/actions/", {"due_after": soon})) == ["SD-02"]
+    window = {"due_after": TODAY.isoformat(), "due_before": (TODAY + datetime.timedelta(days=30)).isoformat()}
+    assert references(client_for(lead).get("/actions/", window)) == ["SD-02"]
+
+
+def test_stale_filter_matches_the_dashboards_stale_list(client_for, lead, mixed):
+    from actions.models import Action
+
+    Action.objects.filter(reference="SD-02").update(created_at=timezone.now() - datetime.timedelta(days=90))
+    expected = sorted(Action.objects.stale().values_list("reference", flat=True))
+    assert references(client_for(lead).get("/actions/", {"stale": "yes"})) == expected == ["SD-02"]
 
 
 def test_sorting_follows_the_brag_scale_and_can_be_reversed(client_for, lead, mixed):

@@ -116,10 +116,14 @@ def test_the_list_takes_the_same_number_of_queries_whatever_the_number_of_update
         return len(ctx)
 
     for month in (1, 2):
-        update_publish(update=update_draft_for_period(period=datetime.date(2025, month, 1), now=DRAFTED), publisher=comms)
+        update_publish(
+            update=update_draft_for_period(period=datetime.date(2025, month, 1), now=DRAFTED), publisher=comms
+        )
     few = queries()
     for month in range(3, 13):
-        update_publish(update=update_draft_for_period(period=datetime.date(2025, month, 1), now=DRAFTED), publisher=comms)
+        update_publish(
+            update=update_draft_for_period(period=datetime.date(2025, month, 1), now=DRAFTED), publisher=comms
+        )
     assert queries() == few
 
 
@@ -135,28 +139,23 @@ def test_public_pages_are_cached_for_anonymous_visitors(client, published):
     assert len(ctx) == 0
 
 
-def test_withdrawing_clears_the_cache_at_once(client, published, comms):
+def test_withdrawing_clears_the_cache_at_once(client, published, comms, django_capture_on_commit_callbacks):
     assert published.headline in client.get("/updates/").content.decode()
     assert client.get("/updates/october-2026/").status_code == 200
     assert published.headline in client.get("/updates/feed/").content.decode()
 
-    with_note = "Withdrawn while we correct a figure."
-    from django.test import TestCase
-
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        update_withdraw(update=published, editor=comms, note=with_note)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_withdraw(update=published, editor=comms, note="Withdrawn while we correct a figure.")
 
     assert client.get("/updates/october-2026/").status_code == 404
     assert published.headline not in client.get("/updates/").content.decode()
     assert published.headline not in client.get("/updates/feed/").content.decode()
 
 
-def test_publishing_clears_the_cache_at_once(client, world, comms):
+def test_publishing_clears_the_cache_at_once(client, world, comms, django_capture_on_commit_callbacks):
     assert "first update will appear here" in client.get("/updates/").content.decode()
     update = update_draft_for_period(period=OCTOBER, now=DRAFTED)
-    from django.test import TestCase
-
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         update_publish(update=update, publisher=comms)
     assert update.headline in client.get("/updates/").content.decode()
 
@@ -179,3 +178,8 @@ def test_the_json_open_data_is_served_from_the_cache_with_its_type(client, world
     second = client.get("/open-data/actions.json")
     assert second["Content-Type"] == "application/json"
     assert json.loads(second.content) == json.loads(first.content)
+
+
+def test_link_checkers_may_ask_for_just_the_headers(client, published):
+    for path in ("/updates/", "/updates/october-2026/", "/updates/feed/", "/open-data/actions.csv"):
+        assert client.head(path).status_code == 200, path

@@ -73,7 +73,11 @@ def test_a_draft_freezes_cqc_compliance_by_warning_notice_must_do_and_should_do(
     compliance = {row["action_type"]: row for row in draft.figures["compliance"]}
     assert list(compliance) == ["warning_notice", "must_do", "should_do"]
     assert (compliance["warning_notice"]["total"], compliance["warning_notice"]["done"]) == (1, 1)
-    assert (compliance["must_do"]["total"], compliance["must_do"]["done"], compliance["must_do"]["overdue"]) == (2, 0, 1)
+    assert (compliance["must_do"]["total"], compliance["must_do"]["done"], compliance["must_do"]["overdue"]) == (
+        2,
+        0,
+        1,
+    )
     assert (compliance["should_do"]["assured"], compliance["should_do"]["percent_done"]) == (1, 100)
 
 
@@ -178,7 +182,7 @@ def test_drafting_takes_the_same_number_of_queries_whatever_the_number_of_action
         return len(ctx)
 
     few = queries(datetime.date(2026, 8, 1))
-    for n in range(30):
+    for _ in range(30):
         ActionFactory(pillar=world.pillar, status=Status.COMPLETE, completed_at=at(10, month=9))
     assert queries(datetime.date(2026, 9, 1)) == few
 
@@ -193,7 +197,9 @@ def test_the_communications_editor_edits_a_draft_and_the_version_moves_on(draft,
 
 
 def test_a_stale_edit_is_refused_and_names_who_changed_what(draft, comms, lead):
-    update_edit(update=draft, editor=lead, headline="The lead's headline", narrative=draft.narrative, expected_version=1)
+    update_edit(
+        update=draft, editor=lead, headline="The lead's headline", narrative=draft.narrative, expected_version=1
+    )
     with pytest.raises(ValidationError) as refused:
         update_edit(update=draft, editor=comms, headline="Mine", narrative="Mine", expected_version=1)
     message = refused.value.messages[0]

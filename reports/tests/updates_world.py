@@ -14,7 +14,7 @@ from themes.tests.factories import ThemeFactory
 
 OCTOBER = datetime.date(2026, 10, 1)
 # When the monthly task would run for October: 06:00 UK time on 1 November.
-DRAFTED = datetime.datetime(2026, 11, 1, 6, 0, tzinfo=datetime.timezone.utc)
+DRAFTED = datetime.datetime(2026, 11, 1, 6, 0, tzinfo=datetime.UTC)
 
 
 def at(day: int, hour: int = 12, month: int = 10) -> datetime.datetime:
@@ -77,7 +77,9 @@ def build_world() -> World:
         public_highlight="Every vehicle in Kent now has a sealed medicines pouch.",
         created_at=at(14),
     )
-    ProgressUpdateFactory(action=public_action, narrative="September work", public_highlight="Old news", created_at=at(20, month=9))
+    ProgressUpdateFactory(
+        action=public_action, narrative="September work", public_highlight="Old news", created_at=at(20, month=9)
+    )
     internal_action = ActionFactory(
         reference="IJ-900",
         action_type=ActionType.IMPROVEMENT,

@@ -58,7 +58,7 @@ def update_detail(request, slug):
     form = None
     if update.status == UpdateStatus.DRAFT:
         initial = {"headline": update.headline, "narrative": update.narrative, "version": update.version}
-        form = UpdateEditForm(request.POST or None, initial=initial)
+        form = UpdateEditForm(request.POST if request.method == "POST" else None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
                 update_edit(
@@ -106,7 +106,7 @@ def update_refresh(request, slug):
 @require_http_methods(["GET", "POST"])
 def update_publish_view(request, slug):
     update = get_update_for_user(request.user, slug, permission=PUBLISH)
-    form = UpdatePublishForm(request.POST or None)
+    form = UpdatePublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             update = update_publish(update=update, publisher=request.user)
@@ -122,7 +122,7 @@ def update_publish_view(request, slug):
 @require_http_methods(["GET", "POST"])
 def update_withdraw_view(request, slug):
     update = get_update_for_user(request.user, slug, permission=PUBLISH)
-    form = UpdateWithdrawForm(request.POST or None)
+    form = UpdateWithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             update = update_withdraw(update=update, editor=request.user, note=form.cleaned_data["note"])

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from reports.models import PublishedUpdate
 from reports.selectors import (
@@ -69,7 +69,7 @@ def home(request):
     return render(request, "reports/home.html", home_page_content())
 
 
-@require_GET
+@require_safe
 @public_cache
 def update_list(request):
     page = Paginator(public_updates(), PUBLIC_UPDATES_PER_PAGE).get_page(request.GET.get("page"))
@@ -95,7 +95,7 @@ def update_page_context(update: PublishedUpdate, *, preview: bool = False) -> di
     }
 
 
-@require_GET
+@require_safe
 @public_cache
 def update_detail(request, slug):
     update = public_update_for_slug(slug)
@@ -139,10 +139,10 @@ class UpdatesFeed(Feed):
         return item.published_at
 
 
-updates_feed = require_GET(public_cache(UpdatesFeed()))
+updates_feed = require_safe(public_cache(UpdatesFeed()))
 
 
-@require_GET
+@require_safe
 @public_cache
 def open_data(request):
     return render(request, "reports/open_data.html", {"fields": OPEN_DATA_FIELDS})
@@ -154,7 +154,7 @@ def _csv_safe(value) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@require_GET
+@require_safe
 @public_cache
 def open_data_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -168,7 +168,7 @@ def open_data_csv(request):
     return response
 
 
-@require_GET
+@require_safe
 @public_cache
 def open_data_json(request):
     actions = [{**row, "due_date": row["due_date"].isoformat()} for row in open_data_actions()]

@@ -271,6 +271,10 @@ class ScaleBuilder:
         statuses = self._statuses(n_actions, n_updates)
         update_counts = self._update_counts(statuses, n_updates)
         snapshot_days = [months_before(self.today, m) for m in range(snapshot_months, 0, -1)]
+        # The end of each snapshot day in the trust's time zone: what "on that day" means to the board.
+        self.ends_of_days = [
+            timezone.make_aware(datetime.datetime.combine(d, datetime.time.max)) for d in snapshot_days
+        ]
         self.tally = defaultdict(Counter)  # (day, scope, key) -> figures, for the synthetic history
         evidence_file = None
         written = Counter(users=people)
@@ -357,8 +361,7 @@ class ScaleBuilder:
     def _tally(self, action: Action, *, themes: set, timeline: list, days: list) -> None:
         """Add the action's state on each snapshot day to the synthetic history's running figures."""
         times = [t for t, _, _ in timeline]
-        for day in days:
-            end_of_day = datetime.datetime.combine(day, datetime.time.max, tzinfo=self.now.tzinfo)
+        for day, end_of_day in zip(days, self.ends_of_days, strict=True):
             if action.created_at > end_of_day:
                 continue
             position = bisect.bisect_right(times, end_of_day)
