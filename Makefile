@@ -17,14 +17,16 @@ export PYTEST_ARGS
 PIP_STAMP := $(VENV)/.requirements.stamp
 NPM_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: help setup system-packages run test test-postgres lint format
+.PHONY: help setup system-packages run test test-postgres lint format loadtest
 
 help:
 	@echo "make run            start the app at http://127.0.0.1:8000 with demo data, a Celery worker and beat"
 	@echo "make test           ruff, migrations check, pip-audit and the whole pytest suite (SQLite)"
 	@echo "make test-postgres  pytest only, against DATABASE_URL (use: scripts/with-services.sh make test-postgres)"
+	@echo "make loadtest       50 staff and 20 readers for 60 s against gunicorn, PostgreSQL and Redis on 127.0.0.1"
 	@echo "make lint           ruff check and ruff format --check"
 	@echo "make format         ruff format, then ruff check --fix"
+	@echo "make bench          time every page at 10,000 actions (SQLite; scripts/with-services.sh make bench: PostgreSQL)"
 	@echo "make setup          the virtualenv, npm packages and system packages (run and test do this)"
 
 setup: system-packages $(PIP_STAMP) $(NPM_STAMP)
@@ -70,5 +72,21 @@ format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# To come: `loadtest` (bounded load against a local server on 127.0.0.1) and `bench` (seed_scale
-# and timings), each writing its output under var/bench/.
+# Bounded load against gunicorn on 127.0.0.1, with throwaway PostgreSQL, Redis and a Celery worker
+# (scripts/with-services.sh). Options: LOADTEST_DURATION=60 LOADTEST_STAFF=50 LOADTEST_READERS=20 ...
+# (loadtest/run.sh lists them). Results under var/loadtest/. Fails on any error or lost write.
+LOADTEST_DURATION ?= 60
+export LOADTEST_DURATION
+loadtest: setup
+	@bash scripts/with-services.sh bash loadtest/run.sh
+
+# Every page timed at 10,000 actions and 200,000 progress updates (manage.py bench), in a database of
+# its own (var/bench/bench.sqlite3), writing var/bench/bench-<database>-<time>.json. BENCH_ARGS passes
+# options, e.g. make bench BENCH_ARGS="--reuse --repetitions 50". On PostgreSQL and Redis:
+# scripts/with-services.sh make bench
+BENCH_ARGS ?=
+.PHONY: bench
+bench: setup
+	@# DEBUG only so that this process's settings load without a SECRET_KEY: the measurements run in a
+	@# child process with DEBUG off (see secamb_journey/management/commands/bench.py).
+	DEBUG=true $(PY) manage.py bench $(BENCH_ARGS)

@@ -36,7 +36,16 @@ class SignInForm(NHSFormMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
+class PersonSelect(forms.Select):
+    # Every member of staff with a role is an option (hundreds at a large trust, twice on the register):
+    # this template writes each option in place instead of including a template per option, which
+    # made these lists the slowest part of the register (issue 8, `manage.py bench`). Same HTML.
+    template_name = "actions/widgets/person_select.html"
+
+
 class PersonChoiceField(forms.ModelChoiceField):
+    widget = PersonSelect
+
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
 

@@ -7,12 +7,14 @@ permission: 403; an unknown action or file: 404), binds a form, calls one servic
 import base64
 import hashlib
 import logging
+from contextlib import contextmanager
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -74,6 +76,30 @@ def get_action_for_user(user, reference: str) -> Action:
 def _bound(request):
     """A form's data and files: bound on POST (even an empty one), unbound on GET."""
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
+@contextmanager
+def saving(form, what: str, *, let_through: tuple[type[Exception], ...] = ()):
+    """Run a service for a form: its refusal (ValidationError) and a database that will not take the
+    write (down, read-only, out of space) both become errors on the form, so the page re-renders with
+    what the person typed and they can simply try again. Services are atomic, so nothing was saved.
+
+        with saving(form, "your progress update"):
+            action_log_progress(...)
+        if form.is_valid():  # no error was added: the write stands
+            return redirect(...)
+
+    `let_through`: refusals the view handles itself (a stale edit shows the stored values instead).
+    """
+    try:
+        yield
+    except let_through:
+        raise
+    except ValidationError as refusal:
+        form.add_error(None, refusal)
+    except DatabaseError:
+        logger.exception("The database refused a write (%s)", what)
+        form.add_error(None, f"We could not save {what} just now. Nothing was saved. Try again.")
 
 
 def _require_owner_or_lead(action: Action, user) -> None:
@@ -188,11 +214,9 @@ def log_progress(request, reference):
     _require_owner_or_lead(action, request.user)
     form = ProgressForm(_bound(request)[0], action=action)
     if request.method == "POST" and form.is_valid():
-        try:
+        with saving(form, "your progress update"):
             action_log_progress(action=action, author=request.user, **form.cleaned_data)
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
+        if form.is_valid():
             action.refresh_from_db()
             messages.success(
                 request, f"Progress saved: {action.get_status_display().lower()}, {action.percent_complete}% complete."
@@ -208,16 +232,14 @@ def attach_evidence(request, reference):
     _require_owner_or_lead(action, request.user)
     form = EvidenceForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
-        try:
+        with saving(form, "the evidence"):
             evidence = evidence_attach(
                 action=action,
                 uploaded_by=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
             )
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
+        if form.is_valid():
             messages.success(request, f"Evidence attached: {evidence.original_name}.")
             return redirect(action)
     return render(request, "actions/evidence_form.html", {"action": action, "form": form})
@@ -233,11 +255,9 @@ def assure(request, reference):
     form = AssureForm(_bound(request)[0])
     refusal = action.assurance_refusal(request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with saving(form, "the sign-off"):
             action_assure(action=action, lead=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if form.is_valid():
             messages.success(request, f"{action.reference} is signed off as assured.")
             return redirect(action)
     evidence = selectors.action_evidence(action=action)
@@ -256,11 +276,9 @@ def assure(request, reference):
 def action_new(request):
     form = ActionForm(_bound(request)[0])
     if request.method == "POST" and form.is_valid():
-        try:
+        with saving(form, "the new action"):
             action = action_create(creator=request.user, data=form.service_data())
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
+        if form.is_valid():
             messages.success(request, f"Action {action.reference} created.")
             return redirect(action)
     return render(request, "actions/action_form.html", {"form": form, "action": None, "heading": form.title})
@@ -274,22 +292,22 @@ def action_edit(request, reference):
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
-            action_update(
-                action=action,
-                editor=request.user,
-                data=form.service_data(),
-                expected_version=form.cleaned_data.get("version"),
-            )
+            with saving(form, "your changes", let_through=(StaleEdit,)):
+                action_update(
+                    action=action,
+                    editor=request.user,
+                    data=form.service_data(),
+                    expected_version=form.cleaned_data.get("version"),
+                )
         except StaleEdit as stale:
             # Show what is stored now (with the version it is at), and say what changed meanwhile.
             refusal = stale.message
             action = get_action_for_user(request.user, reference)
             form = ActionForm(instance=action)
-        except ValidationError as error:
-            form.add_error(None, error)
         else:
-            messages.success(request, f"Changes to {action.reference} saved.")
-            return redirect(action)
+            if form.is_valid():
+                messages.success(request, f"Changes to {action.reference} saved.")
+                return redirect(action)
     status = 409 if refusal else 200
     return render(
         request,
@@ -375,6 +393,20 @@ def _import_confirm(request):
     except importing.ImportFileProblem as problem:  # pragma: no cover -- it was readable at preview
         messages.error(request, str(problem))
         return redirect("actions:import")
+    except DatabaseError:
+        # The file stays in the session and the preview is shown again: one press of the button retries.
+        logger.exception("The database refused the import of %s", stored["name"])
+        messages.error(request, "We could not import the action plan just now. Nothing was saved. Try again.")
+        return render(
+            request,
+            "actions/import.html",
+            {
+                "form": ImportForm(),
+                "preview": importing.check_action_plan(name=stored["name"], content=content),
+                "file_name": stored["name"],
+                "digest": stored["sha256"],
+            },
+        )
     del request.session[IMPORT_SESSION_KEY]
     messages.success(request, f"{len(created)} actions imported from {stored['name']}.")
     return redirect("actions:register")

@@ -139,14 +139,16 @@ def snapshot_trend(
     last_days = (
         snapshots.order_by().annotate(month=TruncMonth("taken_on")).values(*group).annotate(last=Max("taken_on"))
     )
-    wanted = Q(pk__in=[])
-    for row in last_days:
-        wanted |= Q(taken_on=row["last"], **({key_field: row[key_field]} if key_field else {}))
-    rows = snapshots.filter(wanted).order_by("taken_on")
+    # The rows of those days, keeping each key's own day here: one OR term per (key, day) pair made the
+    # query slower to build than to run, with a year of pillars or themes (issue 8, `manage.py bench`).
+    wanted = {(row[key_field] if key_field else None, row["last"]) for row in last_days}
+    rows = snapshots.filter(taken_on__in={day for _, day in wanted}).order_by("taken_on")
     index = {month: n for n, month in enumerate(month_list)}
     series: dict = {}
     for row in rows:
         key = getattr(row, key_field) if key_field else None
+        if (key, row.taken_on) not in wanted:
+            continue
         series.setdefault(key, [None] * len(month_list))[index[month_start(row.taken_on)]] = row
     return Trend(months=month_list, series=series)
 

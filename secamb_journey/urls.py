@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from actions.forms import SignInForm
-from secamb_journey import views
+from secamb_journey import two_factor, views
 
 urlpatterns = [
     path("", include("reports.urls")),
@@ -16,6 +16,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     # The NHS.UK stylesheet asks for its icons at /assets/...; they are static files under nhsuk/.

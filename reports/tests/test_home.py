@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -66,6 +67,7 @@ def test_a_pillar_with_no_actions_shows_nought_percent_not_an_error(client):
 
 def test_home_page_queries_do_not_grow_with_the_number_of_actions(client, strategy):
     def queries():
+        cache.clear()  # anonymous visitors are served from the cache: count the queries of a miss
         with CaptureQueriesContext(connection) as ctx:
             assert client.get("/").status_code == 200
         return len(ctx)
@@ -74,3 +76,16 @@ def test_home_page_queries_do_not_grow_with_the_number_of_actions(client, strate
     few = queries()
     ActionFactory.create_batch(40)
     assert queries() == few
+
+
+def test_the_home_page_is_served_to_the_public_from_the_cache_and_to_staff_live(client, client_for, lead, strategy):
+    ActionFactory.create_batch(3)
+    assert client.get("/").status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    assert len(ctx) == 0
+    # Staff are never served the public copy: their header names them.
+    staff = client_for(lead)
+    with CaptureQueriesContext(connection) as ctx:
+        assert staff.get("/").status_code == 200
+    assert len(ctx) > 0

@@ -64,8 +64,12 @@ def public_cache(view):
 
 
 @require_GET
+@public_cache
 def home(request):
-    # Not cached: it shows the live progress of every pillar, which changes with each logged update.
+    # Cached for anonymous visitors like open data, so the pillars' progress it shows is at most
+    # PUBLIC_CACHE_SECONDS behind the live record (signed-in staff always see it live). Counting every
+    # public action takes tens of milliseconds at 10,000 actions: uncached, a rush of readers after a
+    # news story would be a rush of full scans (issue 8's benchmark: `manage.py bench`).
     return render(request, "reports/home.html", home_page_content())
 
 

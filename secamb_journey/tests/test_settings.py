@@ -77,7 +77,15 @@ def test_production_settings_pass_the_deployment_checklist():
         ALLOWED_HOSTS="improvement.secamb.nhs.uk",
         DJANGO_SETTINGS_MODULE="secamb_journey.settings.base",
     )
-    for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS"):
+    # DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests' conftest sets it in this process (Playwright's
+    # event loop); a deployment never has it, and check --deploy rightly refuses it.
+    for name in (
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    ):
         env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

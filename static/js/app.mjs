@@ -5,3 +5,11 @@ import { initAll } from '../nhsuk/nhsuk-frontend.min.js'
 
 document.body.classList.add('js-enabled', 'nhsuk-frontend-supported')
 initAll()
+
+// Accessibility tests (issue 6): NHS.UK frontend's file upload button puts its status ("No file chosen")
+// right against "Choose file", so its visible text reads "No file chosenChoose file", which is not part of
+// its accessible name (WCAG 2.5.3, label in name; axe-core flags it) and runs together with CSS off.
+// A space after the status fixes both; the component only ever changes the status span's own text.
+for (const status of document.querySelectorAll('.nhsuk-file-upload__status')) {
+  status.after(document.createTextNode(' '))
+}

@@ -1,0 +1,267 @@
+"""Every URL in the URL conf, as every role and as an anonymous visitor, against a table of what each
+may get. The URLs come from the resolver, not a hand-kept list: a page added without a row in
+EXPECTED fails this test, so no page can be added without its permissions being decided and tested.
+
+Each GET must answer exactly as the table says. Every role the table refuses is also sent a POST
+(forms, and actions such as publish), which must be refused too: never 200, never a redirect other
+than to sign in.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from actions.models import Status
+from actions.tests.factories import ActionFactory, EvidenceFactory, ProgressUpdateFactory
+from pillars.tests.factories import PillarFactory, StrategicGoalFactory
+from themes.tests.factories import ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "owner", "other_owner", "lead", "board", "comms", "outsider")
+LOGIN = "login"  # a redirect to the sign-in page, coming back to this URL afterwards
+
+# Deliberately not walked: Django's admin (its own permission system, staff accounts only; its
+# sign-in is tested in test_security_sign_in.py) and static-like routes that serve files to anyone.
+SKIPPED_PREFIXES = ("admin:",)
+SKIPPED_ROUTES = ("admin/",)
+SKIPPED_NAMES = {"nhsuk_asset"}
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def staff_only(anon=LOGIN, outsider=403, **roles):
+    """A staff page: anonymous to sign in, no role 403, each staff role as given."""
+    return {"anon": anon, "outsider": outsider, **roles}
+
+
+PUBLIC = everyone(200)
+
+# What each role gets from a GET of each named URL. A value is a status code, or LOGIN.
+EXPECTED = {
+    # --- Public pages: anyone, signed in or not.
+    "reports:home": PUBLIC,
+    "reports:public_updates": PUBLIC,
+    "reports:public_feed": PUBLIC,
+    "reports:public_update": PUBLIC,
+    "reports:open_data": PUBLIC,
+    "reports:open_data_csv": PUBLIC,
+    "reports:open_data_json": PUBLIC,
+    "accessibility": PUBLIC,
+    # 200 when the database and broker answer (the test settings run tasks eagerly, so no broker).
+    "healthz": PUBLIC,
+    # Signing in: a signed-in person is sent on to their actions.
+    "login": {**everyone(302), "anon": 200},
+    # Sign-out is by POST only.
+    "logout": everyone(405),
+    # The second factor: for a signed-in person only; with no app set up, the code page sends them to set one up.
+    "two_factor_verify": {**everyone(302), "anon": LOGIN},
+    "two_factor_setup": {**everyone(200), "anon": LOGIN},
+    # --- The action register and actions: staff with actions.view_action (not comms, not outsiders).
+    "actions:register": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    "actions:mine": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    "actions:detail": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    # Export and import: improvement leads only.
+    "actions:export": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    "actions:import": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    # Creating and editing: improvement leads only.
+    "actions:new": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    "actions:edit": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    # Progress and evidence: the action's own owner, or an improvement lead; another owner is refused.
+    "actions:progress": staff_only(owner=200, other_owner=403, lead=200, board=403, comms=403),
+    "actions:evidence": staff_only(owner=200, other_owner=403, lead=200, board=403, comms=403),
+    # Evidence files: anyone on the staff who may see evidence (board included); comms never.
+    "actions:evidence_download": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    # Sign-off: improvement leads only (four eyes is tested in actions/tests/test_permissions.py).
+    "actions:assure": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    # --- The board dashboard: reports.view_dashboard (leads and the board).
+    "reports:dashboard": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
+    "reports:dashboard_pillar": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
+    "reports:dashboard_theme": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
+    "reports:dashboard_goal": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
+    # --- Editorial pages: leads review and edit drafts; only communications editors publish and withdraw.
+    # /reports/ only redirects to the list, which checks.
+    "reports:editorial_home": {**everyone(302)},
+    "reports:editorial_updates": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=200),
+    "reports:editorial_update": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=200),
+    "reports:editorial_preview": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=200),
+    # Refreshing a draft's figures is a POST: a GET is 405 for anyone signed in.
+    "reports:editorial_refresh": staff_only(owner=405, other_owner=405, lead=405, board=405, comms=405, outsider=405),
+    "reports:editorial_publish": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
+    "reports:editorial_withdraw": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
+}
+
+# Who may POST where a GET tells us nothing (405 for everyone): those the table above cannot show.
+POST_REFUSED = {
+    "reports:editorial_refresh": {"anon": LOGIN, "owner": 403, "other_owner": 403, "board": 403, "outsider": 403},
+}
+
+# URLs whose POST is harmless to everyone, or is how the page is meant to be used by anyone.
+POST_OPEN = {"login", "logout", "two_factor_verify", "two_factor_setup", "healthz"}
+
+
+@dataclass
+class World:
+    reference: str
+    evidence_id: int
+    pillar_slug: str
+    theme_slug: str
+    goal_slug: str
+    published_slug: str
+    draft_slug: str
+
+
+def build_world(owner, board) -> World:
+    from reports.models import PublishedUpdate, UpdateStatus
+    from reports.services import update_draft_for_period
+
+    goal = StrategicGoalFactory()
+    pillar = PillarFactory()
+    pillar.goals.add(goal)
+    theme = ThemeFactory()
+    theme.pillars.add(pillar)
+    action = ActionFactory(reference="MD-010", owner=owner, executive_lead=board, pillar=pillar, is_public=True)
+    action.themes.add(theme)
+    evidence = EvidenceFactory(action=action)
+    ProgressUpdateFactory(action=action, status=Status.COMPLETE, percent_complete=100)
+    action.status, action.percent_complete = Status.COMPLETE, 100
+    action.save()
+    import datetime
+
+    published = update_draft_for_period(period=datetime.date(2026, 1, 1))
+    published.status = UpdateStatus.PUBLISHED
+    published.published_at = published.drafted_at
+    published.save()
+    draft = update_draft_for_period(period=datetime.date(2026, 2, 1))
+    assert PublishedUpdate.objects.filter(status=UpdateStatus.DRAFT).count() == 1
+    return World(
+        reference=action.reference,
+        evidence_id=evidence.pk,
+        pillar_slug=pillar.slug,
+        theme_slug=theme.slug,
+        goal_slug=goal.slug,
+        published_slug=published.slug,
+        draft_slug=draft.slug,
+    )
+
+
+def _walk(patterns, prefix="", namespace=""):
+    """(name, route, parameter names) for every pattern in the root URL conf, recursively."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else None
+            yield name, prefix + str(entry.pattern), list(entry.pattern.regex.groupindex)
+
+
+def _arguments(name: str, parameters: list[str], world: World) -> dict:
+    values = {}
+    for parameter in parameters:
+        if parameter == "reference":
+            values[parameter] = world.reference
+        elif parameter == "evidence_id":
+            values[parameter] = world.evidence_id
+        elif parameter == "slug":
+            values[parameter] = {
+                "reports:dashboard_pillar": world.pillar_slug,
+                "reports:dashboard_theme": world.theme_slug,
+                "reports:dashboard_goal": world.goal_slug,
+                "reports:public_update": world.published_slug,
+            }.get(name, world.draft_slug if name.startswith("reports:editorial") else None)
+            assert values[parameter], f"No object for the slug of {name}: map it in _arguments()"
+        else:
+            raise AssertionError(f"{name} takes <{parameter}>: build an object for it in build_world() and map it here")
+    return values
+
+
+def _outcome(response, url):
+    if response.status_code == 302 and response["Location"].startswith("/accounts/login/?next="):
+        return LOGIN
+    return response.status_code
+
+
+def _clients(people) -> dict[str, Client]:
+    clients = {}
+    for role, user in people.items():
+        clients[role] = Client()
+        if user is not None:
+            clients[role].force_login(user)
+    return clients
+
+
+def _problems(expected_table: dict, clients: dict[str, Client], world: World) -> list[str]:
+    from django.urls import reverse
+
+    walked, problems = set(), []
+    for name, route, parameters in _walk(get_resolver().url_patterns):
+        if route.startswith(SKIPPED_ROUTES):
+            continue
+        if name is None:
+            problems.append(f"the route {route!r} has no name: name it, and add it to EXPECTED")
+            continue
+        if name.startswith(SKIPPED_PREFIXES) or name in SKIPPED_NAMES:
+            continue
+        walked.add(name)
+        if name not in expected_table:
+            problems.append(
+                f"{name} ({route}) is not in EXPECTED in {__name__}: add a row saying what each of "
+                f"{', '.join(ROLES)} may get"
+            )
+            continue
+        url = reverse(name, kwargs=_arguments(name, parameters, world))
+        for role in ROLES:
+            expected = expected_table[name][role]
+            got = _outcome(clients[role].get(url), url)
+            if got != expected:
+                problems.append(f"GET {url} ({name}) as {role}: expected {expected}, got {got}")
+            refused = POST_REFUSED.get(name, {}).get(role, expected if expected in (LOGIN, 403, 404) else None)
+            if refused is not None and name not in POST_OPEN:
+                posted = _outcome(clients[role].post(url, {}), url)
+                if posted not in (refused, 405):
+                    problems.append(f"POST {url} ({name}) as {role}: expected refusal {refused}, got {posted}")
+    stale = set(expected_table) - walked
+    if stale:
+        problems.append(f"EXPECTED has rows for URLs that no longer exist: {sorted(stale)}")
+    return problems
+
+
+@pytest.fixture
+def people(owner, other_owner, lead, board, comms, outsider):
+    return {
+        "anon": None,
+        "owner": owner,
+        "other_owner": other_owner,
+        "lead": lead,
+        "board": board,
+        "comms": comms,
+        "outsider": outsider,
+    }
+
+
+def test_every_url_answers_each_role_as_the_table_says(people, owner, board):
+    world = build_world(owner, board)
+    problems = _problems(EXPECTED, _clients(people), world)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_page_missing_from_the_table_fails_the_walk_and_says_what_to_do(people, owner, board):
+    world = build_world(owner, board)
+    without = {name: row for name, row in EXPECTED.items() if name != "actions:detail"}
+    problems = _problems(without, _clients(people), world)
+    assert problems == [
+        "actions:detail (actions/<str:reference>/) is not in EXPECTED in "
+        f"{__name__}: add a row saying what each of {', '.join(ROLES)} may get"
+    ]
+
+
+def test_a_page_that_lets_a_refused_role_in_fails_the_walk(people, owner, board):
+    world = build_world(owner, board)
+    too_strict = {**EXPECTED, "actions:detail": {**EXPECTED["actions:detail"], "board": 403}}
+    problems = _problems(too_strict, _clients(people), world)
+    assert any("GET /actions/MD-010/ (actions:detail) as board: expected 403, got 200" in p for p in problems)
