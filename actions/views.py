@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 REGISTER_PAGE_SIZE = 25
 MINE_PAGE_SIZE = 50
+TIMELINE_PAGE_SIZE = 20
 IMPORT_SESSION_KEY = "actions_import"
 
 
@@ -166,13 +167,18 @@ def action_detail(request, reference):
     action = get_action_for_user(request.user, reference)
     user = request.user
     can_view_files = user.has_perm("actions.view_evidence")
+    # Years of monthly updates make a long log: it is paged, newest first, so the page stays fast.
+    timeline = Paginator(selectors.action_timeline(action=action), TIMELINE_PAGE_SIZE).get_page(
+        request.GET.get("timeline_page")
+    )
     return render(
         request,
         "actions/detail.html",
         {
             "action": action,
             "themes": list(action.themes.all()),
-            "timeline": selectors.action_timeline(action=action),
+            "timeline": timeline.object_list,
+            "timeline_page": timeline,
             "evidence_list": selectors.action_evidence(action=action) if can_view_files else [],
             "can_view_files": can_view_files,
             "history": selectors.action_history(action=action),
