@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 
 from actions.models import Action, ProgressUpdate, Status
-from actions.services import action_reference_problem
+from actions.services import CREATE_FIELDS, action_reference_problem
 from secamb_journey.forms import NHSFormMixin
 from secamb_journey.roles import Role
 from themes.models import Theme
@@ -145,19 +145,7 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = [
-            "reference",
-            "action_type",
-            "title",
-            "description",
-            "cqc_regulation",
-            "pillar",
-            "themes",
-            "owner",
-            "executive_lead",
-            "due_date",
-            "is_public",
-        ]
+        fields = list(CREATE_FIELDS)
         field_classes = {"owner": PersonChoiceField, "executive_lead": PersonChoiceField}
         widgets = {
             "action_type": forms.RadioSelect,
