@@ -1,0 +1,383 @@
+"""Fixtures for the browser tests: Debian's Chromium, the app on loopback, demo data, signed-in contexts,
+and axe-core. The list of pages every accessibility check walks is PAGES, below: a new page is one line.
+"""
+
+import datetime
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# Playwright's sync API runs an event loop in the test thread; Django then refuses database access
+# from it (and at live_server teardown) as "async-unsafe" unless told this is intended. Tests only;
+# scripts/test.sh exports the same. Set before any fixture opens a connection.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402 -- after the environment above, on purpose
+from django.conf import settings  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2, levels A and AA: what the public sector accessibility regulations require.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# The path the tests serve axe-core at, on the app's own origin, so the page's CSP (script-src 'self')
+# lets it run without switching the CSP off. Only the test browser ever sees it (page.route).
+AXE_PATH = "/__tests__/axe.min.js"
+
+
+def pytest_collection_modifyitems(items):
+    if not Path(CHROMIUM).exists():
+        skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: run scripts/install-system-packages.sh")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+# The test database's serialized copy, which serialized_rollback restores after a flush (see world).
+_SERIALIZED_DATABASES: dict = {}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, django_db_setup):
+    """Debian's Chromium, never a downloaded browser (`playwright install` is not used anywhere).
+
+    Also, before Playwright starts: note the test database's serialized copy. Once Playwright's event
+    loop runs in this thread, Django hands out new connection objects (connections are per context),
+    which lack the copy, so serialized_rollback would silently restore nothing in every later
+    transactional test, this suite's and others' (the roles would be gone). world puts it back.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        if hasattr(connections[alias], "_test_serialized_contents"):
+            _SERIALIZED_DATABASES[alias] = connections[alias]._test_serialized_contents
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": browser_type_launch_args.get("headless", True),
+        "args": [
+            "--no-sandbox",
+            "--headless",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+# --- Data ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict
+    published_slug: str
+    draft_slug: str
+    pillar_slug: str
+    theme_slug: str
+    goal_slug: str
+
+
+def months_ago(count: int) -> str:
+    """'YYYY-MM' for the month `count` months before this one."""
+    day = datetime.date.today().replace(day=1)
+    for _ in range(count):
+        day = (day - datetime.timedelta(days=1)).replace(day=1)
+    return f"{day:%Y-%m}"
+
+
+def ensure_roles() -> None:
+    """The role groups and their permissions, as the roles migration makes them. A flush after an
+    earlier live-server test removes them; serialized_rollback puts them back only once world has
+    given the connection its serialized copy (see browser_type_launch_args), so make sure.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    from secamb_journey.roles import ROLE_PERMISSIONS
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.label)
+        group.permissions.set(
+            [Permission.objects.get(content_type__app_label=c.split(".")[0], codename=c.split(".")[1]) for c in codes]
+        )
+
+
+# Every status, each owner, a lead's own action, a private one, overdue and not.
+DEMO_SUBSET = {"WN-01", "WN-02", "WN-03", "WN-04", "MD-01", "MD-02", "MD-03", "MD-07", "SD-03", "IJ-08", "IJ-10"}
+
+
+@pytest.fixture
+def world(live_server, django_db_serialized_rollback, monkeypatch):
+    """The demo trust: strategy, one user per role, a dozen of the demo actions with their histories
+    (every status, public and not), a published update (two months ago) and a draft (last month).
+    The live server shares this database.
+
+    A dozen rather than all 33: every test builds its world afresh, and the full set takes 1.6 s.
+
+    django_db_serialized_rollback: a live-server test flushes the database afterwards, and the roles
+    (groups) come from a data migration; the serialized copy puts them back for the tests after
+    (and ensure_roles, for when it does not).
+    """
+    from django.core.management import call_command
+    from django.db import connections
+
+    from pillars.models import Pillar, StrategicGoal
+    from reports.models import PublishedUpdate
+    from secamb_journey import demo
+    from themes.models import Theme
+
+    for alias, contents in _SERIALIZED_DATABASES.items():
+        connections[alias]._test_serialized_contents = contents
+    ensure_roles()  # this test's own start had no serialized copy to restore from, the first time
+    demo.strategy_seed()
+    users = demo.demo_users_seed()
+    monkeypatch.setattr(demo, "DEMO_ACTIONS", [a for a in demo.DEMO_ACTIONS if a.reference in DEMO_SUBSET])
+    demo.demo_actions_seed(users)
+    call_command("generate_update", period=months_ago(2), publish=True, stdout=io.StringIO())
+    call_command("generate_update", period=months_ago(1), stdout=io.StringIO())
+    published, draft = PublishedUpdate.objects.order_by("period")
+    return World(
+        users=users,
+        published_slug=published.slug,
+        draft_slug=draft.slug,
+        pillar_slug=Pillar.objects.order_by("number").first().slug,
+        theme_slug=Theme.objects.order_by("number").first().slug,
+        goal_slug=StrategicGoal.objects.order_by("number").first().slug,
+    )
+
+
+# --- Signing in ----------------------------------------------------------------------------------
+
+
+def session_cookie(user, url: str) -> dict:
+    """A signed-in session for `user`, as a cookie for a browser context (no trip through the form)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": url,
+    }
+
+
+@pytest.fixture
+def page_as(new_context, live_server, world):
+    """page_as(username or None, **context options) -> a page in a fresh context signed in as that
+    demo user (None: anonymous). Contexts are cheap; the browser is one per session.
+    """
+
+    def make(username, **context_args):
+        context = new_context(base_url=live_server.url, **context_args)
+        if username:
+            context.add_cookies([session_cookie(world.users[username], live_server.url)])
+        context.set_default_timeout(10_000)
+        context.route(f"**{AXE_PATH}", lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
+        # The NHS.UK stylesheet asks assets.nhs.uk for the Frutiger font. These machines are offline, and
+        # waiting for the name lookup to fail took up to 5 s a page; refused at once, the page falls back
+        # to Arial, as it does for anyone whose network blocks that host.
+        context.route("https://assets.nhs.uk/**", lambda route: route.abort())
+        page = context.new_page()
+        page.script_errors = []  # uncaught exceptions and console errors, bar the refused font
+        page.on("pageerror", lambda error: page.script_errors.append(str(error)))
+        page.on("console", lambda message: _note_console_error(page, message))
+        return page
+
+    return make
+
+
+def _note_console_error(page, message) -> None:
+    if message.type != "error":
+        return
+    source = message.location.get("url", "")
+    # Expected: the font host refused above, and an error page's own status (403, 404, 500).
+    if source.startswith("https://assets.nhs.uk/") or (source == page.url and "status of" in message.text):
+        return
+    page.script_errors.append(f"{message.text} ({source})")
+
+
+def sign_in_with_form(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+# --- axe-core ------------------------------------------------------------------------------------
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now, with the WCAG A and AA rules: the violations found."""
+    page.add_script_tag(url=AXE_PATH)
+    return page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}))",
+        AXE_TAGS,
+    )
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
+
+
+# --- Every kind of page ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageCase:
+    """One page to check. url: a path, or a function of the World giving one. persona: a demo
+    username, or None for a visitor. setup: an optional function(page) run after loading, to bring the
+    page to the state to check (e.g. submit a form empty so its errors show). status: the HTTP status
+    expected.
+    """
+
+    name: str
+    url: object
+    persona: str | None = None
+    setup: object = None
+    status: int = 200
+
+    def path(self, world: World) -> str:
+        return self.url(world) if callable(self.url) else self.url
+
+
+def submit(button_name: str):
+    def run(page):
+        with page.expect_navigation():
+            page.get_by_role("button", name=button_name).click()
+
+    return run
+
+
+def clear_and_submit(field_label: str, button_name: str):
+    def run(page):
+        page.get_by_label(field_label, exact=True).fill("")
+        submit(button_name)(page)
+
+    return run
+
+
+def wrong_password(page):
+    page.get_by_label("Username").fill("owner")
+    page.get_by_label("Password").fill("not-the-password")
+    submit("Sign in")(page)
+
+
+# An open action the owner owns, and one complete with evidence waiting for assurance.
+OPEN = "MD-02"
+COMPLETE = "WN-03"
+
+PAGES = [
+    # Public
+    PageCase("home", "/"),
+    PageCase("public updates list", "/updates/"),
+    PageCase("public update", lambda w: f"/updates/{w.published_slug}/"),
+    PageCase("open data", "/open-data/"),
+    PageCase("accessibility statement", "/accessibility/"),
+    # Sign in
+    PageCase("sign in", "/accounts/login/"),
+    PageCase("sign in with errors", "/accounts/login/", setup=wrong_password),
+    PageCase("sign in left empty", "/accounts/login/", setup=submit("Sign in")),
+    # Staff
+    PageCase("register", "/actions/", "lead"),
+    PageCase("register filtered", "/actions/?status=at_risk&sort=-due_date", "lead"),
+    PageCase("my actions", "/actions/mine/", "owner"),
+    PageCase("action", f"/actions/{OPEN}/", "owner"),
+    PageCase("progress form", f"/actions/{OPEN}/progress/", "owner"),
+    PageCase(
+        "progress form with errors",
+        f"/actions/{OPEN}/progress/",
+        "owner",
+        setup=clear_and_submit("Percent complete", "Save progress"),
+    ),
+    PageCase("evidence form", f"/actions/{OPEN}/evidence/", "owner"),
+    PageCase("evidence form with errors", f"/actions/{OPEN}/evidence/", "owner", setup=submit("Upload evidence")),
+    PageCase("assure confirm", f"/actions/{COMPLETE}/assure/", "lead"),
+    PageCase("new action", "/actions/new/", "lead"),
+    PageCase("new action with errors", "/actions/new/", "lead", setup=submit("Create action")),
+    PageCase("edit action", f"/actions/{OPEN}/edit/", "lead"),
+    PageCase("import", "/actions/import/", "lead"),
+    PageCase("import with errors", "/actions/import/", "lead", setup=submit("Check the file")),
+    # Board
+    PageCase("dashboard", "/dashboard/", "board"),
+    PageCase("dashboard pillar", lambda w: f"/dashboard/pillars/{w.pillar_slug}/", "board"),
+    PageCase("dashboard theme", lambda w: f"/dashboard/themes/{w.theme_slug}/", "board"),
+    PageCase("dashboard goal", lambda w: f"/dashboard/goals/{w.goal_slug}/", "board"),
+    # Communications
+    PageCase("editorial updates list", "/reports/updates/", "comms"),
+    PageCase("edit update", lambda w: f"/reports/updates/{w.draft_slug}/", "comms"),
+    PageCase(
+        "edit update with errors",
+        lambda w: f"/reports/updates/{w.draft_slug}/",
+        "comms",
+        setup=clear_and_submit("Headline", "Save draft"),
+    ),
+    PageCase("preview update", lambda w: f"/reports/updates/{w.draft_slug}/preview/", "comms"),
+    PageCase("publish update confirm", lambda w: f"/reports/updates/{w.draft_slug}/publish/", "comms"),
+    PageCase("published update (editorial)", lambda w: f"/reports/updates/{w.published_slug}/", "comms"),
+    PageCase(
+        "withdraw update with errors",
+        lambda w: f"/reports/updates/{w.published_slug}/withdraw/",
+        "comms",
+        setup=submit("Withdraw update"),
+    ),
+    # Second factor (improvement leads and administrators)
+    PageCase("second factor setup", "/accounts/two-factor/setup/", "lead"),
+    # Errors
+    PageCase("403", "/dashboard/", "owner", status=403),
+    PageCase("404", "/actions/NO-SUCH/", "owner", status=404),
+    PageCase("404 public", "/no-such-page/", status=404),
+    PageCase("500", "/__tests__/server-error/", status=500),
+]
+
+# The page kinds the reflow and text-size checks walk: one of each, forms with errors included.
+REFLOW_PAGES = [
+    p
+    for p in PAGES
+    if p.name
+    in {
+        "home",
+        "public update",
+        "open data",
+        "sign in with errors",
+        "register",
+        "my actions",
+        "action",
+        "progress form with errors",
+        "new action",
+        "dashboard",
+        "dashboard pillar",
+        "edit update",
+        "preview update",
+        "404",
+    }
+]
+
+
+@pytest.fixture(autouse=True)
+def _urls_with_a_failing_view(settings):
+    """The real URLs plus one view that raises, so the 500 page can be loaded (see urls_500.py)."""
+    settings.ROOT_URLCONF = "secamb_journey.tests.browser.urls_500"
+
+
+def open_case(page_as, live_server, world, case: PageCase, **context_args):
+    """Load the case's page as its persona, run its setup, and check the HTTP status."""
+    page = page_as(case.persona, **context_args)
+    response = page.goto(case.path(world))
+    assert response.status == case.status, f"{case.name}: HTTP {response.status}, expected {case.status}"
+    if case.setup:
+        case.setup(page)
+    return page

@@ -1,0 +1,26 @@
+"""axe-core finds no WCAG 2.2 A or AA failure on any kind of page, as each persona sees it, forms
+showing their errors included. The pages are conftest.PAGES.
+"""
+
+import re
+
+import pytest
+
+from .conftest import PAGES, axe_violations, describe, open_case
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("case", PAGES, ids=[p.name for p in PAGES])
+def test_page_has_no_wcag_violations(page_as, live_server, world, case):
+    page = open_case(page_as, live_server, world, case)
+    violations = axe_violations(page)
+    assert not violations, f"{case.name} ({page.url}):\n{describe(violations)}"
+    assert not page.script_errors, f"{case.name}: errors in the browser console: {page.script_errors}"
+
+
+def test_accessibility_statement_counts_the_pages_these_tests_check(client, db):
+    """The statement's "How we tested" figure is this suite's page list: adding a page updates both."""
+    html = client.get("/accessibility/").content.decode()
+    shown = re.search(r'class="app-tested-page-count">(\d+)<', html)
+    assert shown and int(shown.group(1)) == len(PAGES), f"the statement says {shown and shown.group(1)} pages"
