@@ -257,3 +257,21 @@ def duration_words(value) -> str:
     if minutes:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     return " ".join(parts)
+
+
+@register.filter
+def thousands(value) -> str:
+    """A count with thousands separators: `{{ 12345|thousands }}` -> "12,345".
+
+    humanize's intcomma does the same through the locale machinery, which cost the board dashboard
+    (about 700 figures) some 20 ms a request at 10,000 actions; our locale (en-GB) always groups with
+    commas, so plain formatting is enough. Anything that is not a whole number is shown as it is.
+    """
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    try:
+        return f"{int(str(value)):,}"
+    except (TypeError, ValueError):
+        return str(value)

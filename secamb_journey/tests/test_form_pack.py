@@ -448,3 +448,12 @@ def test_app_script_imports_initall_from_the_nhsuk_frontend_static_file():
     assert library, f"{imported} is not a static file"
     assert re.search(r"export\{[^}]*\binitAll\b", Path(library).read_text())
     assert "nhsuk-frontend-supported" in script  # NHS.UK components start only when the body says so
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(0, "0"), (999, "999"), (12345, "12,345"), ("2500", "2,500"), (None, "None")]
+)
+def test_thousands_groups_counts_with_commas(value, shown):
+    from secamb_journey.templatetags.nhsuk import thousands
+
+    assert thousands(value) == shown
