@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import CQC_TYPES, DONE_STATUSES, Action, ActionType, Status
+from actions.models import CQC_TYPES, DONE_STATUSES, OPEN_STATUSES, Action, ActionType, Status
 from actions.selectors import StatusCounts, action_status_counts
 from pillars.models import Pillar, StrategicGoal
 from reports.charts import LineChart, percent_line_chart
@@ -280,21 +280,27 @@ def _type_slices(by_type: dict, types, *, today, **scope) -> list[Slice]:
 
 def _theme_grid(actions: QuerySet, themes, pillars, *, today, now) -> list[GridRow]:
     """Open and overdue actions by theme and pillar, in one query. An action answering two themes
-    sits in both rows (each row is that theme's actions); within a row each action counts once."""
-    cells = action_figures(
-        actions=actions.filter(themes__isnull=False), group_by=("themes", "pillar_id"), today=today, now=now
+    sits in both rows (each row is that theme's actions); within a row each action counts once.
+
+    The grid shows only open actions, so only open ones are joined to their themes: at 10,000 actions
+    that halves the query (manage.py bench), the join being the costly part.
+    """
+    rows = (
+        actions.filter(status__in=OPEN_STATUSES, themes__isnull=False)
+        .order_by()
+        .values("themes", "pillar_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
     )
-    rows = []
+    cells = {(row["themes"], row["pillar_id"]): (row["open"], row["overdue"]) for row in rows}
+    grid = []
     for theme in themes:
         row_cells = []
         for pillar in pillars:
-            f = cells.get((theme.pk, pillar.pk), Figures())
+            open_count, overdue = cells.get((theme.pk, pillar.pk), (0, 0))
             row_cells.append(
-                GridCell(
-                    pillar, f.counts.open, f.counts.overdue, RegisterLinks(today=today, theme=theme, pillar=pillar)
-                )
+                GridCell(pillar, open_count, overdue, RegisterLinks(today=today, theme=theme, pillar=pillar))
             )
-        rows.append(
+        grid.append(
             GridRow(
                 theme=theme,
                 cells=row_cells,
@@ -303,7 +309,7 @@ def _theme_grid(actions: QuerySet, themes, pillars, *, today, now) -> list[GridR
                 links=RegisterLinks(today=today, theme=theme),
             )
         )
-    return rows
+    return grid
 
 
 def dashboard_overview(*, today=None, now=None) -> dict:
