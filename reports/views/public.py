@@ -5,7 +5,7 @@ import functools
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -38,6 +38,7 @@ def public_cache(view):
     (reports.services.public_cache_clear), so the public never sees a withdrawn update from the cache.
     Signed-in staff are never served from the cache: their header differs (their name, their links).
     Only the `page` parameter is part of the key, so made-up query strings cannot flood the cache.
+    Pages are kept in this process's memory ("public_pages"); the generation is shared ("default").
     """
 
     @functools.wraps(view)
@@ -45,7 +46,8 @@ def public_cache(view):
         if request.method != "GET" or request.user.is_authenticated:
             return view(request, *args, **kwargs)
         key = f"reports:public:{public_cache_generation()}:{request.path}:{request.GET.get('page', '')[:8]}"
-        cached = cache.get(key)
+        pages = caches["public_pages"]
+        cached = pages.get(key)
         if cached is not None:
             content, headers = cached
             response = HttpResponse(content)
@@ -57,7 +59,7 @@ def public_cache(view):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             headers = {k: v for k, v in response.items() if k.lower() in ("content-type", "content-disposition")}
-            cache.set(key, (response.content, headers), PUBLIC_CACHE_SECONDS)
+            pages.set(key, (response.content, headers), PUBLIC_CACHE_SECONDS)
         return response
 
     return wrapper

@@ -191,7 +191,15 @@ CACHES = {
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "secamb"}
-    )
+    ),
+    # Rendered public pages, kept in each web process's own memory: serving one then costs a single
+    # look-up of the shared generation key (in "default", so publishing invalidates every process at
+    # once) instead of two round trips to Redis. See reports.views.public.public_cache.
+    "public_pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 
 # Celery: Redis when configured; otherwise kombu's filesystem transport, which needs no server,

@@ -45,11 +45,12 @@ def signed_in(user) -> Client:
 def redis_down(settings, monkeypatch):
     """The cache and the Celery broker both point at a Redis that refuses connections."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "secamb_journey.cache.ForgivingRedisCache",
             "LOCATION": DEAD_REDIS,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
     }
     monkeypatch.setitem(current_app.conf, "task_always_eager", False)
     monkeypatch.setitem(current_app.conf, "broker_url", DEAD_REDIS)
