@@ -9,7 +9,15 @@ from django.test.utils import CaptureQueriesContext
 
 from reports.models import PublishedUpdate
 from reports.services import update_draft_for_period, update_publish, update_withdraw
-from reports.tests.updates_world import DRAFTED, OCTOBER, SECRET_WORDS, at, build_unpublished_updates, build_world
+from reports.tests.updates_world import (
+    DRAFTED,
+    OCTOBER,
+    SECRET_WORDS,
+    at,
+    build_unpublished_updates,
+    build_world,
+    publish_months,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,15 +123,9 @@ def test_the_list_takes_the_same_number_of_queries_whatever_the_number_of_update
             assert client.get("/updates/").status_code == 200
         return len(ctx)
 
-    for month in (1, 2):
-        update_publish(
-            update=update_draft_for_period(period=datetime.date(2025, month, 1), now=DRAFTED), publisher=comms
-        )
+    publish_months(publisher=comms, months=(1, 2))
     few = queries()
-    for month in range(3, 13):
-        update_publish(
-            update=update_draft_for_period(period=datetime.date(2025, month, 1), now=DRAFTED), publisher=comms
-        )
+    publish_months(publisher=comms, months=range(3, 13))
     assert queries() == few
 
 

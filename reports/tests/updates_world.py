@@ -154,3 +154,12 @@ def build_unpublished_updates() -> None:
         withdrawn_at=at(5, month=9),
         withdrawal_note="Withdrawn because two figures were wrong; a corrected update will follow.",
     )
+
+
+def publish_months(*, publisher, months, year: int = 2025) -> None:
+    """Draft and publish the update for each of `months` of `year` (for list pages at two sizes)."""
+    from reports.services import update_draft_for_period, update_publish
+
+    for month in months:
+        update = update_draft_for_period(period=datetime.date(year, month, 1), now=DRAFTED)
+        update_publish(update=update, publisher=publisher)
