@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 
 from actions import tasks
 from actions.evidence import EvidenceRejected, identify_evidence
-from actions.models import DONE_STATUSES, REFERENCE_PREFIXES, Action, ActionType, Evidence, ProgressUpdate, Status
+from actions.models import REFERENCE_PREFIXES, Action, ActionType, Evidence, ProgressUpdate, Status, status_is_done
 from actions.selectors import describe_changes, person_name
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def action_log_progress(
         errors["status"] = "Select a status from the list."
     if not isinstance(percent_complete, int) or not 0 <= percent_complete <= 100:
         errors["percent_complete"] = "Percent complete must be a whole number from 0 to 100."
-    elif status in DONE_STATUSES and percent_complete != 100:
+    elif status_is_done(status) and percent_complete != 100:
         errors["percent_complete"] = "A complete action is 100% complete. Set percent complete to 100."
     if len(public_highlight) > 280:
         errors["public_highlight"] = "Public highlight must be 280 characters or fewer."
@@ -115,7 +115,7 @@ def _apply_latest_progress(action: Action, *, at, by=None) -> None:
     action.last_progress_at = latest.created_at
     if latest.status == Status.COMPLETE and action.completed_at is None:
         action.completed_at = latest.created_at
-    elif latest.status not in DONE_STATUSES:
+    elif not status_is_done(latest.status):
         action.completed_at = None
     action._change_reason = f"Progress logged: {latest.get_status_display()}, {latest.percent_complete}%"
     if by is not None:

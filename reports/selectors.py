@@ -4,12 +4,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import CQC_TYPES, DONE_STATUSES, OPEN_STATUSES, Action, ActionType, Status
+from actions.models import CQC_TYPES, Action, ActionType, Status, due_soon_q, open_q, overdue_q, stale_q
 from actions.selectors import StatusCounts, action_status_counts
 from pillars.models import Pillar, StrategicGoal
 from reports.charts import LineChart, percent_line_chart
@@ -68,20 +68,6 @@ class Figures:
     due_soon: int = 0
 
 
-def _stale_q(now: datetime.datetime) -> Q:
-    # The same rule as Action.objects.stale(), as a filter usable inside an aggregate.
-    cutoff = now - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
-    return ~Q(status__in=DONE_STATUSES) & (
-        Q(last_progress_at__lt=cutoff) | Q(last_progress_at__isnull=True, created_at__lt=cutoff)
-    )
-
-
-def _due_soon_q(today: datetime.date) -> Q:
-    # The same rule as Action.objects.due_soon().
-    until = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
-    return ~Q(status__in=DONE_STATUSES) & Q(due_date__gte=today, due_date__lte=until)
-
-
 def action_figures(*, actions: QuerySet, group_by: tuple[str, ...] = (), today=None, now=None):
     """Figures for `actions`, in one query: a Figures, or a dict of group key -> Figures when grouped
     (the key is the field's value, or a tuple of values when grouping by more than one field).
@@ -93,9 +79,9 @@ def action_figures(*, actions: QuerySet, group_by: tuple[str, ...] = (), today=N
         .values(*group_by, "status")
         .annotate(
             n=Count("id"),
-            overdue=Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=DONE_STATUSES)),
-            stale=Count("id", filter=_stale_q(now)),
-            due_soon=Count("id", filter=_due_soon_q(today)),
+            overdue=Count("id", filter=overdue_q(today)),
+            stale=Count("id", filter=stale_q(now)),
+            due_soon=Count("id", filter=due_soon_q(today)),
         )
     )
     grouped: dict = {}
@@ -286,10 +272,10 @@ def _theme_grid(actions: QuerySet, themes, pillars, *, today, now) -> list[GridR
     that halves the query (manage.py bench), the join being the costly part.
     """
     rows = (
-        actions.filter(status__in=OPEN_STATUSES, themes__isnull=False)
+        actions.filter(open_q(), themes__isnull=False)
         .order_by()
         .values("themes", "pillar_id")
-        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
+        .annotate(open=Count("id"), overdue=Count("id", filter=overdue_q(today)))
     )
     cells = {(row["themes"], row["pillar_id"]): (row["open"], row["overdue"]) for row in rows}
     grid = []

@@ -21,7 +21,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from actions.models import CQC_TYPES, Action, ActionType, ProgressUpdate, Status
+from actions.models import (
+    CQC_TYPES,
+    Action,
+    ActionType,
+    ProgressUpdate,
+    Status,
+    due_soon_q,
+    overdue_q,
+    public_q,
+    stale_q,
+)
 from actions.selectors import StatusCounts, action_status_counts
 from pillars.models import Pillar
 from reports.models import PublishedUpdate, ReminderRun, UpdateStatus
@@ -208,7 +218,7 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
             "text": note.public_highlight,
             "on": timezone.localtime(note.created_at).date().isoformat(),
         }
-        for note in ProgressUpdate.objects.filter(action__is_public=True, created_at__gte=start, created_at__lt=end)
+        for note in ProgressUpdate.objects.filter(public_q("action__"), created_at__gte=start, created_at__lt=end)
         .exclude(public_highlight="")
         .select_related("action__pillar")
         .order_by("created_at", "id")
@@ -462,8 +472,7 @@ def reminders_send_weekly(*, day: datetime.date | None = None) -> RemindersSent:
     """
     today = day or timezone.localdate()
     week = _week_starting(today)
-    due_soon_until = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
-    stale_cutoff = timezone.now() - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+    now = timezone.now()
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -472,16 +481,13 @@ def reminders_send_weekly(*, day: datetime.date | None = None) -> RemindersSent:
             return RemindersSent(week_starting=week, owners=0, leads=0, already_sent=True)
 
         open_actions = Action.objects.open().select_related("owner", "executive_lead", "pillar")
-        for_owners = open_actions.filter(due_date__lte=due_soon_until).order_by("due_date", "reference")
+        for_owners = open_actions.filter(overdue_q(today) | due_soon_q(today)).order_by("due_date", "reference")
         by_owner: dict = {}
         for action in for_owners:
             by_owner.setdefault(action.owner, []).append(action)
-        for_leads = open_actions.filter(
-            Q(due_date__lt=today)
-            | Q(status=Status.OFF_TRACK)
-            | Q(last_progress_at__lt=stale_cutoff)
-            | Q(last_progress_at__isnull=True, created_at__lt=stale_cutoff)
-        ).order_by("due_date", "reference")
+        for_leads = open_actions.filter(overdue_q(today) | Q(status=Status.OFF_TRACK) | stale_q(now)).order_by(
+            "due_date", "reference"
+        )
         by_lead: dict = {}
         for action in for_leads:
             by_lead.setdefault(action.executive_lead, []).append(action)
@@ -492,8 +498,8 @@ def reminders_send_weekly(*, day: datetime.date | None = None) -> RemindersSent:
                 continue
             context = {
                 "person": owner,
-                "overdue": [a for a in actions if a.due_date < today],
-                "due_soon": [a for a in actions if a.due_date >= today],
+                "overdue": [a for a in actions if a.is_overdue_on(today)],
+                "due_soon": [a for a in actions if a.is_due_soon_on(today)],
                 "site_url": settings.SITE_URL.rstrip("/"),
                 "due_soon_days": settings.DUE_SOON_DAYS,
             }
@@ -516,9 +522,9 @@ def reminders_send_weekly(*, day: datetime.date | None = None) -> RemindersSent:
                         [
                             reason
                             for reason, applies in (
-                                ("overdue", a.due_date < today),
+                                ("overdue", a.is_overdue_on(today)),
                                 ("off track", a.status == Status.OFF_TRACK),
-                                (f"no progress logged for over {settings.STALE_AFTER_DAYS} days", a.is_stale),
+                                (f"no progress logged for over {settings.STALE_AFTER_DAYS} days", a.is_stale_at(now)),
                             )
                             if applies
                         ],

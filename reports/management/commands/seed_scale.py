@@ -31,6 +31,7 @@ from actions.models import (
     Evidence,
     ProgressUpdate,
     Status,
+    is_overdue_on,
 )
 from pillars.models import Pillar
 from reports.models import ProgressSnapshot, SnapshotScope
@@ -366,7 +367,7 @@ class ScaleBuilder:
                 continue
             position = bisect.bisect_right(times, end_of_day)
             status, percent = (timeline[position - 1][1], timeline[position - 1][2]) if position else (S.NOT_STARTED, 0)
-            overdue = int(action.due_date < day and status not in DONE_STATUSES)
+            overdue = int(is_overdue_on(status=status, due_date=action.due_date, day=day))
             keys = [(SnapshotScope.OVERALL, None), (SnapshotScope.PILLAR, action.pillar_id)]
             keys += [(SnapshotScope.THEME, theme) for theme in themes]
             keys.append((SnapshotScope.ACTION_TYPE, action.action_type))
