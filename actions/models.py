@@ -226,6 +226,7 @@ class Action(models.Model):
         permissions = [
             ("assure_action", "Can sign off a complete action as assured"),
             ("import_actions", "Can import and export the action plan"),
+            ("view_any_evidence", "Can download the evidence of any action, not only those they own or lead"),
         ]
         indexes = [
             # Overdue and due-soon lists: open actions by due date.
@@ -311,6 +312,16 @@ class Action(models.Model):
     def can_log_progress(self, user) -> bool:
         """The owner, or anyone who may edit actions (improvement leads)."""
         return user.is_authenticated and (user.pk == self.owner_id or user.has_perm("actions.change_action"))
+
+    def may_see_evidence(self, user) -> bool:
+        """Evidence is need-to-know: the action's owner and executive lead, and those who oversee every
+        action (improvement leads, board members: actions.view_any_evidence), never any other owner.
+        """
+        return (
+            user.is_authenticated
+            and user.has_perm("actions.view_evidence")
+            and (user.pk in (self.owner_id, self.executive_lead_id) or user.has_perm("actions.view_any_evidence"))
+        )
 
     def assurance_refusal(self, user) -> str | None:
         """Why `user` may not sign this action off as assured, or None if they may (four eyes)."""

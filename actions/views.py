@@ -8,23 +8,21 @@ import base64
 import hashlib
 import logging
 from contextlib import contextmanager
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import importing, selectors
+from actions.access import get_action_for_user, get_evidence_for_user
 from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
-from actions.models import Action, Status
+from actions.models import Status
 from actions.services import (
     StaleEdit,
     action_assure,
@@ -33,7 +31,7 @@ from actions.services import (
     action_update,
     evidence_attach,
 )
-from secamb_journey.roles import is_staff_member
+from secamb_journey.access import staff_page
 
 logger = logging.getLogger(__name__)
 
@@ -41,37 +39,6 @@ REGISTER_PAGE_SIZE = 25
 MINE_PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 20
 IMPORT_SESSION_KEY = "actions_import"
-
-
-def staff_permission_required(permission: str):
-    """Anonymous: to the sign-in page and back afterwards. Signed in without a role or without
-    `permission`: 403. Staff pages are never cached by the browser or a proxy.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        @never_cache
-        def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not is_staff_member(user) or not user.has_perm(permission):
-                raise PermissionDenied("You do not have access to this page.")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def get_action_for_user(user, reference: str) -> Action:
-    """The action with this reference, for a viewer already checked for actions.view_action; 404 if
-    there is none.
-    """
-    action = selectors.action_for_detail(reference=reference)
-    if action is None:
-        raise Http404("No action has that reference.")
-    return action
 
 
 def _bound(request):
@@ -103,11 +70,6 @@ def saving(form, what: str, *, let_through: tuple[type[Exception], ...] = ()):
         form.add_error(None, f"We could not save {what} just now. Nothing was saved. Try again.")
 
 
-def _require_owner_or_lead(action: Action, user) -> None:
-    if not action.can_log_progress(user):
-        raise PermissionDenied("Only the action's owner or an improvement lead can do this.")
-
-
 # --- Reading -------------------------------------------------------------------------------------
 
 
@@ -127,7 +89,7 @@ def _sort_links(request, current: str) -> dict[str, dict]:
 
 
 @require_GET
-@staff_permission_required("actions.view_action")
+@staff_page("actions.view_action")
 def register(request):
     filterset = ActionFilter(request.GET or None, queryset=selectors.action_register_queryset(), request=request)
     page_obj = Paginator(filterset.qs, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -154,7 +116,7 @@ def register(request):
 
 
 @require_GET
-@staff_permission_required("actions.view_action")
+@staff_page("actions.view_action")
 def my_actions(request):
     actions = selectors.actions_owned_by(user=request.user)
     page_obj = Paginator(actions, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -162,11 +124,10 @@ def my_actions(request):
 
 
 @require_GET
-@staff_permission_required("actions.view_action")
+@staff_page("actions.view_action")
 def action_detail(request, reference):
-    action = get_action_for_user(request.user, reference)
-    user = request.user
-    can_view_files = user.has_perm("actions.view_evidence")
+    access = get_action_for_user(request, reference)
+    action = access.action
     # Years of monthly updates make a long log: it is paged, newest first, so the page stays fast.
     timeline = Paginator(selectors.action_timeline(action=action), TIMELINE_PAGE_SIZE).get_page(
         request.GET.get("timeline_page")
@@ -179,25 +140,23 @@ def action_detail(request, reference):
             "themes": list(action.themes.all()),
             "timeline": timeline.object_list,
             "timeline_page": timeline,
-            "evidence_list": selectors.action_evidence(action=action) if can_view_files else [],
-            "can_view_files": can_view_files,
+            "evidence_list": selectors.action_evidence(action=action) if access.may_see_evidence else [],
+            "can_view_files": access.may_see_evidence,
             "history": selectors.action_history(action=action),
-            "can_log_progress": action.can_log_progress(user) and action.status != Status.ASSURED,
-            "can_attach_evidence": action.can_log_progress(user) and user.has_perm("actions.add_evidence"),
-            "can_assure": user.has_perm("actions.assure_action") and action.assurance_refusal(user) is None,
-            "can_edit": user.has_perm("actions.change_action"),
+            "can_log_progress": access.may_log_progress and action.status != Status.ASSURED,
+            "can_attach_evidence": access.may_attach_evidence,
+            "can_assure": access.may_assure,
+            "can_edit": access.may_edit,
         },
     )
 
 
 @require_GET
-@staff_permission_required("actions.view_evidence")
+@staff_page("actions.view_evidence")
 def evidence_download(request, reference, evidence_id):
-    """Evidence files are never at a public URL: this view streams one to a viewer who may see it."""
-    action = get_action_for_user(request.user, reference)
-    evidence = action.evidence.filter(pk=evidence_id).first()
-    if evidence is None:
-        raise Http404("No such evidence on this action.")
+    """Evidence files are never at a public URL: this view streams one to a viewer with a need to know."""
+    access, evidence = get_evidence_for_user(request, reference, evidence_id)
+    action = access.action
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -214,10 +173,9 @@ def evidence_download(request, reference, evidence_id):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.add_progressupdate")
+@staff_page("actions.add_progressupdate")
 def log_progress(request, reference):
-    action = get_action_for_user(request.user, reference)
-    _require_owner_or_lead(action, request.user)
+    action = get_action_for_user(request, reference, need="log_progress").action
     form = ProgressForm(_bound(request)[0], action=action)
     if request.method == "POST" and form.is_valid():
         with saving(form, "your progress update"):
@@ -232,10 +190,9 @@ def log_progress(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.add_evidence")
+@staff_page("actions.add_evidence")
 def attach_evidence(request, reference):
-    action = get_action_for_user(request.user, reference)
-    _require_owner_or_lead(action, request.user)
+    action = get_action_for_user(request, reference, need="attach_evidence").action
     form = EvidenceForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         with saving(form, "the evidence"):
@@ -252,14 +209,14 @@ def attach_evidence(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.assure_action")
+@staff_page("actions.assure_action")
 def assure(request, reference):
     """A confirmation page (GET) and the sign-off itself (POST). The rules are the model's and the
     service's: this view only shows their answer.
     """
-    action = get_action_for_user(request.user, reference)
+    access = get_action_for_user(request, reference)
+    action, refusal = access.action, access.assurance_refusal
     form = AssureForm(_bound(request)[0])
-    refusal = action.assurance_refusal(request.user)
     if request.method == "POST" and form.is_valid():
         with saving(form, "the sign-off"):
             action_assure(action=action, lead=request.user)
@@ -278,7 +235,7 @@ def assure(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.add_action")
+@staff_page("actions.add_action")
 def action_new(request):
     form = ActionForm(_bound(request)[0])
     if request.method == "POST" and form.is_valid():
@@ -291,9 +248,9 @@ def action_new(request):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.change_action")
+@staff_page("actions.change_action")
 def action_edit(request, reference):
-    action = get_action_for_user(request.user, reference)
+    action = get_action_for_user(request, reference, need="edit").action
     form = ActionForm(_bound(request)[0], instance=action)
     refusal = None
     if request.method == "POST" and form.is_valid():
@@ -308,7 +265,7 @@ def action_edit(request, reference):
         except StaleEdit as stale:
             # Show what is stored now (with the version it is at), and say what changed meanwhile.
             refusal = stale.message
-            action = get_action_for_user(request.user, reference)
+            action = get_action_for_user(request, reference).action
             form = ActionForm(instance=action)
         else:
             if form.is_valid():
@@ -327,7 +284,7 @@ def action_edit(request, reference):
 
 
 @require_GET
-@staff_permission_required("actions.import_actions")
+@staff_page("actions.import_actions")
 def export_csv(request):
     import csv
 
@@ -341,7 +298,7 @@ def export_csv(request):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.import_actions")
+@staff_page("actions.import_actions")
 def import_plan(request):
     """Upload (preview, nothing saved) and then confirm (save all or nothing). Between the two the file
     is kept in the session; the confirmation names the file's digest, so a preview in another tab

@@ -74,8 +74,9 @@ EXPECTED = {
     # Progress and evidence: the action's own owner, or an improvement lead; another owner is refused.
     "actions:progress": staff_only(owner=200, other_owner=403, lead=200, board=403, comms=403),
     "actions:evidence": staff_only(owner=200, other_owner=403, lead=200, board=403, comms=403),
-    # Evidence files: anyone on the staff who may see evidence (board included); comms never.
-    "actions:evidence_download": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    # Evidence files are need-to-know: the action's owner and executive lead, leads and board; not
+    # another owner (issue 18); comms never.
+    "actions:evidence_download": staff_only(owner=200, other_owner=403, lead=200, board=200, comms=403),
     # Sign-off: improvement leads only (four eyes is tested in actions/tests/test_permissions.py).
     "actions:assure": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     # --- The board dashboard: reports.view_dashboard (leads and the board).
