@@ -4,8 +4,9 @@ Leads hold reports.change_publishedupdate: they review and edit drafts. Only com
 reports.publish_publishedupdate, so only they publish and withdraw (DESIGN.md: the editor publishes).
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,16 +16,30 @@ from reports.models import PublishedUpdate, UpdateStatus
 from reports.selectors import editorial_updates
 from reports.services import update_draft_for_period, update_edit, update_publish, update_withdraw
 from reports.views.public import update_page_context
+from secamb_journey.access import staff_page
 
 EDIT = "reports.change_publishedupdate"
 PUBLISH = "reports.publish_publishedupdate"
 
 
-def get_update_for_user(user, slug: str, *, permission: str = EDIT) -> PublishedUpdate:
-    """The update at `slug` if this user may work on it: 403 without the permission, 404 if there is none."""
-    if not user.has_perm(permission):
-        raise PermissionDenied
-    return get_object_or_404(PublishedUpdate.objects.select_related("published_by", "withdrawn_by"), slug=slug)
+@dataclass(frozen=True)
+class UpdateAccess:
+    update: PublishedUpdate
+    may_edit: bool
+    may_publish: bool
+
+
+def get_update_for_user(request, slug: str, *, need: str = "edit") -> UpdateAccess:
+    """The update at `slug` and what this user may do with it: 404 if there is none, 403 if `need`
+    ("edit" or "publish") is something they may not do. The page decorator has checked they may edit.
+    """
+    update = get_object_or_404(PublishedUpdate.objects.select_related("published_by", "withdrawn_by"), slug=slug)
+    access = UpdateAccess(
+        update=update, may_edit=request.user.has_perm(EDIT), may_publish=request.user.has_perm(PUBLISH)
+    )
+    if not getattr(access, f"may_{need}"):
+        raise PermissionDenied("Only a communications editor can publish or withdraw an update.")
+    return access
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -40,10 +55,8 @@ def reports_home(request):
     return redirect("reports:editorial_updates")
 
 
-@login_required
+@staff_page(EDIT)
 def update_list(request):
-    if not request.user.has_perm(EDIT):
-        raise PermissionDenied
     return render(
         request,
         "reports/editorial/list.html",
@@ -51,10 +64,11 @@ def update_list(request):
     )
 
 
-@login_required
+@staff_page(EDIT)
 @require_http_methods(["GET", "POST"])
 def update_detail(request, slug):
-    update = get_update_for_user(request.user, slug)
+    access = get_update_for_user(request, slug)
+    update = access.update
     form = None
     if update.status == UpdateStatus.DRAFT:
         initial = {"headline": update.headline, "narrative": update.narrative, "version": update.version}
@@ -80,20 +94,20 @@ def update_detail(request, slug):
     return render(
         request,
         "reports/editorial/detail.html",
-        {"update": update, "form": form, "can_publish": request.user.has_perm(PUBLISH)},
+        {"update": update, "form": form, "can_publish": access.may_publish},
     )
 
 
-@login_required
+@staff_page(EDIT)
 def update_preview(request, slug):
-    update = get_update_for_user(request.user, slug)
+    update = get_update_for_user(request, slug).update
     return render(request, "reports/updates/detail.html", update_page_context(update, preview=True))
 
 
-@login_required
+@staff_page(EDIT)
 @require_POST
 def update_refresh(request, slug):
-    update = get_update_for_user(request.user, slug)
+    update = get_update_for_user(request, slug).update
     if update.status != UpdateStatus.DRAFT:
         messages.error(request, "Only a draft's figures can be refreshed: a published update's figures never change.")
     else:
@@ -102,10 +116,10 @@ def update_refresh(request, slug):
     return redirect("reports:editorial_update", slug=update.slug)
 
 
-@login_required
+@staff_page(EDIT)
 @require_http_methods(["GET", "POST"])
 def update_publish_view(request, slug):
-    update = get_update_for_user(request.user, slug, permission=PUBLISH)
+    update = get_update_for_user(request, slug, need="publish").update
     form = UpdatePublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,10 +132,10 @@ def update_publish_view(request, slug):
     return render(request, "reports/editorial/publish.html", {"update": update, "form": form})
 
 
-@login_required
+@staff_page(EDIT)
 @require_http_methods(["GET", "POST"])
 def update_withdraw_view(request, slug):
-    update = get_update_for_user(request.user, slug, permission=PUBLISH)
+    update = get_update_for_user(request, slug, need="publish").update
     form = UpdateWithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

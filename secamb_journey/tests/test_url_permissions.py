@@ -90,8 +90,8 @@ EXPECTED = {
     "reports:editorial_updates": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=200),
     "reports:editorial_update": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=200),
     "reports:editorial_preview": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=200),
-    # Refreshing a draft's figures is a POST: a GET is 405 for anyone signed in.
-    "reports:editorial_refresh": staff_only(owner=405, other_owner=405, lead=405, board=405, comms=405, outsider=405),
+    # Refresh is POST only: a GET from someone who may refresh is 405; from anyone else, 403.
+    "reports:editorial_refresh": staff_only(owner=403, other_owner=403, lead=405, board=403, comms=405),
     "reports:editorial_publish": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
     "reports:editorial_withdraw": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
 }
