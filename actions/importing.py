@@ -8,6 +8,7 @@ actions are changed on their own page, where a stale edit cannot overwrite anyon
 
 import csv
 import datetime
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -19,14 +20,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.models import REFERENCE_PREFIXES, Action, ActionType, CqcRegulation
+from actions.models import REFERENCE_PREFIXES, Action, ActionPlanUpload, ActionType, CqcRegulation
 from actions.services import CREATE_FIELDS, action_create, action_data_problems
 from pillars.models import Pillar
-from secamb_journey.forms import MONTH_NAMES
+from secamb_journey.forms import MONTH_NAMES, size_in_words
 from secamb_journey.roles import Role
 from themes.models import Theme
 
 MAX_IMPORT_BYTES = 1024 * 1024
+# Long enough to read a preview and press the button; after that the file must be uploaded again.
+UPLOAD_KEPT_FOR = datetime.timedelta(hours=1)
 MAX_IMPORT_ROWS = 2000
 TOO_MANY_ROWS = f"The file has more than {MAX_IMPORT_ROWS:,} rows. Split it and import each part."
 
@@ -124,7 +127,7 @@ def _cell_text(value) -> str:
 def read_table(*, name: str, content: bytes) -> list[list[str]]:
     """The file's rows as text cells (the heading row first). CSV (UTF-8 or Windows-1252) or .xlsx."""
     if len(content) > MAX_IMPORT_BYTES:
-        raise ImportFileProblem(f"The selected file must be smaller than {MAX_IMPORT_BYTES // 1024 // 1024} MB.")
+        raise ImportFileProblem(f"The selected file must be smaller than {size_in_words(MAX_IMPORT_BYTES)}.")
     if not content:
         raise ImportFileProblem("The selected file is empty.")
     extension = PurePath(name).suffix.lower()
@@ -318,7 +321,8 @@ def _check_row(number: int, cells: dict[str, str], lookups: _Lookups, problems: 
         problem("due_date", f"“{due_text}” is not a date. Write it as 31/03/2026 or 2026-03-31.")
 
     public_text = cells.get("is_public", "").lower()
-    data["is_public"] = public_text not in _NO
+    # Publishing is a choice: only a "yes" makes an action public; a blank cell leaves it internal.
+    data["is_public"] = public_text in _YES
     if public_text and public_text not in _YES | _NO:
         problem("is_public", f"“{cells['is_public']}” must be yes or no.")
 
@@ -398,6 +402,30 @@ def check_action_plan(*, name: str, content: bytes) -> ImportPreview:
         preview.rows.append(row)
     preview.problems.sort(key=lambda p: (p.row, list(HEADINGS.values()).index(p.column)))
     return preview
+
+
+def action_plan_upload_keep(*, user, name: str, content: bytes) -> ActionPlanUpload:
+    """Keep a previewed file until its confirmation. Expired uploads (anyone's) and this person's
+    earlier ones go: a person confirms the preview they are looking at, or uploads again.
+    """
+    with transaction.atomic():
+        ActionPlanUpload.objects.filter(uploaded_at__lt=timezone.now() - UPLOAD_KEPT_FOR).delete()
+        ActionPlanUpload.objects.filter(uploaded_by=user).delete()
+        digest = hashlib.sha256(content).hexdigest()
+        return ActionPlanUpload.objects.create(
+            uploaded_by=user, name=PurePath(name).name[:255], sha256=digest, content=content
+        )
+
+
+def action_plan_upload_for(*, user, sha256: str) -> ActionPlanUpload | None:
+    """This person's unexpired upload with this digest, or None (expired, someone else's, or never made)."""
+    return (
+        ActionPlanUpload.objects.filter(
+            uploaded_by=user, sha256=sha256, uploaded_at__gte=timezone.now() - UPLOAD_KEPT_FOR
+        )
+        .order_by("-uploaded_at")
+        .first()
+    )
 
 
 def import_action_plan(*, name: str, content: bytes, creator) -> list[Action]:

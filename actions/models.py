@@ -197,7 +197,8 @@ class Action(models.Model):
     percent_complete = models.PositiveSmallIntegerField(default=0)
     is_public = models.BooleanField(
         "public",
-        default=True,
+        # Internal until someone makes it public (DESIGN.md): publishing is a choice, never a default.
+        default=False,
         help_text="Public actions appear on the public site and in open data; internal ones never do.",
     )
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -404,3 +405,27 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.action.reference}: {self.original_name}"
+
+
+class ActionPlanUpload(models.Model):
+    """An action plan file between its preview and its confirmation. Kept here, on the server, rather
+    than in the session (which would carry the whole file in every request's cookie or row, rewritten
+    each time); it expires after actions.importing.UPLOAD_KEPT_FOR and is deleted once imported.
+    """
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # The confirmation: this person's upload with this digest.
+            models.Index(fields=["uploaded_by", "sha256"], name="plan_upload_user_sha_idx"),
+            # Clearing out expired uploads.
+            models.Index(fields=["uploaded_at"], name="plan_upload_uploaded_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.uploaded_at:%Y-%m-%d %H:%M})"

@@ -20,6 +20,7 @@ from actions import tasks
 from actions.evidence import EvidenceRejected, identify_evidence
 from actions.models import REFERENCE_PREFIXES, Action, ActionType, Evidence, ProgressUpdate, Status, status_is_done
 from actions.selectors import describe_changes, person_name
+from secamb_journey.forms import size_in_words
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +172,7 @@ def evidence_attach(*, action: Action, uploaded_by, uploaded_file, description: 
         errors["description"] = "Description must be 500 characters or fewer."
     max_bytes = settings.EVIDENCE_MAX_BYTES
     if uploaded_file.size > max_bytes:
-        errors["file"] = f"The selected file must be smaller than {max_bytes // (1024 * 1024)} MB."
+        errors["file"] = f"The selected file must be smaller than {size_in_words(max_bytes)}."
     elif uploaded_file.size == 0:
         errors["file"] = "The selected file is empty."
     if errors:

@@ -4,8 +4,6 @@ Each view checks who is asking (anonymous: to the sign-in page and back; signed 
 permission: 403; an unknown action or file: 404), binds a form, calls one service and redirects.
 """
 
-import base64
-import hashlib
 import logging
 from contextlib import contextmanager
 
@@ -38,7 +36,6 @@ logger = logging.getLogger(__name__)
 REGISTER_PAGE_SIZE = 25
 MINE_PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 20
-IMPORT_SESSION_KEY = "actions_import"
 
 
 def _bound(request):
@@ -301,8 +298,8 @@ def export_csv(request):
 @staff_page("actions.import_actions")
 def import_plan(request):
     """Upload (preview, nothing saved) and then confirm (save all or nothing). Between the two the file
-    is kept in the session; the confirmation names the file's digest, so a preview in another tab
-    cannot be confirmed for a different file.
+    is kept server-side (an ActionPlanUpload row, expiring); the confirmation names the file's digest,
+    so a preview in another tab cannot be confirmed for a different file.
     """
     if request.method == "POST" and "confirm" in request.POST:
         return _import_confirm(request)
@@ -319,12 +316,7 @@ def import_plan(request):
         except importing.ImportFileProblem as problem:
             form.add_error("file", str(problem))
         else:
-            digest = hashlib.sha256(content).hexdigest()
-            request.session[IMPORT_SESSION_KEY] = {
-                "name": file_name,
-                "sha256": digest,
-                "content": base64.b64encode(content).decode("ascii"),
-            }
+            digest = importing.action_plan_upload_keep(user=request.user, name=file_name, content=content).sha256
     return render(
         request,
         "actions/import.html",
@@ -334,13 +326,13 @@ def import_plan(request):
 
 
 def _import_confirm(request):
-    stored = request.session.get(IMPORT_SESSION_KEY)
-    if not stored or stored.get("sha256") != request.POST.get("confirm"):
+    stored = importing.action_plan_upload_for(user=request.user, sha256=request.POST.get("confirm", ""))
+    if stored is None:
         messages.error(request, "That preview has expired or belongs to another file. Upload the file again.")
         return redirect("actions:import")
-    content = base64.b64decode(stored["content"])
+    content = bytes(stored.content)
     try:
-        created = importing.import_action_plan(name=stored["name"], content=content, creator=request.user)
+        created = importing.import_action_plan(name=stored.name, content=content, creator=request.user)
     except importing.ImportRefused as refused:
         return render(
             request,
@@ -348,8 +340,8 @@ def _import_confirm(request):
             {
                 "form": ImportForm(),
                 "preview": refused.preview,
-                "file_name": stored["name"],
-                "digest": stored["sha256"],
+                "file_name": stored.name,
+                "digest": stored.sha256,
                 "refused": True,
             },
         )
@@ -357,19 +349,19 @@ def _import_confirm(request):
         messages.error(request, str(problem))
         return redirect("actions:import")
     except DatabaseError:
-        # The file stays in the session and the preview is shown again: one press of the button retries.
-        logger.exception("The database refused the import of %s", stored["name"])
+        # The upload is kept and the preview is shown again: one press of the button retries.
+        logger.exception("The database refused the import of %s", stored.name)
         messages.error(request, "We could not import the action plan just now. Nothing was saved. Try again.")
         return render(
             request,
             "actions/import.html",
             {
                 "form": ImportForm(),
-                "preview": importing.check_action_plan(name=stored["name"], content=content),
-                "file_name": stored["name"],
-                "digest": stored["sha256"],
+                "preview": importing.check_action_plan(name=stored.name, content=content),
+                "file_name": stored.name,
+                "digest": stored.sha256,
             },
         )
-    del request.session[IMPORT_SESSION_KEY]
-    messages.success(request, f"{len(created)} actions imported from {stored['name']}.")
+    stored.delete()
+    messages.success(request, f"{len(created)} actions imported from {stored.name}.")
     return redirect("actions:register")
