@@ -129,7 +129,12 @@ def update_publish_view(request, slug):
         else:
             messages.success(request, f"Published. The public can read it at /updates/{update.slug}/.")
             return redirect("reports:editorial_update", slug=update.slug)
-    return render(request, "reports/editorial/publish.html", {"update": update, "form": form})
+    explanation = (
+        f"Once published, the update is on the public site at /updates/{update.slug}/, in the updates feed and on"
+        " the home page. Its headline, narrative and figures cannot then be changed; it can only be withdrawn"
+        " with a public note."
+    )
+    return _confirm_page(request, update, form, explanation, show_preview_link=True)
 
 
 @staff_page(EDIT)
@@ -145,4 +150,13 @@ def update_withdraw_view(request, slug):
         else:
             messages.success(request, "Withdrawn. The public now sees your note in its place.")
             return redirect("reports:editorial_update", slug=update.slug)
-    return render(request, "reports/editorial/withdraw.html", {"update": update, "form": form})
+    explanation = (
+        "The update will leave the public site and the feed at once. The public will see the month, the date it"
+        " was withdrawn and your note instead."
+    )
+    return _confirm_page(request, update, form, explanation)
+
+
+def _confirm_page(request, update, form, explanation: str, *, show_preview_link: bool = False):
+    context = {"update": update, "form": form, "explanation": explanation, "show_preview_link": show_preview_link}
+    return render(request, "reports/editorial/confirm.html", context)
