@@ -10,7 +10,7 @@ from django.http import HttpResponseRedirect
 
 from actions.models import Action, Evidence, ProgressUpdate
 from actions.services import CREATE_FIELDS, EDITABLE_FIELDS, action_create, action_update
-from secamb_journey.admin_history import ReadOnlyHistoryAdmin
+from secamb_journey.admin_readonly import ReadOnlyHistoryAdmin, ViewOnlyAdmin, ViewOnlyHistoryAdmin
 
 
 class ProgressUpdateInline(admin.TabularInline):
@@ -109,36 +109,18 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ViewOnlyAdmin):
     list_display = ["action", "created_at", "author", "status", "percent_complete"]
     list_filter = ["status"]
     search_fields = ["action__reference", "narrative"]
     list_select_related = ["action", "author"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyHistoryAdmin):
+class EvidenceAdmin(ViewOnlyHistoryAdmin):
     """Read-only: evidence is uploaded through the action page (which checks the file's kind), and an
     action may have been marked complete on the strength of it, so it is never deleted here."""
 
     list_display = ["action", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["action__reference", "original_name", "description"]
     list_select_related = ["action", "uploaded_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

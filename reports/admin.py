@@ -5,7 +5,7 @@ public read must never change after publication and the public cache must hear o
 from django.contrib import admin
 
 from reports.models import ProgressSnapshot, PublishedUpdate
-from secamb_journey.admin_history import ReadOnlyHistoryAdmin
+from secamb_journey.admin_readonly import ViewOnlyHistoryAdmin
 
 
 @admin.register(ProgressSnapshot)
@@ -19,15 +19,6 @@ class ProgressSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublishedUpdate)
-class PublishedUpdateAdmin(ReadOnlyHistoryAdmin):
+class PublishedUpdateAdmin(ViewOnlyHistoryAdmin):
     list_display = ["period", "headline", "status", "published_at"]
     list_filter = ["status"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,7 +1,6 @@
 """The board dashboard and its drill-down pages, for board members and improvement leads."""
 
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from pillars.models import Pillar, StrategicGoal
@@ -34,58 +33,20 @@ def overview(request):
     return render(request, "reports/dashboard/overview.html", dashboard_overview())
 
 
-# A pillar's and a theme's drill-downs are one template (reports/dashboard/drilldown.html); these
-# say the words that differ.
+# A pillar's and a theme's drill-downs are one template, reports/dashboard/drilldown.html.
 
 
 @dashboard_view
 def pillar_detail(request, slug):
-    pillar = get_pillar_for_user(request, slug)
-    context = dashboard_pillar(pillar=pillar)
-    goals = context["goals"]
-    context.update(
-        kind="Pillar",
-        heading=pillar.name,
-        lede=pillar.description,
-        related_intro=f"Serves the strategic goal{'s' if len(goals) != 1 else ''}:",
-        related=[{"url": reverse("reports:dashboard_goal", args=[g.slug]), "label": g.title} for g in goals],
-        summary=context["card"],
-        direction=context["card"].direction,
-        chart=context["card"].chart,
-        slug=pillar.slug,
-        scope="in this pillar",
-        breakdown=context["themes"],
-        breakdown_heading="By theme",
-        breakdown_column="Theme",
-        breakdown_preposition="on",
-        breakdown_caption="This pillar's actions on each urgent theme",
-        breakdown_empty="No action in this pillar answers an urgent theme yet.",
-    )
+    context = dashboard_pillar(pillar=get_pillar_for_user(request, slug))
+    card = context["card"]
+    context.update(summary=card, direction=card.direction, chart=card.chart)
     return render(request, "reports/dashboard/drilldown.html", context)
 
 
 @dashboard_view
 def theme_detail(request, slug):
-    theme = get_theme_for_user(request, slug)
-    context = dashboard_theme(theme=theme)
-    context.update(
-        kind="Urgent theme",
-        heading=theme.short_name,
-        lede=theme.title,
-        related_intro="Answered by:",
-        related=[
-            {"url": reverse("reports:dashboard_pillar", args=[p.slug]), "label": p.name}
-            for p in context["answering_pillars"]
-        ],
-        slug=theme.slug,
-        scope="on this theme",
-        breakdown=context["pillars"],
-        breakdown_heading="By pillar",
-        breakdown_column="Pillar",
-        breakdown_preposition="in",
-        breakdown_caption="This theme's actions in each pillar",
-        breakdown_empty="No pillar has actions on this theme yet.",
-    )
+    context = dashboard_theme(theme=get_theme_for_user(request, slug))
     return render(request, "reports/dashboard/drilldown.html", context)
 
 
