@@ -6,13 +6,11 @@ Each service runs inside one transaction; tasks, the management command and the 
 
 import datetime
 import re
-import uuid
 from dataclasses import dataclass
 
 import markdown
 import nh3
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
@@ -94,25 +92,6 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 -- sanitised by nh3 on the line above
-
-
-# --- The public page cache -------------------------------------------------------------------------
-
-PUBLIC_CACHE_GENERATION_KEY = "reports:public-pages:generation"
-
-
-def public_cache_generation() -> str:
-    """The current generation of cached public pages; part of every public cache key."""
-    generation = cache.get(PUBLIC_CACHE_GENERATION_KEY)
-    if generation is None:
-        cache.add(PUBLIC_CACHE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(PUBLIC_CACHE_GENERATION_KEY) or "0"
-    return generation
-
-
-def public_cache_clear() -> None:
-    """Forget every cached public page at once, by moving to a new generation (the old keys expire unread)."""
-    cache.set(PUBLIC_CACHE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 # --- Freezing the figures --------------------------------------------------------------------------
@@ -410,7 +389,6 @@ def update_publish(*, update: PublishedUpdate, publisher, at: datetime.datetime 
         update._history_user = publisher
         update._change_reason = "Published" if publisher else "Published from the command line"
         update.save()
-        transaction.on_commit(public_cache_clear)
     return update
 
 
@@ -434,7 +412,6 @@ def update_withdraw(*, update: PublishedUpdate, editor, note: str, at: datetime.
         update._history_user = editor
         update._change_reason = "Withdrawn"
         update.save()
-        transaction.on_commit(public_cache_clear)
     return update
 
 

@@ -35,8 +35,9 @@ from django.utils import timezone
 from actions.models import Action, ProgressUpdate, Status
 from pillars.models import Pillar, StrategicGoal
 from reports.models import ProgressSnapshot
+from reports.public_cache import public_cache_clear
 from reports.selectors import public_updates
-from reports.services import period_previous, period_start, public_cache_clear, update_draft_for_period, update_publish
+from reports.services import period_previous, period_start, update_draft_for_period, update_publish
 from reports.snapshots import snapshot_take
 from secamb_journey import bench
 from themes.models import Theme
