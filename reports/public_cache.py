@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from reports.models import PublicContentGeneration, PublishedUpdate
+from secamb_journey.site_url import is_site_host
 
 # Long enough to spare the database under a rush of readers, short enough that open data (which
 # follows the live record, not a publication) is never more than this many seconds behind.
@@ -60,11 +61,13 @@ def public_cache(view):
 
     Signed-in staff are never served from the cache: their header differs (their name, their links).
     Only the `page` parameter is part of the key, so made-up query strings cannot flood the cache.
+    A request addressed to another host than SITE_URL's (any name in ALLOWED_HOSTS, any port) is answered
+    afresh and never stored, so whatever it makes of the Host header cannot reach other readers.
     """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated:
+        if request.method != "GET" or request.user.is_authenticated or not is_site_host(request):
             return view(request, *args, **kwargs)
         key = f"reports:public:{public_cache_generation()}:{request.path}:{request.GET.get('page', '')[:8]}"
         pages = caches["public_pages"]

@@ -115,6 +115,7 @@ class Site:
             MEDIA_ROOT=str(folder / "media"),
             CELERY_DATA_DIR=str(folder / "celery"),
             LOG_LEVEL="WARNING",
+            SITE_URL=f"http://127.0.0.1:{self.port}",
         )
         if redis_url:
             self.env["REDIS_URL"] = redis_url
@@ -173,7 +174,7 @@ class Site:
         """One request on a new connection (so successive requests spread over the workers)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            conn.request(method, path, headers={"Host": host or "127.0.0.1", "Connection": "close"})
+            conn.request(method, path, headers={"Host": host or f"127.0.0.1:{self.port}", "Connection": "close"})
             response = conn.getresponse()
             return response.status, response.read().decode("utf-8", "replace")
         finally:

@@ -39,6 +39,12 @@ def _warm(site: Site) -> None:
 def _publish_and_withdraw_from_other_processes(site: Site, *, before_change=None) -> dict:
     site.manage("generate_update", "--period", "2026-07", "--publish")
     site.start()
+    # A request addressed to another host first (issue 18): it must not decide what others are served.
+    for path in ("/updates/feed/", "/open-data/actions.json"):
+        assert site.get(path, host="127.0.0.1:6666")[0] == 200
+    poisoned = sum(
+        "127.0.0.1:6666" in site.get(path)[1] for path in ("/updates/feed/", "/open-data/actions.json") * READS
+    )
     _warm(site)
     if before_change:
         before_change()
@@ -53,6 +59,7 @@ def _publish_and_withdraw_from_other_processes(site: Site, *, before_change=None
     still_served = sum(site.get("/updates/july-2026/")[0] == 200 for _ in range(READS))
     still_in_feed = sum("July 2026" in site.get("/updates/feed/")[1] for _ in range(READS))
     return {
+        "addresses at another request's host": poisoned,
         "published but not listed": unlisted,
         "published but not in the feed": unfed,
         "withdrawn but still served": still_served,

@@ -146,7 +146,7 @@ def test_owners_hear_about_their_overdue_and_due_soon_actions_and_leads_get_a_di
     assert "MD-001 Overdue one" in digest and "Overdue." in digest
     assert "MD-003 Off track but far off" in digest and "Off track." in digest
     assert "MD-002" not in digest  # due soon but on time, recent and not off track
-    assert "http://127.0.0.1:8000/actions/MD-001/" in digest
+    assert "http://testserver/actions/MD-001/" in digest
 
 
 @pytest.mark.django_db

@@ -24,6 +24,7 @@ from reports.selectors import (
     update_figures,
 )
 from reports.services import render_markdown
+from secamb_journey.site_url import absolute_url
 
 
 @require_GET
@@ -78,19 +79,28 @@ def update_detail(request, slug):
 class UpdatesFeed(Feed):
     """Published updates as an Atom feed: what a feed reader at /updates/feed/ follows."""
 
+    # Every address in the feed (its links, its id, each entry's link and id) is absolute from SITE_URL:
+    # Django would otherwise complete them with the request's Host header (secamb_journey.site_url).
     feed_type = Atom1Feed
     title = "SECAmb Improvement Journey: progress updates"
-    link = "/updates/"
     subtitle = (
         "Regular public updates from South East Coast Ambulance Service NHS Foundation Trust on progress "
         "against its CQC warning notices, must-do and should-do actions and its Improvement Journey."
     )
     author_name = settings.TRUST_NAME
-    feed_url = "/updates/feed/"
     item_limit = 20
 
     def items(self):
         return public_updates()[: self.item_limit]
+
+    def link(self):
+        return absolute_url("/updates/")
+
+    def feed_url(self):
+        return absolute_url("/updates/feed/")
+
+    def item_link(self, item: PublishedUpdate):
+        return absolute_url(item.get_absolute_url())
 
     def item_title(self, item: PublishedUpdate):
         return item.headline
@@ -143,7 +153,7 @@ def open_data_json(request):
         {
             "publisher": settings.TRUST_NAME,
             "description": "Public actions of the SECAmb Improvement Journey and their current status.",
-            "documentation": request.build_absolute_uri("/open-data/"),
+            "documentation": absolute_url("/open-data/"),
             "generated_at": timezone.now().isoformat(timespec="seconds"),
             "actions": actions,
         }

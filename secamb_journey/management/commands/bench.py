@@ -392,6 +392,8 @@ def child_environment(url: str) -> dict:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": f"testserver,{bench.LOOPBACK}",
+        # The test client's host, so public pages are cached as they are for the configured host.
+        "SITE_URL": "http://testserver",
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
