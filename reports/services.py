@@ -12,7 +12,7 @@ import markdown
 import nh3
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Q
 from django.template.loader import render_to_string
@@ -23,6 +23,7 @@ from actions.models import CQC_TYPES, Action, ActionType, ProgressUpdate, Status
 from actions.selectors import StatusCounts, action_status_counts
 from pillars.models import Pillar
 from reports.models import PublishedUpdate, ReminderRun, UpdateStatus
+from reports.notices import send_once
 
 # Bump when the shape of PublishedUpdate.figures changes, so templates can tell old updates apart.
 FIGURES_SCHEMA = 1
@@ -434,86 +435,83 @@ def reminders_send_weekly(*, day: datetime.date | None = None) -> RemindersSent:
     """E-mail each owner their overdue and due-soon actions, and each executive lead a digest of their
     actions that are stale, overdue or off track. Once a week: a second run in the same week sends nothing.
 
-    The week's ReminderRun row is the claim, written in the same transaction as the sending: if sending
-    fails, the claim is rolled back and the task's retry sends the week's reminders again.
+    Each person's message is recorded as it is sent (reports.notices.send_once), so when sending fails
+    part-way, the task's retry sends only to those not yet sent it. The week's ReminderRun row is written
+    once every message has gone; after that, a run in the same week sends nothing.
     """
     today = day or timezone.localdate()
     week = _week_starting(today)
+    if ReminderRun.objects.filter(week_starting=week).exists():
+        return RemindersSent(week_starting=week, owners=0, leads=0, already_sent=True)
     due_soon_until = today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
     stale_cutoff = timezone.now() - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                run = ReminderRun.objects.create(week_starting=week)
-        except IntegrityError:
-            return RemindersSent(week_starting=week, owners=0, leads=0, already_sent=True)
 
-        open_actions = Action.objects.open().select_related("owner", "executive_lead", "pillar")
-        for_owners = open_actions.filter(due_date__lte=due_soon_until).order_by("due_date", "reference")
-        by_owner: dict = {}
-        for action in for_owners:
-            by_owner.setdefault(action.owner, []).append(action)
-        for_leads = open_actions.filter(
-            Q(due_date__lt=today)
-            | Q(status=Status.OFF_TRACK)
-            | Q(last_progress_at__lt=stale_cutoff)
-            | Q(last_progress_at__isnull=True, created_at__lt=stale_cutoff)
-        ).order_by("due_date", "reference")
-        by_lead: dict = {}
-        for action in for_leads:
-            by_lead.setdefault(action.executive_lead, []).append(action)
+    open_actions = Action.objects.open().select_related("owner", "executive_lead", "pillar")
+    for_owners = open_actions.filter(due_date__lte=due_soon_until).order_by("due_date", "reference")
+    by_owner: dict = {}
+    for action in for_owners:
+        by_owner.setdefault(action.owner, []).append(action)
+    for_leads = open_actions.filter(
+        Q(due_date__lt=today)
+        | Q(status=Status.OFF_TRACK)
+        | Q(last_progress_at__lt=stale_cutoff)
+        | Q(last_progress_at__isnull=True, created_at__lt=stale_cutoff)
+    ).order_by("due_date", "reference")
+    by_lead: dict = {}
+    for action in for_leads:
+        by_lead.setdefault(action.executive_lead, []).append(action)
 
-        messages = []
-        for owner, actions in by_owner.items():
-            if not owner.email or not owner.is_active:
-                continue
-            context = {
-                "person": owner,
-                "overdue": [a for a in actions if a.due_date < today],
-                "due_soon": [a for a in actions if a.due_date >= today],
-                "site_url": settings.SITE_URL.rstrip("/"),
-                "due_soon_days": settings.DUE_SOON_DAYS,
-            }
-            messages.append(
-                EmailMessage(
-                    subject=f"Your Improvement Journey actions: {len(actions)} overdue or due soon",
-                    body=render_to_string("reports/email/owner_reminder.txt", context),
-                    to=[owner.email],
+    to_owners = []
+    for owner, actions in by_owner.items():
+        if not owner.email or not owner.is_active:
+            continue
+        context = {
+            "person": owner,
+            "overdue": [a for a in actions if a.due_date < today],
+            "due_soon": [a for a in actions if a.due_date >= today],
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "due_soon_days": settings.DUE_SOON_DAYS,
+        }
+        message = EmailMessage(
+            subject=f"Your Improvement Journey actions: {len(actions)} overdue or due soon",
+            body=render_to_string("reports/email/owner_reminder.txt", context),
+            to=[owner.email],
+        )
+        to_owners.append((owner, message))
+    to_leads = []
+    for lead, actions in by_lead.items():
+        if not lead.email or not lead.is_active:
+            continue
+        context = {
+            "person": lead,
+            "rows": [
+                (
+                    a,
+                    [
+                        reason
+                        for reason, applies in (
+                            ("overdue", a.due_date < today),
+                            ("off track", a.status == Status.OFF_TRACK),
+                            (f"no progress logged for over {settings.STALE_AFTER_DAYS} days", a.is_stale),
+                        )
+                        if applies
+                    ],
                 )
-            )
-        owners_emailed = len(messages)
-        for lead, actions in by_lead.items():
-            if not lead.email or not lead.is_active:
-                continue
-            context = {
-                "person": lead,
-                "rows": [
-                    (
-                        a,
-                        [
-                            reason
-                            for reason, applies in (
-                                ("overdue", a.due_date < today),
-                                ("off track", a.status == Status.OFF_TRACK),
-                                (f"no progress logged for over {settings.STALE_AFTER_DAYS} days", a.is_stale),
-                            )
-                            if applies
-                        ],
-                    )
-                    for a in actions
-                ],
-                "site_url": settings.SITE_URL.rstrip("/"),
-            }
-            messages.append(
-                EmailMessage(
-                    subject=f"Improvement Journey digest: {len(actions)} of your actions need attention",
-                    body=render_to_string("reports/email/lead_digest.txt", context),
-                    to=[lead.email],
-                )
-            )
-        if messages:
-            get_connection(fail_silently=False).send_messages(messages)
-        run.owners_emailed = owners_emailed
-        run.leads_emailed = len(messages) - owners_emailed
-        run.save(update_fields=["owners_emailed", "leads_emailed"])
-    return RemindersSent(week_starting=week, owners=run.owners_emailed, leads=run.leads_emailed)
+                for a in actions
+            ],
+            "site_url": settings.SITE_URL.rstrip("/"),
+        }
+        message = EmailMessage(
+            subject=f"Improvement Journey digest: {len(actions)} of your actions need attention",
+            body=render_to_string("reports/email/lead_digest.txt", context),
+            to=[lead.email],
+        )
+        to_leads.append((lead, message))
+
+    send_once(to_owners, notice="weekly-owner-reminder", period=week.isoformat())
+    send_once(to_leads, notice="weekly-lead-digest", period=week.isoformat())
+    # Everyone due a message this week has it (now, or in an earlier attempt): the week is done.
+    ReminderRun.objects.get_or_create(
+        week_starting=week, defaults={"owners_emailed": len(to_owners), "leads_emailed": len(to_leads)}
+    )
+    return RemindersSent(week_starting=week, owners=len(to_owners), leads=len(to_leads))
