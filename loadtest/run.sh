@@ -42,6 +42,8 @@ export DJANGO_SETTINGS_MODULE=secamb_journey.settings.base
 export DEBUG=false
 export SECRET_KEY="loadtest-throwaway-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 export ALLOWED_HOSTS=127.0.0.1,localhost
+# Public pages are cached only for requests addressed to SITE_URL's host (and port).
+export SITE_URL="http://127.0.0.1:$PORT"
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 export CELERY_BROKER_URL="${CELERY_LIVE_BROKER_URL:-$REDIS_URL}"
 export CELERY_TASK_ALWAYS_EAGER=false

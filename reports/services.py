@@ -6,15 +6,13 @@ Each service runs inside one transaction; tasks, the management command and the 
 
 import datetime
 import re
-import uuid
 from dataclasses import dataclass
 
 import markdown
 import nh3
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Q
 from django.template.loader import render_to_string
@@ -35,6 +33,7 @@ from actions.models import (
 from actions.selectors import StatusCounts, action_status_counts
 from pillars.models import Pillar
 from reports.models import PublishedUpdate, ReminderRun, UpdateStatus
+from reports.notices import send_once
 
 # Bump when the shape of PublishedUpdate.figures changes, so templates can tell old updates apart.
 FIGURES_SCHEMA = 1
@@ -104,25 +103,6 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 -- sanitised by nh3 on the line above
-
-
-# --- The public page cache -------------------------------------------------------------------------
-
-PUBLIC_CACHE_GENERATION_KEY = "reports:public-pages:generation"
-
-
-def public_cache_generation() -> str:
-    """The current generation of cached public pages; part of every public cache key."""
-    generation = cache.get(PUBLIC_CACHE_GENERATION_KEY)
-    if generation is None:
-        cache.add(PUBLIC_CACHE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(PUBLIC_CACHE_GENERATION_KEY) or "0"
-    return generation
-
-
-def public_cache_clear() -> None:
-    """Forget every cached public page at once, by moving to a new generation (the old keys expire unread)."""
-    cache.set(PUBLIC_CACHE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 # --- Freezing the figures --------------------------------------------------------------------------
@@ -420,7 +400,6 @@ def update_publish(*, update: PublishedUpdate, publisher, at: datetime.datetime 
         update._history_user = publisher
         update._change_reason = "Published" if publisher else "Published from the command line"
         update.save()
-        transaction.on_commit(public_cache_clear)
     return update
 
 
@@ -444,7 +423,6 @@ def update_withdraw(*, update: PublishedUpdate, editor, note: str, at: datetime.
         update._history_user = editor
         update._change_reason = "Withdrawn"
         update.save()
-        transaction.on_commit(public_cache_clear)
     return update
 
 
@@ -467,82 +445,79 @@ def reminders_send_weekly(*, day: datetime.date | None = None) -> RemindersSent:
     """E-mail each owner their overdue and due-soon actions, and each executive lead a digest of their
     actions that are stale, overdue or off track. Once a week: a second run in the same week sends nothing.
 
-    The week's ReminderRun row is the claim, written in the same transaction as the sending: if sending
-    fails, the claim is rolled back and the task's retry sends the week's reminders again.
+    Each person's message is recorded as it is sent (reports.notices.send_once), so when sending fails
+    part-way, the task's retry sends only to those not yet sent it. The week's ReminderRun row is written
+    once every message has gone; after that, a run in the same week sends nothing.
     """
     today = day or timezone.localdate()
     week = _week_starting(today)
+    if ReminderRun.objects.filter(week_starting=week).exists():
+        return RemindersSent(week_starting=week, owners=0, leads=0, already_sent=True)
     now = timezone.now()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                run = ReminderRun.objects.create(week_starting=week)
-        except IntegrityError:
-            return RemindersSent(week_starting=week, owners=0, leads=0, already_sent=True)
 
-        open_actions = Action.objects.open().select_related("owner", "executive_lead", "pillar")
-        for_owners = open_actions.filter(overdue_q(today) | due_soon_q(today)).order_by("due_date", "reference")
-        by_owner: dict = {}
-        for action in for_owners:
-            by_owner.setdefault(action.owner, []).append(action)
-        for_leads = open_actions.filter(overdue_q(today) | Q(status=Status.OFF_TRACK) | stale_q(now)).order_by(
-            "due_date", "reference"
+    open_actions = Action.objects.open().select_related("owner", "executive_lead", "pillar")
+    for_owners = open_actions.filter(overdue_q(today) | due_soon_q(today)).order_by("due_date", "reference")
+    by_owner: dict = {}
+    for action in for_owners:
+        by_owner.setdefault(action.owner, []).append(action)
+    for_leads = open_actions.filter(overdue_q(today) | Q(status=Status.OFF_TRACK) | stale_q(now)).order_by(
+        "due_date", "reference"
+    )
+    by_lead: dict = {}
+    for action in for_leads:
+        by_lead.setdefault(action.executive_lead, []).append(action)
+
+    to_owners = []
+    for owner, actions in by_owner.items():
+        if not owner.email or not owner.is_active:
+            continue
+        context = {
+            "person": owner,
+            "overdue": [a for a in actions if a.is_overdue_on(today)],
+            "due_soon": [a for a in actions if a.is_due_soon_on(today)],
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "due_soon_days": settings.DUE_SOON_DAYS,
+        }
+        message = EmailMessage(
+            subject=f"Your Improvement Journey actions: {len(actions)} overdue or due soon",
+            body=render_to_string("reports/email/owner_reminder.txt", context),
+            to=[owner.email],
         )
-        by_lead: dict = {}
-        for action in for_leads:
-            by_lead.setdefault(action.executive_lead, []).append(action)
+        to_owners.append((owner, message))
+    to_leads = []
+    for lead, actions in by_lead.items():
+        if not lead.email or not lead.is_active:
+            continue
+        context = {
+            "person": lead,
+            "rows": [
+                (
+                    a,
+                    [
+                        reason
+                        for reason, applies in (
+                            ("overdue", a.is_overdue_on(today)),
+                            ("off track", a.status == Status.OFF_TRACK),
+                            (f"no progress logged for over {settings.STALE_AFTER_DAYS} days", a.is_stale_at(now)),
+                        )
+                        if applies
+                    ],
+                )
+                for a in actions
+            ],
+            "site_url": settings.SITE_URL.rstrip("/"),
+        }
+        message = EmailMessage(
+            subject=f"Improvement Journey digest: {len(actions)} of your actions need attention",
+            body=render_to_string("reports/email/lead_digest.txt", context),
+            to=[lead.email],
+        )
+        to_leads.append((lead, message))
 
-        messages = []
-        for owner, actions in by_owner.items():
-            if not owner.email or not owner.is_active:
-                continue
-            context = {
-                "person": owner,
-                "overdue": [a for a in actions if a.is_overdue_on(today)],
-                "due_soon": [a for a in actions if a.is_due_soon_on(today)],
-                "site_url": settings.SITE_URL.rstrip("/"),
-                "due_soon_days": settings.DUE_SOON_DAYS,
-            }
-            messages.append(
-                EmailMessage(
-                    subject=f"Your Improvement Journey actions: {len(actions)} overdue or due soon",
-                    body=render_to_string("reports/email/owner_reminder.txt", context),
-                    to=[owner.email],
-                )
-            )
-        owners_emailed = len(messages)
-        for lead, actions in by_lead.items():
-            if not lead.email or not lead.is_active:
-                continue
-            context = {
-                "person": lead,
-                "rows": [
-                    (
-                        a,
-                        [
-                            reason
-                            for reason, applies in (
-                                ("overdue", a.is_overdue_on(today)),
-                                ("off track", a.status == Status.OFF_TRACK),
-                                (f"no progress logged for over {settings.STALE_AFTER_DAYS} days", a.is_stale_at(now)),
-                            )
-                            if applies
-                        ],
-                    )
-                    for a in actions
-                ],
-                "site_url": settings.SITE_URL.rstrip("/"),
-            }
-            messages.append(
-                EmailMessage(
-                    subject=f"Improvement Journey digest: {len(actions)} of your actions need attention",
-                    body=render_to_string("reports/email/lead_digest.txt", context),
-                    to=[lead.email],
-                )
-            )
-        if messages:
-            get_connection(fail_silently=False).send_messages(messages)
-        run.owners_emailed = owners_emailed
-        run.leads_emailed = len(messages) - owners_emailed
-        run.save(update_fields=["owners_emailed", "leads_emailed"])
-    return RemindersSent(week_starting=week, owners=run.owners_emailed, leads=run.leads_emailed)
+    send_once(to_owners, notice="weekly-owner-reminder", period=week.isoformat())
+    send_once(to_leads, notice="weekly-lead-digest", period=week.isoformat())
+    # Everyone due a message this week has it (now, or in an earlier attempt): the week is done.
+    ReminderRun.objects.get_or_create(
+        week_starting=week, defaults={"owners_emailed": len(to_owners), "leads_emailed": len(to_leads)}
+    )
+    return RemindersSent(week_starting=week, owners=len(to_owners), leads=len(to_leads))

@@ -39,8 +39,8 @@ def draft_monthly_update(period: str | None = None) -> int:
     name="reports.tasks.send_weekly_reminders",
     soft_time_limit=300,
     time_limit=360,
-    # Only a mail server that did not answer is worth trying again; the week's claim is rolled back
-    # with the failed send, so a retry sends the whole week's reminders once.
+    # Only a mail server that did not answer is worth trying again; each message is recorded as it is
+    # sent (reports.notices), so a retry sends only to those the failed attempt had not reached.
     autoretry_for=(SMTPException, ConnectionError, TimeoutError),
     retry_backoff=60,
     max_retries=3,

@@ -4,13 +4,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from secamb_journey.health import broker_state, database_state
 
 
 @never_cache
-@require_GET
+@require_safe  # HEAD too: uptime monitors use it, and get the same status as GET
 def healthz(request):
     checks = {"database": database_state(), "broker": broker_state()}
     healthy = all(check["ok"] for check in checks.values())

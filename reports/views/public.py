@@ -1,11 +1,9 @@
 """Public pages, no sign-in: the home page, published updates, the feed and open data."""
 
 import csv
-import functools
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -14,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET, require_safe
 
 from reports.models import PublishedUpdate
+from reports.public_cache import public_cache
 from reports.selectors import (
     OPEN_DATA_FIELDS,
     PUBLIC_UPDATES_PER_PAGE,
@@ -24,45 +23,8 @@ from reports.selectors import (
     public_withdrawal_notices,
     update_figures,
 )
-from reports.services import public_cache_generation, render_markdown
-
-# Long enough to spare the database under a rush of readers, short enough that open data (which
-# follows the live record, not a publication) is never more than this many seconds behind.
-PUBLIC_CACHE_SECONDS = 300
-
-
-def public_cache(view):
-    """Cache an anonymous visitor's successful GET of a public page.
-
-    Keys carry the current cache generation, which publishing or withdrawing an update moves on
-    (reports.services.public_cache_clear), so the public never sees a withdrawn update from the cache.
-    Signed-in staff are never served from the cache: their header differs (their name, their links).
-    Only the `page` parameter is part of the key, so made-up query strings cannot flood the cache.
-    Pages are kept in this process's memory ("public_pages"); the generation is shared ("default").
-    """
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        key = f"reports:public:{public_cache_generation()}:{request.path}:{request.GET.get('page', '')[:8]}"
-        pages = caches["public_pages"]
-        cached = pages.get(key)
-        if cached is not None:
-            content, headers = cached
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not getattr(response, "streaming", False):
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            headers = {k: v for k, v in response.items() if k.lower() in ("content-type", "content-disposition")}
-            pages.set(key, (response.content, headers), PUBLIC_CACHE_SECONDS)
-        return response
-
-    return wrapper
+from reports.services import render_markdown
+from secamb_journey.site_url import absolute_url
 
 
 @require_GET
@@ -117,19 +79,28 @@ def update_detail(request, slug):
 class UpdatesFeed(Feed):
     """Published updates as an Atom feed: what a feed reader at /updates/feed/ follows."""
 
+    # Every address in the feed (its links, its id, each entry's link and id) is absolute from SITE_URL:
+    # Django would otherwise complete them with the request's Host header (secamb_journey.site_url).
     feed_type = Atom1Feed
     title = "SECAmb Improvement Journey: progress updates"
-    link = "/updates/"
     subtitle = (
         "Regular public updates from South East Coast Ambulance Service NHS Foundation Trust on progress "
         "against its CQC warning notices, must-do and should-do actions and its Improvement Journey."
     )
     author_name = settings.TRUST_NAME
-    feed_url = "/updates/feed/"
     item_limit = 20
 
     def items(self):
         return public_updates()[: self.item_limit]
+
+    def link(self):
+        return absolute_url("/updates/")
+
+    def feed_url(self):
+        return absolute_url("/updates/feed/")
+
+    def item_link(self, item: PublishedUpdate):
+        return absolute_url(item.get_absolute_url())
 
     def item_title(self, item: PublishedUpdate):
         return item.headline
@@ -182,7 +153,7 @@ def open_data_json(request):
         {
             "publisher": settings.TRUST_NAME,
             "description": "Public actions of the SECAmb Improvement Journey and their current status.",
-            "documentation": request.build_absolute_uri("/open-data/"),
+            "documentation": absolute_url("/open-data/"),
             "generated_at": timezone.now().isoformat(timespec="seconds"),
             "actions": actions,
         }

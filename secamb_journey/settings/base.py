@@ -192,9 +192,12 @@ CACHES = {
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "secamb"}
     ),
-    # Rendered public pages, kept in each web process's own memory: serving one then costs a single
-    # look-up of the shared generation key (in "default", so publishing invalidates every process at
-    # once) instead of two round trips to Redis. See reports.views.public.public_cache.
+    # Rendered public pages, kept in each web process's own memory and keyed by the public content
+    # generation, which lives in the database (one primary-key look-up per request): a publication or
+    # withdrawal by any process is seen by every process at its next request, so this is correct with
+    # several workers and no shared cache, and with Redis down. Nothing in the app needs "default" to
+    # be shared for correctness, so production without Redis works rather than refusing to start.
+    # See reports.public_cache.
     "public_pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "public-pages",

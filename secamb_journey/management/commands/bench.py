@@ -35,8 +35,9 @@ from django.utils import timezone
 from actions.models import Action, ProgressUpdate, Status
 from pillars.models import Pillar, StrategicGoal
 from reports.models import ProgressSnapshot
+from reports.public_cache import public_cache_clear
 from reports.selectors import public_updates
-from reports.services import period_previous, period_start, public_cache_clear, update_draft_for_period, update_publish
+from reports.services import period_previous, period_start, update_draft_for_period, update_publish
 from reports.snapshots import snapshot_take
 from secamb_journey import bench
 from themes.models import Theme
@@ -391,6 +392,8 @@ def child_environment(url: str) -> dict:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": f"testserver,{bench.LOOPBACK}",
+        # The test client's host, so public pages are cached as they are for the configured host.
+        "SITE_URL": "http://testserver",
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
