@@ -12,7 +12,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
-from reports.services import period_from_string, period_previous, reminders_send_weekly, update_draft_for_period
+from reports.services.periods import period_from_string, period_previous, update_draft_for_period
+from reports.services.reminders import reminders_send_weekly
 from reports.snapshots import snapshot_take
 
 logger = logging.getLogger(__name__)

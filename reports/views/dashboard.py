@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from pillars.models import Pillar, StrategicGoal
-from reports.selectors import dashboard_goal, dashboard_overview, dashboard_pillar, dashboard_theme
+from reports.selectors.dashboard import dashboard_goal, dashboard_overview, dashboard_pillar, dashboard_theme
 from secamb_journey.access import staff_page
 from themes.models import Theme
 

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reports.forms import UpdateEditForm, UpdatePublishForm, UpdateWithdrawForm
 from reports.models import PublishedUpdate, UpdateStatus
-from reports.selectors import editorial_updates
-from reports.services import update_draft_for_period, update_edit, update_publish, update_withdraw
+from reports.selectors.updates import editorial_updates
+from reports.services.editorial import update_edit, update_publish, update_withdraw
+from reports.services.periods import update_draft_for_period
 from reports.views.public import update_page_context
 from secamb_journey.access import staff_page
 

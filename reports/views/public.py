@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from reports.models import PublishedUpdate
 from reports.public_cache import public_cache
-from reports.selectors import (
+from reports.selectors.public import (
     OPEN_DATA_FIELDS,
     PUBLIC_UPDATES_PER_PAGE,
     home_page_content,
@@ -21,9 +21,9 @@ from reports.selectors import (
     public_update_for_slug,
     public_updates,
     public_withdrawal_notices,
-    update_figures,
 )
-from reports.services import render_markdown
+from reports.selectors.updates import update_figures
+from reports.services.editorial import render_markdown
 from secamb_journey.site_url import absolute_url
 
 
