@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from actions.demo import demo_actions_seed
 from secamb_journey import demo
 
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             )
             return
         users = demo.demo_users_seed()
-        created = demo.demo_actions_seed(users)
+        created = demo_actions_seed(users)
         self.stdout.write(f"Demo actions created: {created} (existing ones left as they were).")
         self.stdout.write(
             "Demo sign-ins (password: the DEMO_PASSWORD environment variable, "

@@ -132,6 +132,7 @@ def world(live_server, django_db_serialized_rollback, monkeypatch):
     from django.core.management import call_command
     from django.db import connections
 
+    from actions import demo as action_demo
     from pillars.models import Pillar, StrategicGoal
     from reports.models import PublishedUpdate
     from secamb_journey import demo
@@ -142,8 +143,9 @@ def world(live_server, django_db_serialized_rollback, monkeypatch):
     ensure_roles()  # this test's own start had no serialized copy to restore from, the first time
     demo.strategy_seed()
     users = demo.demo_users_seed()
-    monkeypatch.setattr(demo, "DEMO_ACTIONS", [a for a in demo.DEMO_ACTIONS if a.reference in DEMO_SUBSET])
-    demo.demo_actions_seed(users)
+    subset = [a for a in action_demo.DEMO_ACTIONS if a.reference in DEMO_SUBSET]
+    monkeypatch.setattr(action_demo, "DEMO_ACTIONS", subset)
+    action_demo.demo_actions_seed(users)
     call_command("generate_update", period=months_ago(2), publish=True, stdout=io.StringIO())
     call_command("generate_update", period=months_ago(1), stdout=io.StringIO())
     published, draft = PublishedUpdate.objects.order_by("period")
