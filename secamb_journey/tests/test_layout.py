@@ -44,4 +44,3 @@ def test_the_check_sees_an_import_of_reports(tmp_path):
     sample.write_text("from reports.selectors import home_page_content\nimport reports.models\n")
     assert _imported_modules(sample) == {"reports.selectors", "reports.models"}
     assert len(list(_plumbing_files())) > 10
-
