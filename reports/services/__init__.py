@@ -1,8 +1,6 @@
 """Writes for reports, by job: periods (reporting periods, drafting an update with its figures frozen),
 editorial (editing, publishing, withdrawing; the Markdown renderer), reminders (the weekly e-mails).
-
-New code imports from the module it needs; the names are also here, so `from reports.services import X`
-keeps working for callers written before the split.
+Every name is re-exported here too (other branches and the tasks were written against one module).
 """
 
 from reports.services.editorial import (

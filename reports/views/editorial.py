@@ -117,47 +117,60 @@ def update_refresh(request, slug):
     return redirect("reports:editorial_update", slug=update.slug)
 
 
+PUBLISH_EXPLANATION = (
+    "Once published, the update is on the public site at /updates/{slug}/, in the updates feed and on the home"
+    " page. Its headline, narrative and figures cannot then be changed; it can only be withdrawn with a public note."
+)
+WITHDRAW_EXPLANATION = (
+    "The update will leave the public site and the feed at once. The public will see the month, the date it was"
+    " withdrawn and your note instead."
+)
+
+
 @staff_page(EDIT)
 @require_http_methods(["GET", "POST"])
 def update_publish_view(request, slug):
-    update = get_update_for_user(request, slug, need="publish").update
-    form = UpdatePublishForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            update = update_publish(update=update, publisher=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Published. The public can read it at /updates/{update.slug}/.")
-            return redirect("reports:editorial_update", slug=update.slug)
-    explanation = (
-        f"Once published, the update is on the public site at /updates/{update.slug}/, in the updates feed and on"
-        " the home page. Its headline, narrative and figures cannot then be changed; it can only be withdrawn"
-        " with a public note."
+    return _confirm_step(
+        request,
+        slug,
+        form_class=UpdatePublishForm,
+        step=lambda update, form: update_publish(update=update, publisher=request.user),
+        done="Published. The public can read it at /updates/{slug}/.",
+        explanation=PUBLISH_EXPLANATION,
+        show_preview_link=True,
     )
-    return _confirm_page(request, update, form, explanation, show_preview_link=True)
 
 
 @staff_page(EDIT)
 @require_http_methods(["GET", "POST"])
 def update_withdraw_view(request, slug):
+    return _confirm_step(
+        request,
+        slug,
+        form_class=UpdateWithdrawForm,
+        step=lambda update, form: update_withdraw(update=update, editor=request.user, note=form.cleaned_data["note"]),
+        done="Withdrawn. The public now sees your note in its place.",
+        explanation=WITHDRAW_EXPLANATION,
+    )
+
+
+def _confirm_step(request, slug, *, form_class, step, done: str, explanation: str, show_preview_link=False):
+    """Publish and withdraw: a confirmation page (GET), then one service call (POST) whose refusal is
+    shown on the form. Only those who may publish reach either."""
     update = get_update_for_user(request, slug, need="publish").update
-    form = UpdateWithdrawForm(request.POST if request.method == "POST" else None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            update = update_withdraw(update=update, editor=request.user, note=form.cleaned_data["note"])
+            update = step(update, form)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, "Withdrawn. The public now sees your note in its place.")
+            messages.success(request, done.format(slug=update.slug))
             return redirect("reports:editorial_update", slug=update.slug)
-    explanation = (
-        "The update will leave the public site and the feed at once. The public will see the month, the date it"
-        " was withdrawn and your note instead."
-    )
-    return _confirm_page(request, update, form, explanation)
-
-
-def _confirm_page(request, update, form, explanation: str, *, show_preview_link: bool = False):
-    context = {"update": update, "form": form, "explanation": explanation, "show_preview_link": show_preview_link}
+    context = {
+        "update": update,
+        "form": form,
+        "explanation": explanation.format(slug=update.slug),
+        "show_preview_link": show_preview_link,
+    }
     return render(request, "reports/editorial/confirm.html", context)
