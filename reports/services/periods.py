@@ -86,23 +86,14 @@ def _change(current: dict, previous: dict | None) -> dict | None:
     return {key: current[key] - previous.get(key, 0) for key in ("done", "assured", "overdue", "percent_done")}
 
 
-def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: PublishedUpdate | None) -> dict:
-    """Everything a published update shows, computed now from the live record, as plain JSON.
-
-    Only public actions count, and no person is named: what is frozen here is what the public reads.
-    A fixed number of queries, whatever the number of actions.
-    """
-    public = Action.objects.public()
-    start, end = _period_bounds(period)
-    previous_figures = previous.figures if previous else {}
-    previous_pillars = {row["slug"]: row for row in previous_figures.get("pillars", [])}
-    previous_compliance = {row["action_type"]: row for row in previous_figures.get("compliance", [])}
-
+def _pillar_rows(public, *, as_of: datetime.date, previous: dict) -> tuple[list[dict], StatusCounts]:
+    """Each pillar's frozen counts (with the change since the previous update), and their sum."""
+    previous_pillars = {row["slug"]: row for row in previous.get("pillars", [])}
     by_pillar = action_status_counts(actions=public, group_by="pillar_id", today=as_of)
     means = public.order_by().values("pillar_id").annotate(mean=Avg("percent_complete"))
     mean_by_pillar = {row["pillar_id"]: row["mean"] for row in means}
     overall = StatusCounts()
-    pillars = []
+    rows = []
     for pillar in Pillar.objects.order_by("number"):
         counts = by_pillar.get(pillar.pk, StatusCounts())
         for status, n in counts.by_status.items():
@@ -115,11 +106,17 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
             "mean_percent_complete": round(mean_by_pillar.get(pillar.pk) or 0),
         }
         row["change"] = _change(row, previous_pillars.get(pillar.slug)) if previous else None
-        pillars.append(row)
+        rows.append(row)
+    return rows, overall
 
-    cqc = public.filter(action_type__in=CQC_TYPES)
-    by_type = action_status_counts(actions=cqc, group_by="action_type", today=as_of)
-    compliance = []
+
+def _compliance_rows(public, *, as_of: datetime.date, previous: dict) -> list[dict]:
+    """CQC warning notices, must-do and should-do actions: frozen counts for each type."""
+    previous_compliance = {row["action_type"]: row for row in previous.get("compliance", [])}
+    by_type = action_status_counts(
+        actions=public.filter(action_type__in=CQC_TYPES), group_by="action_type", today=as_of
+    )
+    rows = []
     for action_type in CQC_TYPES:
         row = {
             "action_type": action_type.value,
@@ -127,43 +124,57 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
             **_counts_figures(by_type.get(action_type.value, StatusCounts())),
         }
         row["change"] = _change(row, previous_compliance.get(action_type.value)) if previous else None
-        compliance.append(row)
+        rows.append(row)
+    return rows
 
-    def action_row(action: Action, on: datetime.datetime) -> dict:
-        return {
-            "reference": action.reference,
-            "title": action.title,
-            "pillar": action.pillar.name,
-            "type": ActionType(action.action_type).label,
-            "on": timezone.localtime(on).date().isoformat(),
-        }
 
-    completed = [
-        action_row(a, a.completed_at)
-        for a in public.filter(completed_at__gte=start, completed_at__lt=end)
-        .select_related("pillar")
-        .order_by("completed_at", "reference")
-    ]
-    assured = [
-        action_row(a, a.assured_at)
-        for a in public.filter(status=Status.ASSURED, assured_at__gte=start, assured_at__lt=end)
-        .select_related("pillar")
-        .order_by("assured_at", "reference")
-    ]
-    # The words staff wrote for the public, never the internal narrative, nor who wrote them.
-    highlights = [
-        {
-            "reference": note.action.reference,
-            "title": note.action.title,
-            "pillar": note.action.pillar.name,
-            "text": note.public_highlight,
-            "on": timezone.localtime(note.created_at).date().isoformat(),
-        }
-        for note in ProgressUpdate.objects.filter(public_q("action__"), created_at__gte=start, created_at__lt=end)
-        .exclude(public_highlight="")
-        .select_related("action__pillar")
-        .order_by("created_at", "id")
-    ]
+def _action_row(action: Action, on: datetime.datetime) -> dict:
+    return {
+        "reference": action.reference,
+        "title": action.title,
+        "pillar": action.pillar.name,
+        "type": ActionType(action.action_type).label,
+        "on": timezone.localtime(on).date().isoformat(),
+    }
+
+
+def _period_events(public, *, start: datetime.datetime, end: datetime.datetime) -> dict:
+    """The actions completed and assured in the period, and the public highlights logged in it."""
+    completed = public.filter(completed_at__gte=start, completed_at__lt=end)
+    assured = public.filter(status=Status.ASSURED, assured_at__gte=start, assured_at__lt=end)
+    notes = ProgressUpdate.objects.filter(public_q("action__"), created_at__gte=start, created_at__lt=end)
+    return {
+        "completed": [
+            _action_row(a, a.completed_at)
+            for a in completed.select_related("pillar").order_by("completed_at", "reference")
+        ],
+        "assured": [
+            _action_row(a, a.assured_at) for a in assured.select_related("pillar").order_by("assured_at", "reference")
+        ],
+        # The words staff wrote for the public, never the internal narrative, nor who wrote them.
+        "highlights": [
+            {
+                "reference": note.action.reference,
+                "title": note.action.title,
+                "pillar": note.action.pillar.name,
+                "text": note.public_highlight,
+                "on": timezone.localtime(note.created_at).date().isoformat(),
+            }
+            for note in notes.exclude(public_highlight="").select_related("action__pillar").order_by("created_at", "id")
+        ],
+    }
+
+
+def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: PublishedUpdate | None) -> dict:
+    """Everything a published update shows, computed now from the live record, as plain JSON.
+
+    Only public actions count, and no person is named: what is frozen here is what the public reads.
+    A fixed number of queries, whatever the number of actions.
+    """
+    public = Action.objects.public()
+    start, end = _period_bounds(period)
+    previous_figures = previous.figures if previous else {}
+    pillars, overall = _pillar_rows(public, as_of=as_of, previous=previous_figures)
     overall_figures = _counts_figures(overall)
     overall_figures["change"] = _change(overall_figures, previous_figures.get("overall")) if previous else None
     return {
@@ -177,10 +188,8 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
         ),
         "overall": overall_figures,
         "pillars": pillars,
-        "compliance": compliance,
-        "completed": completed,
-        "assured": assured,
-        "highlights": highlights,
+        "compliance": _compliance_rows(public, as_of=as_of, previous=previous_figures),
+        **_period_events(public, start=start, end=end),
     }
 
 
