@@ -133,7 +133,7 @@ def update_publish(*, update: PublishedUpdate, publisher, at: datetime.datetime 
         update.version += 1
         update._history_user = publisher
         update._change_reason = "Published" if publisher else "Published from the command line"
-        update.save()
+        update.save()  # moves the public content generation on, in this transaction (reports.public_cache)
     return update
 
 
@@ -156,5 +156,5 @@ def update_withdraw(*, update: PublishedUpdate, editor, note: str, at: datetime.
         update.version += 1
         update._history_user = editor
         update._change_reason = "Withdrawn"
-        update.save()
+        update.save()  # moves the public content generation on, in this transaction (reports.public_cache)
     return update

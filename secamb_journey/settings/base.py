@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every response to a signed-in person: Cache-Control: private, no-store (secamb_journey/staff_cache.py).
+    "secamb_journey.staff_cache.StaffNoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # After OTPMiddleware: a privileged user who has not given their second factor goes to it first.
     "secamb_journey.two_factor.SecondFactorRequiredMiddleware",
