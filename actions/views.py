@@ -27,6 +27,7 @@ from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, Prog
 from actions.models import Action, Status
 from actions.services import (
     StaleEdit,
+    action_assurance_refusal,
     action_assure,
     action_create,
     action_log_progress,
@@ -184,7 +185,8 @@ def action_detail(request, reference):
             "history": selectors.action_history(action=action),
             "can_log_progress": action.can_log_progress(user) and action.status != Status.ASSURED,
             "can_attach_evidence": action.can_log_progress(user) and user.has_perm("actions.add_evidence"),
-            "can_assure": user.has_perm("actions.assure_action") and action.assurance_refusal(user) is None,
+            "can_assure": user.has_perm("actions.assure_action")
+            and action_assurance_refusal(action=action, user=user) is None,
             "can_edit": user.has_perm("actions.change_action"),
         },
     )
@@ -259,7 +261,7 @@ def assure(request, reference):
     """
     action = get_action_for_user(request.user, reference)
     form = AssureForm(_bound(request)[0])
-    refusal = action.assurance_refusal(request.user)
+    refusal = action_assurance_refusal(action=action, user=request.user)
     if request.method == "POST" and form.is_valid():
         with saving(form, "the sign-off"):
             action_assure(action=action, lead=request.user)
