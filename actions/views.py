@@ -34,6 +34,7 @@ from actions.services import (
     action_update,
     evidence_attach,
 )
+from secamb_journey.middleware import accepts_uploads
 from secamb_journey.roles import is_staff_member
 
 logger = logging.getLogger(__name__)
@@ -233,6 +234,7 @@ def log_progress(request, reference):
     return render(request, "actions/progress_form.html", {"action": action, "form": form})
 
 
+@accepts_uploads
 @require_http_methods(["GET", "POST"])
 @staff_permission_required("actions.add_evidence")
 def attach_evidence(request, reference):
@@ -342,6 +344,7 @@ def export_csv(request):
     return response
 
 
+@accepts_uploads
 @require_http_methods(["GET", "POST"])
 @staff_permission_required("actions.import_actions")
 def import_plan(request):

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from reports.models import PublishedUpdate
 from reports.selectors import (
@@ -65,7 +65,7 @@ def public_cache(view):
     return wrapper
 
 
-@require_GET
+@require_safe
 @public_cache
 def home(request):
     # Cached for anonymous visitors like open data, so the pillars' progress it shows is at most

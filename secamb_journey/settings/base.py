@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which would parse (and spool to disk) a body to find its token.
+    "secamb_journey.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -74,6 +76,7 @@ MIDDLEWARE = [
     "secamb_journey.two_factor.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "secamb_journey.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its response.
@@ -176,9 +179,16 @@ STORAGES = {
         )
     },
 }
+# Uploaded files above this are spooled to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The form fields of one request (not its files): the longest form is a 5,000-character narrative.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# Whole request bodies, refused with 413 before anything parses them (secamb_journey.middleware):
+# pages that take no file (sign-in, every form but two) accept no file part and at most this...
+NON_UPLOAD_MAX_BODY_BYTES = env_int("NON_UPLOAD_MAX_BODY_BYTES", 256 * 1024, minimum=16 * 1024)
+# ...and the two that do (evidence, the spreadsheet import) the evidence limit plus the other fields.
+UPLOAD_MAX_BODY_BYTES = EVIDENCE_MAX_BYTES + 1024 * 1024
 
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
@@ -278,6 +288,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+CSRF_FAILURE_VIEW = "secamb_journey.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
