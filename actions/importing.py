@@ -24,6 +24,7 @@ from actions.services import CREATE_FIELDS, action_create, action_data_problems
 from pillars.models import Pillar
 from secamb_journey.forms import MONTH_NAMES
 from secamb_journey.roles import Role
+from secamb_journey.text import clean_text
 from themes.models import Theme
 
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -123,7 +124,7 @@ def _cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value).strip()
+    text = clean_text(str(value)).strip()
     # Undo the export's guard against spreadsheet formulas ('=...), so a round trip keeps the text.
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
 from reports.models import PublishedUpdate
@@ -25,6 +24,7 @@ from reports.selectors import (
     update_figures,
 )
 from reports.services import public_cache_generation, render_markdown
+from secamb_journey.text import XmlSafeAtom1Feed, clean_text, clean_value
 
 # Long enough to spare the database under a rush of readers, short enough that open data (which
 # follows the live record, not a publication) is never more than this many seconds behind.
@@ -117,7 +117,7 @@ def update_detail(request, slug):
 class UpdatesFeed(Feed):
     """Published updates as an Atom feed: what a feed reader at /updates/feed/ follows."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed  # survives any character stored in a headline or narrative
     title = "SECAmb Improvement Journey: progress updates"
     link = "/updates/"
     subtitle = (
@@ -156,7 +156,7 @@ def open_data(request):
 
 def _csv_safe(value) -> str:
     """Text a spreadsheet will not run as a formula (a title typed as "=HYPERLINK(...)", say)."""
-    text = str(value)
+    text = clean_text(str(value))
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -177,7 +177,10 @@ def open_data_csv(request):
 @require_safe
 @public_cache
 def open_data_json(request):
-    actions = [{**row, "due_date": row["due_date"].isoformat()} for row in open_data_actions()]
+    actions = [
+        {**{name: clean_value(value) for name, value in row.items()}, "due_date": row["due_date"].isoformat()}
+        for row in open_data_actions()
+    ]
     return JsonResponse(
         {
             "publisher": settings.TRUST_NAME,

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # Before CsrfViewMiddleware, which would parse (and spool to disk) a body to find its token.
     "secamb_journey.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the body limit and CSRF: cleans form fields of characters XML cannot carry (secamb_journey/text.py).
+    "secamb_journey.middleware.CleanTextInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # After OTPMiddleware: a privileged user who has not given their second factor goes to it first.

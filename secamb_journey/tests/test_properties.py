@@ -20,6 +20,7 @@ from actions import importing
 from actions.models import Evidence, ProgressUpdate, Status
 from actions.tests.factories import ActionFactory
 from pillars.tests.factories import PillarFactory
+from secamb_journey.text import clean_text
 from themes.tests.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,8 @@ def test_the_progress_form_refuses_or_stores_faithfully_and_never_fails(owner, a
             saved = ProgressUpdate.objects.order_by("-id").first()
             assert ProgressUpdate.objects.count() == before + 1
             if "\r" not in narrative:
-                assert saved.narrative == narrative.strip()
+                # Stored as typed, less what XML cannot carry (issue 18: secamb_journey/text.py).
+                assert saved.narrative == clean_text(narrative).strip()
             assert 0 <= saved.percent_complete <= 100 and saved.status == status
             assert_safe(client.get(f"/actions/{action.reference}/"))
         else:
@@ -329,7 +331,7 @@ def test_the_draft_update_form_refuses_or_stores_and_the_preview_is_always_safe(
         outcomes.add(response.status_code)
         if response.status_code == 302:
             stored = PublishedUpdate.objects.get(pk=draft.pk)
-            assert stored.headline == headline.strip()
+            assert stored.headline == clean_text(headline).strip()
             assert_safe(client.get(f"/reports/updates/{draft.slug}/preview/"))
             assert_safe(client.get(url))
 
