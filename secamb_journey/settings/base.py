@@ -157,6 +157,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Improvement leads and administrators must set up and use a one-time-password app when this is on.
 # Off by default so a laptop demo signs in with a password alone; production turns it on.
 OTP_REQUIRED_FOR_PRIVILEGED = env_bool("OTP_REQUIRED_FOR_PRIVILEGED", False)
+# How long a second-factor enrolment code an administrator issues stays valid (secamb_journey/enrolment.py).
+ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", 72, minimum=1)
 # The issuer an authenticator app shows beside the account.
 OTP_TOTP_ISSUER = "SECAmb Improvement Journey"
 
