@@ -122,7 +122,8 @@ def site(tmp_path_factory):
         )
         (prefix / "site.conf").write_text(site_conf)
         main = string.Template((ROOT / "deploy" / "nginx-test.conf.template").read_text())
-        (prefix / "nginx.conf").write_text(main.substitute(PREFIX=prefix, MODULES=MODULES))
+        user = "user root;" if os.geteuid() == 0 else ""
+        (prefix / "nginx.conf").write_text(main.substitute(PREFIX=prefix, MODULES=MODULES, USER_DIRECTIVE=user))
         nginx = subprocess.Popen(  # noqa: S603 -- fixed arguments, loopback only
             [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")],
             stdout=subprocess.DEVNULL,
