@@ -35,6 +35,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from secamb_journey import enrolment
 from secamb_journey.forms import NHSFormMixin
 
 BACKUP_CODE_COUNT = 10
@@ -136,6 +137,19 @@ class SetUpAppForm(NHSFormMixin, forms.Form):
     token = _TokenField(help_text="The 6-digit code the app shows after you add the account.")
 
 
+class EnrolmentCodeForm(NHSFormMixin, forms.Form):
+    title = "Enter your enrolment code"
+    submit_text = "Continue"
+
+    enrolment_code = forms.CharField(
+        label="Enrolment code",
+        max_length=40,
+        help_text="The code an administrator gave you, for example ABCD-EFGH-JKLM.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter the enrolment code an administrator gave you"},
+    )
+
+
 # --- Views ---------------------------------------------------------------------------------------
 
 
@@ -185,7 +199,7 @@ def verify(request):
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
-@sensitive_post_parameters("token")
+@sensitive_post_parameters("token", "enrolment_code")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def setup(request):
@@ -199,6 +213,9 @@ def setup(request):
         if not user.is_verified():
             return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
         return render(request, "registration/two_factor_setup.html", {"already_set_up": True})
+    if enrolment.enrolment_needs_code(request):
+        # Before any key exists: the password alone must not be enough to enrol an app (issue 18).
+        return _enrolment_code_step(request)
     # One unconfirmed device a person, kept across page loads, so the QR code they scanned stays valid.
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
@@ -229,6 +246,20 @@ def setup(request):
             "next": _next_url(request),
         },
     )
+
+
+def _enrolment_code_step(request):
+    form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        if enrolment.enrolment_code_redeem(user=request.user, code=form.cleaned_data["enrolment_code"]):
+            request.session[enrolment.SESSION_KEY] = True
+            return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
+        form.add_error(
+            "enrolment_code",
+            "The enrolment code is not right, or it has expired or been used. Check it, or ask an administrator "
+            "for a new one (after several wrong codes it stops working).",
+        )
+    return render(request, "registration/two_factor_enrolment_code.html", {"form": form, "next": _next_url(request)})
 
 
 def _confirm_app_and_make_backup_codes(user, device: TOTPDevice) -> list[str]:

@@ -67,7 +67,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which would parse (and spool to disk) a body to find its token.
+    "secamb_journey.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the body limit and CSRF: cleans form fields of characters XML cannot carry (secamb_journey/text.py).
+    "secamb_journey.middleware.CleanTextInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every response to a signed-in person: Cache-Control: private, no-store (secamb_journey/staff_cache.py).
     "secamb_journey.staff_cache.StaffNoStoreMiddleware",
@@ -76,6 +80,7 @@ MIDDLEWARE = [
     "secamb_journey.two_factor.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "secamb_journey.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its response.
@@ -134,17 +139,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "actions:mine"
 LOGOUT_REDIRECT_URL = "/"
 
-# Lock-out is keyed on the username alone: a trust's staff share a handful of addresses, and one
-# person's typos must not lock out everyone behind the same address.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock-out per username *and* address (secamb_journey/lockout.py): nobody can lock a named colleague
+# out from another address; a trust's staff share a few addresses, and one person's typos lock only
+# themselves there. Per username alone, a far higher limit stops guessing spread over many addresses.
+# Every lock lifts by itself, and each one after the first is twice as long: increasing delays.
+AXES_HANDLER = "secamb_journey.lockout.PerAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 50, minimum=1)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = "secamb_journey.lockout.progressive_cool_off"
 AXES_RESET_ON_SUCCESS = True
+# Failures while locked are not counted (nor extend the lock): only a lock that lifted and was earned
+# again doubles the next. The failure log is what remembers earlier locks.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Improvement leads and administrators must set up and use a one-time-password app when this is on.
 # Off by default so a laptop demo signs in with a password alone; production turns it on.
 OTP_REQUIRED_FOR_PRIVILEGED = env_bool("OTP_REQUIRED_FOR_PRIVILEGED", False)
+# How long a second-factor enrolment code an administrator issues stays valid (secamb_journey/enrolment.py).
+ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", 72, minimum=1)
 # The issuer an authenticator app shows beside the account.
 OTP_TOTP_ISSUER = "SECAmb Improvement Journey"
 
@@ -178,9 +194,16 @@ STORAGES = {
         )
     },
 }
+# Uploaded files above this are spooled to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The form fields of one request (not its files): the longest form is a 5,000-character narrative.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# Whole request bodies, refused with 413 before anything parses them (secamb_journey.middleware):
+# pages that take no file (sign-in, every form but two) accept no file part and at most this...
+NON_UPLOAD_MAX_BODY_BYTES = env_int("NON_UPLOAD_MAX_BODY_BYTES", 256 * 1024, minimum=16 * 1024)
+# ...and the two that do (evidence, the spreadsheet import) the evidence limit plus the other fields.
+UPLOAD_MAX_BODY_BYTES = EVIDENCE_MAX_BYTES + 1024 * 1024
 
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
@@ -283,6 +306,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+CSRF_FAILURE_VIEW = "secamb_journey.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -304,8 +328,4 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-SILENCED_SYSTEM_CHECKS = [
-    # We lock out by username on purpose (see AXES_LOCKOUT_PARAMETERS above): a lock-out keyed on
-    # the address would let one person's typos lock out every colleague behind the trust's NAT.
-    "axes.W006",
-]
+SILENCED_SYSTEM_CHECKS = []

@@ -31,3 +31,7 @@ class Command(BaseCommand):
             "Demo sign-ins (password: the DEMO_PASSWORD environment variable, "
             f"or {demo.DEFAULT_DEMO_PASSWORD!r} if unset): " + ", ".join(user.username for user in demo.DEMO_USERS)
         )
+        if settings.OTP_REQUIRED_FOR_PRIVILEGED:
+            # Leads and administrators then need an enrolment code to set up their app: one each, printed.
+            for username, code in demo.demo_enrolment_codes_seed(users).items():
+                self.stdout.write(f"Enrolment code for {username} (to set up an authenticator app): {code}")
