@@ -112,6 +112,26 @@ class IdentityProviderBackend(OIDCAuthenticationBackend):
             raise SignInRefused(_UNTRUSTED, log="userinfo sub differs from the ID token's")
         return info
 
+    def retrieve_matching_jwk(self, token):
+        """The provider's signing key for this token: the one its `kid` names, or, for a token without
+        one, the provider's only RSA signing key (OpenID Connect Core 1.0, 10.1). Never a guess among
+        several keys.
+        """
+        response = requests.get(self.OIDC_OP_JWKS_ENDPOINT, timeout=settings.OIDC_TIMEOUT)
+        response.raise_for_status()
+        keys = [
+            key
+            for key in response.json().get("keys", [])
+            if key.get("kty") == "RSA"
+            and key.get("use", "sig") == "sig"
+            and key.get("alg", SIGNING_ALGORITHM) == SIGNING_ALGORITHM
+        ]
+        kid = jwt.get_unverified_header(token).get("kid")
+        matching = [key for key in keys if key.get("kid") == kid] if kid else keys
+        if len(matching) != 1:
+            raise SignInRefused(_UNTRUSTED, log=f"no single JWKS key for kid={kid!r} ({len(matching)} found)")
+        return jwt.PyJWK(matching[0], algorithm=SIGNING_ALGORITHM)
+
     def _verify_jws(self, payload, key):
         """Signature (RS256 only: never "none", never the client secret), audience, issuer and times."""
         try:
