@@ -5,6 +5,7 @@ to start without a SECRET_KEY. `make run` turns DEBUG on for a laptop.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -340,6 +341,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+if OIDC_ENABLED:
+    # Signing out POSTs to us and is redirected to the provider's end-session page; browsers apply
+    # form-action to that redirect too, so the provider's origin must be allowed there.
+    _issuer = urlsplit(OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

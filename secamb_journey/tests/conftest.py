@@ -2,6 +2,8 @@
 up to use it (as OIDC_* environment variables would).
 """
 
+import copy
+
 import pytest
 
 from secamb_journey.tests.oidc_provider import LoopbackProvider
@@ -26,6 +28,10 @@ def configure_single_sign_on(settings, provider: LoopbackProvider, *, site_url: 
     settings.OIDC_RP_CLIENT_SECRET = "test-client-secret"  # noqa: S105 -- the loopback provider takes any
     settings.OIDC_ROLE_MAP = dict(ROLE_MAP)
     settings.SITE_URL = site_url
+    # As the settings do when OIDC_ISSUER is set: sign-out is redirected to the provider.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"].append(provider.issuer)
+    settings.CONTENT_SECURITY_POLICY = policy
     forget_provider_metadata()
 
 

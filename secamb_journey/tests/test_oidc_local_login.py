@@ -2,6 +2,8 @@
 administrators; and the single sign-on settings refuse anything ambiguous.
 """
 
+import os
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ImproperlyConfigured
@@ -99,3 +101,16 @@ def test_switching_local_passwords_off_without_single_sign_on_stops_the_app_star
     result = _import_settings(DEBUG="true", LOCAL_LOGIN_ENABLED="false")
     assert result.returncode != 0
     assert "LOCAL_LOGIN_ENABLED=false leaves no way for staff to sign in" in result.stderr
+
+
+def test_with_single_sign_on_the_content_security_policy_lets_sign_out_reach_the_provider():
+    import subprocess
+    import sys
+
+    from secamb_journey.tests.test_settings import ROOT
+
+    env = {**os.environ, "DEBUG": "true", "OIDC_CLIENT_ID": "c", "OIDC_CLIENT_SECRET": "s"}
+    env["OIDC_ISSUER"] = "https://login.microsoftonline.com/tenant-id/v2.0"
+    code = "import secamb_journey.settings.base as s; print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)  # noqa: S603
+    assert "'https://login.microsoftonline.com'" in result.stdout, result.stderr
