@@ -119,6 +119,12 @@ def test_first_sign_in_creates_the_account_with_the_role_from_its_group(client, 
     assert client.get("/actions/").status_code == 200
 
 
+def test_a_next_address_on_another_site_is_ignored(client, sso):
+    sso.set_user("redirected", groups=["ij-owners"])
+    response = sign_in(client, sso, "redirected", next_url="https://evil.example.com/")
+    assert response.status_code == 302 and response["Location"] == "/actions/mine/"
+
+
 def test_a_changed_group_at_the_provider_changes_the_role_at_the_next_sign_in(client, sso):
     sso.set_user("mover", name="Sam Mover", groups=["ij-owners"])
     sign_in(client, sso, "mover")
