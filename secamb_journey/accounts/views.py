@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 STATES_SESSION_KEY = "oidc_states"  # mozilla-django-oidc's: state -> {nonce, code_verifier, added_on}
 NEXT_SESSION_KEY = "oidc_login_next"
+# A sign-in must come back from the provider within this long (a state older than this is refused).
+STATE_MAX_AGE_SECONDS = 15 * 60
 ID_TOKEN_SESSION_KEY = "oidc_id_token"  # noqa: S105 -- a session key name, not a secret
 
 # What the provider may answer instead of a code (RFC 6749 4.1.2.1), in words for the person.
@@ -101,6 +103,8 @@ def callback(request):
                 log=f"provider answered error={error!r} ({request.GET.get('error_description', '')})",
             ),
         )
+    if not isinstance(started, dict) or time.time() - started.get("added_on", 0) > STATE_MAX_AGE_SECONDS:
+        started = None
     if started is None or not request.GET.get("code"):
         return _failed(
             request,

@@ -345,6 +345,18 @@ def test_a_replayed_callback_is_refused(client, sso):
     assert_refused(attacker, attacker.get(back), 400, "already been used")
 
 
+def test_a_sign_in_that_comes_back_too_late_is_refused(client, sso):
+    from secamb_journey.accounts.views import STATE_MAX_AGE_SECONDS
+
+    sso.set_user("slow", groups=["ij-owners"])
+    url = start(client)
+    session = client.session
+    session["oidc_states"][query_of(url)["state"]]["added_on"] -= STATE_MAX_AGE_SECONDS + 1
+    session.save()
+    assert_refused(client, client.get(path_and_query(sso.authorize(url, sub="slow"))), 400, "has expired")
+    assert not ProviderIdentity.objects.exists()
+
+
 def test_a_callback_with_a_state_this_browser_never_issued_is_refused(client, sso):
     sso.set_user("forged", groups=["ij-owners"])
     start(client)  # this browser has a state of its own
