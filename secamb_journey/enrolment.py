@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from secamb_journey.accounts.signin import user_signed_in_via_identity_provider
 from secamb_journey.models import EnrolmentCode
 
 # Unambiguous when read out over the phone: no 0/O, 1/I/L.
@@ -20,13 +21,6 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12  # about 59 bits: not guessable within MAX_FAILED_ATTEMPTS
 MAX_FAILED_ATTEMPTS = 5
 SESSION_KEY = "secamb_enrolment_code_accepted"
-
-try:  # Single sign-on (issue 16) says how a session was signed in; until it is merged, never that way.
-    from secamb_journey.accounts.signin import user_signed_in_via_identity_provider
-except ImportError:  # pragma: no cover -- removed once issue 16 is merged
-
-    def user_signed_in_via_identity_provider(request) -> bool:
-        return False
 
 
 def _normalise(code: str) -> str:

@@ -36,6 +36,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secamb_journey import enrolment
+from secamb_journey.accounts.signin import user_signed_in_via_identity_provider
 from secamb_journey.forms import NHSFormMixin
 
 BACKUP_CODE_COUNT = 10
@@ -64,10 +65,17 @@ def second_factor_step(user) -> str:
     return SETUP if second_factor_required(user) else NONE
 
 
+def _step_for_session(request, user) -> str:
+    # A sign-in through the identity provider (single sign-on) had its second factor there.
+    if user_signed_in_via_identity_provider(request):
+        return NONE
+    return second_factor_step(user)
+
+
 @receiver(user_logged_in, dispatch_uid="secamb_second_factor_step")
 def _decide_step_at_sign_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[STEP_SESSION_KEY] = second_factor_step(user)
+        request.session[STEP_SESSION_KEY] = _step_for_session(request, user)
 
 
 def _exempt_prefixes() -> tuple[str, ...]:
@@ -95,7 +103,7 @@ class SecondFactorRequiredMiddleware:
         if not request.path_info.startswith(_exempt_prefixes()) and request.user.is_authenticated:
             step = request.session.get(STEP_SESSION_KEY)
             if step is None:  # a session from before this was deployed: decide now, once
-                step = request.session[STEP_SESSION_KEY] = second_factor_step(request.user)
+                step = request.session[STEP_SESSION_KEY] = _step_for_session(request, request.user)
             if step and not request.user.is_verified():
                 view = "two_factor_verify" if step == VERIFY else "two_factor_setup"
                 return redirect(f"{reverse(view)}?{urlencode({'next': request.get_full_path()})}")

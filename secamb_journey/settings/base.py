@@ -5,12 +5,13 @@ to start without a SECRET_KEY. `make run` turns DEBUG on for a laptop.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from secamb_journey.env import env_bool, env_int, env_list, env_str
+from secamb_journey.env import env_bool, env_int, env_list, env_mapping, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Staff single sign-on (OpenID Connect) and leavers: see secamb_journey/accounts/.
+    "secamb_journey.accounts",
     "pillars",
     "themes",
     "actions",
@@ -75,6 +78,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every response to a signed-in person: Cache-Control: private, no-store (secamb_journey/staff_cache.py).
     "secamb_journey.staff_cache.StaffNoStoreMiddleware",
+    # A session begun at the identity provider ends after OIDC_SESSION_MAX_HOURS (so a leaver disabled
+    # there loses access the same day), and a deactivated account's session ends at its next request.
+    "secamb_journey.accounts.middleware.ProviderSessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # After OTPMiddleware: a privileged user who has not given their second factor goes to it first.
     "secamb_journey.two_factor.SecondFactorRequiredMiddleware",
@@ -100,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "secamb_journey.context_processors.roles",
+                "secamb_journey.accounts.context_processors.sign_in",
             ],
         },
     },
@@ -127,7 +134,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords: refused when LOCAL_LOGIN_ENABLED is off, except for BREAK_GLASS_USERNAMES.
+    "secamb_journey.accounts.backends.LocalPasswordBackend",
+    # The identity provider (OpenID Connect). Only the callback view calls it; listed so that a
+    # session it began keeps its user on later requests.
+    "secamb_journey.accounts.backends.IdentityProviderBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -135,6 +146,59 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Staff single sign-on through the trust's identity provider (OpenID Connect) -------------------
+# NHSmail or the trust's Entra ID. Off unless OIDC_ISSUER is set; endpoints come from the issuer's
+# /.well-known/openid-configuration. mozilla-django-oidc reads the OIDC_RP_*/OIDC_USE_* names.
+OIDC_ISSUER = (env_str("OIDC_ISSUER") or "").rstrip("/") or None
+OIDC_ENABLED = OIDC_ISSUER is not None
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid profile email")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+# Provider group -> our role: owner, lead, board, comms or admin (see secamb_journey/accounts/roles.py).
+OIDC_ROLE_MAP = env_mapping("OIDC_ROLE_MAP", values={"owner", "lead", "board", "comms", "admin"})
+if OIDC_ENABLED:
+    _missing = [name for name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET") if not env_str(name)]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"OIDC_ISSUER is set but {' and '.join(_missing)} {'is' if len(_missing) == 1 else 'are'} not: "
+            "set them to the client ID and secret the identity provider gave this app."
+        )
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_SCOPES={OIDC_RP_SCOPES!r} must include 'openid'.")
+    if not OIDC_ISSUER.startswith("https://") and not OIDC_ISSUER.startswith(
+        ("http://127.0.0.1:", "http://localhost:", "http://[::1]:")
+    ):
+        raise ImproperlyConfigured(
+            f"OIDC_ISSUER={OIDC_ISSUER!r} must be an https:// address (plain http only on loopback, for tests)."
+        )
+OIDC_RP_SIGN_ALGO = "RS256"  # ID tokens signed with the provider's key, checked against its JWKS
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's end-session endpoint at sign-out
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+# Clocks differ between us and the provider: exp, iat and nbf are allowed this much slack.
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 120, minimum=0)
+# A session begun at the provider lasts at most this long, then the person signs in there again
+# (which a leaver disabled at the provider cannot).
+OIDC_SESSION_MAX_HOURS = env_int("OIDC_SESSION_MAX_HOURS", 12, minimum=1)
+# Accounts from the provider that have not signed in for this many days are deactivated (daily task).
+OIDC_INACTIVE_DAYS = env_int("OIDC_INACTIVE_DAYS", 90, minimum=1)
+# Optional dotted path to a function(identity) -> bool | None: False when the provider says the
+# account is disabled (e.g. asking Microsoft Graph for accountEnabled). The daily task calls it.
+OIDC_ACCOUNT_STATUS_CHECK = env_str("OIDC_ACCOUNT_STATUS_CHECK")
+# Whom someone signed in without a mapped group should ask for a role (shown on their page).
+ACCESS_REQUEST_CONTACT = env_str("ACCESS_REQUEST_CONTACT", "the Improvement Journey team (the PMO)")
+# Local passwords: on for the embedded default. Off in production with single sign-on, except for
+# the named break-glass administrators (for when the provider itself is down).
+LOCAL_LOGIN_ENABLED = env_bool("LOCAL_LOGIN_ENABLED", True)
+BREAK_GLASS_USERNAMES = env_list("BREAK_GLASS_USERNAMES", [])
+if not LOCAL_LOGIN_ENABLED and not OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "LOCAL_LOGIN_ENABLED=false leaves no way for staff to sign in: set OIDC_ISSUER (single sign-on) too."
+    )
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "actions:mine"
 LOGOUT_REDIRECT_URL = "/"
@@ -307,6 +371,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 CSRF_FAILURE_VIEW = "secamb_journey.views.csrf_failure"
+if OIDC_ENABLED:
+    # Signing out POSTs to us and is redirected to the provider's end-session page; browsers apply
+    # form-action to that redirect too, so the provider's origin must be allowed there.
+    _issuer = urlsplit(OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

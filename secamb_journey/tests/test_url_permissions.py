@@ -61,6 +61,11 @@ EXPECTED = {
     # The second factor: for a signed-in person only; with no app set up, the code page sends them to set one up.
     "two_factor_verify": {**everyone(302), "anon": LOGIN},
     "two_factor_setup": {**everyone(200), "anon": LOGIN},
+    # Single sign-on: 404 here, where it is not set up (with it set up: secamb_journey/tests/test_oidc_*.py).
+    "oidc_sign_in": everyone(404),
+    "oidc_callback": everyone(404),
+    # Signed in without a role: the page that says whom to ask; anyone with a role goes on to their work.
+    "no_role": {**everyone(302), "anon": LOGIN, "outsider": 200},
     # --- The action register and actions: staff with actions.view_action (not comms, not outsiders).
     "actions:register": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
     "actions:mine": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
@@ -68,6 +73,8 @@ EXPECTED = {
     # Export and import: improvement leads only.
     "actions:export": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     "actions:import": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    # Leavers' open actions and the form that gives them a new owner: improvement leads only.
+    "actions:needs_owner": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     # Creating and editing: improvement leads only.
     "actions:new": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     "actions:edit": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),

@@ -278,6 +278,20 @@ def wrong_password(page):
     submit("Sign in")(page)
 
 
+def with_a_leaver(then=None):
+    """owner2's account switched off (a leaver), so their open actions need a new owner; reload."""
+
+    def run(page):
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.filter(username="owner2").update(is_active=False)
+        page.reload()
+        if then:
+            then(page)
+
+    return run
+
+
 # An open action the owner owns, and one complete with evidence waiting for assurance.
 OPEN = "MD-02"
 COMPLETE = "WN-03"
@@ -313,6 +327,13 @@ PAGES = [
     PageCase("edit action", f"/actions/{OPEN}/edit/", "lead"),
     PageCase("import", "/actions/import/", "lead"),
     PageCase("import with errors", "/actions/import/", "lead", setup=submit("Check the file")),
+    PageCase("actions that need a new owner", "/actions/needs-owner/", "lead", setup=with_a_leaver()),
+    PageCase(
+        "actions that need a new owner with errors",
+        "/actions/needs-owner/",
+        "lead",
+        setup=with_a_leaver(then=submit("Give them to this owner")),
+    ),
     # Board
     PageCase("dashboard", "/dashboard/", "board"),
     PageCase("dashboard pillar", lambda w: f"/dashboard/pillars/{w.pillar_slug}/", "board"),
