@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import CQC_TYPES, Action, ActionType, ProgressUpdate, Status
 from actions.selectors import StatusCounts, action_status_counts
+from measures.selectors import public_measures_frozen
 from pillars.models import Pillar
 from reports.models import PublishedUpdate, ReminderRun, UpdateStatus
 
@@ -230,6 +231,8 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
         "completed": completed,
         "assured": assured,
         "highlights": highlights,
+        # The public measures' figures and icons for the period's values (issue 12), frozen like the rest.
+        "measures": public_measures_frozen(period_end=period_next(period) - datetime.timedelta(days=1)),
     }
 
 
