@@ -50,7 +50,8 @@ def format_number(value: float | None, *, places: int = 1) -> str:
         return ""
     if float(value).is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
-    return f"{value:,.{places}f}"
+    text = f"{value:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass

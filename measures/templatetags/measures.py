@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from measures import selectors
 from measures.charts import spc_svg
-from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS
+from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS, format_number
 
 register = template.Library()
 
@@ -43,6 +43,12 @@ def _icon(style, words: str, kind: str):
         letter,
         words,
     )
+
+
+@register.filter
+def measure_number(value, places=2):
+    """A value for display: up to `places` decimals, no trailing zeros (stored values are never rounded)."""
+    return format_number(value, places=int(places))
 
 
 @register.simple_tag
