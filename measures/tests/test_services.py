@@ -21,7 +21,8 @@ JAN = datetime.date(2026, 1, 1)
 
 def test_a_value_is_stored_exactly_as_given(lead):
     measure = MeasureFactory()
-    for n, value in enumerate([0.1 + 0.2, 1.2345678901234567, 1e-300, 123456789.12345679]):
+    given = [0.1 + 0.2, 1.2345678901234567, 1e-300, 123456789.12345679]
+    for n, value in enumerate(given):
         measure_value_enter(measure=measure, period=datetime.date(2026, n + 1, 1), value=value, user=lead)
     stored = list(MeasureValue.objects.filter(measure=measure).order_by("period").values_list("value", flat=True))
     assert [v.hex() for v in stored] == [
