@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from actions.models import Action
 from measures.models import Frequency, Measure, MeasureValue, Recalculation, period_next
@@ -189,7 +190,7 @@ def seed_demo_measures(*, today: datetime.date | None = None) -> int:
             if spec.recalculation and spec.recalculation[0] == i:
                 Recalculation.objects.create(measure=measure, period=period, reason=spec.recalculation[1])
             period = period_next(spec.frequency, period)
-        MeasureValue.objects.bulk_create(rows)
+        bulk_create_with_history(rows, MeasureValue)
         created += 1
     return created
 

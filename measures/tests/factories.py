@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from measures.models import Frequency, Measure, MeasureValue, Recalculation, period_next
 
@@ -33,5 +34,4 @@ def add_values(measure, values, *, start=datetime.date(2024, 1, 1), rebase_at=()
         if i in rebase_at:
             Recalculation.objects.create(measure=measure, period=period, reason="A new way of working")
         period = period_next(measure.frequency, period)
-    MeasureValue.objects.bulk_create(rows)
-    return rows
+    return bulk_create_with_history(rows, MeasureValue, default_user=user)

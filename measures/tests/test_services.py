@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from measures.models import MeasureValue, Recalculation
 from measures.services import (
@@ -110,3 +111,11 @@ def test_changing_a_measure_needs_the_permission(owner, lead):
         measure_save(slug="x", data={"name": "X", "improvement": "increase"}, user=owner)
     measure, _ = measure_save(slug="x", data={"name": "X", "improvement": "increase"}, user=lead)
     assert measure.name == "X"
+
+
+def test_correcting_a_value_loaded_without_history_still_keeps_the_old_value(lead):
+    measure = MeasureFactory()
+    value = MeasureValue.objects.create(measure=measure, period=JAN, value=3.0, entered_at=timezone.now())
+    value.history.all().delete()  # as a bulk load (the benchmark's data) leaves it
+    measure_value_correct(value=value, new_value=3.5, user=lead, note="Recounted")
+    assert list(value.history.order_by("history_date").values_list("value", flat=True)) == [3.0, 3.5]
