@@ -101,14 +101,22 @@ def seven_point_one_side_mean(relative_to_mean: Sequence[int]) -> list[int]:
     """ptd_seven_point_one_side_mean: 1 at the 7th (and each later) point of a run of 7 on one side.
     A point on the mean (0) is never part of a run, and breaks one.
     """
-    v = list(relative_to_mean)
-    return [int(i >= 6 and v[i] != 0 and all(v[i] == v[i - k] for k in range(1, 7))) for i in range(len(v))]
+    out, run, side = [], 0, 0
+    for v in relative_to_mean:
+        run = run + 1 if (v == side and v != 0) else 1
+        side = v
+        out.append(int(v != 0 and run >= 7))
+    return out
 
 
 def part_of_seven(marks: Sequence[int]) -> list[int]:
     """ptd_part_of_seven_trend: a point is part of a run when it, or one of the 6 points after it, ends one."""
-    n = len(marks)
-    return [int(any(abs(marks[j]) == 1 for j in range(i, min(i + 7, n)))) for i in range(n)]
+    out, reach = [0] * len(marks), -1
+    for i in range(len(marks) - 1, -1, -1):
+        if abs(marks[i]) == 1:
+            reach = i
+        out[i] = int(reach != -1 and reach - i <= 6)
+    return out
 
 
 def seven_point_trend(values: Sequence[float]) -> list[int]:
@@ -118,10 +126,12 @@ def seven_point_trend(values: Sequence[float]) -> list[int]:
     y = list(values)
     if len(y) < 7:
         return [0] * len(y)
-    out = [0] * 6
-    for i in range(6, len(y)):
-        steps = [_sign(y[i - k] - y[i - k - 1]) for k in range(6)]
-        out.append(1 if all(s == 1 for s in steps) else -1 if all(s == -1 for s in steps) else 0)
+    out, run, direction = [0], 0, 0
+    for i in range(1, len(y)):
+        step = _sign(y[i] - y[i - 1])
+        run = run + 1 if (step == direction and step != 0) else (1 if step != 0 else 0)
+        direction = step
+        out.append(step if run >= 6 else 0)
     return out
 
 
@@ -131,22 +141,14 @@ def two_in_three(close_to_limits: Sequence[bool], relative_to_mean: Sequence[int
     mean. Windows reaching past either end of the group count the missing points as on the mean.
     """
     n = len(close_to_limits)
-    close = [int(bool(c)) for c in close_to_limits] + [0, 0]
-    rtm = list(relative_to_mean) + [0, 0]
-
-    def at(seq, j):
-        return seq[j] if 0 <= j < n else 0
-
-    out = []
-    for i in range(n):
-        hit = False
-        for start in (i - 2, i - 1, i):
-            window = range(start, start + 3)
-            if sum(at(close, j) for j in window) >= 2 and abs(sum(at(rtm, j) for j in window)) == 3:
-                hit = True
-                break
-        out.append(int(hit))
-    return out
+    close = [0, 0] + [int(bool(c)) for c in close_to_limits] + [0, 0]
+    rtm = [0, 0] + [v if i < len(relative_to_mean) else 0 for i, v in enumerate(relative_to_mean)][:n]
+    rtm += [0] * (n + 4 - len(rtm))
+    # hits[k]: the window of padded points k, k+1, k+2 qualifies (it holds group points k-2 .. k).
+    hits = [
+        close[k] + close[k + 1] + close[k + 2] >= 2 and abs(rtm[k] + rtm[k + 1] + rtm[k + 2]) == 3 for k in range(n + 2)
+    ]
+    return [int(hits[i] or hits[i + 1] or hits[i + 2]) for i in range(n)]
 
 
 def part_of_two_in_three(marks: Sequence[int], close_to_limits: Sequence[bool]) -> list[int]:
