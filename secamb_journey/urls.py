@@ -11,6 +11,8 @@ from secamb_journey.accounts import views as accounts_views
 urlpatterns = [
     path("", include("reports.urls")),
     path("actions/", include("actions.urls")),
+    path("measures/", include("measures.urls")),
+    path("", include("reports.urls_measures_public")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),

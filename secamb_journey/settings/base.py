@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "pillars",
     "themes",
     "actions",
+    "measures",
     "reports",
     # Last, so that its migration (the roles) can depend on every app's permissions.
     "secamb_journey",
