@@ -108,8 +108,8 @@ def actions_owned_by(*, user, today=None) -> QuerySet:
 def action_for_detail(*, reference: str) -> Action | None:
     """One action with its pillar, people and themes (two queries), or None."""
     return (
-        Action.objects.select_related("pillar", "owner", "executive_lead", "assured_by")
-        .prefetch_related("themes")
+        Action.objects.select_related("pillar", "owner", "executive_lead", "assured_by", "embedded_by")
+        .prefetch_related("themes", "regulations")
         .filter(reference=reference)
         .first()
     )
@@ -204,6 +204,10 @@ HISTORY_FIELDS = [
     "is_public",
     "status",
     "percent_complete",
+    "cqc_finding",
+    "key_question",
+    "core_service",
+    "source",
 ]
 _FK_FIELDS = {"pillar", "owner", "executive_lead"}
 

@@ -24,7 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from actions import importing, selectors
 from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
-from actions.models import Action, Status
+from actions.governance_selectors import governance_context
+from actions.models import Action
 from actions.services import (
     StaleEdit,
     action_assure,
@@ -182,10 +183,11 @@ def action_detail(request, reference):
             "evidence_list": selectors.action_evidence(action=action) if can_view_files else [],
             "can_view_files": can_view_files,
             "history": selectors.action_history(action=action),
-            "can_log_progress": action.can_log_progress(user) and action.status != Status.ASSURED,
+            "can_log_progress": action.can_log_progress(user) and not action.is_signed_off,
             "can_attach_evidence": action.can_log_progress(user) and user.has_perm("actions.add_evidence"),
             "can_assure": user.has_perm("actions.assure_action") and action.assurance_refusal(user) is None,
             "can_edit": user.has_perm("actions.change_action"),
+            **governance_context(action=action, user=user),
         },
     )
 
@@ -244,6 +246,7 @@ def attach_evidence(request, reference):
                 uploaded_by=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
+                kind=form.cleaned_data["kind"],
             )
         if form.is_valid():
             messages.success(request, f"Evidence attached: {evidence.original_name}.")

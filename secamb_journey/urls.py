@@ -10,6 +10,7 @@ from secamb_journey import two_factor, views
 urlpatterns = [
     path("", include("reports.urls")),
     path("actions/", include("actions.urls")),
+    path("committees/", include("actions.urls_committees")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
