@@ -77,7 +77,7 @@ class ProgressForm(NHSFormMixin, forms.Form):
     status = forms.ChoiceField(
         label="Status",
         widget=forms.RadioSelect,
-        choices=[(s.value, s.label) for s in Status if s != Status.ASSURED],
+        choices=[(s.value, s.label) for s in Status if s not in (Status.ASSURED, Status.EMBEDDED)],
         error_messages={"required": "Select the action's status"},
     )
     percent_complete = forms.IntegerField(
@@ -107,7 +107,7 @@ class ProgressForm(NHSFormMixin, forms.Form):
             Status.COMPLETE.value: "Only with evidence attached. An improvement lead then signs it off as assured."
         }
         if not self.is_bound:
-            self.initial.setdefault("status", action.status if action.status != Status.ASSURED else "")
+            self.initial.setdefault("status", "" if action.is_signed_off else action.status)
             self.initial.setdefault("percent_complete", action.percent_complete)
 
 

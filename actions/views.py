@@ -361,7 +361,7 @@ def import_plan(request):
         content = upload.read(importing.MAX_IMPORT_BYTES + 1)
         file_name = upload.name
         try:
-            preview = importing.check_action_plan(name=file_name, content=content)
+            preview = importing.check_action_plan(name=file_name, content=content, importer=request.user)
         except importing.ImportFileProblem as problem:
             form.add_error("file", str(problem))
         else:
@@ -411,11 +411,11 @@ def _import_confirm(request):
             "actions/import.html",
             {
                 "form": ImportForm(),
-                "preview": importing.check_action_plan(name=stored["name"], content=content),
+                "preview": importing.check_action_plan(name=stored["name"], content=content, importer=request.user),
                 "file_name": stored["name"],
                 "digest": stored["sha256"],
             },
         )
     del request.session[IMPORT_SESSION_KEY]
-    messages.success(request, f"{len(created)} actions imported from {stored['name']}.")
+    messages.success(request, f"{len(created)} actions imported or changed from {stored['name']}.")
     return redirect("actions:register")

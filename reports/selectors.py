@@ -600,7 +600,7 @@ OPEN_DATA_FIELDS = [
     ("type", "CQC warning notice, CQC must-do, CQC should-do or Trust improvement action."),
     ("pillar", "The improvement pillar the action belongs to."),
     ("themes", "The urgent themes the action answers (in CSV, separated by semicolons; in JSON, a list)."),
-    ("status", "Not started, On track, At risk, Off track, Complete, awaiting assurance, or Assured and embedded."),
+    ("status", "Not started, On track, At risk, Off track, Complete, awaiting assurance, Assured, or Embedded (sustained, shown by evidence reviewed after a committee ratified it)."),
     ("percent_complete", "How far through the work is, as a whole number from 0 to 100."),
     ("due_date", "When the action is due to be complete, as YYYY-MM-DD."),
 ]
