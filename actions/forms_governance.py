@@ -71,6 +71,7 @@ class CommitteeDecisionForm(NHSFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why was it returned? (if returned)",
         required=False,
+        help_text="For a public action this is published on the public plan: no names.",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
@@ -98,7 +99,10 @@ class ReopenForm(NHSFormMixin, forms.Form):
     submit_text = "Reopen the action"
 
     reason = forms.CharField(
-        label="Why is the action reopened?", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+        label="Why is the action reopened?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="For a public action this is published (the public plan, the next update): no names.",
     )
     status = forms.ChoiceField(
         label="Status from now",

@@ -26,7 +26,12 @@ class StatusCounts:
 
     @property
     def assured(self) -> int:
-        return self.by_status[Status.ASSURED]
+        """Assured, embedded or not: an embedded action was assured first."""
+        return self.by_status[Status.ASSURED] + self.by_status[Status.EMBEDDED]
+
+    @property
+    def embedded(self) -> int:
+        return self.by_status[Status.EMBEDDED]
 
     @property
     def complete(self) -> int:

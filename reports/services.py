@@ -25,6 +25,7 @@ from actions.models import CQC_TYPES, Action, ActionType, ProgressUpdate, Status
 from actions.selectors import StatusCounts, action_status_counts
 from pillars.models import Pillar
 from reports.models import PublishedUpdate, ReminderRun, UpdateStatus
+from reports.plan import frozen_reopened
 
 # Bump when the shape of PublishedUpdate.figures changes, so templates can tell old updates apart.
 FIGURES_SCHEMA = 1
@@ -195,7 +196,7 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
     ]
     assured = [
         action_row(a, a.assured_at)
-        for a in public.filter(status=Status.ASSURED, assured_at__gte=start, assured_at__lt=end)
+        for a in public.filter(status__in=[Status.ASSURED, Status.EMBEDDED], assured_at__gte=start, assured_at__lt=end)
         .select_related("pillar")
         .order_by("assured_at", "reference")
     ]
@@ -230,6 +231,8 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
         "completed": completed,
         "assured": assured,
         "highlights": highlights,
+        # Issue 13: public actions reopened in the period (the reason, never who reopened them).
+        "reopened": frozen_reopened(start=start, end=end),
     }
 
 

@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET, require_safe
 
 from reports.models import PublishedUpdate
+from reports.plan import governance_csv_cells, update_reopened
 from reports.selectors import (
     OPEN_DATA_FIELDS,
     PUBLIC_UPDATES_PER_PAGE,
@@ -98,6 +99,7 @@ def update_page_context(update: PublishedUpdate, *, preview: bool = False) -> di
         "figures": update_figures(update),
         "narrative_html": render_markdown(update.narrative),
         "preview": preview,
+        "reopened": update_reopened(update),
     }
 
 
@@ -170,6 +172,7 @@ def open_data_csv(request):
     writer.writerow(names)
     for row in open_data_actions():
         row = {**row, "themes": "; ".join(row["themes"]), "due_date": row["due_date"].isoformat()}
+        row = governance_csv_cells(row)
         writer.writerow([_csv_safe(row[name]) for name in names])
     return response
 

@@ -1,0 +1,132 @@
+"""The dashboard's governance figures: slipped due dates, committees, embedded and reopened actions,
+and the CQC section read by regulation and by key question. Each figure links to the register rows
+it counts, where the register can filter them.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import (
+    CQC_TYPES,
+    DONE_STATUSES,
+    Action,
+    ActionReopening,
+    CommitteeDecision,
+    Decision,
+    DueDateRevision,
+    KeyQuestion,
+    Regulation,
+    RevisionState,
+    Status,
+)
+from reports.links import register_url
+
+
+@dataclass
+class RegulatoryRow:
+    label: str
+    total: int
+    done: int
+    overdue: int
+    link: str
+
+    @property
+    def open(self) -> int:
+        return self.total - self.done
+
+
+def _slipped(today) -> dict:
+    # Slips are few next to all actions: fetch the two dates of each slipped one and measure here
+    # (date arithmetic in SQL differs between SQLite and PostgreSQL).
+    rows = list(Action.objects.slipped().values_list("due_date", "original_due_date"))
+    days = sorted((due - original).days for due, original in rows)
+    return {
+        "count": len(days),
+        "total_days": sum(days),
+        "median_days": days[len(days) // 2] if days else 0,
+        "max_days": days[-1] if days else 0,
+        "twice": Action.objects.slipped()
+        .annotate(n=Count("due_date_revisions", filter=Q(due_date_revisions__state=RevisionState.AGREED)))
+        .filter(n__gte=2)
+        .count(),
+        "link": register_url(slipped=True),
+    }
+
+
+def _regulatory(today) -> tuple[list[RegulatoryRow], list[RegulatoryRow]]:
+    overdue = Q(due_date__lt=today) & ~Q(status__in=DONE_STATUSES)
+    done = Q(status__in=DONE_STATUSES)
+    cqc = Action.objects.filter(action_type__in=CQC_TYPES)
+    by_regulation = {
+        row["regulations"]: row
+        for row in cqc.filter(regulations__isnull=False)
+        .order_by()
+        .values("regulations")
+        .annotate(total=Count("id"), done=Count("id", filter=done), overdue=Count("id", filter=overdue))
+    }
+    regulations = [
+        RegulatoryRow(
+            label=str(regulation),
+            total=by_regulation[regulation.pk]["total"],
+            done=by_regulation[regulation.pk]["done"],
+            overdue=by_regulation[regulation.pk]["overdue"],
+            link=register_url(regulation=regulation.number),
+        )
+        for regulation in Regulation.objects.order_by("order")
+        if regulation.pk in by_regulation
+    ]
+    by_question = {
+        row["key_question"]: row
+        for row in cqc.exclude(key_question="")
+        .order_by()
+        .values("key_question")
+        .annotate(total=Count("id"), done=Count("id", filter=done), overdue=Count("id", filter=overdue))
+    }
+    questions = [
+        RegulatoryRow(
+            label=choice.label,
+            total=by_question[choice.value]["total"],
+            done=by_question[choice.value]["done"],
+            overdue=by_question[choice.value]["overdue"],
+            link=register_url(key_question=choice.value),
+        )
+        for choice in KeyQuestion
+        if choice.value in by_question
+    ]
+    return regulations, questions
+
+
+def dashboard_governance(*, today=None, now=None) -> dict:
+    """Everything the dashboard's governance section shows, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    regulations, questions = _regulatory(today)
+    counts = Action.objects.aggregate(
+        awaiting_ratification=Count("id", filter=Q(status=Status.ASSURED, ratified_at__isnull=True)),
+        review_due=Count(
+            "id",
+            filter=Q(status=Status.ASSURED, ratified_at__isnull=False, sustainability_review_due__lte=today),
+        ),
+        embedded=Count("id", filter=Q(status=Status.EMBEDDED)),
+        reopened_open=Count("id", filter=Q(reopened_at__isnull=False) & ~Q(status__in=DONE_STATUSES)),
+    )
+    recent = now - datetime.timedelta(days=90)
+    return {
+        "governance": {
+            "slipped": _slipped(today),
+            **counts,
+            "awaiting_decision": CommitteeDecision.objects.filter(decision=Decision.PENDING).count(),
+            "revisions_awaiting": DueDateRevision.objects.filter(state=RevisionState.REQUESTED).count(),
+            "reopened_recently": ActionReopening.objects.filter(reopened_at__gte=recent).count(),
+            "reopened_ever": ActionReopening.objects.values("action").distinct().count(),
+            "by_regulation": regulations,
+            "by_key_question": questions,
+            "embedded_link": register_url(status=Status.EMBEDDED.value),
+            "assured_link": register_url(status=Status.ASSURED.value),
+            "committees_link": reverse("committees:list"),
+        }
+    }
