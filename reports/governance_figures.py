@@ -6,7 +6,7 @@ it counts, where the register can filter them.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,17 +42,18 @@ class RegulatoryRow:
 def _slipped(today) -> dict:
     # Slips are few next to all actions: fetch the two dates of each slipped one and measure here
     # (date arithmetic in SQL differs between SQLite and PostgreSQL).
-    rows = list(Action.objects.slipped().values_list("due_date", "original_due_date"))
-    days = sorted((due - original).days for due, original in rows)
+    rows = list(
+        Action.objects.slipped()
+        .annotate(n=Count("due_date_revisions", filter=Q(due_date_revisions__state=RevisionState.AGREED)))
+        .values_list("due_date", "original_due_date", "n")
+    )
+    days = sorted((due - original).days for due, original, _n in rows)
     return {
         "count": len(days),
         "total_days": sum(days),
         "median_days": days[len(days) // 2] if days else 0,
         "max_days": days[-1] if days else 0,
-        "twice": Action.objects.slipped()
-        .annotate(n=Count("due_date_revisions", filter=Q(due_date_revisions__state=RevisionState.AGREED)))
-        .filter(n__gte=2)
-        .count(),
+        "twice": sum(1 for *_dates, n in rows if n >= 2),
         "link": register_url(slipped=True),
     }
 
@@ -61,23 +62,24 @@ def _regulatory(today) -> tuple[list[RegulatoryRow], list[RegulatoryRow]]:
     overdue = Q(due_date__lt=today) & ~Q(status__in=DONE_STATUSES)
     done = Q(status__in=DONE_STATUSES)
     cqc = Action.objects.filter(action_type__in=CQC_TYPES)
-    by_regulation = {
-        row["regulations"]: row
-        for row in cqc.filter(regulations__isnull=False)
-        .order_by()
-        .values("regulations")
-        .annotate(total=Count("id"), done=Count("id", filter=done), overdue=Count("id", filter=overdue))
-    }
+    on_cqc = Q(actions__action_type__in=CQC_TYPES)
     regulations = [
         RegulatoryRow(
             label=str(regulation),
-            total=by_regulation[regulation.pk]["total"],
-            done=by_regulation[regulation.pk]["done"],
-            overdue=by_regulation[regulation.pk]["overdue"],
+            total=regulation.total,
+            done=regulation.done,
+            overdue=regulation.overdue,
             link=register_url(regulation=regulation.number),
         )
-        for regulation in Regulation.objects.order_by("order")
-        if regulation.pk in by_regulation
+        for regulation in Regulation.objects.annotate(
+            total=Count("actions", filter=on_cqc),
+            done=Count("actions", filter=on_cqc & Q(actions__status__in=DONE_STATUSES)),
+            overdue=Count(
+                "actions",
+                filter=on_cqc & Q(actions__due_date__lt=today) & ~Q(actions__status__in=DONE_STATUSES),
+            ),
+        ).order_by("order")
+        if regulation.total
     ]
     by_question = {
         row["key_question"]: row
@@ -113,16 +115,27 @@ def dashboard_governance(*, today=None, now=None) -> dict:
         ),
         embedded=Count("id", filter=Q(status=Status.EMBEDDED)),
         reopened_open=Count("id", filter=Q(reopened_at__isnull=False) & ~Q(status__in=DONE_STATUSES)),
+        # At most one pending decision and one open revision request per action (unique constraints),
+        # so counting the actions that have one counts them, in this same query.
+        awaiting_decision=Count(
+            "id",
+            filter=Q(Exists(CommitteeDecision.objects.filter(action=OuterRef("pk"), decision=Decision.PENDING))),
+        ),
+        revisions_awaiting=Count(
+            "id",
+            filter=Q(Exists(DueDateRevision.objects.filter(action=OuterRef("pk"), state=RevisionState.REQUESTED))),
+        ),
     )
     recent = now - datetime.timedelta(days=90)
+    reopenings = ActionReopening.objects.aggregate(
+        recently=Count("id", filter=Q(reopened_at__gte=recent)), ever=Count("action", distinct=True)
+    )
     return {
         "governance": {
             "slipped": _slipped(today),
             **counts,
-            "awaiting_decision": CommitteeDecision.objects.filter(decision=Decision.PENDING).count(),
-            "revisions_awaiting": DueDateRevision.objects.filter(state=RevisionState.REQUESTED).count(),
-            "reopened_recently": ActionReopening.objects.filter(reopened_at__gte=recent).count(),
-            "reopened_ever": ActionReopening.objects.values("action").distinct().count(),
+            "reopened_recently": reopenings["recently"],
+            "reopened_ever": reopenings["ever"],
             "by_regulation": regulations,
             "by_key_question": questions,
             "embedded_link": register_url(status=Status.EMBEDDED.value),
