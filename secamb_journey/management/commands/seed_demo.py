@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from actions.demo_governance import demo_governance_seed
 from secamb_journey import demo
 
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         users = demo.demo_users_seed()
         created = demo.demo_actions_seed(users)
         self.stdout.write(f"Demo actions created: {created} (existing ones left as they were).")
+        if demo_governance_seed(users):  # issue 13: revisions, committees, embedded, reopened
+            self.stdout.write("Demo governance created: committees, meetings, decisions and revised due dates.")
         self.stdout.write(
             "Demo sign-ins (password: the DEMO_PASSWORD environment variable, "
             f"or {demo.DEFAULT_DEMO_PASSWORD!r} if unset): " + ", ".join(user.username for user in demo.DEMO_USERS)
