@@ -132,6 +132,7 @@ def world(live_server, django_db_serialized_rollback, monkeypatch):
     from django.core.management import call_command
     from django.db import connections
 
+    from actions.demo_governance import demo_governance_seed
     from pillars.models import Pillar, StrategicGoal
     from reports.models import PublishedUpdate
     from secamb_journey import demo
@@ -144,6 +145,7 @@ def world(live_server, django_db_serialized_rollback, monkeypatch):
     users = demo.demo_users_seed()
     monkeypatch.setattr(demo, "DEMO_ACTIONS", [a for a in demo.DEMO_ACTIONS if a.reference in DEMO_SUBSET])
     demo.demo_actions_seed(users)
+    demo_governance_seed(users)  # issue 13: committees, revisions, ratified, embedded and reopened actions
     call_command("generate_update", period=months_ago(2), publish=True, stdout=io.StringIO())
     call_command("generate_update", period=months_ago(1), stdout=io.StringIO())
     published, draft = PublishedUpdate.objects.order_by("period")
@@ -280,6 +282,13 @@ def wrong_password(page):
 OPEN = "MD-02"
 COMPLETE = "WN-03"
 
+
+def _committee_url() -> str:
+    from actions.models import Committee
+
+    return Committee.objects.get(name="Quality Governance Committee").get_absolute_url()
+
+
 PAGES = [
     # Public
     PageCase("home", "/"),
@@ -287,6 +296,8 @@ PAGES = [
     PageCase("public update", lambda w: f"/updates/{w.published_slug}/"),
     PageCase("open data", "/open-data/"),
     PageCase("accessibility statement", "/accessibility/"),
+    PageCase("public plan", "/plan/"),
+    PageCase("public plan action", "/plan/WN-01/"),
     # Sign in
     PageCase("sign in", "/accounts/login/"),
     PageCase("sign in with errors", "/accounts/login/", setup=wrong_password),
@@ -311,6 +322,12 @@ PAGES = [
     PageCase("edit action", f"/actions/{OPEN}/edit/", "lead"),
     PageCase("import", "/actions/import/", "lead"),
     PageCase("import with errors", "/actions/import/", "lead", setup=submit("Check the file")),
+    # Governance (issue 13)
+    PageCase("governed action", "/actions/SD-09/", "owner"),
+    PageCase("due date form", f"/actions/{OPEN}/due-date/", "owner"),
+    PageCase("reopen form", "/actions/WN-02/reopen/", "lead"),
+    PageCase("committees", "/committees/", "lead"),
+    PageCase("committee agenda", lambda w: _committee_url(), "lead"),
     # Board
     PageCase("dashboard", "/dashboard/", "board"),
     PageCase("dashboard pillar", lambda w: f"/dashboard/pillars/{w.pillar_slug}/", "board"),
