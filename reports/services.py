@@ -28,7 +28,7 @@ from reports.models import PublishedUpdate, ReminderRun, UpdateStatus
 from reports.plan import frozen_reopened
 
 # Bump when the shape of PublishedUpdate.figures changes, so templates can tell old updates apart.
-FIGURES_SCHEMA = 1
+FIGURES_SCHEMA = 2  # 2: "reopened" (issue 13); an update frozen at 1 has none, and its page says nothing of it
 
 # --- Periods ---------------------------------------------------------------------------------------
 
