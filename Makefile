@@ -88,5 +88,5 @@ BENCH_ARGS ?=
 .PHONY: bench
 bench: setup
 	@# DEBUG only so that this process's settings load without a SECRET_KEY: the measurements run in a
-	@# child process with DEBUG off (see secamb_journey/management/commands/bench.py).
+	@# child process with DEBUG off (see reports/management/commands/bench.py and reports/benchmark/).
 	DEBUG=true $(PY) manage.py bench $(BENCH_ARGS)

@@ -1,7 +1,12 @@
-"""Admin for actions. The progress log is append-only here too: entries can be read, never changed."""
+"""Admin for actions. Every write goes through actions.services, as from the staff pages: an edit
+bumps the version (so a lead's older form is refused, not silently overwritten) and tells the owner
+and executive lead. The progress log and evidence are read-only here; history is read, never reverted.
+"""
 
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from actions.models import (
     Action,
@@ -14,6 +19,8 @@ from actions.models import (
     ProgressUpdate,
     Regulation,
 )
+from actions.services import CREATE_FIELDS, EDITABLE_FIELDS, action_create, action_update
+from secamb_journey.admin_readonly import ReadOnlyHistoryAdmin, ViewOnlyAdmin, ViewOnlyHistoryAdmin
 
 
 class ProgressUpdateInline(admin.TabularInline):
@@ -31,49 +38,104 @@ class ProgressUpdateInline(admin.TabularInline):
         return False
 
 
+class ActionAdminForm(forms.ModelForm):
+    # The version the editor read; action_update refuses the save if anyone has saved since.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Action
+        fields = list(CREATE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def _post_clean(self):
+        # The service validates and writes (under a row lock); the model's own validation here would
+        # judge the edit against the values read when the form opened.
+        pass
+
+    def service_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(ReadOnlyHistoryAdmin):
+    form = ActionAdminForm
     list_display = ["reference", "title", "action_type", "pillar", "owner", "status", "percent_complete", "due_date"]
     list_filter = ["action_type", "pillar", "status", "is_public", "themes"]
     search_fields = ["reference", "title"]
     autocomplete_fields = ["owner", "executive_lead"]
-    # Status and percent follow the progress log, and assurance has its own four-eyes sign-off,
-    # so the admin cannot set them directly.
-    readonly_fields = ["status", "percent_complete", "completed_at", "assured_by", "assured_at", "last_progress_at"]
+    filter_horizontal = ["themes", "regulations"]
     inlines = [ProgressUpdateInline]
     list_select_related = ["pillar", "owner"]
-    filter_horizontal = ["themes", "regulations"]
+    # Status and percent follow the progress log, and assurance has its own four-eyes sign-off, so
+    # the admin cannot set them; the reference and type are fixed once the action exists.
+    # Governance dates follow the committee and review services; the original due date is kept for ever.
+    service_owned = [
+        "status",
+        "percent_complete",
+        "completed_at",
+        "assured_by",
+        "assured_at",
+        "last_progress_at",
+        "original_due_date",
+        "ratified_at",
+        "sustainability_review_due",
+        "embedded_by",
+        "embedded_at",
+        "reopened_at",
+    ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return list(CREATE_FIELDS)
+        return ["reference", "action_type", *EDITABLE_FIELDS, "version", *self.service_owned]
 
     def get_readonly_fields(self, request, obj=None):
-        # A new due date is a revision (a reason, agreed by a lead who is not the owner): on the action
-        # page, never a bare edit here. Governance dates follow the committee and review services.
-        fields = [*self.readonly_fields, "original_due_date", *GOVERNANCE_READONLY]
-        return [*fields, "due_date"] if obj is not None else fields
+        # A new due date is a revision (a reason, agreed by an independent lead): on the action page,
+        # never a bare edit here.
+        return self.service_owned if obj is None else ["reference", "action_type", "due_date", *self.service_owned]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.original_due_date = obj.due_date  # kept for ever, as actions.services.action_create does
-        super().save_model(request, obj, form, change)
-
-
-GOVERNANCE_READONLY = ["ratified_at", "sustainability_review_due", "embedded_by", "embedded_at", "reopened_at"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Governance records are written by the services (with their four-eyes rules): read-only here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_form(self, request, obj=None, **kwargs):
+        # `version` is the form's own hidden field, not a model field the admin may edit.
+        fields = kwargs.pop("fields", None) or self.get_fields(request, obj)
+        return super().get_form(request, obj, fields=[f for f in fields if f != "version"], **kwargs)
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # its progress log and history are the record; an action is never deleted
+
+    def save_form(self, request, form, change):
+        return form.instance
+
+    def save_model(self, request, obj, form, change):
+        data = form.service_data()
+        if change:
+            saved = action_update(
+                action=obj, editor=request.user, data=data, expected_version=form.cleaned_data.get("version") or 0
+            )
+        else:
+            saved = action_create(creator=request.user, data=data)
+        obj.__dict__.update(saved.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        # Themes are set by the service, not by form.save_m2m(); the only inline is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        # A refusal by the service (a stale edit, a bad reference) is said on the page, and nothing is
+        # saved: the stale-edit message asks the editor to make their changes again on current values.
+        try:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(DueDateRevision)
-class DueDateRevisionAdmin(ReadOnlyAdmin):
+class DueDateRevisionAdmin(ViewOnlyAdmin):
     list_display = ["action", "previous_due_date", "new_due_date", "state", "requested_by", "decided_by", "decided_on"]
     list_filter = ["state"]
     search_fields = ["action__reference", "reason"]
@@ -81,7 +143,7 @@ class DueDateRevisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CommitteeDecision)
-class CommitteeDecisionAdmin(ReadOnlyAdmin):
+class CommitteeDecisionAdmin(ViewOnlyAdmin):
     list_display = ["action", "meeting", "decision", "minute_reference", "recorded_by", "recorded_at"]
     list_filter = ["decision", "meeting__committee"]
     search_fields = ["action__reference", "minute_reference"]
@@ -89,7 +151,7 @@ class CommitteeDecisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ActionReopening)
-class ActionReopeningAdmin(ReadOnlyAdmin):
+class ActionReopeningAdmin(ViewOnlyAdmin):
     list_display = ["action", "reopened_at", "reopened_by", "previous_status", "status"]
     search_fields = ["action__reference", "reason"]
     list_select_related = ["action", "reopened_by"]
@@ -124,37 +186,18 @@ class RegulationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ViewOnlyAdmin):
     list_display = ["action", "created_at", "author", "status", "percent_complete"]
     list_filter = ["status"]
     search_fields = ["action__reference", "narrative"]
     list_select_related = ["action", "author"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(ViewOnlyHistoryAdmin):
+    """Read-only: evidence is uploaded through the action page (which checks the file's kind), and an
+    action may have been marked complete on the strength of it, so it is never deleted here."""
+
     list_display = ["action", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["action__reference", "original_name", "description"]
-    readonly_fields = [
-        "action",
-        "file",
-        "original_name",
-        "content_type",
-        "size",
-        "sha256",
-        "uploaded_by",
-        "uploaded_at",
-    ]
     list_select_related = ["action", "uploaded_by"]
-
-    def has_add_permission(self, request):
-        return False  # evidence is uploaded through the action page, which checks the file's kind

@@ -5,13 +5,14 @@ actions/services.py and come back as ValidationErrors the view adds to the form.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 
 from actions.models import Action, EvidenceKind, ProgressUpdate, Regulation, Status
 from actions.services import CREATE_FIELDS, action_reference_problem
-from secamb_journey.forms import NHSFormMixin
+from secamb_journey.forms import NHSFormMixin, size_in_words
 from secamb_journey.roles import Role
 from themes.models import Theme
 
@@ -117,7 +118,6 @@ class EvidenceForm(NHSFormMixin, forms.Form):
 
     file = forms.FileField(
         label="Evidence file",
-        help_text="PDF, Word, Excel, CSV, plain text, PNG or JPEG, smaller than 10 MB.",
         error_messages={"required": "Select the file to upload", "empty": "The selected file is empty"},
     )
     description = forms.CharField(
@@ -138,6 +138,12 @@ class EvidenceForm(NHSFormMixin, forms.Form):
     def clean_kind(self):
         # Left unchosen, evidence is of completion: the common case, and what older clients send.
         return self.cleaned_data.get("kind") or EvidenceKind.COMPLETION
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit is a setting: the hint says the one in force.
+        limit = size_in_words(settings.EVIDENCE_MAX_BYTES)
+        self.fields["file"].help_text = f"PDF, Word, Excel, CSV, plain text, PNG or JPEG, smaller than {limit}."
 
 
 class AssureForm(NHSFormMixin, forms.Form):

@@ -90,11 +90,11 @@ def governance_context(*, action: Action, user) -> dict:
     """What the action page shows of governance, and which governance buttons this user gets (three
     queries: the trail). The rules are the services'; this only asks them.
     """
-    from actions.services import action_signoff_problem, action_sustainability_problem
+    from actions.services import action_governance_problem, action_sustainability_problem
 
     trail = action_governance(action=action)
     is_lead = user.has_perm("actions.assure_action")
-    eligible = action_signoff_problem(action, user) is None
+    eligible = action_governance_problem(action, user) is None
     return {
         "trail": trail,
         "can_revise_due_date": action.can_log_progress(user) and not action.is_done and not trail.pending_revision,

@@ -1,5 +1,6 @@
 """Improvement actions, their append-only progress log and their evidence files."""
 
+import datetime
 import uuid
 from pathlib import PurePosixPath
 
@@ -117,29 +118,84 @@ class CoreService(models.TextChoices):
     PATIENT_TRANSPORT = "patient_transport", "Patient transport"
 
 
+# --- The derived states, each defined once --------------------------------------------------------
+# "Complete", "overdue", "due soon", "stale" and "public" are never stored (DESIGN.md, domain rules).
+# Each is written here once, as a Q expression the database evaluates (querysets, aggregates,
+# snapshots, reminders, the published update's frozen figures) and, beside it, the same rule on one
+# action in Python (templates, e-mails). actions/tests/test_rules.py holds the two to the same
+# boundary dates. `prefix` reaches the rule through a relation, e.g. prefix="action__".
+
+
+def done_q(prefix: str = "") -> Q:
+    """Complete, assured or embedded: the action's work is done. Overdue, due soon and stale never apply."""
+    return Q(**{f"{prefix}status__in": DONE_STATUSES})
+
+
+def open_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": OPEN_STATUSES})
+
+
+def overdue_q(today: datetime.date, prefix: str = "") -> Q:
+    """Open, and its due date has passed (due today is not yet overdue)."""
+    return open_q(prefix) & Q(**{f"{prefix}due_date__lt": today})
+
+
+def due_soon_until(today: datetime.date) -> datetime.date:
+    """The last due date that counts as "due soon" on `today` (inclusive)."""
+    return today + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+
+
+def due_soon_q(today: datetime.date, prefix: str = "") -> Q:
+    """Open, and due from today up to and including DUE_SOON_DAYS from today."""
+    return open_q(prefix) & Q(**{f"{prefix}due_date__gte": today, f"{prefix}due_date__lte": due_soon_until(today)})
+
+
+def stale_cutoff(now: datetime.datetime) -> datetime.datetime:
+    """Progress (or, with none, creation) before this moment is too old: STALE_AFTER_DAYS ago."""
+    return now - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+
+
+def stale_q(now: datetime.datetime, prefix: str = "") -> Q:
+    """Open, and no progress logged for STALE_AFTER_DAYS (counted from creation when none was ever logged)."""
+    cutoff = stale_cutoff(now)
+    return open_q(prefix) & (
+        Q(**{f"{prefix}last_progress_at__lt": cutoff})
+        | Q(**{f"{prefix}last_progress_at__isnull": True, f"{prefix}created_at__lt": cutoff})
+    )
+
+
+def public_q(prefix: str = "") -> Q:
+    """Marked public by a person: the only actions (and their highlights) the public may read."""
+    return Q(**{f"{prefix}is_public": True})
+
+
+def status_is_done(status: str) -> bool:
+    return status in DONE_STATUSES
+
+
+def is_overdue_on(*, status: str, due_date: datetime.date, day: datetime.date) -> bool:
+    """overdue_q for one action's values, also for a status it had on a past day (synthetic history)."""
+    return not status_is_done(status) and due_date < day
+
+
 class ActionQuerySet(models.QuerySet):
     def open(self):
-        return self.exclude(status__in=DONE_STATUSES)
+        return self.filter(open_q())
 
     def done(self):
-        return self.filter(status__in=DONE_STATUSES)
+        return self.filter(done_q())
 
     def overdue(self, *, today=None):
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+        return self.filter(overdue_q(today or timezone.localdate()))
 
-    def due_soon(self, *, today=None, days=None):
-        today = today or timezone.localdate()
-        days = settings.DUE_SOON_DAYS if days is None else days
-        return self.open().filter(due_date__gte=today, due_date__lte=today + timezone.timedelta(days=days))
+    def due_soon(self, *, today=None):
+        return self.filter(due_soon_q(today or timezone.localdate()))
 
     def stale(self, *, now=None):
-        cutoff = (now or timezone.now()) - timezone.timedelta(days=settings.STALE_AFTER_DAYS)
-        return self.open().filter(
-            Q(last_progress_at__lt=cutoff) | Q(last_progress_at__isnull=True, created_at__lt=cutoff)
-        )
+        return self.filter(stale_q(now or timezone.now()))
 
     def public(self):
-        return self.filter(is_public=True)
+        return self.filter(public_q())
 
     def slipped(self):
         """Agreed due date later than the original one: the one definition of "slipped"."""
@@ -190,7 +246,8 @@ class Action(models.Model):
     percent_complete = models.PositiveSmallIntegerField(default=0)
     is_public = models.BooleanField(
         "public",
-        default=True,
+        # Internal until someone makes it public (DESIGN.md): publishing is a choice, never a default.
+        default=False,
         help_text="Public actions appear on the public site and in open data; internal ones never do.",
     )
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -233,6 +290,7 @@ class Action(models.Model):
         permissions = [
             ("assure_action", "Can sign off a complete action as assured"),
             ("import_actions", "Can import and export the action plan"),
+            ("view_any_evidence", "Can download the evidence of any action, not only those they own or lead"),
         ]
         indexes = [
             # Overdue and due-soon lists: open actions by due date.
@@ -300,14 +358,24 @@ class Action(models.Model):
 
     @property
     def is_done(self) -> bool:
-        return self.status in DONE_STATUSES
+        return status_is_done(self.status)
 
-    def is_overdue_on(self, day) -> bool:
-        return not self.is_done and self.due_date < day
+    def is_overdue_on(self, day: datetime.date) -> bool:
+        return is_overdue_on(status=self.status, due_date=self.due_date, day=day)
 
     @property
     def is_overdue(self) -> bool:
         return self.is_overdue_on(timezone.localdate())
+
+    def is_due_soon_on(self, day: datetime.date) -> bool:
+        return not self.is_done and day <= self.due_date <= due_soon_until(day)
+
+    @property
+    def is_due_soon(self) -> bool:
+        return self.is_due_soon_on(timezone.localdate())
+
+    def is_stale_at(self, now: datetime.datetime) -> bool:
+        return not self.is_done and (self.last_progress_at or self.created_at) < stale_cutoff(now)
 
     @property
     def is_slipped(self) -> bool:
@@ -324,10 +392,7 @@ class Action(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        if self.is_done:
-            return False
-        since = self.last_progress_at or self.created_at
-        return since < timezone.now() - timezone.timedelta(days=settings.STALE_AFTER_DAYS)
+        return self.is_stale_at(timezone.now())
 
     @property
     def is_cqc(self) -> bool:
@@ -336,6 +401,16 @@ class Action(models.Model):
     def can_log_progress(self, user) -> bool:
         """The owner, or anyone who may edit actions (improvement leads)."""
         return user.is_authenticated and (user.pk == self.owner_id or user.has_perm("actions.change_action"))
+
+    def may_see_evidence(self, user) -> bool:
+        """Evidence is need-to-know: the action's owner and executive lead, and those who oversee every
+        action (improvement leads, board members: actions.view_any_evidence), never any other owner.
+        """
+        return (
+            user.is_authenticated
+            and user.has_perm("actions.view_evidence")
+            and (user.pk in (self.owner_id, self.executive_lead_id) or user.has_perm("actions.view_any_evidence"))
+        )
 
     def assurance_refusal(self, user) -> str | None:
         """Why `user` may not sign this action off as assured, or None if they may (four eyes)."""
@@ -425,6 +500,30 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.action.reference}: {self.original_name}"
+
+
+class ActionPlanUpload(models.Model):
+    """An action plan file between its preview and its confirmation. Kept here, on the server, rather
+    than in the session (which would carry the whole file in every request's cookie or row, rewritten
+    each time); it expires after actions.importing.UPLOAD_KEPT_FOR and is deleted once imported.
+    """
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # The confirmation: this person's upload with this digest.
+            models.Index(fields=["uploaded_by", "sha256"], name="plan_upload_user_sha_idx"),
+            # Clearing out expired uploads.
+            models.Index(fields=["uploaded_at"], name="plan_upload_uploaded_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
 
 
 # Governance: due-date revisions, committees and their decisions, reopenings, regulations. Imported

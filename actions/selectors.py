@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.models import DONE_STATUSES, Action, Status
+from actions.models import DONE_STATUSES, Action, Status, overdue_q
 
 
 @dataclass
@@ -62,7 +62,7 @@ def action_status_counts(*, actions: QuerySet | None = None, group_by: str | Non
     """
     actions = Action.objects.all() if actions is None else actions
     today = today or timezone.localdate()
-    overdue = Count("id", filter=Q(due_date__lt=today) & ~Q(status__in=DONE_STATUSES))
+    overdue = Count("id", filter=overdue_q(today))
     keys = [group_by, "status"] if group_by else ["status"]
     rows = actions.order_by().values(*keys).annotate(n=Count("id"), overdue=overdue)
     if not group_by:
@@ -86,7 +86,7 @@ def _status_rank():
 
 def _overdue_expression(today):
     return Case(
-        When(Q(due_date__lt=today) & ~Q(status__in=DONE_STATUSES), then=Value(True)),
+        When(overdue_q(today), then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )

@@ -19,7 +19,6 @@ from django.utils.formats import date_format
 from actions import tasks
 from actions.evidence import EvidenceRejected, identify_evidence
 from actions.models import (
-    DONE_STATUSES,
     REFERENCE_PREFIXES,
     SIGNED_OFF_STATUSES,
     Action,
@@ -28,8 +27,10 @@ from actions.models import (
     EvidenceKind,
     ProgressUpdate,
     Status,
+    status_is_done,
 )
 from actions.selectors import describe_changes, person_name
+from secamb_journey.forms import size_in_words
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def action_log_progress(
         errors["status"] = "Select a status from the list."
     if not isinstance(percent_complete, int) or not 0 <= percent_complete <= 100:
         errors["percent_complete"] = "Percent complete must be a whole number from 0 to 100."
-    elif status in DONE_STATUSES and percent_complete != 100:
+    elif status_is_done(status) and percent_complete != 100:
         errors["percent_complete"] = "A complete action is 100% complete. Set percent complete to 100."
     if len(public_highlight) > 280:
         errors["public_highlight"] = "Public highlight must be 280 characters or fewer."
@@ -127,7 +128,7 @@ def _apply_latest_progress(action: Action, *, at, by=None) -> None:
     action.last_progress_at = latest.created_at
     if latest.status == Status.COMPLETE and action.completed_at is None:
         action.completed_at = latest.created_at
-    elif latest.status not in DONE_STATUSES:
+    elif not status_is_done(latest.status):
         action.completed_at = None
     action._change_reason = f"Progress logged: {latest.get_status_display()}, {latest.percent_complete}%"
     if by is not None:
@@ -136,15 +137,77 @@ def _apply_latest_progress(action: Action, *, at, by=None) -> None:
     action.save()
 
 
+def _current_cycle_start(action: Action):
+    """When the action last left complete or assured (it was reopened), or None if it never has.
+
+    Read from the action's history, so it holds whichever writer reopened it (a progress entry, an
+    import, the admin, a history revert).
+    """
+    start = None
+    was_done = False
+    for status, history_date in action.history.order_by("history_date", "history_id").values_list(
+        "status", "history_date"
+    ):
+        is_done = status_is_done(status)
+        if was_done and not is_done:
+            start = history_date
+        was_done = is_done
+    return start
+
+
+def action_signoff_problem(*, action: Action, user) -> str | None:
+    """Why `user` is not independent enough to sign this action off (four eyes), or None.
+
+    Whoever signs off (assures, ratifies, reviews sustainability) must not have owned the action,
+    logged it as complete, or attached its evidence since it was last reopened (since it was created
+    if it never has been). Handing the action to a colleague after completing it does not make its
+    completer a second pair of eyes.
+    """
+    if user.pk == action.owner_id:
+        return "You own this action, so another improvement lead must sign it off as assured."
+    since = _current_cycle_start(action)
+    history = action.history.all()
+    progress = ProgressUpdate.objects.filter(action=action, author_id=user.pk, status=Status.COMPLETE)
+    evidence = Evidence.objects.filter(action=action, uploaded_by_id=user.pk)
+    owned_at_reopening = False
+    if since is not None:
+        # Whoever owned it when it was reopened owned it in this cycle too.
+        owner_then = (
+            action.history.filter(history_date__lte=since)
+            .order_by("-history_date", "-history_id")
+            .values_list("owner_id", flat=True)
+            .first()
+        )
+        owned_at_reopening = owner_then == user.pk
+        history = history.filter(history_date__gte=since)
+        progress = progress.filter(created_at__gte=since)
+        evidence = evidence.filter(uploaded_at__gte=since)
+    if owned_at_reopening or history.filter(owner_id=user.pk).exists():
+        return "You have owned this action since it was last reopened, so another improvement lead must sign it off."
+    if progress.exists():
+        return "You logged this action as complete, so another improvement lead must sign it off."
+    if evidence.exists():
+        return "You attached evidence to this action, so another improvement lead must sign it off."
+    return None
+
+
+def action_assurance_refusal(*, action: Action, user) -> str | None:
+    """Why `user` may not sign this action off as assured now, or None. The view shows the button only
+    when this is None; action_assure refuses with the same words.
+    """
+    return action.assurance_refusal(user) or action_signoff_problem(action=action, user=user)
+
+
 def action_assure(*, action: Action, lead, at=None, notify: bool = True) -> Action:
-    """Sign a complete action off as assured: an improvement lead who does not own it (four eyes).
+    """Sign a complete action off as assured: an improvement lead independent of it (four eyes:
+    action_signoff_problem).
 
     The sign-off is also an entry in the progress log, so the action's status stays that of its
     latest entry and the timeline shows who assured it and when.
     """
     with transaction.atomic():
         action = _locked(action)
-        refusal = action.assurance_refusal(lead)
+        refusal = action_assurance_refusal(action=action, user=lead)
         if refusal and not lead.has_perm("actions.assure_action"):
             raise PermissionDenied(refusal)
         if refusal:
@@ -185,7 +248,7 @@ def evidence_attach(
         errors["description"] = "Description must be 500 characters or fewer."
     max_bytes = settings.EVIDENCE_MAX_BYTES
     if uploaded_file.size > max_bytes:
-        errors["file"] = f"The selected file must be smaller than {max_bytes // (1024 * 1024)} MB."
+        errors["file"] = f"The selected file must be smaller than {size_in_words(max_bytes)}."
     elif uploaded_file.size == 0:
         errors["file"] = "The selected file is empty."
     if kind not in EvidenceKind.values:
@@ -489,18 +552,14 @@ def _notify_after_commit(*, action: Action, actor, changes: list[list[str]], als
 SUSTAINABILITY_REVIEW_MONTHS = 3
 
 
-def action_signoff_problem(action: Action, user) -> str | None:
+def action_governance_problem(action: Action, user) -> str | None:
     """Why `user` may not sign off governance of `action` (agree a due-date revision, record a committee
-    decision, review sustainability), or None if they may: an improvement lead who does not own it.
-
-    The one four-eyes eligibility rule for these acts; a stronger rule (issue 18: nobody who logged its
-    completion or evidence since it was last reopened) belongs here too, so every act gets it.
+    decision, review sustainability), or None if they may: an improvement lead independent of it by
+    the one four-eyes rule, action_signoff_problem (issue 18).
     """
     if not user.is_authenticated or not user.has_perm("actions.assure_action"):
         return "Only an improvement lead can do this."
-    if user.pk == action.owner_id:
-        return "You own this action, so another improvement lead must do this."
-    return None
+    return action_signoff_problem(action=action, user=user)
 
 
 def _refuse(problem: str, user) -> None:
@@ -512,7 +571,7 @@ def _refuse(problem: str, user) -> None:
 
 def _revision_refusal_for_edit(action: Action, *, editor, new_date, data: dict) -> None:
     """The revision rule applied to a due date changed on the edit form, the import or the admin."""
-    problem = action_signoff_problem(action, editor)
+    problem = action_governance_problem(action, editor)
     if problem:
         raise ValidationError(
             {"due_date": f"The due date changes only as a revision agreed by another lead. {problem}"}
@@ -593,7 +652,7 @@ def due_date_revision_decide(*, revision, lead, agree: bool, refusal_reason: str
     with transaction.atomic():
         revision = DueDateRevision.objects.select_for_update().get(pk=revision.pk)
         action = _locked(revision.action)
-        problem = action_signoff_problem(action, lead)
+        problem = action_governance_problem(action, lead)
         if problem:
             _refuse(problem, lead)
         if revision.state != RevisionState.REQUESTED:
@@ -635,7 +694,7 @@ def due_date_revise(*, action: Action, lead, new_date, reason: str, at=None, not
     """A lead who does not own the action sets a new due date directly: a revision asked for and agreed
     by the same lead, with its reason, in one step.
     """
-    problem = action_signoff_problem(action, lead)
+    problem = action_governance_problem(action, lead)
     if problem:
         _refuse(problem, lead)
     with transaction.atomic():
@@ -684,7 +743,7 @@ def committee_decision_record(
     with transaction.atomic():
         item = CommitteeDecision.objects.select_for_update().select_related("meeting__committee").get(pk=item.pk)
         action = _locked(item.action)
-        problem = action_signoff_problem(action, lead)
+        problem = action_governance_problem(action, lead)
         if problem:
             _refuse(problem, lead)
         if item.decision != Decision.PENDING:
@@ -744,7 +803,7 @@ def action_set_sustainability_review(*, action: Action, lead, review_due) -> Act
 
 def action_sustainability_problem(action: Action, user, *, today=None) -> str | None:
     """Why `user` may not review `action`'s sustainability now, or None."""
-    problem = action_signoff_problem(action, user)
+    problem = action_governance_problem(action, user)
     if problem:
         return problem
     if action.status == Status.EMBEDDED:

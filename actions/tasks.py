@@ -2,13 +2,15 @@
 
 import logging
 import smtplib
+import uuid
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 
 from actions.models import Action
+from reports.notices import send_once
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +27,10 @@ def _display_name(user) -> str:
     max_retries=5,
     soft_time_limit=60,
     time_limit=90,
+    bind=True,
 )
 def action_change_notify(
-    *, action_id: int, changes: list[list[str]], actor_id: int | None, also_notify_ids: list[int] = ()
+    self, *, action_id: int, changes: list[list[str]], actor_id: int | None, also_notify_ids: list[int] = ()
 ) -> int:
     """Email the action's owner and executive lead (and anyone in `also_notify_ids`, such as the
     previous owner) that the action changed. `changes` is a list of [what, from, to] in words.
@@ -54,11 +57,9 @@ def action_change_notify(
     body = "\n".join(lines)
     subject = f"{action.reference}: " + ", ".join(what.lower() for what, _old, _new in changes) + " changed"
 
-    # One message per person: colleagues need not see who else was told.
-    with get_connection() as connection:
-        messages = [
-            EmailMessage(subject=subject, body=body, to=[user.email], connection=connection) for user in recipients
-        ]
-        sent = connection.send_messages(messages) or 0
+    # One message per person: colleagues need not see who else was told. Each is recorded as it is sent,
+    # keyed by this task run, so a retry after a failure part-way tells only those not yet told.
+    messages = [(user, EmailMessage(subject=subject, body=body, to=[user.email])) for user in recipients]
+    sent = send_once(messages, notice=f"action-change:{action.pk}", period=self.request.id or uuid.uuid4().hex)
     logger.info("Told %d people that %s changed (%s)", sent, action.reference, subject)
     return sent

@@ -4,28 +4,23 @@ Each view checks who is asking (anonymous: to the sign-in page and back; signed 
 permission: 403; an unknown action or file: 404), binds a form, calls one service and redirects.
 """
 
-import base64
-import hashlib
 import logging
 from contextlib import contextmanager
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import importing, selectors
+from actions.access import get_action_for_user, get_evidence_for_user
 from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
 from actions.governance_selectors import governance_context
-from actions.models import Action
 from actions.services import (
     StaleEdit,
     action_assure,
@@ -34,45 +29,14 @@ from actions.services import (
     action_update,
     evidence_attach,
 )
-from secamb_journey.roles import is_staff_member
+from secamb_journey.access import staff_page
+from secamb_journey.middleware import accepts_uploads
 
 logger = logging.getLogger(__name__)
 
 REGISTER_PAGE_SIZE = 25
 MINE_PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 20
-IMPORT_SESSION_KEY = "actions_import"
-
-
-def staff_permission_required(permission: str):
-    """Anonymous: to the sign-in page and back afterwards. Signed in without a role or without
-    `permission`: 403. Staff pages are never cached by the browser or a proxy.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        @never_cache
-        def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not is_staff_member(user) or not user.has_perm(permission):
-                raise PermissionDenied("You do not have access to this page.")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def get_action_for_user(user, reference: str) -> Action:
-    """The action with this reference, for a viewer already checked for actions.view_action; 404 if
-    there is none.
-    """
-    action = selectors.action_for_detail(reference=reference)
-    if action is None:
-        raise Http404("No action has that reference.")
-    return action
 
 
 def _bound(request):
@@ -104,11 +68,6 @@ def saving(form, what: str, *, let_through: tuple[type[Exception], ...] = ()):
         form.add_error(None, f"We could not save {what} just now. Nothing was saved. Try again.")
 
 
-def _require_owner_or_lead(action: Action, user) -> None:
-    if not action.can_log_progress(user):
-        raise PermissionDenied("Only the action's owner or an improvement lead can do this.")
-
-
 # --- Reading -------------------------------------------------------------------------------------
 
 
@@ -128,7 +87,7 @@ def _sort_links(request, current: str) -> dict[str, dict]:
 
 
 @require_GET
-@staff_permission_required("actions.view_action")
+@staff_page("actions.view_action")
 def register(request):
     filterset = ActionFilter(request.GET or None, queryset=selectors.action_register_queryset(), request=request)
     page_obj = Paginator(filterset.qs, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -155,7 +114,7 @@ def register(request):
 
 
 @require_GET
-@staff_permission_required("actions.view_action")
+@staff_page("actions.view_action")
 def my_actions(request):
     actions = selectors.actions_owned_by(user=request.user)
     page_obj = Paginator(actions, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -163,11 +122,10 @@ def my_actions(request):
 
 
 @require_GET
-@staff_permission_required("actions.view_action")
+@staff_page("actions.view_action")
 def action_detail(request, reference):
-    action = get_action_for_user(request.user, reference)
-    user = request.user
-    can_view_files = user.has_perm("actions.view_evidence")
+    access = get_action_for_user(request, reference)
+    action = access.action
     # Years of monthly updates make a long log: it is paged, newest first, so the page stays fast.
     timeline = Paginator(selectors.action_timeline(action=action), TIMELINE_PAGE_SIZE).get_page(
         request.GET.get("timeline_page")
@@ -180,26 +138,24 @@ def action_detail(request, reference):
             "themes": list(action.themes.all()),
             "timeline": timeline.object_list,
             "timeline_page": timeline,
-            "evidence_list": selectors.action_evidence(action=action) if can_view_files else [],
-            "can_view_files": can_view_files,
+            "evidence_list": selectors.action_evidence(action=action) if access.may_see_evidence else [],
+            "can_view_files": access.may_see_evidence,
             "history": selectors.action_history(action=action),
-            "can_log_progress": action.can_log_progress(user) and not action.is_signed_off,
-            "can_attach_evidence": action.can_log_progress(user) and user.has_perm("actions.add_evidence"),
-            "can_assure": user.has_perm("actions.assure_action") and action.assurance_refusal(user) is None,
-            "can_edit": user.has_perm("actions.change_action"),
-            **governance_context(action=action, user=user),
+            "can_log_progress": access.may_log_progress and not action.is_signed_off,
+            "can_attach_evidence": access.may_attach_evidence,
+            "can_assure": access.may_assure,
+            "can_edit": access.may_edit,
+            **governance_context(action=action, user=request.user),
         },
     )
 
 
 @require_GET
-@staff_permission_required("actions.view_evidence")
+@staff_page("actions.view_evidence")
 def evidence_download(request, reference, evidence_id):
-    """Evidence files are never at a public URL: this view streams one to a viewer who may see it."""
-    action = get_action_for_user(request.user, reference)
-    evidence = action.evidence.filter(pk=evidence_id).first()
-    if evidence is None:
-        raise Http404("No such evidence on this action.")
+    """Evidence files are never at a public URL: this view streams one to a viewer with a need to know."""
+    access, evidence = get_evidence_for_user(request, reference, evidence_id)
+    action = access.action
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -216,10 +172,9 @@ def evidence_download(request, reference, evidence_id):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.add_progressupdate")
+@staff_page("actions.add_progressupdate")
 def log_progress(request, reference):
-    action = get_action_for_user(request.user, reference)
-    _require_owner_or_lead(action, request.user)
+    action = get_action_for_user(request, reference, need="log_progress").action
     form = ProgressForm(_bound(request)[0], action=action)
     if request.method == "POST" and form.is_valid():
         with saving(form, "your progress update"):
@@ -233,11 +188,11 @@ def log_progress(request, reference):
     return render(request, "actions/progress_form.html", {"action": action, "form": form})
 
 
+@accepts_uploads
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.add_evidence")
+@staff_page("actions.add_evidence")
 def attach_evidence(request, reference):
-    action = get_action_for_user(request.user, reference)
-    _require_owner_or_lead(action, request.user)
+    action = get_action_for_user(request, reference, need="attach_evidence").action
     form = EvidenceForm(*_bound(request))
     if request.method == "POST" and form.is_valid():
         with saving(form, "the evidence"):
@@ -255,14 +210,14 @@ def attach_evidence(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.assure_action")
+@staff_page("actions.assure_action")
 def assure(request, reference):
     """A confirmation page (GET) and the sign-off itself (POST). The rules are the model's and the
     service's: this view only shows their answer.
     """
-    action = get_action_for_user(request.user, reference)
+    access = get_action_for_user(request, reference)
+    action, refusal = access.action, access.assurance_refusal
     form = AssureForm(_bound(request)[0])
-    refusal = action.assurance_refusal(request.user)
     if request.method == "POST" and form.is_valid():
         with saving(form, "the sign-off"):
             action_assure(action=action, lead=request.user)
@@ -281,7 +236,7 @@ def assure(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.add_action")
+@staff_page("actions.add_action")
 def action_new(request):
     form = ActionForm(_bound(request)[0])
     if request.method == "POST" and form.is_valid():
@@ -294,9 +249,9 @@ def action_new(request):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.change_action")
+@staff_page("actions.change_action")
 def action_edit(request, reference):
-    action = get_action_for_user(request.user, reference)
+    action = get_action_for_user(request, reference, need="edit").action
     form = ActionForm(_bound(request)[0], instance=action)
     refusal = None
     if request.method == "POST" and form.is_valid():
@@ -311,7 +266,7 @@ def action_edit(request, reference):
         except StaleEdit as stale:
             # Show what is stored now (with the version it is at), and say what changed meanwhile.
             refusal = stale.message
-            action = get_action_for_user(request.user, reference)
+            action = get_action_for_user(request, reference).action
             form = ActionForm(instance=action)
         else:
             if form.is_valid():
@@ -330,7 +285,7 @@ def action_edit(request, reference):
 
 
 @require_GET
-@staff_permission_required("actions.import_actions")
+@staff_page("actions.import_actions")
 def export_csv(request):
     import csv
 
@@ -343,12 +298,13 @@ def export_csv(request):
     return response
 
 
+@accepts_uploads
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.import_actions")
+@staff_page("actions.import_actions")
 def import_plan(request):
     """Upload (preview, nothing saved) and then confirm (save all or nothing). Between the two the file
-    is kept in the session; the confirmation names the file's digest, so a preview in another tab
-    cannot be confirmed for a different file.
+    is kept server-side (an ActionPlanUpload row, expiring); the confirmation names the file's digest,
+    so a preview in another tab cannot be confirmed for a different file.
     """
     if request.method == "POST" and "confirm" in request.POST:
         return _import_confirm(request)
@@ -365,12 +321,7 @@ def import_plan(request):
         except importing.ImportFileProblem as problem:
             form.add_error("file", str(problem))
         else:
-            digest = hashlib.sha256(content).hexdigest()
-            request.session[IMPORT_SESSION_KEY] = {
-                "name": file_name,
-                "sha256": digest,
-                "content": base64.b64encode(content).decode("ascii"),
-            }
+            digest = importing.action_plan_upload_keep(user=request.user, name=file_name, content=content).sha256
     return render(
         request,
         "actions/import.html",
@@ -380,13 +331,13 @@ def import_plan(request):
 
 
 def _import_confirm(request):
-    stored = request.session.get(IMPORT_SESSION_KEY)
-    if not stored or stored.get("sha256") != request.POST.get("confirm"):
+    stored = importing.action_plan_upload_for(user=request.user, sha256=request.POST.get("confirm", ""))
+    if stored is None:
         messages.error(request, "That preview has expired or belongs to another file. Upload the file again.")
         return redirect("actions:import")
-    content = base64.b64decode(stored["content"])
+    content = bytes(stored.content)
     try:
-        created = importing.import_action_plan(name=stored["name"], content=content, creator=request.user)
+        created = importing.import_action_plan(name=stored.name, content=content, creator=request.user)
     except importing.ImportRefused as refused:
         return render(
             request,
@@ -394,8 +345,8 @@ def _import_confirm(request):
             {
                 "form": ImportForm(),
                 "preview": refused.preview,
-                "file_name": stored["name"],
-                "digest": stored["sha256"],
+                "file_name": stored.name,
+                "digest": stored.sha256,
                 "refused": True,
             },
         )
@@ -403,19 +354,19 @@ def _import_confirm(request):
         messages.error(request, str(problem))
         return redirect("actions:import")
     except DatabaseError:
-        # The file stays in the session and the preview is shown again: one press of the button retries.
-        logger.exception("The database refused the import of %s", stored["name"])
+        # The upload is kept and the preview is shown again: one press of the button retries.
+        logger.exception("The database refused the import of %s", stored.name)
         messages.error(request, "We could not import the action plan just now. Nothing was saved. Try again.")
         return render(
             request,
             "actions/import.html",
             {
                 "form": ImportForm(),
-                "preview": importing.check_action_plan(name=stored["name"], content=content, importer=request.user),
-                "file_name": stored["name"],
-                "digest": stored["sha256"],
+                "preview": importing.check_action_plan(name=stored.name, content=content, importer=request.user),
+                "file_name": stored.name,
+                "digest": stored.sha256,
             },
         )
-    del request.session[IMPORT_SESSION_KEY]
-    messages.success(request, f"{len(created)} actions imported or changed from {stored['name']}.")
+    stored.delete()
+    messages.success(request, f"{len(created)} actions imported or changed from {stored.name}.")
     return redirect("actions:register")

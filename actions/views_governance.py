@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import governance_selectors
+from actions.access import get_action_for_user
 from actions.forms_governance import (
     CommitteeDecisionForm,
     DueDateRevisionForm,
@@ -19,17 +20,18 @@ from actions.forms_governance import (
 )
 from actions.models import Action, Committee, CommitteeDecision, Decision, DueDateRevision, Meeting, Status
 from actions.services import (
+    action_governance_problem,
     action_put_to_meeting,
     action_reopen,
     action_review_sustainability,
-    action_signoff_problem,
     action_sustainability_problem,
     committee_decision_record,
     due_date_revise,
     due_date_revision_decide,
     due_date_revision_request,
 )
-from actions.views import _bound, _require_owner_or_lead, get_action_for_user, saving, staff_permission_required
+from actions.views import _bound, saving
+from secamb_journey.access import staff_page
 
 
 def get_revision_for_user(user, action: Action, revision_id: int) -> DueDateRevision:
@@ -66,14 +68,13 @@ def get_decision_for_user(user, decision_id: int) -> CommitteeDecision:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.add_progressupdate")
+@staff_page("actions.add_progressupdate")
 def due_date(request, reference):
     """The owner (or a lead who owns it) asks for a new due date; a lead who does not own the action
     sets it at once, as a revision they agree themselves.
     """
-    action = get_action_for_user(request.user, reference)
-    _require_owner_or_lead(action, request.user)
-    agrees_at_once = action_signoff_problem(action, request.user) is None
+    action = get_action_for_user(request, reference, need="log_progress").action
+    agrees_at_once = action_governance_problem(action, request.user) is None
     form = DueDateRevisionForm(_bound(request)[0], agrees_at_once=agrees_at_once)
     if request.method == "POST" and form.is_valid():
         service = due_date_revise if agrees_at_once else due_date_revision_request
@@ -93,11 +94,11 @@ def due_date(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.assure_action")
+@staff_page("actions.assure_action")
 def due_date_decide(request, reference, revision_id):
-    action = get_action_for_user(request.user, reference)
+    action = get_action_for_user(request, reference).action
     revision = get_revision_for_user(request.user, action, revision_id)
-    refusal = action_signoff_problem(action, request.user)
+    refusal = action_governance_problem(action, request.user)
     if refusal is None and revision.state != "requested":
         refusal = f"This revision has already been {revision.get_state_display().lower()}."
     form = RevisionDecisionForm(_bound(request)[0])
@@ -121,9 +122,9 @@ def due_date_decide(request, reference, revision_id):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.assure_action")
+@staff_page("actions.assure_action")
 def put_to_meeting(request, reference):
-    action = get_action_for_user(request.user, reference)
+    action = get_action_for_user(request, reference).action
     form = PutToMeetingForm(_bound(request)[0])
     refusal = None
     if action.status != Status.ASSURED or action.ratified_at:
@@ -140,7 +141,7 @@ def put_to_meeting(request, reference):
 
 
 @require_GET
-@staff_permission_required("actions.view_action")
+@staff_page("actions.view_action")
 def committee_list(request):
     return render(
         request,
@@ -153,7 +154,7 @@ def committee_list(request):
 
 
 @require_GET
-@staff_permission_required("actions.view_action")
+@staff_page("actions.view_action")
 def committee_detail(request, committee_id):
     committee = get_committee_for_user(request.user, committee_id)
     return render(
@@ -162,7 +163,7 @@ def committee_detail(request, committee_id):
 
 
 @require_GET
-@staff_permission_required("actions.view_action")
+@staff_page("actions.view_action")
 def meeting_detail(request, meeting_id):
     meeting = get_meeting_for_user(request.user, meeting_id)
     items = governance_selectors.meeting_decisions(meeting=meeting)
@@ -175,10 +176,10 @@ def meeting_detail(request, meeting_id):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.assure_action")
+@staff_page("actions.assure_action")
 def decision_record(request, decision_id):
     item = get_decision_for_user(request.user, decision_id)
-    refusal = action_signoff_problem(item.action, request.user)
+    refusal = action_governance_problem(item.action, request.user)
     if refusal is None and item.decision != Decision.PENDING:
         refusal = "The committee's decision on this action has already been recorded."
     form = CommitteeDecisionForm(_bound(request)[0])
@@ -195,9 +196,9 @@ def decision_record(request, decision_id):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.assure_action")
+@staff_page("actions.assure_action")
 def sustainability_review(request, reference):
-    action = get_action_for_user(request.user, reference)
+    action = get_action_for_user(request, reference).action
     refusal = action_sustainability_problem(action, request.user)
     form = SustainabilityReviewForm(_bound(request)[0])
     if request.method == "POST" and form.is_valid():
@@ -215,9 +216,9 @@ def sustainability_review(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_permission_required("actions.assure_action")
+@staff_page("actions.assure_action")
 def reopen(request, reference):
-    action = get_action_for_user(request.user, reference)
+    action = get_action_for_user(request, reference).action
     refusal = None if action.is_signed_off else "Only an assured or embedded action can be reopened."
     form = ReopenForm(_bound(request)[0])
     if request.method == "POST" and form.is_valid():

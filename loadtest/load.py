@@ -7,6 +7,10 @@ timed run starts, their sign-ins measured separately), then, for --duration seco
 carrying a unique token. Each of --readers anonymous people loops over the home page, the published
 updates and the open-data CSV. Everyone pauses --think seconds (on average) between requests.
 
+With --contended (the default), two improvement leads also write the same few actions as their owners:
+progress entries, edits from forms opened at the same time, and simultaneous sign-offs of the same
+complete actions (loadtest/contended.py says what counts as accepted, refused and lost).
+
 Afterwards it prints requests per second, p50/p95/p99 latency for each kind of page and the error
 count, and compares the tokens of every POST answered with a redirect (accepted) with the narratives
 in the database: a missing one is a lost write. Exit status 0 only with no errors and no lost writes.
@@ -29,6 +33,8 @@ from collections import defaultdict
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
+
+from loadtest import contended as contention_module
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -113,7 +119,7 @@ class Browser:
             cookie.load(header)
             for name, morsel in cookie.items():
                 self.cookies[name] = morsel.value
-        ok = response.status == expect
+        ok = response.status in expect if isinstance(expect, tuple) else response.status == expect
         self.recorder.record(kind, elapsed, ok, f"{method} {path} -> {response.status}")
         return response.status, content, dict(response.getheaders())
 
@@ -273,11 +279,15 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=1.0, help="average pause between requests, seconds")
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--no-contended", dest="contended", action="store_false", help="leave out the two leads' contended writes"
+    )
     args = parser.parse_args()
     if args.host not in LOOPBACK:
         parser.error("the load test only ever sends traffic to this machine (127.0.0.1, localhost or ::1)")
 
-    people = json.loads(args.people.read_text())["people"][: args.staff]
+    seeded = json.loads(args.people.read_text())
+    people = seeded["people"][: args.staff]
     if len(people) < args.staff:
         parser.error(f"the people file has only {len(people)} staff; seed with --staff {args.staff}")
     run_id = uuid.uuid4().hex[:10]
@@ -295,6 +305,40 @@ def main() -> int:
         threading.Thread(target=reader, args=(args, recorder, clock, 2.0 * i / max(1, args.readers)), daemon=True)
         for i in range(args.readers)
     ]
+    contention = contention_module.Contention(seeded.get("to_assure", []))
+    contended_threads = []
+    if args.contended:
+        for lead in seeded.get("leads", []):
+            editor, assurer = (Browser(args.host, args.port, recorder, args.timeout) for _ in range(2))
+            if not (
+                _sign_in(editor, {"username": lead}, args.password)
+                and _sign_in(assurer, {"username": lead}, args.password)
+            ):
+                print(f"loadtest: {lead} could not sign in", file=sys.stderr)
+                return 1
+
+            def edits(lead=lead, browser=editor):
+                clock.go.wait()
+                contention_module.lead_editor(
+                    lead,
+                    browser,
+                    seeded["contended"],
+                    run_id,
+                    recorder,
+                    contention,
+                    clock,
+                    lambda: _pause(args.think / 4, clock),
+                    rng,
+                )
+
+            def assures(browser=assurer):
+                clock.go.wait()
+                contention_module.lead_assurer(browser, contention, clock)
+
+            contended_threads += [
+                threading.Thread(target=edits, daemon=True),
+                threading.Thread(target=assures, daemon=True),
+            ]
     load_before = os.getloadavg()[0]
     print(
         f"load test {run_id}: {args.staff} staff sign in (arriving over {args.ramp:g} s), then {args.staff} staff "
@@ -303,7 +347,7 @@ def main() -> int:
         flush=True,
     )
     sign_in_started = time.monotonic()
-    for thread in staff_threads + reader_threads:
+    for thread in staff_threads + reader_threads + contended_threads:
         thread.start()
     for _ in staff_threads:
         clock.signed_in.acquire(timeout=args.ramp + 4 * args.timeout)
@@ -313,7 +357,10 @@ def main() -> int:
     started = time.monotonic()
     clock.stop_at = started + args.duration
     clock.go.set()
-    for thread in staff_threads + reader_threads:
+    # Once the run is over, release a lead left waiting for the other at the sign-off barrier.
+    time.sleep(max(0.0, clock.stop_at - time.monotonic()))
+    contention.barrier.abort()
+    for thread in staff_threads + reader_threads + contended_threads:
         thread.join(timeout=args.duration + args.timeout + 60)
     wall = time.monotonic() - started
     load_after = os.getloadavg()[0]
@@ -343,8 +390,24 @@ def main() -> int:
     )
     for reference, tokens in sorted(lost.items())[:20]:
         print(f"  LOST on {reference}: {', '.join(tokens[:5])}")
-    verdict = "PASS" if errors == 0 and not lost and accepted > 0 else "FAIL"
-    print(f"\n{verdict}: {errors} errors, {accepted - found} lost writes (the bar is zero of each)")
+    contended = contention_module.check_database(run_id, contention) if args.contended else {}
+    if contended:
+        print(
+            f"contended writes (two leads and the owners on {len(seeded['contended'])} actions): "
+            f"edits accepted {contended['edits_accepted']}, refused as stale (a correct outcome, not an error) "
+            f"{contended['edits_refused_stale']}, lost {contended['edits_lost']}; simultaneous sign-offs accepted "
+            f"{contended['assurances_accepted']}, refused {contended['assurances_refused']}, "
+            f"signed off twice {len(contended['double_sign_offs'])}"
+        )
+        for reference, tokens in contended["lost_edit_samples"].items():
+            print(f"  LOST EDIT on {reference}: {', '.join(tokens[:5])}")
+    lost_total = accepted - found + contended.get("edits_lost", 0)
+    double = contended.get("double_sign_offs", [])
+    verdict = "PASS" if errors == 0 and not lost and lost_total == 0 and not double and accepted > 0 else "FAIL"
+    print(
+        f"\n{verdict}: {errors} errors, {lost_total} lost writes, {len(double)} double sign-offs "
+        "(the bar is zero of each)"
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
@@ -370,6 +433,7 @@ def main() -> int:
                     "progress_found": found,
                     "lost_writes": accepted - found,
                     "stored_not_acknowledged": unacknowledged,
+                    "contended": contended,
                     "verdict": verdict,
                 },
                 indent=1,

@@ -8,7 +8,7 @@
 #
 # Options (environment): LOADTEST_DURATION (seconds, 60), LOADTEST_STAFF (50), LOADTEST_READERS (20),
 # LOADTEST_THINK (average seconds between one person's requests, 1), LOADTEST_RAMP (seconds over which the staff arrive to sign in, before the timed run, 60),
-# LOADTEST_PORT (8765), LOADTEST_WORKERS (gunicorn processes, 3), LOADTEST_THREADS (threads each, 8).
+# LOADTEST_PORT (a free one), LOADTEST_WORKERS (gunicorn processes, 3), LOADTEST_THREADS (threads each, 8).
 # Results: printed, and written to var/loadtest/result-<time>.json. Exit status 0 only with zero
 # errors and zero lost writes. Traffic goes to 127.0.0.1 only.
 set -euo pipefail
@@ -27,7 +27,8 @@ STAFF=${LOADTEST_STAFF:-50}
 READERS=${LOADTEST_READERS:-20}
 THINK=${LOADTEST_THINK:-1}
 RAMP=${LOADTEST_RAMP:-60}
-PORT=${LOADTEST_PORT:-8765}
+# A free loopback port unless one is given: several people (or CI jobs) may run this on one machine.
+PORT=${LOADTEST_PORT:-$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 WORKERS=${LOADTEST_WORKERS:-3}
 THREADS=${LOADTEST_THREADS:-8}
 OUT=var/loadtest
@@ -42,6 +43,8 @@ export DJANGO_SETTINGS_MODULE=secamb_journey.settings.base
 export DEBUG=false
 export SECRET_KEY="loadtest-throwaway-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 export ALLOWED_HOSTS=127.0.0.1,localhost
+# Public pages are cached only for requests addressed to SITE_URL's host (and port).
+export SITE_URL="http://127.0.0.1:$PORT"
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 export CELERY_BROKER_URL="${CELERY_LIVE_BROKER_URL:-$REDIS_URL}"
 export CELERY_TASK_ALWAYS_EAGER=false

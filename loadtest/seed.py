@@ -19,6 +19,7 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=50)
     parser.add_argument("--password", required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--to-assure", type=int, default=200, help="complete actions the two leads sign off together")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secamb_journey.settings.base")
@@ -29,7 +30,7 @@ def main() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from actions.models import Action, ActionType
+    from actions.models import Action, ActionType, Status
     from pillars.models import Pillar
     from secamb_journey.demo import strategy_seed
     from secamb_journey.roles import Role
@@ -77,8 +78,42 @@ def main() -> None:
                 )
                 references.append(reference)
             people.append({"username": user.username, "actions": references})
+        # Two improvement leads who write the same actions as their owners (loadtest/contended.py): the
+        # first action of the first three owners, and complete actions that both sign off at once.
+        leads_group = Group.objects.get(name=Role.LEAD.label)
+        leads = []
+        for n in (1, 2):
+            lead, _ = User.objects.update_or_create(
+                username=f"loadtest-lead-{n}",
+                defaults={"first_name": "Lead", "last_name": str(n), "password": password_hash},
+            )
+            lead.groups.add(leads_group)
+            leads.append(lead.username)
+        contended = [person["actions"][0] for person in people[:3]]
+        to_assure = []
+        for k in range(args.to_assure):
+            reference = f"IJ-{8000 + k}"
+            Action.objects.update_or_create(
+                reference=reference,
+                defaults={
+                    "title": f"Load test action {reference}, complete and awaiting sign-off",
+                    "description": "Created by the load test.",
+                    "action_type": ActionType.IMPROVEMENT,
+                    "pillar": pillars[k % len(pillars)],
+                    "owner": User.objects.get(username=people[0]["username"]),
+                    "executive_lead": executive,
+                    "due_date": today + datetime.timedelta(days=30),
+                    "status": Status.COMPLETE,
+                    "percent_complete": 100,
+                    "assured_by": None,
+                    "assured_at": None,
+                },
+            )
+            to_assure.append(reference)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"people": people}, indent=1))
+    args.out.write_text(
+        json.dumps({"people": people, "leads": leads, "contended": contended, "to_assure": to_assure}, indent=1)
+    )
     print(f"seeded {len(people)} owners and {2 * len(people)} actions -> {args.out}")
 
 

@@ -1,7 +1,11 @@
+"""Admin for reports: read-only. Snapshots are taken by the task; published updates are drafted,
+edited, published and withdrawn through /reports/updates/ (reports.services), because what the
+public read must never change after publication and the public cache must hear of every change."""
+
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from reports.models import ProgressSnapshot, PublishedUpdate
+from secamb_journey.admin_readonly import ViewOnlyHistoryAdmin
 
 
 @admin.register(ProgressSnapshot)
@@ -15,16 +19,6 @@ class ProgressSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublishedUpdate)
-class PublishedUpdateAdmin(SimpleHistoryAdmin):
+class PublishedUpdateAdmin(ViewOnlyHistoryAdmin):
     list_display = ["period", "headline", "status", "published_at"]
     list_filter = ["status"]
-    # Figures are frozen by the service; publication goes through /reports/updates/.
-    readonly_fields = [
-        "figures",
-        "status",
-        "drafted_at",
-        "published_at",
-        "published_by",
-        "withdrawn_at",
-        "withdrawn_by",
-    ]

@@ -12,9 +12,7 @@ import datetime
 import functools
 from urllib.parse import urlencode
 
-from django.conf import settings
-
-from actions.models import DONE_STATUSES, OPEN_STATUSES, Status
+from actions.models import DONE_STATUSES, OPEN_STATUSES, Status, due_soon_until
 
 REGISTER_PATH = "/actions/"
 
@@ -102,12 +100,8 @@ class RegisterLinks:
 
     @property
     def due_soon(self) -> str:
-        # ActionQuerySet.due_soon: open, due from today up to and including today + DUE_SOON_DAYS.
-        return self.url(
-            status=list(OPEN_STATUSES),
-            due_after=self.today,
-            due_before=self.today + datetime.timedelta(days=settings.DUE_SOON_DAYS),
-        )
+        # actions.models.due_soon_q, as the register's filters can say it.
+        return self.url(status=list(OPEN_STATUSES), due_after=self.today, due_before=due_soon_until(self.today))
 
     @functools.cached_property
     def for_status(self) -> dict[str, str]:

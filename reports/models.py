@@ -165,3 +165,46 @@ class ReminderRun(models.Model):
 
     def __str__(self):
         return f"Reminders for the week of {self.week_starting}"
+
+
+class PublicContentGeneration(models.Model):
+    """One row whose token changes, in the same transaction, whenever what the public reads changes.
+
+    Every process that caches a public page keys it by this token (reports.public_cache), so a
+    publication or withdrawal made anywhere (a web worker, the Celery worker, a management command,
+    the admin) is seen by every process at its next request, whatever cache is configured or whether
+    Redis is up: the database is the one thing they all share. A random token rather than a counter,
+    so a database restored from a backup can never meet pages cached from a different timeline.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="public_content_generation_single_row")]
+
+    def __str__(self):
+        return f"Public content generation {self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+class NoticeSent(models.Model):
+    """One e-mail notice sent to one person: the ledger that makes a retried task skip who already has it.
+
+    `notice` says what was sent ("weekly-owner-reminder", "action-change:<action id>"), `period` which
+    occasion (the week, or the task run whose retries must not repeat it). Written in the same transaction
+    as the sending of that one message, so a failure part-way through a batch leaves exactly the people
+    who were sent it here, and the retry sends to the rest (reports.notices.send_once).
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    notice = models.CharField(max_length=100)
+    period = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "notice", "period"], name="notice_sent_once")]
+        indexes = [models.Index(fields=["sent_at"], name="notice_sent_at")]
+
+    def __str__(self):
+        return f"{self.notice} ({self.period}) to {self.recipient_id}"

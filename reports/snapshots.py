@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from actions.models import DONE_STATUSES, Action, ActionType, Status
+from actions.models import Action, ActionType, Status, overdue_q
 from actions.selectors import StatusCounts
 from pillars.models import Pillar
 from reports.models import ProgressSnapshot, SnapshotScope
@@ -41,8 +41,8 @@ def _aggregates(day: datetime.date) -> dict:
     figures = {"total": Count("id")}
     for status in Status:
         figures[status.value] = Count("id", filter=Q(status=status))
-    # Overdue is judged on the snapshot's day, as Action.objects.overdue(today=day) would.
-    figures["overdue"] = Count("id", filter=Q(due_date__lt=day) & ~Q(status__in=DONE_STATUSES))
+    # Overdue is judged on the snapshot's day.
+    figures["overdue"] = Count("id", filter=overdue_q(day))
     figures["mean_percent"] = Avg("percent_complete")
     return figures
 

@@ -12,7 +12,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
-from reports.services import period_from_string, period_previous, reminders_send_weekly, update_draft_for_period
+from reports.services.periods import period_from_string, period_previous, update_draft_for_period
+from reports.services.reminders import reminders_send_weekly
 from reports.snapshots import snapshot_take
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,8 @@ def draft_monthly_update(period: str | None = None) -> int:
     name="reports.tasks.send_weekly_reminders",
     soft_time_limit=300,
     time_limit=360,
-    # Only a mail server that did not answer is worth trying again; the week's claim is rolled back
-    # with the failed send, so a retry sends the whole week's reminders once.
+    # Only a mail server that did not answer is worth trying again; each message is recorded as it is
+    # sent (reports.notices), so a retry sends only to those the failed attempt had not reached.
     autoretry_for=(SMTPException, ConnectionError, TimeoutError),
     retry_backoff=60,
     max_retries=3,

@@ -20,6 +20,8 @@ fi
 
 # A laptop: debug pages, console e-mail, no HTTPS redirect. Never set DEBUG=true on a server.
 export DEBUG=true
+# Links in e-mails and the feed, and the host public pages are cached for: where this server listens.
+export SITE_URL=${SITE_URL:-http://$HOST:$PORT}
 export DJANGO_SETTINGS_MODULE=secamb_journey.settings.base
 export DEMO_PASSWORD=${DEMO_PASSWORD:-improve-journey-2026}
 CELERY_DATA_DIR=${CELERY_DATA_DIR:-$PWD/var/celery}

@@ -17,6 +17,16 @@ from django.forms.utils import pretty_name
 # The example the NHS.UK date pattern asks error messages to give. Fixed, so messages stay stable.
 DATE_EXAMPLE = "15 3 2026"
 
+
+def size_in_words(size: int) -> str:
+    """A file-size limit as people read it: "500 KB", "1 MB", "1.5 MB" (never "0 MB")."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    if size >= 1024:
+        return f"{size / 1024:.1f}".removesuffix(".0") + " KB"
+    return f"{size} bytes"
+
+
 MONTH_NAMES = {
     name: number
     for number, names in enumerate(

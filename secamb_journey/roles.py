@@ -19,6 +19,7 @@ class Role(models.TextChoices):
 ROLE_PERMISSIONS = {
     Role.OWNER: [
         "actions.view_action",
+        "measures.view_measure",
         "actions.add_progressupdate",
         "actions.view_progressupdate",
         "actions.add_evidence",
@@ -34,17 +35,25 @@ ROLE_PERMISSIONS = {
         "actions.view_progressupdate",
         "actions.add_evidence",
         "actions.view_evidence",
+        "actions.view_any_evidence",
         "reports.view_dashboard",
         "reports.view_progresssnapshot",
         "reports.view_publishedupdate",
         "reports.change_publishedupdate",
+        "measures.view_measure",
+        "measures.change_measure",
+        "measures.import_measures",
+        "measures.add_measurevalue",
+        "measures.change_measurevalue",
     ],
     Role.BOARD: [
         "actions.view_action",
         "actions.view_progressupdate",
         "actions.view_evidence",
+        "actions.view_any_evidence",
         "reports.view_dashboard",
         "reports.view_progresssnapshot",
+        "measures.view_measure",
     ],
     Role.COMMS: [
         "reports.view_publishedupdate",

@@ -4,13 +4,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from secamb_journey.health import broker_state, database_state
 
 
 @never_cache
-@require_GET
+@require_safe  # HEAD too: uptime monitors use it, and get the same status as GET
 def healthz(request):
     checks = {"database": database_state(), "broker": broker_state()}
     healthy = all(check["ok"] for check in checks.values())
@@ -18,12 +18,12 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-@require_GET
+@require_safe
 def accessibility(request):
     return render(request, "accessibility.html")
 
 
-@require_GET
+@require_safe
 def nhsuk_asset(request, path):
     if ".." in path:
         raise Http404("No such asset.")
@@ -32,6 +32,11 @@ def nhsuk_asset(request, path):
     except ValueError:  # not in the static files manifest
         raise Http404("No such asset.") from None
     return redirect(url, permanent=True)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the refusal in the site's own design, with the way back to the form's page."""
+    return render(request, "403_csrf.html", {"back_url": request.path}, status=403)
 
 
 def permission_denied(request, exception=None):

@@ -24,10 +24,10 @@ from actions.models import (
 )
 from actions.services import (
     action_assure,
+    action_governance_problem,
     action_put_to_meeting,
     action_reopen,
     action_review_sustainability,
-    action_signoff_problem,
     action_update,
     committee_decision_record,
     due_date_revise,
@@ -65,11 +65,11 @@ def assured_action(owner, board, other_lead):
 def test_the_signoff_rule_refuses_the_owner_a_colleague_an_outsider_and_a_lead_who_owns_it(
     action, owner, other_owner, outsider, board, lead, lead_owner
 ):
-    assert action_signoff_problem(action, lead) is None
+    assert action_governance_problem(action, lead) is None
     for person in (owner, other_owner, outsider, board):
-        assert action_signoff_problem(action, person) == "Only an improvement lead can do this."
+        assert action_governance_problem(action, person) == "Only an improvement lead can do this."
     own = ActionFactory(owner=lead_owner)
-    assert "You own this action" in action_signoff_problem(own, lead_owner)
+    assert "You own this action" in action_governance_problem(own, lead_owner)
 
 
 # --- Due dates ------------------------------------------------------------------------------------

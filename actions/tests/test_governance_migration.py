@@ -13,7 +13,7 @@ from actions.tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
 
-carry_over = importlib.import_module("actions.migrations.0004_carry_existing_actions_over")
+carry_over = importlib.import_module("actions.migrations.0007_carry_existing_actions_over")
 
 
 def test_the_regulations_9_to_20a_are_seeded_with_their_titles():

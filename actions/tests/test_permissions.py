@@ -20,7 +20,8 @@ GET_EXPECTED = {
     "/actions/": [302, 200, 200, 200, 200, 403, 403],
     "/actions/mine/": [302, 200, 200, 200, 200, 403, 403],
     "/actions/{ref}/": [302, 200, 200, 200, 200, 403, 403],
-    "/actions/{ref}/evidence/{evidence}/": [302, 200, 200, 200, 200, 403, 403],
+    # Evidence is need-to-know: not another owner (issue 18).
+    "/actions/{ref}/evidence/{evidence}/": [302, 200, 403, 200, 200, 403, 403],
     "/actions/{ref}/progress/": [302, 200, 403, 200, 403, 403, 403],
     "/actions/{ref}/evidence/": [302, 200, 403, 200, 403, 403, 403],
     "/actions/{complete}/assure/": [302, 403, 403, 200, 403, 403, 403],

@@ -89,3 +89,21 @@ def test_the_task_takes_ids_and_skips_people_without_an_email(owner, board, acti
     assert sent == 1 and mail.outbox[0].to == [owner.email]
     assert "Someone changed action MD-010" in mail.outbox[0].body
     assert tasks.action_change_notify(action_id=999_999, changes=[], actor_id=None) == 0
+
+
+def test_a_retry_after_a_failure_part_way_tells_each_person_once(owner, board, action, settings):
+    from smtplib import SMTPException
+
+    from reports.tests.flaky_mail import FailsOnce
+
+    settings.EMAIL_BACKEND = "reports.tests.flaky_mail.FailsOnce"
+    FailsOnce.reset(fail_at=2)  # the first person is told, then the connection drops
+    kwargs = {"action_id": action.pk, "changes": [["Status", "On track", "At risk"]], "actor_id": None}
+    with pytest.raises(SMTPException):
+        tasks.action_change_notify.apply(kwargs=kwargs, task_id="change-1", throw=True, retries=5)
+    assert len(mail.outbox) == 1
+    # Celery's retry runs the task again under the same id: only the person not yet told is sent it.
+    assert tasks.action_change_notify.apply(kwargs=kwargs, task_id="change-1", throw=True).get() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([owner.email, board.email])
+    # A later change (another task run) is told again, to both.
+    assert tasks.action_change_notify.apply(kwargs=kwargs, task_id="change-2", throw=True).get() == 2

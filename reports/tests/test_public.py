@@ -1,14 +1,16 @@
 """The public pages of published updates: what an anonymous visitor reads, and what never reaches them."""
 
 import datetime
-import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from actions.tests.factories import ActionFactory
+from measures.tests.factories import MeasureFactory, add_values
 from reports.models import PublishedUpdate
 from reports.services import update_draft_for_period, update_publish, update_withdraw
+from reports.tests.cache_queries import ANY_GENERATION_LOOKUP
 from reports.tests.updates_world import (
     DRAFTED,
     OCTOBER,
@@ -38,6 +40,11 @@ def test_nothing_that_is_not_public_reaches_an_anonymous_visitor(client, world, 
     no feed entry and in no open data file.
     """
     build_unpublished_updates()
+    # Measures (issue 12): an internal measure never reaches the public; a public one does.
+    public_measure = MeasureFactory(slug="cat1-public", name="Category 1 public measure", is_public=True)
+    internal = MeasureFactory(slug="internal-measure", name="INTERNAL MEASURE secret", is_public=False)
+    add_values(public_measure, [8.1, 7.9, 8.3])
+    add_values(internal, [123456.789, 2.5])
     pages = {
         path: client.get(path)
         for path in [
@@ -50,13 +57,21 @@ def test_nothing_that_is_not_public_reaches_an_anonymous_visitor(client, world, 
             "/open-data/actions.json",
             "/plan/",  # the public plan (issue 13)
             "/plan/MD-101/",
+            "/performance/",
+            "/performance/cat1-public/",
+            "/open-data/measures.csv",
+            "/open-data/measures/cat1-public.json",
         ]
     }
     for path, response in pages.items():
         assert response.status_code == 200, path
         text = response.content.decode()
-        for secret in SECRET_WORDS:
+        for secret in [*SECRET_WORDS, "INTERNAL MEASURE", "internal-measure", "123456"]:
             assert secret not in text, f"{secret!r} reached an anonymous visitor at {path}"
+    assert "Category 1 public measure" in pages["/performance/"].content.decode()
+    assert "cat1-public" in pages["/open-data/measures.csv"].content.decode()
+    for path in ["/performance/internal-measure/", "/open-data/measures/internal-measure.json"]:
+        assert client.get(path).status_code == 404, path
     # And what is public is there: the published update, its highlight, the public actions.
     assert "Every vehicle in Kent now has a sealed medicines pouch." in pages["/updates/october-2026/"].content.decode()
     assert published.headline in pages["/updates/feed/"].content.decode()
@@ -120,9 +135,9 @@ def test_the_list_is_paginated(client, comms):
 
 def test_the_list_takes_the_same_number_of_queries_whatever_the_number_of_updates(client, comms):
     def queries():
-        from django.core.cache import cache
+        from django.core.cache import caches
 
-        cache.clear()
+        caches["public_pages"].clear()
         with CaptureQueriesContext(connection) as ctx:
             assert client.get("/updates/").status_code == 200
         return len(ctx)
@@ -142,7 +157,8 @@ def test_public_pages_are_cached_for_anonymous_visitors(client, published):
     with CaptureQueriesContext(connection) as ctx:
         page = client.get("/updates/october-2026/")
     assert page.status_code == 200 and published.headline in page.content.decode()
-    assert len(ctx) == 0
+    # One query only: the look-up of the public content generation that keys the cache.
+    assert [q["sql"] for q in ctx.captured_queries] == [ANY_GENERATION_LOOKUP]
 
 
 def test_withdrawing_clears_the_cache_at_once(client, published, comms, django_capture_on_commit_callbacks):
@@ -181,9 +197,15 @@ def test_the_home_page_shows_the_latest_published_update(client, published):
 
 def test_the_json_open_data_is_served_from_the_cache_with_its_type(client, world):
     first = client.get("/open-data/actions.json")
-    second = client.get("/open-data/actions.json")
+    # An action made public after the first read: a page built afresh would list it, and carry a later
+    # `generated_at`; the cached copy has neither, and is served with its own content type.
+    ActionFactory(title="ADDED-AFTER-THE-FIRST-READ", is_public=True)
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get("/open-data/actions.json")
     assert second["Content-Type"] == "application/json"
-    assert json.loads(second.content) == json.loads(first.content)
+    assert second.content == first.content
+    assert "ADDED-AFTER-THE-FIRST-READ" not in second.content.decode()
+    assert [q["sql"] for q in ctx.captured_queries] == [ANY_GENERATION_LOOKUP]
 
 
 def test_link_checkers_may_ask_for_just_the_headers(client, published):

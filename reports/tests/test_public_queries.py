@@ -4,7 +4,7 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -18,7 +18,7 @@ DRAFTED = datetime.datetime(2025, 12, 20, 9, 0, tzinfo=datetime.UTC)
 
 
 def queries(client, path: str) -> int:
-    cache.clear()  # anonymous visitors are served from the cache: count the queries of a miss
+    caches["public_pages"].clear()  # anonymous visitors are served from the cache: count the queries of a miss
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(path).status_code == 200
     return len(ctx)

@@ -15,9 +15,11 @@ from django_celery_beat.models import PeriodicTask
 
 from actions.models import Status
 from actions.tests.factories import ActionFactory, UserFactory
-from reports.models import ProgressSnapshot, PublishedUpdate, ReminderRun, UpdateStatus
+from reports.models import NoticeSent, ProgressSnapshot, PublishedUpdate, ReminderRun, UpdateStatus
 from reports.tasks import draft_monthly_update, send_weekly_reminders, take_daily_snapshot
+from reports.tests.flaky_mail import FailsOnce
 from reports.tests.updates_world import build_world
+from secamb_journey.accounts import tasks as _accounts_tasks  # noqa: F401 -- registers it, as a worker's autodiscovery does
 from secamb_journey.celery import app
 from secamb_journey.roles import Role
 
@@ -25,6 +27,8 @@ TASKS = [
     "reports.tasks.take_daily_snapshot",
     "reports.tasks.draft_monthly_update",
     "reports.tasks.send_weekly_reminders",
+    # Leavers (issue 16): secamb_journey/accounts/migrations/0002_leavers_schedule.py.
+    "secamb_journey.accounts.tasks.deactivate_leavers",
 ]
 
 
@@ -146,7 +150,7 @@ def test_owners_hear_about_their_overdue_and_due_soon_actions_and_leads_get_a_di
     assert "MD-001 Overdue one" in digest and "Overdue." in digest
     assert "MD-003 Off track but far off" in digest and "Off track." in digest
     assert "MD-002" not in digest  # due soon but on time, recent and not off track
-    assert "http://127.0.0.1:8000/actions/MD-001/" in digest
+    assert "http://testserver/actions/MD-001/" in digest
 
 
 @pytest.mark.django_db
@@ -158,14 +162,27 @@ def test_reminders_are_sent_once_a_week_however_often_the_task_runs(reminder_wor
 
 
 @pytest.mark.django_db
-def test_a_mail_server_failure_leaves_the_week_unclaimed_for_the_retry(reminder_world):
-    with mock.patch("reports.services.get_connection") as connection:
-        connection.return_value.send_messages.side_effect = SMTPException("mail server down")
-        with pytest.raises(SMTPException):
-            send_weekly_reminders.apply(args=[MONDAY.isoformat()], throw=True, retries=3)
-    assert not ReminderRun.objects.exists()
+def test_a_mail_server_failure_leaves_the_week_unclaimed_for_the_retry(reminder_world, settings):
+    settings.EMAIL_BACKEND = "reports.tests.flaky_mail.FailsOnce"
+    FailsOnce.reset(fail_at=1)
+    with pytest.raises(SMTPException):
+        send_weekly_reminders.apply(args=[MONDAY.isoformat()], throw=True, retries=3)
+    assert not ReminderRun.objects.exists() and not NoticeSent.objects.exists()
     send_weekly_reminders.delay(MONDAY.isoformat()).get()
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_retry_after_a_failure_part_way_sends_each_person_their_reminder_once(reminder_world, settings):
+    settings.EMAIL_BACKEND = "reports.tests.flaky_mail.FailsOnce"
+    FailsOnce.reset(fail_at=2)  # the owner's reminder goes, then the connection drops
+    with pytest.raises(SMTPException):
+        send_weekly_reminders.apply(args=[MONDAY.isoformat()], throw=True, retries=3)
+    assert [message.to for message in mail.outbox] == [["owner@example.nhs.uk"]]
+    send_weekly_reminders.apply(args=[MONDAY.isoformat()], throw=True)  # the retry
+    assert sorted(message.to[0] for message in mail.outbox) == ["exec@example.nhs.uk", "owner@example.nhs.uk"]
+    assert ReminderRun.objects.count() == 1
+    assert NoticeSent.objects.count() == 2
 
 
 # --- The command ---------------------------------------------------------------------------------

@@ -11,15 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from actions.models import Status
 from actions.tests.factories import ActionFactory
 from reports.models import PublishedUpdate, UpdateStatus
-from reports.services import (
-    period_from_string,
-    period_previous,
-    render_markdown,
-    update_draft_for_period,
-    update_edit,
-    update_publish,
-    update_withdraw,
-)
+from reports.services.editorial import render_markdown, update_edit, update_publish, update_withdraw
+from reports.services.periods import period_from_string, period_previous, update_draft_for_period
 from reports.tests.updates_world import DRAFTED, OCTOBER, at, build_world
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +133,7 @@ def test_drafting_a_published_month_again_changes_nothing(draft, comms, world):
 
 
 def test_a_failure_part_way_through_drafting_leaves_nothing_behind(world):
-    with mock.patch("reports.services._default_narrative", side_effect=RuntimeError("crash")):
+    with mock.patch("reports.services.periods._default_narrative", side_effect=RuntimeError("crash")):
         with pytest.raises(RuntimeError):
             update_draft_for_period(period=OCTOBER, now=DRAFTED)
     assert not PublishedUpdate.objects.exists()
@@ -149,7 +142,7 @@ def test_a_failure_part_way_through_drafting_leaves_nothing_behind(world):
 def test_a_failed_refresh_leaves_the_draft_as_it_was(draft, world):
     before = PublishedUpdate.objects.get().figures
     ActionFactory(reference="MD-150", pillar=world.pillar, status=Status.COMPLETE, completed_at=at(20))
-    with mock.patch("reports.services.PublishedUpdate.save", side_effect=RuntimeError("disk full")):
+    with mock.patch("reports.services.periods.PublishedUpdate.save", side_effect=RuntimeError("disk full")):
         with pytest.raises(RuntimeError):
             update_draft_for_period(period=OCTOBER, now=DRAFTED)
     assert PublishedUpdate.objects.get().figures == before

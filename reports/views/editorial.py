@@ -4,27 +4,43 @@ Leads hold reports.change_publishedupdate: they review and edit drafts. Only com
 reports.publish_publishedupdate, so only they publish and withdraw (DESIGN.md: the editor publishes).
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reports.forms import UpdateEditForm, UpdatePublishForm, UpdateWithdrawForm
 from reports.models import PublishedUpdate, UpdateStatus
-from reports.selectors import editorial_updates
-from reports.services import update_draft_for_period, update_edit, update_publish, update_withdraw
+from reports.selectors.updates import editorial_updates
+from reports.services.editorial import update_edit, update_publish, update_withdraw
+from reports.services.periods import update_draft_for_period
 from reports.views.public import update_page_context
+from secamb_journey.access import staff_page
 
 EDIT = "reports.change_publishedupdate"
 PUBLISH = "reports.publish_publishedupdate"
 
 
-def get_update_for_user(user, slug: str, *, permission: str = EDIT) -> PublishedUpdate:
-    """The update at `slug` if this user may work on it: 403 without the permission, 404 if there is none."""
-    if not user.has_perm(permission):
-        raise PermissionDenied
-    return get_object_or_404(PublishedUpdate.objects.select_related("published_by", "withdrawn_by"), slug=slug)
+@dataclass(frozen=True)
+class UpdateAccess:
+    update: PublishedUpdate
+    may_edit: bool
+    may_publish: bool
+
+
+def get_update_for_user(request, slug: str, *, need: str = "edit") -> UpdateAccess:
+    """The update at `slug` and what this user may do with it: 404 if there is none, 403 if `need`
+    ("edit" or "publish") is something they may not do. The page decorator has checked they may edit.
+    """
+    update = get_object_or_404(PublishedUpdate.objects.select_related("published_by", "withdrawn_by"), slug=slug)
+    access = UpdateAccess(
+        update=update, may_edit=request.user.has_perm(EDIT), may_publish=request.user.has_perm(PUBLISH)
+    )
+    if not getattr(access, f"may_{need}"):
+        raise PermissionDenied("Only a communications editor can publish or withdraw an update.")
+    return access
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -40,10 +56,8 @@ def reports_home(request):
     return redirect("reports:editorial_updates")
 
 
-@login_required
+@staff_page(EDIT)
 def update_list(request):
-    if not request.user.has_perm(EDIT):
-        raise PermissionDenied
     return render(
         request,
         "reports/editorial/list.html",
@@ -51,10 +65,11 @@ def update_list(request):
     )
 
 
-@login_required
+@staff_page(EDIT)
 @require_http_methods(["GET", "POST"])
 def update_detail(request, slug):
-    update = get_update_for_user(request.user, slug)
+    access = get_update_for_user(request, slug)
+    update = access.update
     form = None
     if update.status == UpdateStatus.DRAFT:
         initial = {"headline": update.headline, "narrative": update.narrative, "version": update.version}
@@ -80,20 +95,20 @@ def update_detail(request, slug):
     return render(
         request,
         "reports/editorial/detail.html",
-        {"update": update, "form": form, "can_publish": request.user.has_perm(PUBLISH)},
+        {"update": update, "form": form, "can_publish": access.may_publish},
     )
 
 
-@login_required
+@staff_page(EDIT)
 def update_preview(request, slug):
-    update = get_update_for_user(request.user, slug)
+    update = get_update_for_user(request, slug).update
     return render(request, "reports/updates/detail.html", update_page_context(update, preview=True))
 
 
-@login_required
+@staff_page(EDIT)
 @require_POST
 def update_refresh(request, slug):
-    update = get_update_for_user(request.user, slug)
+    update = get_update_for_user(request, slug).update
     if update.status != UpdateStatus.DRAFT:
         messages.error(request, "Only a draft's figures can be refreshed: a published update's figures never change.")
     else:
@@ -102,33 +117,60 @@ def update_refresh(request, slug):
     return redirect("reports:editorial_update", slug=update.slug)
 
 
-@login_required
+PUBLISH_EXPLANATION = (
+    "Once published, the update is on the public site at /updates/{slug}/, in the updates feed and on the home"
+    " page. Its headline, narrative and figures cannot then be changed; it can only be withdrawn with a public note."
+)
+WITHDRAW_EXPLANATION = (
+    "The update will leave the public site and the feed at once. The public will see the month, the date it was"
+    " withdrawn and your note instead."
+)
+
+
+@staff_page(EDIT)
 @require_http_methods(["GET", "POST"])
 def update_publish_view(request, slug):
-    update = get_update_for_user(request.user, slug, permission=PUBLISH)
-    form = UpdatePublishForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            update = update_publish(update=update, publisher=request.user)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, f"Published. The public can read it at /updates/{update.slug}/.")
-            return redirect("reports:editorial_update", slug=update.slug)
-    return render(request, "reports/editorial/publish.html", {"update": update, "form": form})
+    return _confirm_step(
+        request,
+        slug,
+        form_class=UpdatePublishForm,
+        step=lambda update, form: update_publish(update=update, publisher=request.user),
+        done="Published. The public can read it at /updates/{slug}/.",
+        explanation=PUBLISH_EXPLANATION,
+        show_preview_link=True,
+    )
 
 
-@login_required
+@staff_page(EDIT)
 @require_http_methods(["GET", "POST"])
 def update_withdraw_view(request, slug):
-    update = get_update_for_user(request.user, slug, permission=PUBLISH)
-    form = UpdateWithdrawForm(request.POST if request.method == "POST" else None)
+    return _confirm_step(
+        request,
+        slug,
+        form_class=UpdateWithdrawForm,
+        step=lambda update, form: update_withdraw(update=update, editor=request.user, note=form.cleaned_data["note"]),
+        done="Withdrawn. The public now sees your note in its place.",
+        explanation=WITHDRAW_EXPLANATION,
+    )
+
+
+def _confirm_step(request, slug, *, form_class, step, done: str, explanation: str, show_preview_link=False):
+    """Publish and withdraw: a confirmation page (GET), then one service call (POST) whose refusal is
+    shown on the form. Only those who may publish reach either."""
+    update = get_update_for_user(request, slug, need="publish").update
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            update = update_withdraw(update=update, editor=request.user, note=form.cleaned_data["note"])
+            update = step(update, form)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, "Withdrawn. The public now sees your note in its place.")
+            messages.success(request, done.format(slug=update.slug))
             return redirect("reports:editorial_update", slug=update.slug)
-    return render(request, "reports/editorial/withdraw.html", {"update": update, "form": form})
+    context = {
+        "update": update,
+        "form": form,
+        "explanation": explanation.format(slug=update.slug),
+        "show_preview_link": show_preview_link,
+    }
+    return render(request, "reports/editorial/confirm.html", context)

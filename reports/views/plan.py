@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from reports.plan import PLAN_PAGE_SIZE, public_plan_action, public_plan_actions
-from reports.views.public import public_cache
+from reports.public_cache import public_cache
 
 
 @require_safe

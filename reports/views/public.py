@@ -1,21 +1,19 @@
 """Public pages, no sign-in: the home page, published updates, the feed and open data."""
 
 import csv
-import functools
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from reports.models import PublishedUpdate
 from reports.plan import governance_csv_cells, update_reopened
-from reports.selectors import (
+from reports.public_cache import public_cache
+from reports.selectors.public import (
     OPEN_DATA_FIELDS,
     PUBLIC_UPDATES_PER_PAGE,
     home_page_content,
@@ -23,50 +21,14 @@ from reports.selectors import (
     public_update_for_slug,
     public_updates,
     public_withdrawal_notices,
-    update_figures,
 )
-from reports.services import public_cache_generation, render_markdown
-
-# Long enough to spare the database under a rush of readers, short enough that open data (which
-# follows the live record, not a publication) is never more than this many seconds behind.
-PUBLIC_CACHE_SECONDS = 300
-
-
-def public_cache(view):
-    """Cache an anonymous visitor's successful GET of a public page.
-
-    Keys carry the current cache generation, which publishing or withdrawing an update moves on
-    (reports.services.public_cache_clear), so the public never sees a withdrawn update from the cache.
-    Signed-in staff are never served from the cache: their header differs (their name, their links).
-    Only the `page` parameter is part of the key, so made-up query strings cannot flood the cache.
-    Pages are kept in this process's memory ("public_pages"); the generation is shared ("default").
-    """
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        key = f"reports:public:{public_cache_generation()}:{request.path}:{request.GET.get('page', '')[:8]}"
-        pages = caches["public_pages"]
-        cached = pages.get(key)
-        if cached is not None:
-            content, headers = cached
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not getattr(response, "streaming", False):
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            headers = {k: v for k, v in response.items() if k.lower() in ("content-type", "content-disposition")}
-            pages.set(key, (response.content, headers), PUBLIC_CACHE_SECONDS)
-        return response
-
-    return wrapper
+from reports.selectors.updates import update_figures
+from reports.services.editorial import render_markdown
+from secamb_journey.site_url import absolute_url
+from secamb_journey.text import XmlSafeAtom1Feed, clean_text, clean_value
 
 
-@require_GET
+@require_safe
 @public_cache
 def home(request):
     # Cached for anonymous visitors like open data, so the pillars' progress it shows is at most
@@ -119,19 +81,28 @@ def update_detail(request, slug):
 class UpdatesFeed(Feed):
     """Published updates as an Atom feed: what a feed reader at /updates/feed/ follows."""
 
-    feed_type = Atom1Feed
+    # Every address in the feed (its links, its id, each entry's link and id) is absolute from SITE_URL:
+    # Django would otherwise complete them with the request's Host header (secamb_journey.site_url).
+    feed_type = XmlSafeAtom1Feed  # and survives any character stored in a headline or narrative
     title = "SECAmb Improvement Journey: progress updates"
-    link = "/updates/"
     subtitle = (
         "Regular public updates from South East Coast Ambulance Service NHS Foundation Trust on progress "
         "against its CQC warning notices, must-do and should-do actions and its Improvement Journey."
     )
     author_name = settings.TRUST_NAME
-    feed_url = "/updates/feed/"
     item_limit = 20
 
     def items(self):
         return public_updates()[: self.item_limit]
+
+    def link(self):
+        return absolute_url("/updates/")
+
+    def feed_url(self):
+        return absolute_url("/updates/feed/")
+
+    def item_link(self, item: PublishedUpdate):
+        return absolute_url(item.get_absolute_url())
 
     def item_title(self, item: PublishedUpdate):
         return item.headline
@@ -158,7 +129,7 @@ def open_data(request):
 
 def _csv_safe(value) -> str:
     """Text a spreadsheet will not run as a formula (a title typed as "=HYPERLINK(...)", say)."""
-    text = str(value)
+    text = clean_text(str(value))
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -177,15 +148,27 @@ def open_data_csv(request):
     return response
 
 
+def _clean_deep(value):
+    """clean_value through lists and dicts too (a due-date revision's reason is text inside a list)."""
+    if isinstance(value, list):
+        return [_clean_deep(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _clean_deep(item) for name, item in value.items()}
+    return clean_value(value)
+
+
 @require_safe
 @public_cache
 def open_data_json(request):
-    actions = [{**row, "due_date": row["due_date"].isoformat()} for row in open_data_actions()]
+    actions = [
+        {**{name: _clean_deep(value) for name, value in row.items()}, "due_date": row["due_date"].isoformat()}
+        for row in open_data_actions()
+    ]
     return JsonResponse(
         {
             "publisher": settings.TRUST_NAME,
             "description": "Public actions of the SECAmb Improvement Journey and their current status.",
-            "documentation": request.build_absolute_uri("/open-data/"),
+            "documentation": absolute_url("/open-data/"),
             "generated_at": timezone.now().isoformat(timespec="seconds"),
             "actions": actions,
         }

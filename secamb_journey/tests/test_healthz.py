@@ -14,7 +14,7 @@ def test_healthy_when_database_and_broker_answer(client):
     assert body["status"] == "ok" and body["database"]["ok"] and body["broker"]["ok"]
 
 
-def test_503_naming_the_broker_when_it_is_down(client, monkeypatch):
+def test_503_saying_the_broker_is_down(client, monkeypatch):
     monkeypatch.setitem(current_app.conf, "task_always_eager", False)
     monkeypatch.setitem(current_app.conf, "broker_url", "redis://127.0.0.1:1/0")
     monkeypatch.setitem(current_app.conf, "broker_transport_options", {"socket_connect_timeout": 0.5})
@@ -38,7 +38,7 @@ def test_a_filesystem_broker_needs_no_server(client, monkeypatch, tmp_path):
     assert response.json()["broker"] == {"ok": True, "transport": "filesystem"}
 
 
-def test_503_naming_the_database_when_it_is_down(client, monkeypatch):
+def test_503_saying_the_database_is_down(client, monkeypatch):
     from django.db.backends.utils import CursorWrapper
 
     def refuse(*args, **kwargs):
@@ -48,4 +48,48 @@ def test_503_naming_the_database_when_it_is_down(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"]["ok"] is False
-    assert "could not connect" in response.json()["database"]["error"]
+
+
+SECRET_DETAIL = "db-primary.internal.example port 5432 user secamb_app"
+
+
+def test_a_failure_is_reported_as_a_state_with_its_details_only_in_the_log(client, monkeypatch, caplog):
+    from django.db.backends.utils import CursorWrapper
+
+    def refuse(*args, **kwargs):
+        raise OperationalError(f"could not connect to server {SECRET_DETAIL}")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+    monkeypatch.setitem(current_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(current_app.conf, "broker_transport_options", {"socket_connect_timeout": 0.5})
+    with caplog.at_level("ERROR", logger="secamb_journey.health"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert SECRET_DETAIL not in body and "127.0.0.1:1" not in body and "Error" not in body
+    assert response.json() == {
+        "status": "unavailable",
+        "database": {"ok": False, "vendor": connection_vendor()},
+        "broker": {"ok": False, "transport": "redis"},
+    }
+    assert SECRET_DETAIL in caplog.text
+
+
+def connection_vendor():
+    from django.db import connection
+
+    return connection.vendor
+
+
+def test_head_answers_like_get(client):
+    head = client.head("/healthz")
+    assert head.status_code == client.get("/healthz").status_code == 200
+    assert head.content == b""
+
+
+def test_head_answers_503_like_get_when_a_service_is_down(client, monkeypatch):
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)
+    monkeypatch.setitem(current_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(current_app.conf, "broker_transport_options", {"socket_connect_timeout": 0.5})
+    assert client.head("/healthz").status_code == 503

@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.models import PublishedUpdate, UpdateStatus
-from reports.services import period_from_string, update_publish
+from reports.services.editorial import update_publish
+from reports.services.periods import period_from_string
 from reports.tasks import draft_monthly_update
 
 

@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from actions.models import (
     CQC_TYPES,
-    DONE_STATUSES,
     REFERENCE_PREFIXES,
     Action,
     ActionType,
@@ -31,6 +30,8 @@ from actions.models import (
     Evidence,
     ProgressUpdate,
     Status,
+    is_overdue_on,
+    status_is_done,
 )
 from pillars.models import Pillar
 from reports.models import ProgressSnapshot, SnapshotScope
@@ -231,7 +232,7 @@ class ScaleBuilder:
         """(time, status, percent) entries, oldest first, ending at `status`."""
         if entries == 0:
             return []
-        if status in DONE_STATUSES:
+        if status_is_done(status):
             last = self._days_ago(1, 300)
         elif status == S.NOT_STARTED or self.rng.random() > STALE_SHARE:
             last = self._days_ago(0.1, 28)
@@ -243,7 +244,7 @@ class ScaleBuilder:
         times = [*earlier, last]
         if status == S.NOT_STARTED:
             return [(t, S.NOT_STARTED, 0) for t in times]
-        if status in DONE_STATUSES:
+        if status_is_done(status):
             final_percent = 100
             tail = [S.COMPLETE, S.ASSURED] if status == S.ASSURED else [S.COMPLETE]
         else:
@@ -256,7 +257,7 @@ class ScaleBuilder:
             percent = max(0, min(95, round(final_percent * (n + 1) / (head + 1) / 5) * 5))
             timeline.append((moment, self.rng.choices([S.ON_TRACK, S.AT_RISK], weights=[4, 1])[0], percent))
         for moment, tail_status in zip(times[head:], tail, strict=True):
-            timeline.append((moment, tail_status, 100 if tail_status in DONE_STATUSES else final_percent))
+            timeline.append((moment, tail_status, 100 if status_is_done(tail_status) else final_percent))
         return timeline
 
     # --- Writing ------------------------------------------------------------------------------
@@ -368,7 +369,7 @@ class ScaleBuilder:
                 continue
             position = bisect.bisect_right(times, end_of_day)
             status, percent = (timeline[position - 1][1], timeline[position - 1][2]) if position else (S.NOT_STARTED, 0)
-            overdue = int(action.due_date < day and status not in DONE_STATUSES)
+            overdue = int(is_overdue_on(status=status, due_date=action.due_date, day=day))
             keys = [(SnapshotScope.OVERALL, None), (SnapshotScope.PILLAR, action.pillar_id)]
             keys += [(SnapshotScope.THEME, theme) for theme in themes]
             keys.append((SnapshotScope.ACTION_TYPE, action.action_type))

@@ -132,7 +132,9 @@ def world(live_server, django_db_serialized_rollback, monkeypatch):
     from django.core.management import call_command
     from django.db import connections
 
+    from actions import demo as action_demo
     from actions.demo_governance import demo_governance_seed
+    from measures.demo import seed_demo_measures
     from pillars.models import Pillar, StrategicGoal
     from reports.models import PublishedUpdate
     from secamb_journey import demo
@@ -143,8 +145,10 @@ def world(live_server, django_db_serialized_rollback, monkeypatch):
     ensure_roles()  # this test's own start had no serialized copy to restore from, the first time
     demo.strategy_seed()
     users = demo.demo_users_seed()
-    monkeypatch.setattr(demo, "DEMO_ACTIONS", [a for a in demo.DEMO_ACTIONS if a.reference in DEMO_SUBSET])
-    demo.demo_actions_seed(users)
+    subset = [a for a in action_demo.DEMO_ACTIONS if a.reference in DEMO_SUBSET]
+    monkeypatch.setattr(action_demo, "DEMO_ACTIONS", subset)
+    action_demo.demo_actions_seed(users)
+    seed_demo_measures()
     demo_governance_seed(users)  # issue 13: committees, revisions, ratified, embedded and reopened actions
     call_command("generate_update", period=months_ago(2), publish=True, stdout=io.StringIO())
     call_command("generate_update", period=months_ago(1), stdout=io.StringIO())
@@ -278,6 +282,20 @@ def wrong_password(page):
     submit("Sign in")(page)
 
 
+def with_a_leaver(then=None):
+    """owner2's account switched off (a leaver), so their open actions need a new owner; reload."""
+
+    def run(page):
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.filter(username="owner2").update(is_active=False)
+        page.reload()
+        if then:
+            then(page)
+
+    return run
+
+
 # An open action the owner owns, and one complete with evidence waiting for assurance.
 OPEN = "MD-02"
 COMPLETE = "WN-03"
@@ -328,11 +346,27 @@ PAGES = [
     PageCase("reopen form", "/actions/WN-02/reopen/", "lead"),
     PageCase("committees", "/committees/", "lead"),
     PageCase("committee agenda", lambda w: _committee_url(), "lead"),
+    PageCase("actions that need a new owner", "/actions/needs-owner/", "lead", setup=with_a_leaver()),
+    PageCase(
+        "actions that need a new owner with errors",
+        "/actions/needs-owner/",
+        "lead",
+        setup=with_a_leaver(then=submit("Give them to this owner")),
+    ),
     # Board
     PageCase("dashboard", "/dashboard/", "board"),
     PageCase("dashboard pillar", lambda w: f"/dashboard/pillars/{w.pillar_slug}/", "board"),
     PageCase("dashboard theme", lambda w: f"/dashboard/themes/{w.theme_slug}/", "board"),
     PageCase("dashboard goal", lambda w: f"/dashboard/goals/{w.goal_slug}/", "board"),
+    # Measures (issue 12)
+    PageCase("measures summary", "/measures/", "board"),
+    PageCase("measure", "/measures/cat1-mean/", "lead"),
+    PageCase(
+        "enter measure value with errors", "/measures/cat1-mean/values/new/", "lead", setup=submit("Save the value")
+    ),
+    PageCase("measures import", "/measures/import/", "lead"),
+    PageCase("performance", "/performance/"),
+    PageCase("performance measure", "/performance/cat1-mean/"),
     # Communications
     PageCase("editorial updates list", "/reports/updates/", "comms"),
     PageCase("edit update", lambda w: f"/reports/updates/{w.draft_slug}/", "comms"),
@@ -377,6 +411,8 @@ REFLOW_PAGES = [
         "new action",
         "dashboard",
         "dashboard pillar",
+        "measure",
+        "performance measure",
         "edit update",
         "preview update",
         "404",

@@ -1,0 +1,356 @@
+"""Measure every page at scale: `manage.py bench` builds (or reuses) a seed_scale data set and times it.
+
+By default it never touches the configured database: it benchmarks a database of its own, a SQLite
+file at var/bench/bench.sqlite3, or `<name>_bench` on the same server when DATABASE_URL names
+PostgreSQL, and runs the measurements in a child process pointed at it (with DEBUG off, as production
+runs). Whatever database it is given, it refuses one that holds anybody but synthetic people.
+
+This module only runs the steps: the data set and its database are in reports/benchmark/dataset.py,
+timing pages and load in measure.py, the targets and the printed table in report.py. A missed target
+makes the command exit non-zero, naming it.
+"""
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from actions.models import Action, ProgressUpdate
+from pillars.models import Pillar, StrategicGoal
+from reports.benchmark import dataset, measure, report
+from reports.benchmark.dataset import (
+    BENCH_DIR,
+    bench_database_url,
+    child_environment,
+    collect_static_if_needed,
+    data_set_matches,
+    database_version,
+    free_port,
+    long_history_add,
+    personas,
+    postgres_create_database,
+    publish_recent_updates,
+    redact,
+    refuse_real_data,
+    wipe_database,
+)
+from reports.benchmark.report import table, targets
+from reports.models import ProgressSnapshot
+from reports.public_cache import public_cache_clear
+from reports.selectors import public_updates
+from reports.services import period_start, update_draft_for_period
+from reports.snapshots import snapshot_take
+from themes.models import Theme
+
+
+class Command(BaseCommand):
+    help = (
+        "Builds or reuses a seed_scale data set in a benchmark database of its own and measures every page "
+        "(median, 95th percentile, queries, multiple of a trivial view), drafting an update, taking a "
+        "snapshot and requests per second under gunicorn on 127.0.0.1. Prints a table and writes JSON."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--actions", type=int, default=10_000)
+        parser.add_argument("--updates", type=int, default=200_000)
+        parser.add_argument("--evidence", type=int, default=1_000)
+        parser.add_argument("--snapshots", type=int, default=36, metavar="MONTHS")
+        parser.add_argument("--repetitions", type=int, default=20, help="Timed requests per page (default 20).")
+        parser.add_argument(
+            "--database",
+            metavar="URL",
+            help="The database to benchmark (default: var/bench/bench.sqlite3, or <name>_bench on the PostgreSQL "
+            "server DATABASE_URL names). It is wiped and rebuilt unless --reuse finds the same data set.",
+        )
+        parser.add_argument(
+            "--current-database",
+            action="store_true",
+            help="Measure the database this process is configured with (the test database, say), in this "
+            "process. It is never wiped: it must be empty or hold the same data set (--reuse).",
+        )
+        parser.add_argument("--reuse", action="store_true", help="Keep a data set of this size if it is there.")
+        parser.add_argument("--no-gunicorn", action="store_true", help="Skip the requests-per-second measurement.")
+        parser.add_argument("--load-seconds", type=float, default=10.0, help="Time limit per load run (default 10).")
+        parser.add_argument("--load-requests", type=int, default=3000, help="Request limit per load run.")
+        parser.add_argument("--concurrency", type=int, default=8, help="Load client threads (default 8).")
+        parser.add_argument("--json", metavar="PATH", help="Default: var/bench/bench-<database>-<time>.json.")
+        # Set by the parent for its child: the database is the bench's own, so it may be wiped.
+        parser.add_argument("--owned-database", action="store_true", help=argparse.SUPPRESS)
+
+    # --- The parent: choose the bench database, run the measurements beside it ------------------
+
+    def handle(self, *args, **options):
+        for name in ("actions", "repetitions", "concurrency", "load_requests"):
+            if options[name] < 1:
+                raise CommandError(f"--{name.replace('_', '-')} must be at least 1.")
+        if options["current_database"]:
+            return self.measure(options)
+        url = options["database"] or bench_database_url(os.environ.get("DATABASE_URL", ""))
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        if url.startswith("postgres"):
+            postgres_create_database(url)
+        child = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "--current-database"]
+        child += ["--owned-database"] if not options["database"] else []
+        for name in ("actions", "updates", "evidence", "snapshots", "repetitions", "load_seconds", "load_requests"):
+            child += [f"--{name.replace('_', '-')}", str(options[name])]
+        child += ["--concurrency", str(options["concurrency"])]
+        child += ["--reuse"] if options["reuse"] else []
+        child += ["--no-gunicorn"] if options["no_gunicorn"] else []
+        child += ["--json", options["json"]] if options["json"] else []
+        self.stderr.write(f"bench: measuring {redact(url)}")
+        result = subprocess.run(child, env=child_environment(url), cwd=settings.BASE_DIR, check=False)  # noqa: S603
+        if result.returncode:
+            raise CommandError(
+                f"The benchmark failed or missed a target (exit code {result.returncode}); see the MISSED lines above."
+            )
+
+    # --- The child: build or reuse the data, then measure ----------------------------------------
+
+    def measure(self, options):
+        load_before = os.getloadavg()
+        started_at = timezone.now()
+        refuse_real_data()
+        seeded = self.ensure_data_set(options)
+        reps = options["repetitions"]
+        people = personas()
+        long_action = (
+            Action.objects.annotate(n=Count("progress_updates")).order_by("-n", "reference").only("reference").first()
+        )
+        update = public_updates().first()
+        pillar = Pillar.objects.order_by("number").first()
+        theme = Theme.objects.order_by("number").first()
+        goal = StrategicGoal.objects.order_by("number").first()
+
+        anonymous = Client()
+        clients = {"anonymous": anonymous}
+        for role, user in people.items():
+            clients[role] = Client()
+            clients[role].force_login(user)
+
+        public = [
+            ("home", "/"),
+            ("updates", "/updates/"),
+            ("one update", f"/updates/{update.slug}/"),
+            ("feed", "/updates/feed/"),
+            ("open data CSV", "/open-data/actions.csv"),
+        ]
+        staff = [
+            ("register", "/actions/", "lead"),
+            ("register filtered", f"/actions/?pillar={pillar.slug}&status=at_risk&overdue=on", "lead"),
+            ("register last page", "/actions/?page=last", "lead"),
+            ("my actions", "/actions/mine/", "owner"),
+            (f"action {long_action.reference}", f"/actions/{long_action.reference}/", "lead"),
+            ("dashboard", "/dashboard/", "board"),
+            ("dashboard pillar", f"/dashboard/pillars/{pillar.slug}/", "board"),
+            ("dashboard theme", f"/dashboard/themes/{theme.slug}/", "board"),
+            ("dashboard goal", f"/dashboard/goals/{goal.slug}/", "board"),
+        ]
+        pages = []
+        self.stderr.write(f"bench: timing {len(public) * 2 + len(staff) + 1} page kinds, {reps} requests each")
+        with override_settings(ROOT_URLCONF="reports.benchmark.measure"):
+            page = measure.time_page
+            pages.append(
+                page(
+                    anonymous,
+                    "/bench/trivial/",
+                    name="trivial view",
+                    persona="anonymous",
+                    kind="trivial",
+                    repetitions=reps,
+                )
+            )
+            for name, url in public:
+                pages.append(
+                    page(
+                        anonymous,
+                        url,
+                        name=name,
+                        persona="anonymous",
+                        kind="public",
+                        repetitions=reps,
+                        before_each=public_cache_clear,
+                    )
+                )
+                pages.append(
+                    page(anonymous, url, name=name, persona="anonymous", kind="public-cached", repetitions=reps)
+                )
+            for name, url, role in staff:
+                pages.append(page(clients[role], url, name=name, persona=role, kind="staff", repetitions=reps))
+
+        self.stderr.write("bench: timing drafting an update and taking a snapshot")
+        task_reps = min(reps, 5)
+        this_month = period_start(timezone.localdate())
+        tasks = {
+            "draft update": measure.time_call(
+                lambda: update_draft_for_period(period=this_month), repetitions=task_reps
+            ),
+            "take snapshot": measure.time_call(lambda: snapshot_take(), repetitions=task_reps),
+        }
+        if seeded.get("draft_ms"):
+            tasks["draft update"] = seeded["draft_ms"] + tasks["draft update"]
+
+        served = []
+        if not options["no_gunicorn"]:
+            served = self.gunicorn_load(["/", f"/updates/{update.slug}/"], options)
+
+        result = {
+            "meta": {
+                "started_at": started_at.isoformat(timespec="seconds"),
+                "database": connection.vendor,
+                "database_version": database_version(),
+                "actions": Action.objects.count(),
+                "progress_updates": ProgressUpdate.objects.count(),
+                "snapshot_rows": ProgressSnapshot.objects.count(),
+                "repetitions": reps,
+                "python": platform.python_version(),
+                "django": django.get_version(),
+                "cpus": os.cpu_count(),
+                "load_average_before": [round(x, 2) for x in load_before],
+                "load_average_after": [round(x, 2) for x in os.getloadavg()],
+                "debug": settings.DEBUG,
+            },
+            "seed": {k: v for k, v in seeded.items() if k != "draft_ms"},
+            "pages": [],
+            "tasks": {},
+            "gunicorn": [vars(r) for r in served],
+        }
+        trivial_ms = pages[0].median_ms
+        result["pages"] = [p.as_dict(trivial_ms) for p in pages]
+        for name, samples in tasks.items():
+            result["tasks"][name] = {
+                "median_ms": round(measure.statistics.median(samples), 1),
+                "p95_ms": round(measure.percentile(samples, 0.95), 1),
+                "samples_ms": [round(s, 1) for s in samples],
+            }
+        result["targets"] = targets(result)
+        path = (
+            Path(options["json"])
+            if options["json"]
+            else BENCH_DIR / f"bench-{connection.vendor}-{started_at:%Y%m%d-%H%M%S}.json"
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result, indent=2) + "\n")
+        self.stdout.write(table(result))
+        self.stdout.write(f"\nJSON written to {path}")
+        if report.missed(result):
+            # A missed target is a failed run, for CI and for whoever runs it by hand: exit 1, saying which.
+            raise CommandError(report.missed_message(result))
+
+    def ensure_data_set(self, options) -> dict:
+        """Reuse the data set when asked and it is there (judged by counts); otherwise build it."""
+        n_actions, n_updates = options["actions"], options["updates"]
+        if options["owned_database"]:
+            call_command("migrate", interactive=False, verbosity=0)  # a reused data set gets new indexes too
+        has_tables = "actions_action" in connection.introspection.table_names()
+        if has_tables and options["reuse"] and data_set_matches(n_actions, n_updates):
+            self.stderr.write(f"bench: reusing the data set of {n_actions:,} actions")
+            return {"reused": True}
+        if has_tables and Action.objects.exists():
+            if not options["owned_database"]:
+                raise CommandError(
+                    "This database already holds actions that are not a data set of the size asked for. The bench "
+                    "wipes only a database of its own: leave out --database and --current-database."
+                )
+            self.stderr.write("bench: wiping the bench database")
+            wipe_database()
+            has_tables = False
+        if options["owned_database"] or not has_tables:
+            call_command("migrate", interactive=False, verbosity=0)
+        collect_static_if_needed()
+
+        self.stderr.write(f"bench: seeding {n_actions:,} actions and {n_updates:,} progress updates")
+        started = time.perf_counter()
+        call_command(
+            "seed_scale",
+            actions=n_actions,
+            updates=n_updates,
+            evidence=options["evidence"],
+            snapshots=options["snapshots"],
+            stdout=self.stderr,
+        )
+        seed_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        long_history_add(entries=min(dataset.LONG_HISTORY_UPDATES, max(20, n_updates // 10)))
+        draft_ms = publish_recent_updates()
+        extras_seconds = time.perf_counter() - started
+        return {
+            "reused": False,
+            "seed_scale_seconds": round(seed_seconds, 1),
+            "bench_extras_seconds": round(extras_seconds, 1),
+            "built_seconds": round(seed_seconds + extras_seconds, 1),
+            "draft_ms": draft_ms,
+        }
+
+    def gunicorn_load(self, paths: list[str], options) -> list:
+        """Requests per second for each of `paths` (anonymous) from gunicorn, 2 workers, on 127.0.0.1."""
+        port = free_port()
+        log = BENCH_DIR / "gunicorn.log"
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            # Production settings (DEBUG off), but for a throwaway server on loopback: a random key, the
+            # one host it answers to, and no redirect to HTTPS, which plain loopback HTTP cannot follow.
+            "DEBUG": "false",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": measure.LOOPBACK,
+            "SECURE_SSL_REDIRECT": "false",
+        }
+        if "DATABASE_URL" not in env:
+            raise CommandError("gunicorn needs DATABASE_URL to find this database; use --no-gunicorn.")
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "secamb_journey.wsgi:application",
+            "--bind",
+            f"{measure.LOOPBACK}:{port}",
+            "--workers",
+            "2",
+            "--error-logfile",
+            str(log),
+            "--log-level",
+            "warning",
+        ]
+        self.stderr.write(f"bench: gunicorn on {measure.LOOPBACK}:{port}, 2 workers")
+        process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
+        results = []
+        try:
+            for path in paths:
+                measure.wait_for_server(port=port, path=path, seconds=60, process=process)
+                # Every worker fills its caches before the clock starts.
+                measure.load(port=port, path=path, concurrency=2, max_requests=20, max_seconds=10)
+                results.append(
+                    measure.load(
+                        port=port,
+                        path=path,
+                        concurrency=options["concurrency"],
+                        max_requests=options["load_requests"],
+                        max_seconds=options["load_seconds"],
+                    )
+                )
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        return results
+
+
+# --- The database ----------------------------------------------------------------------------------

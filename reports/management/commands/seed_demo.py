@@ -1,0 +1,47 @@
+"""Seed the trust's strategy content and, with DEBUG on, demo users, actions, measures and trend history.
+
+It lives in reports, the app at the top of the dependencies, because it seeds every app's demo data.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from actions.demo import demo_actions_seed
+from actions.demo_governance import demo_governance_seed
+from measures.demo import seed_demo_measures
+from reports.demo_snapshots import backfill_demo_snapshots
+from secamb_journey import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Idempotent. Seeds the four strategic goals, four pillars and six urgent themes; with DEBUG on, "
+        "also one demo user per role and at least thirty demo actions with progress histories."
+    )
+
+    def handle(self, *args, **options):
+        demo.strategy_seed()
+        self.stdout.write("Strategic goals, pillars and themes are in place.")
+        if not settings.DEBUG:
+            self.stdout.write(
+                self.style.WARNING(
+                    "DEBUG is off, so no demo users or demo actions were created: demo accounts with a "
+                    "known password must never exist on a real deployment."
+                )
+            )
+            return
+        users = demo.demo_users_seed()
+        created = demo_actions_seed(users)
+        self.stdout.write(f"Demo actions created: {created} (existing ones left as they were).")
+        if demo_governance_seed(users):  # issue 13: revisions, committees, embedded, reopened
+            self.stdout.write("Demo governance created: committees, meetings, decisions and revised due dates.")
+        self.stdout.write(f"Illustrative demo measures created: {seed_demo_measures()}.")
+        self.stdout.write(f"Trend snapshots backfilled: {backfill_demo_snapshots()} rows (12 months).")
+        self.stdout.write(
+            "Demo sign-ins (password: the DEMO_PASSWORD environment variable, "
+            f"or {demo.DEFAULT_DEMO_PASSWORD!r} if unset): " + ", ".join(user.username for user in demo.DEMO_USERS)
+        )
+        if settings.OTP_REQUIRED_FOR_PRIVILEGED:
+            # Leads and administrators then need an enrolment code to set up their app: one each, printed.
+            for username, code in demo.demo_enrolment_codes_seed(users).items():
+                self.stdout.write(f"Enrolment code for {username} (to set up an authenticator app): {code}")

@@ -1,0 +1,123 @@
+"""Reads of periodic updates: the editorial list, and a published update's frozen figures as pages show them."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from actions.selectors import StatusCounts
+from reports.models import PublishedUpdate
+
+
+def editorial_updates() -> QuerySet:
+    """Every update, drafts included, for /reports/updates/ (communications editors and leads)."""
+    return PublishedUpdate.objects.select_related("published_by", "withdrawn_by").order_by("-period")
+
+
+def _describe_change(delta: int | None, unit: str) -> str:
+    """+3, "actions" -> "up 3 actions"; -1 -> "down 1 action"; 0 -> "no change"; None (no earlier update) -> ""."""
+    if delta is None:
+        return ""
+    if delta == 0:
+        return "no change"
+    return f"{'up' if delta > 0 else 'down'} {abs(delta)} {unit.removesuffix('s') if abs(delta) == 1 else unit}"
+
+
+@dataclass
+class FrozenRow:
+    """One line of a published update's figures (the programme, a pillar or a CQC action type)."""
+
+    name: str
+    counts: StatusCounts
+    mean_percent_complete: int = 0
+    change: dict | None = None
+
+    @property
+    def percent_change(self) -> str:
+        return _describe_change(self.change.get("percent_done") if self.change else None, "percentage points")
+
+    @property
+    def done_change(self) -> str:
+        return _describe_change(self.change.get("done") if self.change else None, "actions")
+
+    @property
+    def assured_change(self) -> str:
+        return _describe_change(self.change.get("assured") if self.change else None, "actions")
+
+    @property
+    def overdue_change(self) -> str:
+        return _describe_change(self.change.get("overdue") if self.change else None, "actions")
+
+
+@dataclass
+class FrozenAction:
+    reference: str
+    title: str
+    pillar: str
+    on: datetime.date
+    type: str = ""
+    text: str = ""
+
+
+@dataclass
+class UpdateFigures:
+    """A published update's frozen figures (PublishedUpdate.figures), as the templates read them."""
+
+    as_of: datetime.date | None
+    previous: dict | None
+    overall: FrozenRow
+    pillars: list[FrozenRow]
+    compliance: list[FrozenRow]
+    completed: list[FrozenAction]
+    assured: list[FrozenAction]
+    highlights: list[FrozenAction]
+
+
+def _frozen_counts(data: dict) -> StatusCounts:
+    counts = StatusCounts(overdue=data.get("overdue", 0))
+    counts.by_status.update({k: v for k, v in (data.get("by_status") or {}).items() if k in counts.by_status})
+    return counts
+
+
+def _frozen_actions(rows: list[dict]) -> list[FrozenAction]:
+    return [
+        FrozenAction(
+            reference=row["reference"],
+            title=row["title"],
+            pillar=row.get("pillar", ""),
+            on=datetime.date.fromisoformat(row["on"]),
+            type=row.get("type", ""),
+            text=row.get("text", ""),
+        )
+        for row in rows
+    ]
+
+
+def update_figures(update: PublishedUpdate) -> UpdateFigures:
+    """Read an update's frozen figures (no query: they are JSON on the row)."""
+    figures = update.figures or {}
+    overall = figures.get("overall") or {}
+    return UpdateFigures(
+        as_of=datetime.date.fromisoformat(figures["as_of"]) if figures.get("as_of") else None,
+        previous=figures.get("previous"),
+        overall=FrozenRow(name="All public actions", counts=_frozen_counts(overall), change=overall.get("change")),
+        pillars=[
+            FrozenRow(
+                name=row["name"],
+                counts=_frozen_counts(row),
+                mean_percent_complete=row.get("mean_percent_complete", 0),
+                change=row.get("change"),
+            )
+            for row in figures.get("pillars", [])
+        ],
+        compliance=[
+            FrozenRow(name=row["label"], counts=_frozen_counts(row), change=row.get("change"))
+            for row in figures.get("compliance", [])
+        ],
+        completed=_frozen_actions(figures.get("completed", [])),
+        assured=_frozen_actions(figures.get("assured", [])),
+        highlights=_frozen_actions(figures.get("highlights", [])),
+    )
+
+
+# Open data: (field, what it holds). The /open-data/ page documents the files from this list.

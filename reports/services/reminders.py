@@ -1,0 +1,116 @@
+"""The weekly reminder e-mails: owners' overdue and due-soon actions, executive leads' digests."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from actions.models import (
+    Action,
+    Status,
+    due_soon_q,
+    overdue_q,
+    stale_q,
+)
+from reports.models import ReminderRun
+from reports.notices import send_once
+
+# --- Weekly reminders ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemindersSent:
+    week_starting: datetime.date
+    owners: int
+    leads: int
+    already_sent: bool = False
+
+
+def _week_starting(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def reminders_send_weekly(*, day: datetime.date | None = None) -> RemindersSent:
+    """E-mail each owner their overdue and due-soon actions, and each executive lead a digest of their
+    actions that are stale, overdue or off track. Once a week: a second run in the same week sends nothing.
+
+    Each person's message is recorded as it is sent (reports.notices.send_once), so when sending fails
+    part-way, the task's retry sends only to those not yet sent it. The week's ReminderRun row is written
+    once every message has gone; after that, a run in the same week sends nothing.
+    """
+    today = day or timezone.localdate()
+    week = _week_starting(today)
+    if ReminderRun.objects.filter(week_starting=week).exists():
+        return RemindersSent(week_starting=week, owners=0, leads=0, already_sent=True)
+    now = timezone.now()
+
+    open_actions = Action.objects.open().select_related("owner", "executive_lead", "pillar")
+    for_owners = open_actions.filter(overdue_q(today) | due_soon_q(today)).order_by("due_date", "reference")
+    by_owner: dict = {}
+    for action in for_owners:
+        by_owner.setdefault(action.owner, []).append(action)
+    for_leads = open_actions.filter(overdue_q(today) | Q(status=Status.OFF_TRACK) | stale_q(now)).order_by(
+        "due_date", "reference"
+    )
+    by_lead: dict = {}
+    for action in for_leads:
+        by_lead.setdefault(action.executive_lead, []).append(action)
+
+    to_owners = []
+    for owner, actions in by_owner.items():
+        if not owner.email or not owner.is_active:
+            continue
+        context = {
+            "person": owner,
+            "overdue": [a for a in actions if a.is_overdue_on(today)],
+            "due_soon": [a for a in actions if a.is_due_soon_on(today)],
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "due_soon_days": settings.DUE_SOON_DAYS,
+        }
+        message = EmailMessage(
+            subject=f"Your Improvement Journey actions: {len(actions)} overdue or due soon",
+            body=render_to_string("reports/email/owner_reminder.txt", context),
+            to=[owner.email],
+        )
+        to_owners.append((owner, message))
+    to_leads = []
+    for lead, actions in by_lead.items():
+        if not lead.email or not lead.is_active:
+            continue
+        context = {
+            "person": lead,
+            "rows": [
+                (
+                    a,
+                    [
+                        reason
+                        for reason, applies in (
+                            ("overdue", a.is_overdue_on(today)),
+                            ("off track", a.status == Status.OFF_TRACK),
+                            (f"no progress logged for over {settings.STALE_AFTER_DAYS} days", a.is_stale_at(now)),
+                        )
+                        if applies
+                    ],
+                )
+                for a in actions
+            ],
+            "site_url": settings.SITE_URL.rstrip("/"),
+        }
+        message = EmailMessage(
+            subject=f"Improvement Journey digest: {len(actions)} of your actions need attention",
+            body=render_to_string("reports/email/lead_digest.txt", context),
+            to=[lead.email],
+        )
+        to_leads.append((lead, message))
+
+    send_once(to_owners, notice="weekly-owner-reminder", period=week.isoformat())
+    send_once(to_leads, notice="weekly-lead-digest", period=week.isoformat())
+    # Everyone due a message this week has it (now, or in an earlier attempt): the week is done.
+    ReminderRun.objects.get_or_create(
+        week_starting=week, defaults={"owners_emailed": len(to_owners), "leads_emailed": len(to_leads)}
+    )
+    return RemindersSent(week_starting=week, owners=len(to_owners), leads=len(to_leads))

@@ -1,0 +1,181 @@
+"""A real site in other processes, for tests that must cross a process boundary.
+
+`Site` is gunicorn with several sync workers on a free loopback port, its own database (a SQLite file,
+or a throwaway PostgreSQL database when the suite runs on PostgreSQL) and optionally its own Redis;
+`Site.manage(...)` runs a management command in yet another process, as an operator or the Celery
+worker would. Nothing here shares memory with the test process, so a cache that is only correct within
+one process is caught.
+"""
+
+import contextlib
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on 127.0.0.1:{port} within {seconds} s")
+
+
+class Redis:
+    """A throwaway redis-server on a free loopback port, stopped (or stoppable early) by the test."""
+
+    def __init__(self, folder: Path):
+        self.binary = shutil.which("redis-server")
+        self.port = free_port()
+        self.folder = folder
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(  # noqa: S603 -- a fixed argument list, no shell
+            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"]
+            + ["--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def _postgres_database(name: str, *, create: bool) -> None:
+    import psycopg2
+
+    db = settings.DATABASES["default"]
+    conn = psycopg2.connect(
+        dbname="postgres", user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"] or 5432
+    )
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            if create:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+            else:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        conn.close()
+
+
+class Site:
+    """The app under gunicorn in other processes, with its own database and cache configuration."""
+
+    def __init__(self, folder: Path, *, redis_url: str | None = None, workers: int = 3):
+        self.folder = folder
+        self.port = free_port()
+        self.workers = workers
+        self.process = None
+        self.postgres_name = None
+        folder.mkdir(parents=True, exist_ok=True)
+        if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+            db = settings.DATABASES["default"]
+            self.postgres_name = f"xproc_{uuid.uuid4().hex[:12]}"
+            _postgres_database(self.postgres_name, create=True)
+            auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+            database_url = f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{self.postgres_name}"
+        else:
+            database_url = f"sqlite:///{folder / 'db.sqlite3'}"
+        self.env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("REDIS_URL", "DATABASE_URL", "CELERY_BROKER_URL", "PYTEST_CURRENT_TEST")
+        }
+        self.env.update(
+            # The test settings are DEBUG off with plain static files and tasks run in-process.
+            DJANGO_SETTINGS_MODULE="secamb_journey.settings.test",
+            DATABASE_URL=database_url,
+            MEDIA_ROOT=str(folder / "media"),
+            CELERY_DATA_DIR=str(folder / "celery"),
+            LOG_LEVEL="WARNING",
+            SITE_URL=f"http://127.0.0.1:{self.port}",
+        )
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
+        self.manage("migrate", "--noinput", "-v0")
+
+    def manage(self, *args: str, code: str | None = None) -> str:
+        """Run `manage.py ARGS` (or `manage.py shell -c CODE`) in a new process; its standard output."""
+        command = [sys.executable, str(ROOT / "manage.py"), *args]
+        if code is not None:
+            command = [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code]
+        result = subprocess.run(  # noqa: S603 -- a fixed argument list, no shell
+            command, env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        if result.returncode != 0:
+            raise AssertionError(f"{command[2:]} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def start(self) -> None:
+        log = open(self.folder / "gunicorn.log", "ab")  # noqa: SIM115 -- closed with the process
+        self.process = subprocess.Popen(  # noqa: S603 -- a fixed argument list, no shell
+            [sys.executable, "-m", "gunicorn", "secamb_journey.wsgi:application"]
+            + ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", "sync"]
+            + ["--timeout", "60"],
+            env=self.env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=log,
+        )
+        log.close()
+        wait_for_port(self.port)
+        # Every worker must have booted, or the first reads would all land on the first one.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self._worker_count() < self.workers:
+            time.sleep(0.1)
+
+    def _worker_count(self) -> int:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return len(children.read_text().split())
+        except OSError:
+            return self.workers  # no /proc here: go on without waiting
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.postgres_name:
+            _postgres_database(self.postgres_name, create=False)
+            self.postgres_name = None
+
+    def get(self, path: str, *, host: str | None = None, method: str = "GET") -> tuple[int, str]:
+        """One request on a new connection (so successive requests spread over the workers)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, headers={"Host": host or f"127.0.0.1:{self.port}", "Connection": "close"})
+            response = conn.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        finally:
+            conn.close()

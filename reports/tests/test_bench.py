@@ -1,0 +1,121 @@
+"""manage.py bench at a tiny size: it measures every page kind and writes its JSON. Never timed here:
+tests assert what the bench reports (statuses, query counts), not how fast this machine is."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from actions.tests.factories import UserFactory
+from reports.benchmark import report
+from reports.benchmark.dataset import bench_database_url
+
+pytestmark = pytest.mark.django_db
+
+PAGE_KINDS = {
+    "trivial view",
+    "home",
+    "updates",
+    "one update",
+    "feed",
+    "open data CSV",
+    "register",
+    "register filtered",
+    "register last page",
+    "my actions",
+    "dashboard",
+    "dashboard pillar",
+    "dashboard theme",
+    "dashboard goal",
+}
+
+
+@pytest.fixture(autouse=True)
+def targets_any_machine_meets(monkeypatch):
+    """This machine's speed is not under test: targets it always meets, except where a test moves one."""
+    monkeypatch.setattr(report, "STAFF_MEDIAN_MS", 10**9)
+    monkeypatch.setattr(report, "CACHED_PUBLIC_TIMES_TRIVIAL", 10**9)
+    monkeypatch.setattr(report, "DRAFT_SECONDS", 10**9)
+    monkeypatch.setattr(report, "SEED_SECONDS", 10**9)
+
+
+def run_bench(tmp_path, *extra):
+    path = tmp_path / "bench.json"
+    out = StringIO()
+    call_command(
+        "bench",
+        "--current-database",
+        *("--actions", "50", "--updates", "200", "--evidence", "5", "--snapshots", "2"),
+        *("--repetitions", "2", "--no-gunicorn", "--json", str(path)),
+        *extra,
+        stdout=out,
+        stderr=StringIO(),
+    )
+    return json.loads(path.read_text()), out.getvalue()
+
+
+def test_the_bench_measures_every_page_kind_with_its_query_count_and_writes_json(tmp_path):
+    result, table = run_bench(tmp_path)
+    pages = result["pages"]
+    names = {p["name"] for p in pages}
+    assert PAGE_KINDS <= names
+    # The action page is the action with the long history the bench gives it.
+    assert any(p["name"].startswith("action ") for p in pages)
+    by_name_kind = {(p["name"], p["kind"]): p for p in pages}
+    for page in pages:
+        assert page["status"] == 200
+        assert len(page["samples_ms"]) == 2
+        assert page["ratio_to_trivial"] is not None
+        # The counts are the pages' own: the trivial view asks nothing, every real page asks something.
+        assert page["queries"] == 0 if page["kind"] == "trivial" else page["queries"] >= 1, page
+    # The register's last page costs what its first does: the count does not grow with the offset.
+    assert by_name_kind[("register last page", "staff")]["queries"] == by_name_kind[("register", "staff")]["queries"]
+    # A cold public page asks more than the one look-up a warm one costs.
+    assert by_name_kind[("updates", "public")]["queries"] > by_name_kind[("updates", "public-cached")]["queries"]
+    # Public pages are measured with the cache cold and warm; a warm page asks the database nothing.
+    public = {"home", "updates", "one update", "feed", "open data CSV"}
+    kinds = {(p["name"], p["kind"]) for p in pages}
+    assert {(name, kind) for name in public for kind in ("public", "public-cached")} <= kinds
+    # A cached public page costs one query: the look-up of the public content generation.
+    assert all(p["queries"] == 1 for p in pages if p["kind"] == "public-cached")
+    # Staff pages are seen by the persona each is for.
+    personas = {p["name"]: p["persona"] for p in pages}
+    assert (personas["register"], personas["my actions"], personas["dashboard"]) == ("lead", "owner", "board")
+    assert set(result["tasks"]) == {"draft update", "take snapshot"}
+    assert result["meta"]["actions"] == 50
+    assert result["seed"]["reused"] is False
+    assert {t["what"] for t in result["targets"]} >= {"draft an update", "build the data set"}
+    assert "trivial view" in table and "JSON written to" in table
+
+
+def test_a_missed_target_fails_the_run_and_says_which(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "DRAFT_SECONDS", 0)  # no draft takes under 0 s
+    with pytest.raises(CommandError, match=r"Missed draft an update: [0-9.]+ s \(target < 0 s\)"):
+        run_bench(tmp_path)
+    # What was measured is still written, and the table says the same.
+    assert json.loads((tmp_path / "bench.json").read_text())["targets"]
+
+
+def test_the_bench_reuses_a_data_set_of_the_same_size_and_never_wipes_a_database_it_does_not_own(tmp_path):
+    run_bench(tmp_path)
+    result, _ = run_bench(tmp_path, "--reuse")
+    assert result["seed"] == {"reused": True}
+    assert result["meta"]["actions"] == 50
+    # Without --reuse it would rebuild, which means wiping: only ever its own database, never this one.
+    with pytest.raises(CommandError, match="wipes only a database of its own"):
+        run_bench(tmp_path)
+
+
+def test_the_bench_refuses_a_database_that_holds_real_people(tmp_path):
+    UserFactory(username="jane.smith")
+    with pytest.raises(CommandError, match="not synthetic"):
+        run_bench(tmp_path)
+
+
+def test_the_bench_database_is_beside_the_configured_one_never_the_same():
+    assert bench_database_url("postgres://postgres@127.0.0.1:54329/secamb") == (
+        "postgres://postgres@127.0.0.1:54329/secamb_bench"
+    )
+    assert bench_database_url("").endswith("var/bench/bench.sqlite3")
+    assert bench_database_url("sqlite:///work/db.sqlite3").endswith("var/bench/bench.sqlite3")
