@@ -41,6 +41,11 @@ class ProgressUpdateInline(admin.TabularInline):
 class ActionAdminForm(forms.ModelForm):
     # The version the editor read; action_update refuses the save if anyone has saved since.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A new due date is a revision (issue 13): action_update records it, with this reason, as agreed by
+    # the editor, who must be independent of the action (actions.services.action_signoff_problem).
+    due_date_reason = forms.CharField(
+        label="Reason for a new due date", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     class Meta:
         model = Action
@@ -91,17 +96,18 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return list(CREATE_FIELDS)
-        return ["reference", "action_type", *EDITABLE_FIELDS, "version", *self.service_owned]
+        editable = [name for name in EDITABLE_FIELDS if name != "due_date"]
+        return ["reference", "action_type", "due_date", "due_date_reason", *editable, "version", *self.service_owned]
 
     def get_readonly_fields(self, request, obj=None):
-        # A new due date is a revision (a reason, agreed by an independent lead): on the action page,
-        # never a bare edit here.
-        return self.service_owned if obj is None else ["reference", "action_type", "due_date", *self.service_owned]
+        return self.service_owned if obj is None else ["reference", "action_type", *self.service_owned]
 
     def get_form(self, request, obj=None, **kwargs):
         # `version` is the form's own hidden field, not a model field the admin may edit.
         fields = kwargs.pop("fields", None) or self.get_fields(request, obj)
-        return super().get_form(request, obj, fields=[f for f in fields if f != "version"], **kwargs)
+        return super().get_form(
+            request, obj, fields=[f for f in fields if f not in ("version", "due_date_reason")], **kwargs
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # its progress log and history are the record; an action is never deleted
