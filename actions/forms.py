@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from actions.models import Action, EvidenceKind, ProgressUpdate, Regulation, Status
@@ -49,6 +50,24 @@ class PersonChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
+
+
+class ChecklistChoiceField(forms.ModelMultipleChoiceField):
+    """Ticked rows (themes, regulations). An id no database integer can hold is refused like any other
+    id that is not one of the choices: SQLite would otherwise raise OverflowError (a 500) on the look-up.
+    """
+
+    def _check_values(self, value):
+        for pk in value or ():
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # the parent refuses it as not a valid id
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
 
 
 def people_in_roles(*, also=()):
@@ -172,7 +191,12 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = list(CREATE_FIELDS)
-        field_classes = {"owner": PersonChoiceField, "executive_lead": PersonChoiceField}
+        field_classes = {
+            "owner": PersonChoiceField,
+            "executive_lead": PersonChoiceField,
+            "themes": ChecklistChoiceField,
+            "regulations": ChecklistChoiceField,
+        }
         widgets = {
             "action_type": forms.RadioSelect,
             "themes": forms.CheckboxSelectMultiple,
