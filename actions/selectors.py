@@ -280,3 +280,58 @@ def action_history(*, action: Action, limit: int = 100) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+# --- Where each role starts: the lead's work queue, my actions -----------------------------------
+
+# A queue section lists this many actions; "see all" opens the register filtered to the rest.
+QUEUE_SECTION_SIZE = 20
+
+
+@dataclass
+class QueueSection:
+    """One kind of work awaiting a lead: how many, the first few (most urgent first), and where the rest are."""
+
+    key: str
+    title: str
+    count: int
+    actions: list
+    register_query: str  # the register's filters that list all of them
+
+
+def _section(key: str, title: str, actions: QuerySet, register_query: str) -> QueueSection:
+    # Two queries whatever the number of actions: the count, and the first QUEUE_SECTION_SIZE rows.
+    return QueueSection(
+        key=key,
+        title=title,
+        count=actions.count(),
+        actions=list(actions[:QUEUE_SECTION_SIZE]),
+        register_query=register_query,
+    )
+
+
+def work_queue_for(*, user, today=None, now=None) -> list[QueueSection]:
+    """What awaits an improvement lead: complete actions they may sign off (never those they own: four
+    eyes, Action.assurance_refusal), then overdue and stale open actions. Fixed query count.
+    """
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    actions = action_register_queryset(today=today)
+    awaiting = actions.filter(status=Status.COMPLETE).exclude(owner=user).order_by("completed_at", "reference")
+    overdue = actions.overdue(today=today).order_by("due_date", "reference")
+    stale = actions.stale(now=now).order_by(F("last_progress_at").asc(nulls_first=True), "reference")
+    return [
+        _section("awaiting_assurance", "Awaiting your assurance", awaiting, "status=complete"),
+        _section("overdue", "Overdue", overdue, "overdue=on"),
+        _section("stale", "No progress logged recently", stale, "stale=on"),
+    ]
+
+
+def actions_led_by(*, user, today=None) -> QuerySet:
+    """The actions `user` leads as executive (and does not also own): overdue first, then by due date."""
+    return (
+        action_register_queryset(today=today)
+        .filter(executive_lead=user)
+        .exclude(owner=user)
+        .order_by(F("overdue").desc(), "due_date", "reference")
+    )

@@ -12,7 +12,7 @@ urlpatterns = [
     path("actions/", include("actions.urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        views.SignInView.as_view(authentication_form=SignInForm),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

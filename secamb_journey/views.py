@@ -1,5 +1,6 @@
 """Project-wide pages: health check, accessibility statement, error pages."""
 
+from django.contrib.auth import views as auth_views
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -7,6 +8,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from secamb_journey.health import broker_state, database_state
+from secamb_journey.landing import landing_url
+
+
+class SignInView(auth_views.LoginView):
+    """Sign in, then on to the page named by `next` or, without one, to the person's own work."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
 
 
 @never_cache
@@ -45,3 +56,8 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without a request context: the error may be in a context processor.
     return render(None, "500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    # Django's own page is bare and in developer words; ours says what happened and offers the way back.
+    return render(request, "403_csrf.html", status=403)

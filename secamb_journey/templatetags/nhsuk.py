@@ -95,11 +95,13 @@ def breadcrumbs(*labels_and_urls):
 
 
 # (words, path, the `nav` flag that shows it; None: everyone). Plain paths: the interface contract.
+# "Edit public updates" (the staff pages) is named so it cannot be taken for the public "Progress updates".
 HEADER_NAVIGATION = [
-    ("Action register", "/actions/", "staff"),
-    ("My actions", "/actions/mine/", "staff"),
+    ("Work queue", "/actions/queue/", "queue"),
+    ("My actions", "/actions/mine/", "actions"),
+    ("Action register", "/actions/", "actions"),
     ("Dashboard", "/dashboard/", "dashboard"),
-    ("Public updates", "/reports/updates/", "updates"),
+    ("Edit public updates", "/reports/updates/", "updates"),
     ("Admin", "/admin/", "admin"),
     ("Progress updates", "/updates/", None),
 ]

@@ -54,7 +54,7 @@ EXPECTED = {
     "accessibility": PUBLIC,
     # 200 when the database and broker answer (the test settings run tasks eagerly, so no broker).
     "healthz": PUBLIC,
-    # Signing in: a signed-in person is sent on to their actions.
+    # Signing in: a signed-in person is sent on to their own work (secamb_journey.landing).
     "login": {**everyone(302), "anon": 200},
     # Sign-out is by POST only.
     "logout": everyone(405),
@@ -64,6 +64,8 @@ EXPECTED = {
     # --- The action register and actions: staff with actions.view_action (not comms, not outsiders).
     "actions:register": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
     "actions:mine": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    # The work queue: improvement leads (who may assure) only.
+    "actions:queue": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     "actions:detail": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
     # Export and import: improvement leads only.
     "actions:export": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),

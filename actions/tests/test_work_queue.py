@@ -1,0 +1,63 @@
+"""Where owners, executive leads and improvement leads start: my actions (owned and led) and the lead's queue."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from actions.models import Status
+from actions.tests.factories import ActionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_my_actions_shows_those_a_board_member_leads_as_executive(client_for, board, action):
+    body = client_for(board).get("/actions/mine/").content.decode()
+    assert "Actions you lead as executive" in body
+    assert action.reference in body
+
+
+def test_my_actions_keeps_owned_and_led_apart(client_for, owner, board, action):
+    led_by_owner = ActionFactory(reference="SD-050", action_type="should_do", executive_lead=owner)
+    body = client_for(owner).get("/actions/mine/").content.decode()
+    owned, led = body.split("Actions you lead as executive", 1)
+    assert action.reference in owned and led_by_owner.reference not in owned
+    assert led_by_owner.reference in led
+
+
+def test_the_queue_lists_complete_actions_the_lead_may_assure_but_never_their_own(client_for, lead, complete_action):
+    own = ActionFactory(reference="MD-077", owner=lead, status=Status.COMPLETE)
+    body = client_for(lead).get("/actions/queue/").content.decode()
+    awaiting = body.split('id="awaiting_assurance"', 1)[1].split("</section>", 1)[0]
+    assert "Awaiting your assurance (1)" in awaiting
+    assert complete_action.reference in awaiting
+    assert own.reference not in awaiting
+
+
+def test_the_queue_counts_overdue_and_stale_actions_and_links_each_to_the_register(client_for, lead, settings):
+    today = timezone.localdate()
+    overdue = ActionFactory(reference="MD-081", due_date=today - datetime.timedelta(days=3), status=Status.AT_RISK)
+    stale = ActionFactory(reference="MD-082", status=Status.ON_TRACK)
+    stale.created_at = timezone.now() - datetime.timedelta(days=settings.STALE_AFTER_DAYS + 5)
+    stale.save()
+    ActionFactory(reference="MD-083", status=Status.ASSURED)  # done: in no list
+    body = client_for(lead).get("/actions/queue/").content.decode()
+    assert 'href="#overdue"' in body and 'href="#stale"' in body
+    overdue_section = body.split('id="overdue"', 1)[1].split("</section>", 1)[0]
+    stale_section = body.split('id="stale"', 1)[1].split("</section>", 1)[0]
+    assert "Overdue (1)" in overdue_section and overdue.reference in overdue_section
+    assert stale.reference in stale_section and "MD-083" not in body
+
+
+def test_a_long_queue_section_links_to_all_of_them_in_the_register(client_for, lead):
+    from actions.selectors import QUEUE_SECTION_SIZE
+
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    ActionFactory.create_batch(QUEUE_SECTION_SIZE + 1, due_date=past, status=Status.ON_TRACK)
+    body = client_for(lead).get("/actions/queue/").content.decode()
+    assert f'href="/actions/?overdue=on">See all {QUEUE_SECTION_SIZE + 1} in the action register</a>' in body
+
+
+@pytest.mark.parametrize("persona", ["owner", "board", "comms"])
+def test_only_improvement_leads_have_a_work_queue(client_for, request, persona):
+    assert client_for(request.getfixturevalue(persona)).get("/actions/queue/").status_code == 403
