@@ -185,7 +185,7 @@ def evidence_download(request, reference, evidence_id):
 @staff_page("actions.add_progressupdate")
 def log_progress(request, reference):
     action = get_action_for_user(request, reference, need="log_progress").action
-    form = ProgressForm(_bound(request)[0], action=action)
+    form = ProgressForm(*_bound(request), action=action)
     if request.method == "POST" and form.is_valid():
         with saving(form, "your progress update"):
             action_log_progress(action=action, author=request.user, **form.cleaned_data)
