@@ -73,7 +73,7 @@ def test_an_update_page_shows_the_narrative_pillar_progress_compliance_highlight
 ):
     page = client.get("/updates/october-2026/").content.decode()
     assert "Published on 3 November 2026" in page
-    assert "Figures as at 1 November 2026" in page
+    assert "Figures as at 31 October 2026" in page  # drafted on 1 November: frozen as the month ended
     assert "public actions are now complete or assured" in page  # the narrative, rendered
     # Pillar progress as a <progress> element with the figure in words: readable without JavaScript.
     assert 'aria-label="Responsive Care: 50% complete"' in page

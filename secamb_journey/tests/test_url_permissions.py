@@ -96,11 +96,21 @@ EXPECTED = {
     "reports:editorial_refresh": staff_only(owner=403, other_owner=403, lead=405, board=403, comms=405),
     "reports:editorial_publish": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
     "reports:editorial_withdraw": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
+    # Starting a corrected update: POST only, communications editors only.
+    "reports:editorial_correct": staff_only(owner=403, other_owner=403, lead=405, board=403, comms=405),
 }
 
 # Who may POST where a GET tells us nothing (405 for everyone): those the table above cannot show.
 POST_REFUSED = {
     "reports:editorial_refresh": {"anon": LOGIN, "owner": 403, "other_owner": 403, "board": 403, "outsider": 403},
+    "reports:editorial_correct": {
+        "anon": LOGIN,
+        "owner": 403,
+        "other_owner": 403,
+        "lead": 403,
+        "board": 403,
+        "outsider": 403,
+    },
 }
 
 # URLs whose POST is harmless to everyone, or is how the page is meant to be used by anyone.
