@@ -129,6 +129,8 @@ class ProgressForm(NHSFormMixin, forms.Form):
         self.fields["evidence_file"].help_text = (
             "This action has evidence already; add more if you wish. " if existing else "Needed to mark it complete. "
         ) + f"PDF, Word, Excel, CSV, plain text, PNG or JPEG, smaller than {limit}."
+        # Needed for every status but complete (the service sets 100 then): not "(optional)" in its label.
+        self.fields["percent_complete"].conditionally_required = True
         if not self.is_bound:
             self.initial.setdefault("status", action.status if action.status != Status.ASSURED else "")
             self.initial.setdefault("percent_complete", action.percent_complete)
