@@ -120,6 +120,11 @@ def header_navigation(context):
         for text, href, flag in HEADER_NAVIGATION
         if flag is None or nav.get(flag)
     ]
+    # The person's own work first (secamb_journey.landing): on a phone the links that do not fit go
+    # under "More", and a board member's dashboard must not be one of them.
+    landing = context.get("landing")
+    if landing is not None:
+        items.sort(key=lambda item: item["href"] != landing.url)
     section = max((item for item in items if path.startswith(item["href"])), key=lambda i: len(i["href"]), default=None)
     if section is not None:
         section["active"] = True

@@ -70,7 +70,8 @@ def _nav_links(html: str) -> list[str]:
     [
         ("owner", ["/actions/mine/", "/actions/", "/updates/"]),
         ("lead", ["/actions/queue/", "/actions/mine/", "/actions/", "/dashboard/", "/reports/updates/", "/updates/"]),
-        ("board", ["/actions/mine/", "/actions/", "/dashboard/", "/updates/"]),
+        # Each role's own work first: on a phone the rest may go under "More".
+        ("board", ["/dashboard/", "/actions/mine/", "/actions/", "/updates/"]),
         ("comms", ["/reports/updates/", "/updates/"]),
     ],
 )
