@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 
-from actions.models import Action, ProgressUpdate, Status
+from actions.models import Action, ProgressUpdate, Status, status_is_done
 from actions.services import CREATE_FIELDS, action_reference_problem
 from secamb_journey.forms import NHSFormMixin, size_in_words
 from secamb_journey.roles import Role
@@ -134,6 +134,16 @@ class ProgressForm(NHSFormMixin, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("status", action.status if action.status != Status.ASSURED else "")
             self.initial.setdefault("percent_complete", action.percent_complete)
+
+    def clean(self):
+        cleaned = super().clean()
+        # Said with the form's other errors, so the person sees everything missing at once; the service
+        # still decides (a complete action is 100%, whatever is typed here).
+        status = cleaned.get("status")
+        if status and not status_is_done(status) and cleaned.get("percent_complete") is None:
+            if "percent_complete" not in self.errors:
+                self.add_error("percent_complete", "Enter the percent complete, from 0 to 100")
+        return cleaned
 
 
 class EvidenceForm(NHSFormMixin, forms.Form):

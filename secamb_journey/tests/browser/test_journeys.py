@@ -203,3 +203,26 @@ def test_every_role_signs_in_and_lands_on_its_own_work(page_as, world, username,
     if heading:
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     assert not page.script_errors, page.script_errors
+
+
+@pytest.mark.parametrize(
+    "size", [{"width": 375, "height": 812}, {"width": 1280, "height": 900}], ids=["phone", "laptop"]
+)
+def test_the_public_home_pages_first_screen_shows_the_figures_and_the_latest_update(page_as, world, size):
+    from reports.models import PublishedUpdate
+
+    latest = PublishedUpdate.objects.filter(status="published").order_by("-period").first()
+    page = page_as(None, viewport=size)
+    page.goto("/")
+    on_first_screen = [
+        page.get_by_text("Overall progress"),
+        page.locator(".app-headline-figure"),
+        *[page.locator(".app-pillar-figures li").nth(n) for n in range(4)],
+        page.get_by_role("link", name=latest.headline),
+    ]
+    for locator in on_first_screen:
+        box = locator.bounding_box()
+        assert box and box["y"] + box["height"] <= size["height"], f"below the first screen: {locator} at {box}"
+    # Each pillar's figure is a link to its section further down.
+    page.locator(".app-pillar-figures a").first.click()
+    expect(page).to_have_url(re.compile(r"#pillar-[\w-]+$"))
