@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from actions import views
+from actions import leavers, views
 
 app_name = "actions"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", views.action_new, name="new"),
     path("mine/", views.my_actions, name="mine"),
     path("queue/", views.work_queue, name="queue"),
+    path("needs-owner/", leavers.needs_new_owner, name="needs_owner"),
     path("<str:reference>/", views.action_detail, name="detail"),
     path("<str:reference>/progress/", views.log_progress, name="progress"),
     path("<str:reference>/evidence/", views.attach_evidence, name="evidence"),

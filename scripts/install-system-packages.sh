@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs that the machine lacks, and nothing else.
 #
-#   scripts/install-system-packages.sh             redis-server, chromium (browser tests)
+#   scripts/install-system-packages.sh             redis-server, chromium (browser tests), nginx and its
+#                                                  headers-more module (the production proxy, tested)
 #   scripts/install-system-packages.sh --postgres  the same, plus postgresql (CI's second test run)
 #
 # Idempotent: a package already installed is left alone (`apt-get install` of an installed package
@@ -14,7 +15,7 @@ for arg in "$@"; do
     case "$arg" in
         --postgres) want_postgres=true ;;
         -h | --help)
-            sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -24,7 +25,9 @@ for arg in "$@"; do
     esac
 done
 
-packages=(redis-server chromium)
+# nginx: the production proxy in front of gunicorn (deploy/nginx.conf), which the test suite starts on a
+# free port; headers-more lets it send no Server header at all.
+packages=(redis-server chromium nginx libnginx-mod-http-headers-more-filter)
 if [ "$want_postgres" = true ]; then
     packages+=(postgresql)
 fi
@@ -73,6 +76,14 @@ else
 fi
 
 echo "install-system-packages: installing ${missing[*]}"
+# Installing nginx would start it as a service on port 80; the tests start their own on a free port.
+# A temporary policy-rc.d (Debian's standard switch) keeps the package from starting any service.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+    "${as_root[@]}" chmod 755 "$policy"
+    trap '"${as_root[@]}" rm -f "$policy"' EXIT
+fi
 "${as_root[@]}" apt-get update -qq
 # With recommends: Chromium's bring the fonts (fonts-liberation) that pages are rendered and tested in.
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

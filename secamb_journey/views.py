@@ -5,7 +5,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from secamb_journey.health import broker_state, database_state
 from secamb_journey.landing import landing_url
@@ -29,12 +29,12 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-@require_GET
+@require_safe
 def accessibility(request):
     return render(request, "accessibility.html")
 
 
-@require_GET
+@require_safe
 def nhsuk_asset(request, path):
     if ".." in path:
         raise Http404("No such asset.")
@@ -43,6 +43,13 @@ def nhsuk_asset(request, path):
     except ValueError:  # not in the static files manifest
         raise Http404("No such asset.") from None
     return redirect(url, permanent=True)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's own page is bare and in developer words; ours is in the site's design,
+    says nothing was saved, and offers the way back to the form's page and to the person's own work.
+    """
+    return render(request, "403_csrf.html", {"back_url": request.path}, status=403)
 
 
 def permission_denied(request, exception=None):
@@ -56,8 +63,3 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # Rendered without a request context: the error may be in a context processor.
     return render(None, "500.html", status=500)
-
-
-def csrf_failure(request, reason=""):
-    # Django's own page is bare and in developer words; ours says what happened and offers the way back.
-    return render(request, "403_csrf.html", status=403)

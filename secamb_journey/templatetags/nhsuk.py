@@ -101,9 +101,11 @@ HEADER_NAVIGATION = [
     ("My actions", "/actions/mine/", "actions"),
     ("Action register", "/actions/", "actions"),
     ("Dashboard", "/dashboard/", "dashboard"),
+    ("Measures", "/measures/", "measures"),
     ("Edit public updates", "/reports/updates/", "updates"),
     ("Admin", "/admin/", "admin"),
     ("Progress updates", "/updates/", None),
+    ("Performance", "/performance/", None),
 ]
 
 
