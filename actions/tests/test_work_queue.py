@@ -61,3 +61,55 @@ def test_a_long_queue_section_links_to_all_of_them_in_the_register(client_for, l
 @pytest.mark.parametrize("persona", ["owner", "board", "comms"])
 def test_only_improvement_leads_have_a_work_queue(client_for, request, persona):
     assert client_for(request.getfixturevalue(persona)).get("/actions/queue/").status_code == 403
+
+
+def _log(action, author, status, percent):
+    from actions.services import action_log_progress
+
+    action.refresh_from_db()
+    action_log_progress(action=action, author=author, narrative="Work done.", status=status, percent_complete=percent)
+
+
+def _awaiting(body):
+    return body.split('id="awaiting_assurance"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_queue_leaves_out_what_the_lead_completed_or_gave_evidence_for_themselves(client_for, lead, owner):
+    from actions.tests.factories import EvidenceFactory
+
+    logged = ActionFactory(reference="MD-091", owner=owner)
+    EvidenceFactory(action=logged, uploaded_by=owner)
+    _log(logged, lead, Status.COMPLETE, 100)  # four eyes: the lead logged the completion
+    evidenced = ActionFactory(reference="MD-092", owner=owner)
+    EvidenceFactory(action=evidenced, uploaded_by=lead)  # four eyes: the lead attached the evidence
+    _log(evidenced, owner, Status.COMPLETE, 100)
+    body = client_for(lead).get("/actions/queue/").content.decode()
+    awaiting = _awaiting(body)
+    assert "Awaiting your assurance (0)" in awaiting
+    assert "MD-091" not in awaiting and "MD-092" not in awaiting
+
+
+def test_the_queue_lists_an_action_the_lead_touched_only_before_it_was_reopened(client_for, lead, owner):
+    from actions.tests.factories import EvidenceFactory
+
+    action = ActionFactory(reference="MD-093", owner=owner)
+    EvidenceFactory(action=action, uploaded_by=owner)
+    _log(action, lead, Status.COMPLETE, 100)
+    _log(action, owner, Status.ON_TRACK, 60)  # reopened: a new cycle, the lead's completion is history
+    _log(action, owner, Status.COMPLETE, 100)
+    awaiting = _awaiting(client_for(lead).get("/actions/queue/").content.decode())
+    assert "Awaiting your assurance (1)" in awaiting and "MD-093" in awaiting
+
+
+def test_the_queue_lists_leavers_actions_that_need_a_new_owner(client_for, lead):
+    from actions.tests.factories import UserFactory
+    from secamb_journey.roles import Role
+
+    leaver = UserFactory(username="gone", roles=[Role.OWNER], is_active=False)
+    ActionFactory(reference="MD-094", owner=leaver, status=Status.ON_TRACK)
+    ActionFactory(reference="MD-095", owner=leaver, status=Status.ASSURED)  # done: needs nobody
+    body = client_for(lead).get("/actions/queue/").content.decode()
+    section = body.split('id="needs_owner"', 1)[1].split("</section>", 1)[0]
+    assert "Open actions that need a new owner (1)" in section
+    assert "MD-094" in section and "MD-095" not in section
+    assert 'href="#needs_owner"' in body

@@ -109,4 +109,6 @@ def test_a_csrf_failure_explains_itself_and_offers_the_way_back(owner):
     assert response.status_code == 403
     body = response.content.decode()
     assert "Your form could not be sent" in body
+    assert "Nothing was saved." in body
     assert 'href="/actions/mine/">Go to your actions</a>' in body
+    assert 'href="/accounts/logout/">Go back to the page you were on</a>' in body  # the form's own page
