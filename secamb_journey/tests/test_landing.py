@@ -68,11 +68,24 @@ def _nav_links(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        ("owner", ["/actions/mine/", "/actions/", "/updates/"]),
-        ("lead", ["/actions/queue/", "/actions/mine/", "/actions/", "/dashboard/", "/reports/updates/", "/updates/"]),
+        # Measures for those with measures.view_measure; Performance (public measures) for everyone.
+        ("owner", ["/actions/mine/", "/actions/", "/measures/", "/updates/", "/performance/"]),
+        (
+            "lead",
+            [
+                "/actions/queue/",
+                "/actions/mine/",
+                "/actions/",
+                "/dashboard/",
+                "/measures/",
+                "/reports/updates/",
+                "/updates/",
+                "/performance/",
+            ],
+        ),
         # Each role's own work first: on a phone the rest may go under "More".
-        ("board", ["/dashboard/", "/actions/mine/", "/actions/", "/updates/"]),
-        ("comms", ["/reports/updates/", "/updates/"]),
+        ("board", ["/dashboard/", "/actions/mine/", "/actions/", "/measures/", "/updates/", "/performance/"]),
+        ("comms", ["/reports/updates/", "/updates/", "/performance/"]),
     ],
 )
 def test_the_header_offers_each_role_only_pages_it_may_open(people, client_for, role, links):
