@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0005_notice_sent_ledger'),
+        ('reports', '0006_snapshot_embedded'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
