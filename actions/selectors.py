@@ -374,6 +374,22 @@ def work_queue_for(*, user, today=None, now=None) -> list[QueueSection]:
         _section("overdue", "Overdue", overdue, "overdue=on"),
         _section("stale", "No progress logged recently", stale, "stale=on"),
     ]
+    # Governance (issue 13): requested due-date revisions (not on the lead's own actions, which another
+    # lead must agree), and assured actions not yet put to a committee for ratification.
+    from actions.governance_models import RevisionState
+    from actions.governance_selectors import actions_awaiting_ratification
+
+    revisions = (
+        actions.filter(due_date_revisions__state=RevisionState.REQUESTED)
+        .exclude(owner=user)
+        .distinct()
+        .order_by("due_date", "reference")
+    )
+    sections.append(_section("revisions", "Due-date revisions awaiting agreement", revisions, ""))
+    to_ratify = actions.filter(pk__in=actions_awaiting_ratification().values("pk")).order_by("assured_at", "reference")
+    sections.append(
+        _section("to_ratify", "Assured, to put to a committee for ratification", to_ratify, "status=assured")
+    )
     if user.has_perm("actions.change_action"):
         leavers = actions.filter(pk__in=actions_needing_new_owner().values("pk")).order_by("due_date", "reference")
         section = _section("needs_owner", "Open actions that need a new owner", leavers, "")

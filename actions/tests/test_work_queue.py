@@ -40,13 +40,15 @@ def test_the_queue_counts_overdue_and_stale_actions_and_links_each_to_the_regist
     stale = ActionFactory(reference="MD-082", status=Status.ON_TRACK)
     stale.created_at = timezone.now() - datetime.timedelta(days=settings.STALE_AFTER_DAYS + 5)
     stale.save()
-    ActionFactory(reference="MD-083", status=Status.ASSURED)  # done: in no list
+    ActionFactory(reference="MD-083", status=Status.ASSURED)  # done: neither overdue nor stale (only to ratify)
     body = client_for(lead).get("/actions/queue/").content.decode()
     assert 'href="#overdue"' in body and 'href="#stale"' in body
     overdue_section = body.split('id="overdue"', 1)[1].split("</section>", 1)[0]
     stale_section = body.split('id="stale"', 1)[1].split("</section>", 1)[0]
     assert "Overdue (1)" in overdue_section and overdue.reference in overdue_section
-    assert stale.reference in stale_section and "MD-083" not in body
+    assert stale.reference in stale_section
+    assert "MD-083" not in overdue_section and "MD-083" not in stale_section
+    assert "MD-083" in body.split('id="to_ratify"', 1)[1].split("</section>", 1)[0]
 
 
 def test_a_long_queue_section_links_to_all_of_them_in_the_register(client_for, lead):
@@ -113,3 +115,21 @@ def test_the_queue_lists_leavers_actions_that_need_a_new_owner(client_for, lead)
     assert "Open actions that need a new owner (1)" in section
     assert "MD-094" in section and "MD-095" not in section
     assert 'href="#needs_owner"' in body
+
+
+def test_the_queue_lists_requested_due_date_revisions_but_not_on_the_leads_own_actions(client_for, lead, owner):
+    from actions.services import due_date_revision_request
+
+    theirs = ActionFactory(reference="MD-096", owner=owner, status=Status.ON_TRACK)
+    own = ActionFactory(reference="MD-097", owner=lead, status=Status.ON_TRACK)
+    for action, who in ((theirs, owner), (own, lead)):
+        due_date_revision_request(
+            action=action,
+            requested_by=who,
+            new_date=action.due_date + datetime.timedelta(days=30),
+            reason="The supplier is late.",
+        )
+    body = client_for(lead).get("/actions/queue/").content.decode()
+    section = body.split('id="revisions"', 1)[1].split("</section>", 1)[0]
+    assert "Due-date revisions awaiting agreement (1)" in section
+    assert "MD-096" in section and "MD-097" not in section
