@@ -25,6 +25,7 @@ urlpatterns = [
     # --- Editorial pages (periodic-updates issue) ---
     path("reports/", editorial.reports_home, name="editorial_home"),
     path("reports/updates/", editorial.update_list, name="editorial_updates"),
+    path("reports/updates/start/", editorial.update_start, name="editorial_start"),
     path("reports/updates/<slug:slug>/", editorial.update_detail, name="editorial_update"),
     path("reports/updates/<slug:slug>/preview/", editorial.update_preview, name="editorial_preview"),
     path("reports/updates/<slug:slug>/refresh/", editorial.update_refresh, name="editorial_refresh"),

@@ -294,3 +294,36 @@ def test_the_status_is_not_said_twice(client_for, comms, draft):
     listing = c.get("/reports/updates/").content.decode()
     assert not re.search(r"Published</strong>\s*</td>\s*<td[^>]*>\s*Published", listing)
     assert not re.search(r">\s*Published \d", listing)
+
+
+# --- Starting last month's draft from the page (no command line needed) ----------------------------
+
+
+def test_comms_starts_last_months_draft_from_the_list_and_lands_on_its_editor(client_for, comms):
+    from django.utils import timezone
+
+    from reports.services import period_previous
+
+    build_world()
+    last_month = period_previous(timezone.localdate())
+    c = client_for(comms)
+    page = c.get("/reports/updates/").content.decode()
+    label = last_month.strftime("%B %Y")
+    assert f"Start the update for {label}" in page
+    assert "manage.py" not in page  # no advice a communications editor cannot follow
+
+    response = c.post("/reports/updates/start/")
+    update = PublishedUpdate.objects.get()
+    assert (update.period, update.status) == (last_month, UpdateStatus.DRAFT)
+    assert response.status_code == 302 and response["Location"] == f"/reports/updates/{update.slug}/"
+    # Once it exists the button goes, and a second POST (a double click) makes no second draft.
+    assert "Start the update for" not in c.get("/reports/updates/").content.decode()
+    c.post("/reports/updates/start/")
+    assert PublishedUpdate.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["owner", "board", "outsider"])
+def test_only_those_who_edit_updates_may_start_one(client_for, persona, request):
+    build_world()
+    assert client_for(request.getfixturevalue(persona)).post("/reports/updates/start/").status_code == 403
+    assert not PublishedUpdate.objects.exists()

@@ -4,18 +4,25 @@ Leads hold reports.change_publishedupdate: they review and edit drafts. Only com
 reports.publish_publishedupdate, so only they publish and withdraw (DESIGN.md: the editor publishes).
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reports.forms import UpdateEditForm, UpdatePublishForm, UpdateWithdrawForm
 from reports.models import PublishedUpdate, UpdateStatus
 from reports.selectors.updates import editorial_updates
 from reports.services.editorial import update_edit, update_publish, update_withdraw
-from reports.services.periods import update_correction_start, update_draft_for_period
+from reports.services.periods import (
+    period_label,
+    period_previous,
+    update_correction_start,
+    update_draft_for_period,
+)
 from reports.views.public import update_page_context
 from secamb_journey.access import staff_page
 
@@ -58,13 +65,37 @@ def reports_home(request):
     return redirect("reports:editorial_updates")
 
 
+def _month_to_start(updates) -> datetime.date | None:
+    """Last month, if it has no update yet: the one a person may start now rather than wait for the 1st's task."""
+    month = period_previous(timezone.localdate())
+    return None if any(update.period == month for update in updates) else month
+
+
 @staff_page(EDIT)
 def update_list(request):
+    updates = list(editorial_updates())
+    month = _month_to_start(updates)
     return render(
         request,
         "reports/editorial/list.html",
-        {"updates": editorial_updates(), "can_publish": request.user.has_perm(PUBLISH)},
+        {
+            "updates": updates,
+            "can_publish": request.user.has_perm(PUBLISH),
+            "month_to_start": month,
+            "month_to_start_label": period_label(month) if month else "",
+        },
     )
+
+
+@staff_page(EDIT)
+@require_POST
+def update_start(request):
+    """Draft last month's update now (the same service as the task on the 1st; idempotent), then edit it."""
+    update = update_draft_for_period(period=period_previous(timezone.localdate()))
+    messages.success(
+        request, f"The draft for {period_label(update.period)} is ready, its figures frozen as at the end of the month."
+    )
+    return redirect("reports:editorial_update", slug=update.slug)
 
 
 @staff_page(EDIT)

@@ -121,3 +121,23 @@ def test_with_the_second_factor_required_the_demo_prints_an_enrolment_code_for_l
     assert set(printed) == {"lead", "admin"}
     users = get_user_model().objects
     assert all(enrolment_code_redeem(user=users.get(username=name), code=code) for name, code in printed.items())
+
+
+def test_the_demo_has_published_updates_to_read_and_last_months_draft_to_edit(seeded, client):
+    from django.utils import timezone
+
+    from reports.models import PublishedUpdate, UpdateStatus
+    from reports.services import period_previous
+
+    last_month = period_previous(timezone.localdate())
+    updates = list(PublishedUpdate.objects.order_by("period"))
+    assert [u.status for u in updates] == [UpdateStatus.PUBLISHED, UpdateStatus.PUBLISHED, UpdateStatus.DRAFT]
+    assert updates[-1].period == last_month and updates[0].published_by.username == "comms"
+    # Each published month's figures are as they stood at its end, and the public can read it.
+    assert all(u.published_at.date() > u.period for u in updates[:2])
+    assert client.get(f"/updates/{updates[1].slug}/").status_code == 200
+    assert updates[1].headline in client.get("/").content.decode()
+    # Seeding again adds none and leaves the published ones as they were.
+    frozen = [(u.pk, u.figures, u.version) for u in updates]
+    call_command("seed_demo", verbosity=0)
+    assert [(u.pk, u.figures, u.version) for u in PublishedUpdate.objects.order_by("period")] == frozen

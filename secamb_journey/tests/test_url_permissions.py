@@ -127,6 +127,8 @@ EXPECTED = {
     "reports:editorial_home": {**everyone(302)},
     "reports:editorial_updates": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=200),
     "reports:editorial_update": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=200),
+    # Starting last month's draft now: POST only, whoever may edit drafts (leads and communications editors).
+    "reports:editorial_start": staff_only(owner=403, other_owner=403, lead=405, board=403, comms=405),
     "reports:editorial_preview": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=200),
     # Refresh is POST only: a GET from someone who may refresh is 405; from anyone else, 403.
     "reports:editorial_refresh": staff_only(owner=403, other_owner=403, lead=405, board=403, comms=405),
@@ -138,6 +140,7 @@ EXPECTED = {
 
 # Who may POST where a GET tells us nothing (405 for everyone): those the table above cannot show.
 POST_REFUSED = {
+    "reports:editorial_start": {"anon": LOGIN, "owner": 403, "other_owner": 403, "board": 403, "outsider": 403},
     "reports:editorial_refresh": {"anon": LOGIN, "owner": 403, "other_owner": 403, "board": 403, "outsider": 403},
     "reports:editorial_correct": {
         "anon": LOGIN,

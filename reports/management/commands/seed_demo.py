@@ -10,6 +10,7 @@ from actions.demo import demo_actions_seed
 from actions.demo_governance import demo_governance_seed
 from measures.demo import seed_demo_measures
 from reports.demo_snapshots import backfill_demo_snapshots
+from reports.demo_updates import seed_demo_updates
 from secamb_journey import demo
 
 
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo governance created: committees, meetings, decisions and revised due dates.")
         self.stdout.write(f"Illustrative demo measures created: {seed_demo_measures()}.")
         self.stdout.write(f"Trend snapshots backfilled: {backfill_demo_snapshots()} rows (12 months).")
+        if created_updates := seed_demo_updates(users):  # after the snapshots: past months freeze from them
+            self.stdout.write(f"Demo public updates: {created_updates - 1} published, last month's a draft to edit.")
         self.stdout.write(
             "Demo sign-ins (password: the DEMO_PASSWORD environment variable, "
             f"or {demo.DEFAULT_DEMO_PASSWORD!r} if unset): " + ", ".join(user.username for user in demo.DEMO_USERS)
