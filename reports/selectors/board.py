@@ -24,7 +24,7 @@ from actions.models import (
     Status,
     overdue_q,
 )
-from measures.selectors import MeasureChart, measures_summary
+from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS, MeasureChart, measures_summary
 from pillars.models import Pillar, StrategicGoal
 from reports.governance_figures import dashboard_governance
 from reports.links import RegisterLinks, register_url
@@ -106,8 +106,8 @@ class Concern:
 class MeasureGroup:
     """Measures that share a Making Data Count reading (e.g. special cause: concern), first few named."""
 
-    code: str
-    kind: str  # "variation" or "assurance": which icon to draw
+    code: str  # the icon: measures.selectors.VARIATION_WORDS or ASSURANCE_WORDS
+    kind: str  # "variation" or "assurance"
     label: str
     charts: list[MeasureChart]
 
@@ -136,6 +136,11 @@ class BoardOverview:
     cqc_concern_total: int
     measure_groups: list[MeasureGroup]
     measure_total: int
+
+    @property
+    def special_cause(self) -> bool:
+        return any(group.kind == "variation" for group in self.measure_groups)
+
     since: Since
     direction: DirectionOfTravel
     themes: list[Theme]
@@ -232,24 +237,30 @@ def _cqc(
     return types, concerns, total
 
 
-# Making Data Count readings the board asks about, in the order the first screen shows them.
+# Making Data Count readings the board asks about, in the order the first screen shows them: special
+# cause (concern, then improvement), then assurance (whether the target will be met). One group per icon,
+# so each group's icon and words are exactly those of its measures.
 MEASURE_GROUPS = (
-    ("concern", "variation", "Special cause: concern", ("concern_high", "concern_low")),
-    ("improvement", "variation", "Special cause: improvement", ("improvement_high", "improvement_low")),
-    ("consistent_fail", "assurance", "Will miss the target without change", ("consistent_fail",)),
-    ("inconsistent", "assurance", "May meet or miss the target", ("inconsistent",)),
-    ("consistent_pass", "assurance", "Will consistently meet the target", ("consistent_pass",)),
+    ("concern_high", "variation"),
+    ("concern_low", "variation"),
+    ("improvement_high", "variation"),
+    ("improvement_low", "variation"),
+    ("consistent_fail", "assurance"),
+    ("inconsistent", "assurance"),
+    ("consistent_pass", "assurance"),
 )
 
 
 def _measure_groups() -> tuple[list[MeasureGroup], int]:
-    """The measures read as Making Data Count: three queries whatever their number (measures.selectors)."""
+    """The measures read as Making Data Count, grouped by icon (only icons some measure shows): three
+    queries whatever their number (measures.selectors)."""
     charts = measures_summary(public_only=False)
     groups = []
-    for code, kind, label, icons in MEASURE_GROUPS:
-        attribute = "variation_icon" if kind == "variation" else "assurance_icon"
-        matching = [mc for mc in charts if getattr(mc, attribute) in icons]
-        groups.append(MeasureGroup(code=code, kind=kind, label=label, charts=matching))
+    for code, kind in MEASURE_GROUPS:
+        words = VARIATION_WORDS[code] if kind == "variation" else ASSURANCE_WORDS[code]
+        matching = [mc for mc in charts if getattr(mc, f"{kind}_icon") == code]
+        if matching:
+            groups.append(MeasureGroup(code=code, kind=kind, label=words, charts=matching))
     return groups, len(charts)
 
 
