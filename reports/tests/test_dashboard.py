@@ -84,7 +84,7 @@ def test_everything_else_is_one_click_away_not_further_down_the_page(client_for,
     ]:
         assert f'href="{href}"' in page, href
     # The long sections live on those pages now, not below the answers.
-    for moved in ['id="themes"', 'id="trend"', 'id="governance"', "app-theme-grid", "<svg class=\"app-chart__svg\""]:
+    for moved in ['id="themes"', 'id="trend"', 'id="governance"', "app-theme-grid", '<svg class="app-chart__svg"']:
         assert moved not in page, moved
 
 
