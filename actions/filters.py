@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django_filters.widgets import BaseCSVWidget
 
+from actions import changes
 from actions.forms import PersonChoiceField, people_in_roles
 from actions.models import ActionType, CoreService, KeyQuestion, Regulation, Status
 from pillars.models import Pillar
@@ -98,6 +99,17 @@ class ActionFilter(django_filters.FilterSet):
     )
     key_question = django_filters.ChoiceFilter(choices=KeyQuestion.choices, empty_label="Any key question")
     core_service = django_filters.ChoiceFilter(choices=CoreService.choices, empty_label="Any core service")
+    # What changed since a day: the board dashboard's "since the last meeting" (issue 14); the rules are
+    # actions/changes.py, shared with the figures that link here.
+    completed_since = django_filters.DateFilter(
+        label="Completed on or after", method="filter_completed_since", help_text="For example, 1 3 2026"
+    )
+    slipped_since = django_filters.DateFilter(
+        label="A later due date agreed on or after", method="filter_slipped_since", help_text="For example, 1 3 2026"
+    )
+    reopened_since = django_filters.DateFilter(
+        label="Reopened on or after", method="filter_reopened_since", help_text="For example, 1 3 2026"
+    )
     # Chosen by the column headings; kept in a hidden field so that filtering does not lose it.
     sort = django_filters.OrderingFilter(fields=SORT_FIELDS, label="Sort by", widget=HiddenCSVWidget)
 
@@ -119,3 +131,12 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_slipped(self, queryset, name, value):
         return queryset.slipped() if value else queryset
+
+    def filter_completed_since(self, queryset, name, value):
+        return queryset.filter(changes.completed_since_q(value)) if value else queryset
+
+    def filter_slipped_since(self, queryset, name, value):
+        return queryset.filter(changes.slipped_since_q(value)) if value else queryset
+
+    def filter_reopened_since(self, queryset, name, value):
+        return queryset.filter(changes.reopened_since_q(value)) if value else queryset

@@ -34,6 +34,10 @@ PARAMETERS = {
     "regulation": "regulation",
     "key_question": "key_question",
     "core_service": "core_service",
+    # What changed since a day (issue 14, the dashboard's "since the last meeting").
+    "completed_since": "completed_since",
+    "slipped_since": "slipped_since",
+    "reopened_since": "reopened_since",
 }
 
 

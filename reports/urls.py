@@ -18,9 +18,11 @@ urlpatterns = [
     # --- End of public pages ---
     # --- Board dashboard (dashboard issue) ---
     path("dashboard/", dashboard.overview, name="dashboard"),
+    path("dashboard/pillars/", dashboard.pillars_overview, name="dashboard_pillars"),
     path("dashboard/pillars/<slug:slug>/", dashboard.pillar_detail, name="dashboard_pillar"),
     path("dashboard/themes/<slug:slug>/", dashboard.theme_detail, name="dashboard_theme"),
     path("dashboard/goals/<slug:slug>/", dashboard.goal_detail, name="dashboard_goal"),
+    path("dashboard/cqc/", dashboard.cqc, name="dashboard_cqc"),
     # --- End of board dashboard ---
     # --- Editorial pages (periodic-updates issue) ---
     path("reports/", editorial.reports_home, name="editorial_home"),

@@ -19,11 +19,21 @@ def programme():
     return Programme()
 
 
+# The pillars, the theme grid, the lists and the trends moved from the first screen to this page (issue 14).
+PILLARS = "/dashboard/pillars/"
+
+
 def by_label(rows):
     return {row.label: row for row in rows}
 
 
 # --- The first screen ---------------------------------------------------------------------------
+
+
+def answer(page: str, name: str) -> str:
+    """One of the first screen's answers (a card), by its id: overall, behind, since, cqc, measures."""
+    start = page.index(f'id="answer-{name}"')
+    return page[start : page.index("</section>", start)]
 
 
 def test_board_member_sees_first_the_pillar_furthest_behind_and_the_overdue_must_do_actions(
@@ -32,15 +42,50 @@ def test_board_member_sees_first_the_pillar_furthest_behind_and_the_overdue_must
     response = client_for(board).get("/dashboard/")
     assert response.status_code == 200
     page = response.content.decode()
-    glance = page[: page.index('id="pillars"')]
+    board_answers = response.context["board"]
     # Responsive Care: none of its 3 actions done (0%), against Quality Improvement's 2 of 4.
-    assert response.context["furthest_behind"].obj == programme.responsive
-    assert "Pillar furthest behind" in glance and "Responsive Care" in glance
-    assert "0% complete or assured" in glance
-    assert 'href="/actions/?pillar=responsive-care&amp;overdue=yes">1 overdue</a>' in glance
+    assert board_answers.furthest_behind.obj == programme.responsive
+    behind = answer(page, "behind")
+    assert "Pillar furthest behind" in behind and "Responsive Care" in behind
+    assert "0% complete or assured" in behind
+    assert 'href="/actions/?pillar=responsive-care&amp;overdue=yes">1 overdue</a>' in behind
+    # Why: its overdue action is named, with how long it has been overdue.
+    assert 'href="/actions/MD-003/">MD-003</a> (5 days)' in behind
     # Two must-do actions are overdue (MD-001, MD-003); MD-002 is assured, so never overdue.
-    assert response.context["must_do"].counts.overdue == 2
-    assert re.search(r'href="/actions/\?type=must_do&amp;overdue=yes" id="must-do-overdue">2<', glance)
+    must_do = {row.action_type: row for row in board_answers.cqc_types}[ActionType.MUST_DO]
+    assert (must_do.total, must_do.overdue, must_do.slipped) == (3, 2, 0)
+    cqc = answer(page, "cqc")
+    assert re.search(r'href="/actions/\?type=must_do&amp;overdue=yes">2 overdue<', cqc)
+    # Named, most overdue first.
+    assert [c.action.reference for c in board_answers.cqc_concerns] == ["MD-003", "MD-001"]
+    assert cqc.index("MD-003") < cqc.index("MD-001")
+
+
+def test_the_whole_programme_answer_gives_progress_overdue_and_open_actions_by_status(client_for, board, programme):
+    page = client_for(board).get("/dashboard/").content.decode()
+    overall = answer(page, "overall")
+    # Done: WN-001 (complete) and MD-002 (assured), 2 of 7 = 29%. Overdue: MD-001 and MD-003.
+    assert "29% complete or assured" in overall
+    assert 'href="/actions/?status=complete&amp;status=assured&amp;status=embedded">2 of 7 actions</a>' in overall
+    assert 'href="/actions/?overdue=yes">2 overdue</a>' in overall
+    assert 'href="/actions/?status=on_track">2<span class="nhsuk-u-visually-hidden"> on track</span>' in overall
+    assert 'href="/actions/?status=off_track">1<span class="nhsuk-u-visually-hidden"> off track</span>' in overall
+
+
+def test_everything_else_is_one_click_away_not_further_down_the_page(client_for, board, programme):
+    page = client_for(board).get("/dashboard/").content.decode()
+    for href in [
+        "/dashboard/pillars/",
+        "/dashboard/cqc/",
+        "/measures/",
+        "/dashboard/pillars/quality-improvement/",
+        "/dashboard/themes/culture/",
+        "/dashboard/goals/delivering-modern-healthcare/",
+    ]:
+        assert f'href="{href}"' in page, href
+    # The long sections live on those pages now, not below the answers.
+    for moved in ['id="themes"', 'id="trend"', 'id="governance"', "app-theme-grid", '<svg class="app-chart__svg"']:
+        assert moved not in page, moved
 
 
 def test_the_pillar_furthest_behind_is_the_one_with_more_overdue_when_progress_ties(client_for, board, programme):
@@ -50,17 +95,18 @@ def test_the_pillar_furthest_behind_is_the_one_with_more_overdue_when_progress_t
     for n in range(4):
         make_action(reference=f"IJ-1{n}", action_type=ActionType.IMPROVEMENT, pillar=programme.quality)
     make_action(reference="IJ-200", action_type=ActionType.IMPROVEMENT, pillar=programme.responsive, status="complete")
-    context = client_for(board).get("/dashboard/").context
+    context = client_for(board).get(PILLARS).context
     quality, responsive = context["pillar_cards"]
     assert quality.counts.percent_done == responsive.counts.percent_done == 25
     assert (quality.counts.overdue, responsive.counts.overdue) == (1, 1)
     # Equal on both: the lower pillar number is shown, so the answer never flickers between requests.
     assert context["furthest_behind"].obj == programme.quality
+    assert client_for(board).get("/dashboard/").context["board"].furthest_behind.obj == programme.quality
 
 
 def test_an_empty_programme_says_so_rather_than_naming_a_pillar(client_for, board):
     response = client_for(board).get("/dashboard/")
-    assert response.context["furthest_behind"] is None
+    assert response.context["board"].furthest_behind is None
     assert "No pillar has any actions yet." in response.content.decode()
 
 
@@ -68,7 +114,7 @@ def test_an_empty_programme_says_so_rather_than_naming_a_pillar(client_for, boar
 
 
 def test_each_pillar_card_shows_progress_status_counts_overdue_and_stale(client_for, lead, programme):
-    cards = by_label(client_for(lead).get("/dashboard/").context["pillar_cards"])
+    cards = by_label(client_for(lead).get(PILLARS).context["pillar_cards"])
     quality, responsive = cards["Quality Improvement"], cards["Responsive Care"]
     assert (quality.counts.total, quality.counts.done, quality.counts.percent_done, quality.counts.overdue) == (
         4,
@@ -91,7 +137,7 @@ def test_each_pillar_card_shows_progress_status_counts_overdue_and_stale(client_
 
 
 def test_every_pillar_card_count_links_to_the_register_filtered_to_those_actions(client_for, board, programme):
-    page = client_for(board).get("/dashboard/").content.decode()
+    page = client_for(board).get(PILLARS).content.decode()
     for href in [
         "/actions/?pillar=quality-improvement&amp;status=on_track",
         "/actions/?pillar=quality-improvement&amp;status=assured",
@@ -110,7 +156,7 @@ def test_every_pillar_card_count_links_to_the_register_filtered_to_those_actions
 
 
 def test_cqc_warning_notices_must_do_and_should_do_are_shown_separately(client_for, board, programme):
-    response = client_for(board).get("/dashboard/")
+    response = client_for(board).get("/dashboard/cqc/")
     rows = {row.obj: row.counts for row in response.context["cqc"]}
     assert list(rows) == [ActionType.WARNING_NOTICE, ActionType.MUST_DO, ActionType.SHOULD_DO]
     summary = {t: (c.total, c.complete, c.assured, c.overdue) for t, c in rows.items()}
@@ -126,7 +172,7 @@ def test_cqc_warning_notices_must_do_and_should_do_are_shown_separately(client_f
 
 
 def test_theme_by_pillar_grid_counts_open_and_overdue_actions_where_they_sit(client_for, board, programme):
-    response = client_for(board).get("/dashboard/")
+    response = client_for(board).get(PILLARS)
     grid = {
         row.theme.short_name: {cell.pillar.name: (cell.open, cell.overdue) for cell in row.cells}
         for row in response.context["theme_grid"]
@@ -145,7 +191,7 @@ def test_theme_by_pillar_grid_counts_open_and_overdue_actions_where_they_sit(cli
 
 
 def test_overdue_and_due_soon_actions_are_listed_each_linking_to_the_action(client_for, board, programme):
-    response = client_for(board).get("/dashboard/")
+    response = client_for(board).get(PILLARS)
     context = response.context
     assert [a.reference for a in context["overdue_actions"].actions] == ["MD-003", "MD-001"]  # most overdue first
     assert context["overdue_actions"].total == 2
@@ -156,7 +202,7 @@ def test_overdue_and_due_soon_actions_are_listed_each_linking_to_the_action(clie
 
 
 def test_actions_with_no_progress_for_over_thirty_days_are_flagged_stale(client_for, board, programme, settings):
-    response = client_for(board).get("/dashboard/")
+    response = client_for(board).get(PILLARS)
     stale = response.context["stale_actions"]
     assert [a.reference for a in stale.actions] == ["MD-003"]
     assert stale.link == "/actions/?stale=yes"
@@ -170,7 +216,7 @@ def test_the_stale_threshold_is_a_setting_and_matches_the_register_rule(client_f
 
     # Now progress 2 or 3 days ago is stale too, and so is IJ-001, created 5 days ago with none logged.
     settings.STALE_AFTER_DAYS = 1
-    context = client_for(board).get("/dashboard/").context
+    context = client_for(board).get(PILLARS).context
     stale = sorted(a.reference for a in context["stale_actions"].actions)
     assert stale == ["IJ-001", "IJ-002", "MD-001", "MD-003", "SD-001"]
     assert stale == sorted(Action.objects.stale().values_list("reference", flat=True))
@@ -189,7 +235,7 @@ def test_long_lists_show_the_first_few_and_link_to_the_rest(client_for, board, p
             status=Status.AT_RISK,
             due_date=days(-2),
         )
-    response = client_for(board).get("/dashboard/")
+    response = client_for(board).get(PILLARS)
     overdue = response.context["overdue_actions"]
     assert (len(overdue.actions), overdue.total, overdue.more) == (DASHBOARD_LIST_LIMIT, DASHBOARD_LIST_LIMIT + 5, 5)
     assert f"See all {DASHBOARD_LIST_LIMIT + 5} in the action register" in response.content.decode()
@@ -215,7 +261,7 @@ def test_direction_of_travel_compares_each_pillar_with_about_a_month_ago(client_
     month_ago = months_before(timezone.localdate(), 1)
     snapshot(programme.quality, month_ago, total=4, assured=1, overdue=2)  # 25% then, 50% now: better
     snapshot(programme.responsive, month_ago - datetime.timedelta(days=3), total=3, assured=1)  # 33% then, 0%: worse
-    response = client_for(board).get("/dashboard/")
+    response = client_for(board).get(PILLARS)
     cards = by_label(response.context["pillar_cards"])
     quality, responsive = cards["Quality Improvement"].direction, cards["Responsive Care"].direction
     assert (quality.direction, quality.change, quality.overdue_change) == ("better", 25, -1)
@@ -229,7 +275,7 @@ def test_direction_of_travel_is_same_when_nothing_moved_and_unknown_without_a_sn
     snapshot(programme.quality, months_before(timezone.localdate(), 1), total=4, assured=1, complete=1, overdue=1)
     # A snapshot from three months ago is too old to stand for "last month".
     snapshot(programme.responsive, months_before(timezone.localdate(), 3), total=3)
-    cards = by_label(client_for(board).get("/dashboard/").context["pillar_cards"])
+    cards = by_label(client_for(board).get(PILLARS).context["pillar_cards"])
     assert cards["Quality Improvement"].direction.direction == "same"
     assert cards["Responsive Care"].direction.known is False
 
@@ -241,7 +287,7 @@ def test_trend_chart_is_server_rendered_svg_with_a_text_alternative_and_a_table(
     snapshot(programme.quality, month_start(today, back=1), total=4, assured=1)
     last_month_later = month_start(today, back=1) + datetime.timedelta(days=10)
     snapshot(programme.quality, last_month_later, total=4, assured=1, complete=1)  # 50%
-    response = client_for(board).get("/dashboard/")
+    response = client_for(board).get(PILLARS)
     page = response.content.decode()
     card = by_label(response.context["pillar_cards"])["Quality Improvement"]
     assert [p.value for p in card.chart.points] == [25, 50]
@@ -266,7 +312,7 @@ def test_a_month_without_snapshots_breaks_the_line_rather_than_bridging_it(clien
     today = timezone.localdate()
     snapshot(programme.quality, month_start(today, back=4), total=4, assured=1)
     snapshot(programme.quality, month_start(today, back=2), total=4, assured=2)
-    card = by_label(client_for(board).get("/dashboard/").context["pillar_cards"])["Quality Improvement"]
+    card = by_label(client_for(board).get(PILLARS).context["pillar_cards"])["Quality Improvement"]
     assert len(card.chart.segments) == 2
     assert "No figures for 10 of the 12 months" in card.chart.description
 
@@ -325,6 +371,8 @@ def test_goal_page_shows_each_pillar_that_serves_it(client_for, board, programme
 
 PAGES = [
     "/dashboard/",
+    "/dashboard/pillars/",
+    "/dashboard/cqc/",
     "/dashboard/pillars/quality-improvement/",
     "/dashboard/themes/culture/",
     "/dashboard/goals/delivering-modern-healthcare/",

@@ -57,8 +57,9 @@ def test_the_governance_figures_count_what_was_built(programme):
     assert by_question == {"Safe": (2, 0), "Well-led": (1, 1)}
 
 
-def test_the_dashboard_shows_the_section_with_register_links_and_the_brag_key(client_for, board, programme):
-    page = client_for(board).get("/dashboard/").content.decode()
+def test_the_cqc_page_shows_the_section_with_register_links_and_the_brag_key(client_for, board, programme):
+    # On the CQC page, one click from the dashboard's first screen (issue 14).
+    page = client_for(board).get("/dashboard/cqc/").content.decode()
     assert 'href="/actions/?slipped=yes">2 actions slipped</a>' in page
     assert 'href="/actions/?regulation=12">Regulation 12: Safe care and treatment</a>' in page
     assert 'href="/actions/?key_question=safe">Safe</a>' in page

@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 
 PAGES = [
     "/dashboard/",
+    "/dashboard/pillars/",
+    "/dashboard/cqc/",
     "/dashboard/pillars/quality-improvement/",
     "/dashboard/pillars/responsive-care/",
     "/dashboard/themes/culture/",

@@ -29,6 +29,8 @@ def linked_counts(page: str) -> list[tuple[str, str]]:
     "path",
     [
         "/dashboard/",
+        "/dashboard/pillars/",
+        "/dashboard/cqc/",
         "/dashboard/pillars/quality-improvement/",
         "/dashboard/themes/culture/",
         "/dashboard/goals/delivering-modern-healthcare/",

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from pillars.models import Pillar, StrategicGoal
-from reports.governance_figures import dashboard_governance
+from reports.selectors.board import board_overview, dashboard_cqc
 from reports.selectors.dashboard import dashboard_goal, dashboard_overview, dashboard_pillar, dashboard_theme
 from secamb_journey.access import staff_page
 from themes.models import Theme
@@ -31,7 +31,18 @@ def get_goal_for_user(request, slug: str) -> StrategicGoal:
 
 @dashboard_view
 def overview(request):
-    return render(request, "reports/dashboard/overview.html", {**dashboard_overview(), **dashboard_governance()})
+    """The first screen: the board's questions answered (issue 14); the detail is on the pages below."""
+    return render(request, "reports/dashboard/overview.html", {"board": board_overview()})
+
+
+@dashboard_view
+def pillars_overview(request):
+    return render(request, "reports/dashboard/pillars.html", dashboard_overview())
+
+
+@dashboard_view
+def cqc(request):
+    return render(request, "reports/dashboard/cqc.html", dashboard_cqc())
 
 
 # A pillar's and a theme's drill-downs are one template, reports/dashboard/drilldown.html.

@@ -115,6 +115,9 @@ EXPECTED = {
     "reports:dashboard_pillar": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
     "reports:dashboard_theme": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
     "reports:dashboard_goal": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
+    # One click from the first screen (issue 14): pillars and themes in full, and CQC compliance.
+    "reports:dashboard_pillars": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
+    "reports:dashboard_cqc": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
     # --- Measures: staff with measures.view_measure (owners, leads, the board; not comms, not outsiders).
     "measures:summary": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
     "measures:detail": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),

@@ -357,6 +357,8 @@ PAGES = [
     ),
     # Board
     PageCase("dashboard", "/dashboard/", "board"),
+    PageCase("dashboard pillars and themes", "/dashboard/pillars/", "board"),
+    PageCase("dashboard CQC", "/dashboard/cqc/", "board"),
     PageCase("dashboard pillar", lambda w: f"/dashboard/pillars/{w.pillar_slug}/", "board"),
     PageCase("dashboard theme", lambda w: f"/dashboard/themes/{w.theme_slug}/", "board"),
     PageCase("dashboard goal", lambda w: f"/dashboard/goals/{w.goal_slug}/", "board"),
@@ -413,6 +415,7 @@ REFLOW_PAGES = [
         "progress form with errors",
         "new action",
         "dashboard",
+        "dashboard CQC",
         "dashboard pillar",
         "measure",
         "performance measure",

@@ -97,7 +97,7 @@ def test_board_member_sees_the_change_and_follows_a_count_to_the_filtered_regist
     # Alan, on the board, reads how much of the whole programme is complete or assured.
     page = page_as("board")
     page.goto("/dashboard/")
-    whole_programme = page.locator(".app-at-a-glance .nhsuk-summary-list__row", has_text="Whole programme")
+    whole_programme = page.locator("#answer-overall")
     done_link = whole_programme.get_by_role("link", name=re.compile(r"^\d+ of \d+ actions$"))
     done_before, total = (int(n) for n in re.findall(r"\d+", done_link.inner_text()))
 
