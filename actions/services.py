@@ -187,7 +187,7 @@ def action_signoff_problem(*, action: Action, user) -> str | None:
     completer a second pair of eyes.
     """
     if user.pk == action.owner_id:
-        return "You own this action, so another improvement lead must sign it off as assured."
+        return "You own this action, so another improvement lead must sign it off."
     since = _current_cycle_start(action)
     history = action.history.all()
     progress = ProgressUpdate.objects.filter(action=action, author_id=user.pk, status=Status.COMPLETE)
