@@ -28,7 +28,7 @@ from secamb_journey.site_url import absolute_url
 
 
 @require_GET
-@public_cache
+@public_cache(live=True)
 def home(request):
     # Cached for anonymous visitors like open data, so the pillars' progress it shows is at most
     # PUBLIC_CACHE_SECONDS behind the live record (signed-in staff always see it live). Counting every
@@ -132,7 +132,7 @@ def _csv_safe(value) -> str:
 
 
 @require_safe
-@public_cache
+@public_cache(live=True)
 def open_data_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="secamb-improvement-journey-actions.csv"'
@@ -146,7 +146,7 @@ def open_data_csv(request):
 
 
 @require_safe
-@public_cache
+@public_cache(live=True)
 def open_data_json(request):
     actions = [{**row, "due_date": row["due_date"].isoformat()} for row in open_data_actions()]
     return JsonResponse(
