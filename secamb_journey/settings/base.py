@@ -87,6 +87,15 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "secamb_journey.urls"
 
+# Argon2id first (secamb_journey/hashers.py says why); PBKDF2 second, so every existing hash still
+# verifies and is re-hashed with Argon2id at its owner's next sign-in.
+PASSWORD_HASHERS = [
+    "secamb_journey.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

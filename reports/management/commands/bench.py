@@ -18,6 +18,7 @@ import secrets
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import django
@@ -28,6 +29,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
@@ -56,6 +58,25 @@ from reports.selectors import public_updates
 from reports.services import period_start, update_draft_for_period
 from reports.snapshots import snapshot_take
 from themes.models import Theme
+
+
+def public_load_paths(update) -> list[tuple[str, str]]:
+    """The public pages the bench times: those that exist in this build (/plan/ and /performance/ join
+    when their apps are there; issue 15 holds each to the same target)."""
+    pages = [
+        ("home", "/"),
+        ("updates", "/updates/"),
+        ("one update", f"/updates/{update.slug}/"),
+        ("feed", "/updates/feed/"),
+        ("open data CSV", "/open-data/actions.csv"),
+    ]
+    for name, url in (("plan", "/plan/"), ("performance", "/performance/")):
+        try:
+            resolve(url)
+        except Resolver404:
+            continue
+        pages.append((name, url))
+    return pages
 
 
 class Command(BaseCommand):
@@ -88,6 +109,10 @@ class Command(BaseCommand):
         parser.add_argument("--load-seconds", type=float, default=10.0, help="Time limit per load run (default 10).")
         parser.add_argument("--load-requests", type=int, default=3000, help="Request limit per load run.")
         parser.add_argument("--concurrency", type=int, default=8, help="Load client threads (default 8).")
+        parser.add_argument(
+            "--connections", type=int, default=16, help="wrk's connections, when Debian's wrk is there (default 16)."
+        )
+        parser.add_argument("--no-wrk", action="store_true", help="Use the thread-pool client even if wrk is there.")
         parser.add_argument("--json", metavar="PATH", help="Default: var/bench/bench-<database>-<time>.json.")
         # Set by the parent for its child: the database is the bench's own, so it may be wiped.
         parser.add_argument("--owned-database", action="store_true", help=argparse.SUPPRESS)
@@ -108,7 +133,8 @@ class Command(BaseCommand):
         child += ["--owned-database"] if not options["database"] else []
         for name in ("actions", "updates", "evidence", "snapshots", "repetitions", "load_seconds", "load_requests"):
             child += [f"--{name.replace('_', '-')}", str(options[name])]
-        child += ["--concurrency", str(options["concurrency"])]
+        child += ["--concurrency", str(options["concurrency"]), "--connections", str(options["connections"])]
+        child += ["--no-wrk"] if options["no_wrk"] else []
         child += ["--reuse"] if options["reuse"] else []
         child += ["--no-gunicorn"] if options["no_gunicorn"] else []
         child += ["--json", options["json"]] if options["json"] else []
@@ -142,13 +168,7 @@ class Command(BaseCommand):
             clients[role] = Client()
             clients[role].force_login(user)
 
-        public = [
-            ("home", "/"),
-            ("updates", "/updates/"),
-            ("one update", f"/updates/{update.slug}/"),
-            ("feed", "/updates/feed/"),
-            ("open data CSV", "/open-data/actions.csv"),
-        ]
+        public = public_load_paths(update)
         staff = [
             ("register", "/actions/", "lead"),
             ("register filtered", f"/actions/?pillar={pillar.slug}&status=at_risk&overdue=on", "lead"),
@@ -206,7 +226,7 @@ class Command(BaseCommand):
 
         served = []
         if not options["no_gunicorn"]:
-            served = self.gunicorn_load(["/", f"/updates/{update.slug}/"], options)
+            served = self.gunicorn_load([url for _name, url in public_load_paths(update)], options)
 
         result = {
             "meta": {
@@ -297,19 +317,34 @@ class Command(BaseCommand):
         }
 
     def gunicorn_load(self, paths: list[str], options) -> list:
-        """Requests per second for each of `paths` (anonymous) from gunicorn, 2 workers, on 127.0.0.1."""
+        """Requests per second for each of `paths` (anonymous) from gunicorn, 2 workers, on 127.0.0.1,
+        in the same run as the floor: a trivial view under gunicorn with only the security and common
+        middleware (reports/benchmark/trivial_settings.py), as issue 15 measures it."""
+        results = [
+            replace(r, site="trivial")
+            for r in self.serve_and_load(
+                ["/bench/trivial/"], options, settings_module="reports.benchmark.trivial_settings"
+            )
+        ]
+        return results + self.serve_and_load(paths, options, settings_module=None)
+
+    def serve_and_load(self, paths: list[str], options, *, settings_module: str | None) -> list:
         port = free_port()
         log = BENCH_DIR / "gunicorn.log"
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,
             # Production settings (DEBUG off), but for a throwaway server on loopback: a random key, the
-            # one host it answers to, and no redirect to HTTPS, which plain loopback HTTP cannot follow.
+            # one host it answers to (also SITE_URL's, so public pages are cached as in production),
+            # and no redirect to HTTPS, which plain loopback HTTP cannot follow.
             "DEBUG": "false",
             "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": measure.LOOPBACK,
+            "SITE_URL": f"http://{measure.LOOPBACK}:{port}",
             "SECURE_SSL_REDIRECT": "false",
         }
+        if settings_module:
+            env["DJANGO_SETTINGS_MODULE"] = settings_module
         if "DATABASE_URL" not in env:
             raise CommandError("gunicorn needs DATABASE_URL to find this database; use --no-gunicorn.")
         command = [
@@ -326,7 +361,9 @@ class Command(BaseCommand):
             "--log-level",
             "warning",
         ]
-        self.stderr.write(f"bench: gunicorn on {measure.LOOPBACK}:{port}, 2 workers")
+        self.stderr.write(
+            f"bench: gunicorn on {measure.LOOPBACK}:{port}, 2 workers ({settings_module or 'the product'})"
+        )
         process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
         results = []
         try:
@@ -334,15 +371,22 @@ class Command(BaseCommand):
                 measure.wait_for_server(port=port, path=path, seconds=60, process=process)
                 # Every worker fills its caches before the clock starts.
                 measure.load(port=port, path=path, concurrency=2, max_requests=20, max_seconds=10)
-                results.append(
-                    measure.load(
-                        port=port,
-                        path=path,
-                        concurrency=options["concurrency"],
-                        max_requests=options["load_requests"],
-                        max_seconds=options["load_seconds"],
+                if measure.wrk_available() and not options["no_wrk"]:
+                    results.append(
+                        measure.load_wrk(
+                            port=port, path=path, connections=options["connections"], seconds=options["load_seconds"]
+                        )
                     )
-                )
+                else:
+                    results.append(
+                        measure.load(
+                            port=port,
+                            path=path,
+                            concurrency=options["concurrency"],
+                            max_requests=options["load_requests"],
+                            max_seconds=options["load_seconds"],
+                        )
+                    )
         finally:
             process.terminate()
             try:
