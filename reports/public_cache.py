@@ -25,16 +25,17 @@ conditional GET that matches is answered `304 Not Modified`.
 
 import hashlib
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
 
 from reports.models import PublicContentGeneration, PublishedUpdate
@@ -57,9 +58,27 @@ _NEVER_STORED = {"set-cookie"}
 _stored_paths: set[str] = set()
 
 
+_GENERATION_SQL = None
+
+
 def _generation_row() -> tuple[str, datetime | None]:
-    row = PublicContentGeneration.objects.filter(pk=1).values_list("token", "changed_at").first()
-    return row if row else ("none", None)
+    """(token, changed_at) of the one row: one primary-key SELECT, its SQL compiled once per process
+    (compiling the query each time cost more than running it, on the fast path)."""
+    global _GENERATION_SQL
+    if _GENERATION_SQL is None:
+        table = connection.ops.quote_name(PublicContentGeneration._meta.db_table)
+        _GENERATION_SQL = f"SELECT token, changed_at FROM {table} WHERE id = 1"  # noqa: S608 -- our own table name
+    with connection.cursor() as cursor:
+        cursor.execute(_GENERATION_SQL)
+        row = cursor.fetchone()
+    if row is None:
+        return "none", None
+    token, changed_at = row
+    if isinstance(changed_at, str):  # SQLite hands back text; PostgreSQL a datetime
+        changed_at = parse_datetime(changed_at)
+    if changed_at is not None and timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, UTC)
+    return token, changed_at
 
 
 def public_cache_generation() -> str:

@@ -102,7 +102,7 @@ def table(result: dict) -> str:
             else ""
         )
         lines.append(
-            f"gunicorn GET {g['path'][:30]:<30} {g['requests_per_second']:>7.1f} req/s{ratio}, "
+            f"{g.get('site', 'product'):<7} GET {g['path'][:30]:<30} {g['requests_per_second']:>7.1f} req/s{ratio}, "
             f"{g.get('bytes_per_second', 0) / 1e6:.1f} MB/s ({g['requests']} answers, {g['errors']} errors, "
             f"{g['concurrency']} {g.get('client', 'threads')} clients, {g['seconds']} s; median {g['median_ms']} ms)"
         )

@@ -51,6 +51,7 @@ from reports.benchmark.dataset import (
     refuse_real_data,
     wipe_database,
 )
+from reports.benchmark.nginx import nginx_available, nginx_in_front
 from reports.benchmark.report import table, targets
 from reports.models import ProgressSnapshot
 from reports.public_cache import public_cache_clear
@@ -112,6 +113,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--connections", type=int, default=16, help="wrk's connections, when Debian's wrk is there (default 16)."
         )
+        parser.add_argument("--no-nginx", action="store_true", help="Skip the public pages through nginx.")
         parser.add_argument("--no-wrk", action="store_true", help="Use the thread-pool client even if wrk is there.")
         parser.add_argument("--json", metavar="PATH", help="Default: var/bench/bench-<database>-<time>.json.")
         # Set by the parent for its child: the database is the bench's own, so it may be wiped.
@@ -135,6 +137,7 @@ class Command(BaseCommand):
             child += [f"--{name.replace('_', '-')}", str(options[name])]
         child += ["--concurrency", str(options["concurrency"]), "--connections", str(options["connections"])]
         child += ["--no-wrk"] if options["no_wrk"] else []
+        child += ["--no-nginx"] if options["no_nginx"] else []
         child += ["--reuse"] if options["reuse"] else []
         child += ["--no-gunicorn"] if options["no_gunicorn"] else []
         child += ["--json", options["json"]] if options["json"] else []
@@ -326,9 +329,22 @@ class Command(BaseCommand):
                 ["/bench/trivial/"], options, settings_module="reports.benchmark.trivial_settings"
             )
         ]
-        return results + self.serve_and_load(paths, options, settings_module=None)
+        return results + self.serve_and_load(paths, options, settings_module=None, behind_nginx=True)
 
-    def serve_and_load(self, paths: list[str], options, *, settings_module: str | None) -> list:
+    def load_one(self, port: int, path: str, options):
+        if measure.wrk_available() and not options["no_wrk"]:
+            return measure.load_wrk(
+                port=port, path=path, connections=options["connections"], seconds=options["load_seconds"]
+            )
+        return measure.load(
+            port=port,
+            path=path,
+            concurrency=options["concurrency"],
+            max_requests=options["load_requests"],
+            max_seconds=options["load_seconds"],
+        )
+
+    def serve_and_load(self, paths: list[str], options, *, settings_module: str | None, behind_nginx=False) -> list:
         port = free_port()
         log = BENCH_DIR / "gunicorn.log"
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -371,22 +387,14 @@ class Command(BaseCommand):
                 measure.wait_for_server(port=port, path=path, seconds=60, process=process)
                 # Every worker fills its caches before the clock starts.
                 measure.load(port=port, path=path, concurrency=2, max_requests=20, max_seconds=10)
-                if measure.wrk_available() and not options["no_wrk"]:
-                    results.append(
-                        measure.load_wrk(
-                            port=port, path=path, connections=options["connections"], seconds=options["load_seconds"]
-                        )
-                    )
-                else:
-                    results.append(
-                        measure.load(
-                            port=port,
-                            path=path,
-                            concurrency=options["concurrency"],
-                            max_requests=options["load_requests"],
-                            max_seconds=options["load_seconds"],
-                        )
-                    )
+                results.append(self.load_one(port, path, options))
+            if behind_nginx and nginx_available() and not options["no_nginx"]:
+                # The same pages through Debian's nginx with the README's micro-cache (deploy/).
+                with nginx_in_front(port) as front:
+                    self.stderr.write(f"bench: nginx on {measure.LOOPBACK}:{front} in front of gunicorn")
+                    for path in paths:
+                        measure.load(port=front, path=path, concurrency=2, max_requests=20, max_seconds=10)
+                        results.append(replace(self.load_one(front, path, options), site="nginx"))
         finally:
             process.terminate()
             try:
