@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs that the machine lacks, and nothing else.
 #
-#   scripts/install-system-packages.sh             redis-server, chromium (browser tests)
+#   scripts/install-system-packages.sh             redis-server, chromium (browser tests), nginx, wrk (bench)
 #   scripts/install-system-packages.sh --postgres  the same, plus postgresql (CI's second test run)
 #
 # Idempotent: a package already installed is left alone (`apt-get install` of an installed package
@@ -24,7 +24,8 @@ for arg in "$@"; do
     esac
 done
 
-packages=(redis-server chromium)
+# nginx and wrk: `manage.py bench` measures public pages through a real nginx (deploy/) with wrk (issue 15).
+packages=(redis-server chromium nginx wrk)
 if [ "$want_postgres" = true ]; then
     packages+=(postgresql)
 fi

@@ -137,6 +137,8 @@ class LoadResult:
     bytes_per_second: float = 0.0
     client: str = "threads"
     site: str = "product"  # "product", "trivial" (the floor) or "nginx" (the product behind nginx)
+    # The floor's requests per second around this measurement (the mean of the one before and after).
+    floor_requests_per_second: float | None = None
 
 
 def wrk_available() -> bool:

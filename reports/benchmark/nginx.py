@@ -37,7 +37,7 @@ def nginx_in_front(upstream_port: int):
     port = _free_port()
     http_part = (DEPLOY / "nginx-public-cache-http.conf").read_text()
     (prefix / "public-cache-http.conf").write_text(http_part.replace("/var/cache/nginx/secamb", str(prefix / "cache")))
-    conf = Template((DEPLOY / "nginx-bench.conf.template").read_text()).substitute(
+    conf = Template((DEPLOY / "nginx-bench.conf.template").read_text()).safe_substitute(
         # As root, workers would otherwise run as `nobody`, who may not enter the temporary folder.
         USER_DIRECTIVE="user root;" if os.geteuid() == 0 else "",
         PREFIX=prefix,
