@@ -9,6 +9,25 @@ SEED_SECONDS = 120
 # (in the same run); bulk downloads (open data files) are reported in bytes per second instead.
 PUBLIC_SHARE_OF_TRIVIAL_RPS = 0.8
 BULK_DOWNLOADS = (".csv", ".json")
+# Issue 15: staff and board pages at most a third of the medians measured before it (SQLite, 10,000
+# actions: dashboard 135 ms, pillar 97, theme 90, goal 87, register 93 / 94 / 88, my actions 33, the
+# action with 500 entries 47). A page not named here keeps STAFF_MEDIAN_MS.
+STAFF_TARGET_MS = {
+    "dashboard": 45,
+    "dashboard pillar": 32,
+    "dashboard theme": 30,
+    "dashboard goal": 29,
+    "register": 31,
+    "register filtered": 31,
+    "register last page": 29,
+    "my actions": 11,
+    "action": 15.7,  # the action with the longest history ("action IJ-...")
+}
+
+
+def staff_target_ms(name: str) -> float:
+    key = "action" if name.startswith("action ") else name
+    return STAFF_TARGET_MS.get(key, STAFF_MEDIAN_MS)
 
 
 def targets(result: dict) -> list[dict]:
@@ -17,12 +36,13 @@ def targets(result: dict) -> list[dict]:
     found = []
     for p in pages:
         if p["kind"] == "staff":
+            limit = staff_target_ms(p["name"])
             found.append(
                 {
                     "what": f"{p['name']} ({p['persona']}) median",
-                    "target": f"< {STAFF_MEDIAN_MS} ms",
+                    "target": f"<= {limit:g} ms",
                     "measured": f"{p['median_ms']:.1f} ms",
-                    "met": p["median_ms"] < STAFF_MEDIAN_MS,
+                    "met": p["median_ms"] <= limit,
                 }
             )
         elif p["kind"] == "public-cached":
