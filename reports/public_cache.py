@@ -59,6 +59,33 @@ _stored_paths: set[str] = set()
 
 
 _GENERATION_SQL = None
+_UNREAD = object()
+
+
+def _generation_on_open_connection():
+    """The generation's row read straight from the open persistent connection, or _UNREAD.
+
+    With CONN_HEALTH_CHECKS, Django's first query of a request on a reused connection is preceded by
+    a `SELECT 1` round trip to check it; on the fast path the generation's SELECT is the only query,
+    so it is its own check: if it fails the connection is closed and the caller reads again through
+    Django, which opens a fresh one. Only when queries are not being logged (DEBUG, the test suite's
+    query counts), so every query a test counts still goes through Django's cursor.
+    """
+    raw = connection.connection
+    if raw is None or connection.queries_logged or connection.in_atomic_block:
+        return _UNREAD
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute(_GENERATION_SQL)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    except Exception:  # noqa: BLE001 -- any driver's error: the connection is unusable, so start afresh
+        connection.close()
+        return _UNREAD
+    connection.health_check_done = True
+    return row
 
 
 def _generation_row() -> tuple[str, datetime | None]:
@@ -68,9 +95,11 @@ def _generation_row() -> tuple[str, datetime | None]:
     if _GENERATION_SQL is None:
         table = connection.ops.quote_name(PublicContentGeneration._meta.db_table)
         _GENERATION_SQL = f"SELECT token, changed_at FROM {table} WHERE id = 1"  # noqa: S608 -- our own table name
-    with connection.cursor() as cursor:
-        cursor.execute(_GENERATION_SQL)
-        row = cursor.fetchone()
+    row = _generation_on_open_connection()
+    if row is _UNREAD:
+        with connection.cursor() as cursor:
+            cursor.execute(_GENERATION_SQL)
+            row = cursor.fetchone()
     if row is None:
         return "none", None
     token, changed_at = row
