@@ -1,6 +1,7 @@
 """What a signed-in person may do with one action or one evidence file: one helper per object kind,
 used by every view (404 when there is no such thing, 403 where they may see it but not do this).
-The rules themselves are the model's (Action.can_log_progress, assurance_refusal, may_see_evidence).
+The rules themselves are the model's and the services' (Action.can_log_progress, may_see_evidence;
+actions.services.action_assurance_refusal for four eyes).
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from django.http import Http404
 
 from actions import selectors
 from actions.models import Action, Evidence
+from actions.services import action_assurance_refusal
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def get_action_for_user(request, reference: str, *, need: str | None = None) -> 
         may_attach_evidence=may_log_progress and user.has_perm("actions.add_evidence"),
         may_see_evidence=action.may_see_evidence(user),
         may_edit=user.has_perm("actions.change_action"),
-        assurance_refusal=action.assurance_refusal(user),
+        assurance_refusal=action_assurance_refusal(action=action, user=user),
     )
     if need is not None and not getattr(access, f"may_{need}"):
         raise PermissionDenied(REFUSALS[need])

@@ -25,6 +25,7 @@ from actions.services import CREATE_FIELDS, action_create, action_data_problems
 from pillars.models import Pillar
 from secamb_journey.forms import MONTH_NAMES, size_in_words
 from secamb_journey.roles import Role
+from secamb_journey.text import clean_text
 from themes.models import Theme
 
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -32,6 +33,15 @@ MAX_IMPORT_BYTES = 1024 * 1024
 UPLOAD_KEPT_FOR = datetime.timedelta(hours=1)
 MAX_IMPORT_ROWS = 2000
 TOO_MANY_ROWS = f"The file has more than {MAX_IMPORT_ROWS:,} rows. Split it and import each part."
+# The export has 15 columns; a row with more cells than this is refused before it is parsed, because
+# a parser holds a whole row at once (a 49 KB workbook with 400,000 cells in one row took 431 MB).
+MAX_IMPORT_COLUMNS = 100
+TOO_MANY_COLUMNS = (
+    f"A row in the file has more than {MAX_IMPORT_COLUMNS} cells. Delete the columns to the right of the "
+    "action plan (including empty but formatted ones) and try again."
+)
+# A workbook is a zip: its worksheets unpacked may be far larger than the file. Beyond this, refused.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,7 @@ def _cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value).strip()
+    text = clean_text(str(value)).strip()
     # Undo the export's guard against spreadsheet formulas ('=...), so a round trip keeps the text.
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]
@@ -153,18 +163,80 @@ def _read_csv(content: bytes) -> list[list[str]]:
         raise ImportFileProblem("The selected file's text could not be read. Save it as CSV UTF-8 and try again.")
     try:
         rows = []
+        width = MAX_IMPORT_COLUMNS
         for index, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
             if index > MAX_IMPORT_ROWS:
                 raise ImportFileProblem(TOO_MANY_ROWS)
-            rows.append([_cell_text(cell) for cell in row])
+            if len(row) > MAX_IMPORT_COLUMNS and any(cell.strip() for cell in row[MAX_IMPORT_COLUMNS:]):
+                raise ImportFileProblem(TOO_MANY_COLUMNS)
+            cells = [_cell_text(cell) for cell in row[:width]]
+            if index == 0:
+                width = _known_width(cells)
+                cells = cells[:width]
+            rows.append(cells)
     except csv.Error as error:
         raise ImportFileProblem(f"The selected file is not a readable CSV file ({error}).") from None
     return rows
 
 
+# A row or cell element's start tag in a worksheet's XML, with or without a namespace prefix.
+_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?(row|c)[\s/>]")
+
+
+def _check_xlsx_size(content: bytes) -> None:
+    """Refuse a workbook whose worksheets unpack too large, or with a row of too many cells, by
+    streaming through their XML (64 KB at a time) counting tags: nothing is parsed or held whole.
+    """
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        sheets = [info for info in archive.infolist() if info.filename.startswith("xl/worksheets/")]
+    except (zipfile.BadZipFile, ValueError):
+        raise ImportFileProblem("The selected file is not an Excel workbook that can be read.") from None
+    unpacked = 0
+    for info in sheets:
+        cells_in_row = 0
+        carry = b""
+        try:
+            with archive.open(info) as stream:
+                while True:
+                    chunk = stream.read(65536)
+                    unpacked += len(chunk)
+                    if unpacked > MAX_UNPACKED_BYTES:
+                        raise ImportFileProblem(
+                            "The selected workbook is too large once unpacked. Save only the action plan and try again."
+                        )
+                    data = carry + chunk
+                    # A tag may straddle two chunks: keep the last 64 bytes for the next round.
+                    end = len(data) if not chunk else max(len(data) - 64, 0)
+                    for match in _SHEET_TAG.finditer(data):
+                        if match.start() >= end:
+                            break
+                        if match.group(1) == b"row":
+                            cells_in_row = 0
+                        else:
+                            cells_in_row += 1
+                            if cells_in_row > MAX_IMPORT_COLUMNS:
+                                raise ImportFileProblem(TOO_MANY_COLUMNS)
+                    if not chunk:
+                        break
+                    carry = data[end:]
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+            raise ImportFileProblem("The selected file is not an Excel workbook that can be read.") from None
+
+
+def _known_width(heading_row: list[str]) -> int:
+    """How many columns from the left to read: up to the last one whose heading the import knows."""
+    known = {_normalise_heading(name) for column in COLUMNS for name in (column.heading, *column.aliases)}
+    positions = [index for index, heading in enumerate(heading_row) if _normalise_heading(heading) in known]
+    return max(positions) + 1 if positions else len(heading_row)
+
+
 def _read_xlsx(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _check_xlsx_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged workbook
@@ -172,10 +244,15 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for index, row in enumerate(sheet.iter_rows(values_only=True)):
+        width = MAX_IMPORT_COLUMNS
+        for index, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_IMPORT_COLUMNS)):
             if index > MAX_IMPORT_ROWS:
                 raise ImportFileProblem(TOO_MANY_ROWS)
-            rows.append([_cell_text(cell) for cell in row])
+            cells = [_cell_text(cell) for cell in row[:width]]
+            if index == 0:
+                width = _known_width(cells)
+                cells = cells[:width]
+            rows.append(cells)
     finally:
         workbook.close()
     return rows

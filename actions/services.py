@@ -125,15 +125,77 @@ def _apply_latest_progress(action: Action, *, at, by=None) -> None:
     action.save()
 
 
+def _current_cycle_start(action: Action):
+    """When the action last left complete or assured (it was reopened), or None if it never has.
+
+    Read from the action's history, so it holds whichever writer reopened it (a progress entry, an
+    import, the admin, a history revert).
+    """
+    start = None
+    was_done = False
+    for status, history_date in action.history.order_by("history_date", "history_id").values_list(
+        "status", "history_date"
+    ):
+        is_done = status_is_done(status)
+        if was_done and not is_done:
+            start = history_date
+        was_done = is_done
+    return start
+
+
+def action_signoff_problem(*, action: Action, user) -> str | None:
+    """Why `user` is not independent enough to sign this action off (four eyes), or None.
+
+    Whoever signs off (assures, ratifies, reviews sustainability) must not have owned the action,
+    logged it as complete, or attached its evidence since it was last reopened (since it was created
+    if it never has been). Handing the action to a colleague after completing it does not make its
+    completer a second pair of eyes.
+    """
+    if user.pk == action.owner_id:
+        return "You own this action, so another improvement lead must sign it off as assured."
+    since = _current_cycle_start(action)
+    history = action.history.all()
+    progress = ProgressUpdate.objects.filter(action=action, author_id=user.pk, status=Status.COMPLETE)
+    evidence = Evidence.objects.filter(action=action, uploaded_by_id=user.pk)
+    owned_at_reopening = False
+    if since is not None:
+        # Whoever owned it when it was reopened owned it in this cycle too.
+        owner_then = (
+            action.history.filter(history_date__lte=since)
+            .order_by("-history_date", "-history_id")
+            .values_list("owner_id", flat=True)
+            .first()
+        )
+        owned_at_reopening = owner_then == user.pk
+        history = history.filter(history_date__gte=since)
+        progress = progress.filter(created_at__gte=since)
+        evidence = evidence.filter(uploaded_at__gte=since)
+    if owned_at_reopening or history.filter(owner_id=user.pk).exists():
+        return "You have owned this action since it was last reopened, so another improvement lead must sign it off."
+    if progress.exists():
+        return "You logged this action as complete, so another improvement lead must sign it off."
+    if evidence.exists():
+        return "You attached evidence to this action, so another improvement lead must sign it off."
+    return None
+
+
+def action_assurance_refusal(*, action: Action, user) -> str | None:
+    """Why `user` may not sign this action off as assured now, or None. The view shows the button only
+    when this is None; action_assure refuses with the same words.
+    """
+    return action.assurance_refusal(user) or action_signoff_problem(action=action, user=user)
+
+
 def action_assure(*, action: Action, lead, at=None, notify: bool = True) -> Action:
-    """Sign a complete action off as assured: an improvement lead who does not own it (four eyes).
+    """Sign a complete action off as assured: an improvement lead independent of it (four eyes:
+    action_signoff_problem).
 
     The sign-off is also an entry in the progress log, so the action's status stays that of its
     latest entry and the timeline shows who assured it and when.
     """
     with transaction.atomic():
         action = _locked(action)
-        refusal = action.assurance_refusal(lead)
+        refusal = action_assurance_refusal(action=action, user=lead)
         if refusal and not lead.has_perm("actions.assure_action"):
             raise PermissionDenied(refusal)
         if refusal:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from actions import views
+from actions import leavers, views
 
 app_name = "actions"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/", views.import_plan, name="import"),
     path("new/", views.action_new, name="new"),
     path("mine/", views.my_actions, name="mine"),
+    path("needs-owner/", leavers.needs_new_owner, name="needs_owner"),
     path("<str:reference>/", views.action_detail, name="detail"),
     path("<str:reference>/progress/", views.log_progress, name="progress"),
     path("<str:reference>/evidence/", views.attach_evidence, name="evidence"),

@@ -30,6 +30,7 @@ from actions.services import (
     evidence_attach,
 )
 from secamb_journey.access import staff_page
+from secamb_journey.middleware import accepts_uploads
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +187,7 @@ def log_progress(request, reference):
     return render(request, "actions/progress_form.html", {"action": action, "form": form})
 
 
+@accepts_uploads
 @require_http_methods(["GET", "POST"])
 @staff_page("actions.add_evidence")
 def attach_evidence(request, reference):
@@ -294,6 +296,7 @@ def export_csv(request):
     return response
 
 
+@accepts_uploads
 @require_http_methods(["GET", "POST"])
 @staff_page("actions.import_actions")
 def import_plan(request):

@@ -38,6 +38,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
 
+from measures.models import Measure, MeasureValue, Recalculation
 from reports.models import PublicContentGeneration, PublishedUpdate
 from secamb_journey.site_url import is_site_host
 
@@ -135,6 +136,18 @@ def public_cache_clear() -> None:
 def _published_update_changed(sender, **kwargs):
     # Any save of an update, by whichever writer (the services, the admin, a history revert), in the
     # writer's own transaction. Drafts are saved too, which costs only a few re-rendered pages.
+    public_cache_clear()
+
+
+@receiver(post_save, sender=Measure, dispatch_uid="reports.public_cache.measure_saved")
+@receiver(post_delete, sender=Measure, dispatch_uid="reports.public_cache.measure_deleted")
+@receiver(post_save, sender=MeasureValue, dispatch_uid="reports.public_cache.value_saved")
+@receiver(post_delete, sender=MeasureValue, dispatch_uid="reports.public_cache.value_deleted")
+@receiver(post_save, sender=Recalculation, dispatch_uid="reports.public_cache.recalculation_saved")
+@receiver(post_delete, sender=Recalculation, dispatch_uid="reports.public_cache.recalculation_deleted")
+def _measure_changed(sender, **kwargs):
+    # /performance/ and the measures' open data are cached public pages too: a measure made internal,
+    # or a value corrected, is seen by the next request to any process.
     public_cache_clear()
 
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs that the machine lacks, and nothing else.
 #
-#   scripts/install-system-packages.sh             redis-server, chromium (browser tests), nginx, wrk (bench)
+#   scripts/install-system-packages.sh             redis-server, chromium (browser tests), nginx and its
+#                                                  headers-more module (the production proxy, tested),
+#                                                  wrk (bench)
 #   scripts/install-system-packages.sh --postgres  the same, plus postgresql (CI's second test run)
 #
 # Idempotent: a package already installed is left alone (`apt-get install` of an installed package
@@ -14,7 +16,7 @@ for arg in "$@"; do
     case "$arg" in
         --postgres) want_postgres=true ;;
         -h | --help)
-            sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -24,8 +26,10 @@ for arg in "$@"; do
     esac
 done
 
-# nginx and wrk: `manage.py bench` measures public pages through a real nginx (deploy/) with wrk (issue 15).
-packages=(redis-server chromium nginx wrk)
+# nginx: the production proxy in front of gunicorn (deploy/nginx.conf), which the test suite starts on a
+# free port; headers-more lets it send no Server header at all. `manage.py bench` also measures public
+# pages through a real nginx (the micro-cache, deploy/nginx-public-cache-*.conf) with wrk (issue 15).
+packages=(redis-server chromium nginx libnginx-mod-http-headers-more-filter wrk)
 if [ "$want_postgres" = true ]; then
     packages+=(postgresql)
 fi
@@ -74,6 +78,14 @@ else
 fi
 
 echo "install-system-packages: installing ${missing[*]}"
+# Installing nginx would start it as a service on port 80; the tests start their own on a free port.
+# A temporary policy-rc.d (Debian's standard switch) keeps the package from starting any service.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$policy" >/dev/null
+    "${as_root[@]}" chmod 755 "$policy"
+    trap '"${as_root[@]}" rm -f "$policy"' EXIT
+fi
 "${as_root[@]}" apt-get update -qq
 # With recommends: Chromium's bring the fonts (fonts-liberation) that pages are rendered and tested in.
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -13,6 +13,7 @@ def roles(request):
         "nav": {
             "staff": is_staff_member(user),
             "dashboard": user.has_perm("reports.view_dashboard"),
+            "measures": user.has_perm("measures.view_measure"),
             "updates": user.has_perm("reports.change_publishedupdate"),
             "new_action": user.has_perm("actions.add_action"),
             "admin": user.is_staff,

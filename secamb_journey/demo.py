@@ -78,3 +78,20 @@ def demo_users_seed() -> dict:
             user.groups.add(Group.objects.get(name=person.role.label))
         users[person.username] = user
     return users
+
+
+def demo_enrolment_codes_seed(users: dict) -> dict[str, str]:
+    """An enrolment code (secamb_journey/enrolment.py) for each demo lead and administrator who has no
+    authenticator app yet, issued by the demo administrator. Never call with DEBUG off.
+    """
+    from django_otp import user_has_device
+
+    from secamb_journey.enrolment import enrolment_code_issue
+    from secamb_journey.two_factor import is_privileged
+
+    codes = {}
+    for person in DEMO_USERS:
+        user = users[person.username]
+        if is_privileged(user) and not user_has_device(user):
+            codes[person.username] = enrolment_code_issue(user=user, issued_by=users["admin"])[1]
+    return codes

@@ -50,3 +50,30 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if "*" in items:
         raise ImproperlyConfigured(f"{name} may not contain '*': list the host names this site answers to.")
     return items
+
+
+def env_mapping(name: str, *, values: set[str]) -> dict[str, str]:
+    """`key:value,key:value` (e.g. OIDC_ROLE_MAP=ij-leads:lead,ij-board:board) as a dict. Refused: a pair
+    without exactly one colon, an empty key or value, a value not in `values`, a key given twice.
+    """
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return {}
+    mapping: dict[str, str] = {}
+    for pair in raw.split(","):
+        pair = pair.strip()
+        if not pair:
+            continue
+        parts = pair.split(":")
+        key, value = (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else ("", "")
+        if not key or not value:
+            raise ImproperlyConfigured(
+                f"{name}: {pair!r} is not a 'name:value' pair. Write it as name:value,name:value "
+                f"(names may not contain ':' or ',')."
+            )
+        if value not in values:
+            raise ImproperlyConfigured(f"{name}: {pair!r} names {value!r}; use one of: {', '.join(sorted(values))}.")
+        if key in mapping:
+            raise ImproperlyConfigured(f"{name}: {key!r} is given twice.")
+        mapping[key] = value
+    return mapping

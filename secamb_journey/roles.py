@@ -19,6 +19,7 @@ class Role(models.TextChoices):
 ROLE_PERMISSIONS = {
     Role.OWNER: [
         "actions.view_action",
+        "measures.view_measure",
         "actions.add_progressupdate",
         "actions.view_progressupdate",
         "actions.add_evidence",
@@ -39,6 +40,11 @@ ROLE_PERMISSIONS = {
         "reports.view_progresssnapshot",
         "reports.view_publishedupdate",
         "reports.change_publishedupdate",
+        "measures.view_measure",
+        "measures.change_measure",
+        "measures.import_measures",
+        "measures.add_measurevalue",
+        "measures.change_measurevalue",
     ],
     Role.BOARD: [
         "actions.view_action",
@@ -47,6 +53,7 @@ ROLE_PERMISSIONS = {
         "actions.view_any_evidence",
         "reports.view_dashboard",
         "reports.view_progresssnapshot",
+        "measures.view_measure",
     ],
     Role.COMMS: [
         "reports.view_publishedupdate",

@@ -35,6 +35,8 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from secamb_journey import enrolment
+from secamb_journey.accounts.signin import user_signed_in_via_identity_provider
 from secamb_journey.forms import NHSFormMixin
 
 BACKUP_CODE_COUNT = 10
@@ -63,10 +65,17 @@ def second_factor_step(user) -> str:
     return SETUP if second_factor_required(user) else NONE
 
 
+def _step_for_session(request, user) -> str:
+    # A sign-in through the identity provider (single sign-on) had its second factor there.
+    if user_signed_in_via_identity_provider(request):
+        return NONE
+    return second_factor_step(user)
+
+
 @receiver(user_logged_in, dispatch_uid="secamb_second_factor_step")
 def _decide_step_at_sign_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[STEP_SESSION_KEY] = second_factor_step(user)
+        request.session[STEP_SESSION_KEY] = _step_for_session(request, user)
 
 
 def _exempt_prefixes() -> tuple[str, ...]:
@@ -94,7 +103,7 @@ class SecondFactorRequiredMiddleware:
         if not request.path_info.startswith(_exempt_prefixes()) and request.user.is_authenticated:
             step = request.session.get(STEP_SESSION_KEY)
             if step is None:  # a session from before this was deployed: decide now, once
-                step = request.session[STEP_SESSION_KEY] = second_factor_step(request.user)
+                step = request.session[STEP_SESSION_KEY] = _step_for_session(request, request.user)
             if step and not request.user.is_verified():
                 view = "two_factor_verify" if step == VERIFY else "two_factor_setup"
                 return redirect(f"{reverse(view)}?{urlencode({'next': request.get_full_path()})}")
@@ -134,6 +143,19 @@ class SetUpAppForm(NHSFormMixin, forms.Form):
     submit_text = "Confirm the code"
 
     token = _TokenField(help_text="The 6-digit code the app shows after you add the account.")
+
+
+class EnrolmentCodeForm(NHSFormMixin, forms.Form):
+    title = "Enter your enrolment code"
+    submit_text = "Continue"
+
+    enrolment_code = forms.CharField(
+        label="Enrolment code",
+        max_length=40,
+        help_text="The code an administrator gave you, for example ABCD-EFGH-JKLM.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter the enrolment code an administrator gave you"},
+    )
 
 
 # --- Views ---------------------------------------------------------------------------------------
@@ -185,7 +207,7 @@ def verify(request):
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
-@sensitive_post_parameters("token")
+@sensitive_post_parameters("token", "enrolment_code")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def setup(request):
@@ -199,6 +221,9 @@ def setup(request):
         if not user.is_verified():
             return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
         return render(request, "registration/two_factor_setup.html", {"already_set_up": True})
+    if enrolment.enrolment_needs_code(request):
+        # Before any key exists: the password alone must not be enough to enrol an app (issue 18).
+        return _enrolment_code_step(request)
     # One unconfirmed device a person, kept across page loads, so the QR code they scanned stays valid.
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
@@ -229,6 +254,20 @@ def setup(request):
             "next": _next_url(request),
         },
     )
+
+
+def _enrolment_code_step(request):
+    form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        if enrolment.enrolment_code_redeem(user=request.user, code=form.cleaned_data["enrolment_code"]):
+            request.session[enrolment.SESSION_KEY] = True
+            return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next_url(request)})}")
+        form.add_error(
+            "enrolment_code",
+            "The enrolment code is not right, or it has expired or been used. Check it, or ask an administrator "
+            "for a new one (after several wrong codes it stops working).",
+        )
+    return render(request, "registration/two_factor_enrolment_code.html", {"form": form, "next": _next_url(request)})
 
 
 def _confirm_app_and_make_backup_codes(user, device: TOTPDevice) -> list[str]:

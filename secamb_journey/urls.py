@@ -6,16 +6,22 @@ from django.urls import include, path, re_path
 
 from actions.forms import SignInForm
 from secamb_journey import two_factor, views
+from secamb_journey.accounts import views as accounts_views
 
 urlpatterns = [
     path("", include("reports.urls")),
     path("actions/", include("actions.urls")),
+    path("measures/", include("measures.urls")),
+    path("", include("reports.urls_measures_public")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-out (POST): ends the session here, and at the identity provider after a single sign-on.
+    path("accounts/logout/", accounts_views.sign_out, name="logout"),
+    # Single sign-on: /oidc/authenticate/, /oidc/callback/ (the redirect URI), /accounts/no-role/.
+    path("", include("secamb_journey.accounts.urls")),
     path("accounts/two-factor/", two_factor.verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("accessibility/", views.accessibility, name="accessibility"),

@@ -4,7 +4,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from secamb_journey.health import broker_state, database_state
 
@@ -18,12 +18,12 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-@require_GET
+@require_safe
 def accessibility(request):
     return render(request, "accessibility.html")
 
 
-@require_GET
+@require_safe
 def nhsuk_asset(request, path):
     if ".." in path:
         raise Http404("No such asset.")
@@ -32,6 +32,11 @@ def nhsuk_asset(request, path):
     except ValueError:  # not in the static files manifest
         raise Http404("No such asset.") from None
     return redirect(url, permanent=True)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the refusal in the site's own design, with the way back to the form's page."""
+    return render(request, "403_csrf.html", {"back_url": request.path}, status=403)
 
 
 def permission_denied(request, exception=None):

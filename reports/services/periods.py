@@ -20,6 +20,7 @@ from actions.models import (
     public_q,
 )
 from actions.selectors import StatusCounts, action_status_counts
+from measures.selectors import public_measures_frozen
 from pillars.models import Pillar
 from reports.models import PublishedUpdate, UpdateStatus
 
@@ -190,6 +191,8 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
         "pillars": pillars,
         "compliance": _compliance_rows(public, as_of=as_of, previous=previous_figures),
         **_period_events(public, start=start, end=end),
+        # The public measures' figures and icons for the period's values (issue 12), frozen like the rest.
+        "measures": public_measures_frozen(period_end=period_next(period) - datetime.timedelta(days=1)),
     }
 
 

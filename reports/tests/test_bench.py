@@ -28,6 +28,9 @@ PAGE_KINDS = {
     "dashboard pillar",
     "dashboard theme",
     "dashboard goal",
+    "performance",
+    "measures",
+    "one measure",
 }
 
 
@@ -48,6 +51,7 @@ def run_bench(tmp_path, *extra):
         "bench",
         "--current-database",
         *("--actions", "50", "--updates", "200", "--evidence", "5", "--snapshots", "2"),
+        *("--measures", "6", "--measure-values", "14"),
         *("--repetitions", "2", "--no-gunicorn", "--json", str(path)),
         *extra,
         stdout=out,
@@ -75,7 +79,7 @@ def test_the_bench_measures_every_page_kind_with_its_query_count_and_writes_json
     # A cold public page asks more than the one look-up a warm one costs.
     assert by_name_kind[("updates", "public")]["queries"] > by_name_kind[("updates", "public-cached")]["queries"]
     # Public pages are measured with the cache cold and warm; a warm page asks the database nothing.
-    public = {"home", "updates", "one update", "feed", "open data CSV"}
+    public = {"home", "updates", "one update", "feed", "open data CSV", "performance"}
     kinds = {(p["name"], p["kind"]) for p in pages}
     assert {(name, kind) for name in public for kind in ("public", "public-cached")} <= kinds
     # A cached public page costs one query: the look-up of the public content generation.

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.tests.factories import ActionFactory
+from measures.tests.factories import MeasureFactory, add_values
 from reports.models import PublishedUpdate
 from reports.services import update_draft_for_period, update_publish, update_withdraw
 from reports.tests.cache_queries import ANY_GENERATION_LOOKUP
@@ -39,6 +40,11 @@ def test_nothing_that_is_not_public_reaches_an_anonymous_visitor(client, world, 
     no feed entry and in no open data file.
     """
     build_unpublished_updates()
+    # Measures (issue 12): an internal measure never reaches the public; a public one does.
+    public_measure = MeasureFactory(slug="cat1-public", name="Category 1 public measure", is_public=True)
+    internal = MeasureFactory(slug="internal-measure", name="INTERNAL MEASURE secret", is_public=False)
+    add_values(public_measure, [8.1, 7.9, 8.3])
+    add_values(internal, [123456.789, 2.5])
     pages = {
         path: client.get(path)
         for path in [
@@ -49,13 +55,21 @@ def test_nothing_that_is_not_public_reaches_an_anonymous_visitor(client, world, 
             "/open-data/",
             "/open-data/actions.csv",
             "/open-data/actions.json",
+            "/performance/",
+            "/performance/cat1-public/",
+            "/open-data/measures.csv",
+            "/open-data/measures/cat1-public.json",
         ]
     }
     for path, response in pages.items():
         assert response.status_code == 200, path
         text = response.content.decode()
-        for secret in SECRET_WORDS:
+        for secret in [*SECRET_WORDS, "INTERNAL MEASURE", "internal-measure", "123456"]:
             assert secret not in text, f"{secret!r} reached an anonymous visitor at {path}"
+    assert "Category 1 public measure" in pages["/performance/"].content.decode()
+    assert "cat1-public" in pages["/open-data/measures.csv"].content.decode()
+    for path in ["/performance/internal-measure/", "/open-data/measures/internal-measure.json"]:
+        assert client.get(path).status_code == 404, path
     # And what is public is there: the published update, its highlight, the public actions.
     assert "Every vehicle in Kent now has a sealed medicines pouch." in pages["/updates/october-2026/"].content.decode()
     assert published.headline in pages["/updates/feed/"].content.decode()

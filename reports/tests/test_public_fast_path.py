@@ -43,6 +43,9 @@ def public_paths(update) -> list[str]:
         "/open-data/",
         "/open-data/actions.csv",
         "/open-data/actions.json",
+        # The measures' public pages (issue 12), wrapped with public_cache(view) in reports/urls_measures_public.py.
+        "/performance/",
+        "/open-data/measures.csv",
     ]
 
 
@@ -82,6 +85,17 @@ def test_a_page_from_the_cache_has_the_same_headers_as_one_rendered_afresh(clien
             assert second.get(name) == first.get(name), (path, name)
         assert "default-src 'self'" in second["Content-Security-Policy"], path
         assert "Set-Cookie" not in second.headers, path
+
+
+def test_a_page_from_the_cache_carries_the_permissions_policy_of_the_security_review(client, update):
+    # PermissionsPolicyMiddleware (issue 18) is inside PublicPageMiddleware, so its header is stored with
+    # the page; a page served before the session machinery must not lose it.
+    for path in public_paths(update):
+        first = client.get(path)
+        second = client.get(path)
+        assert not hasattr(second.wsgi_request, "session"), path  # from the fast path
+        assert second["Permissions-Policy"] == first["Permissions-Policy"], path
+        assert "camera=()" in second["Permissions-Policy"], path
 
 
 def test_every_public_page_says_etag_last_modified_and_a_short_public_cache_control(client, update):

@@ -19,6 +19,7 @@ from reports.models import NoticeSent, ProgressSnapshot, PublishedUpdate, Remind
 from reports.tasks import draft_monthly_update, send_weekly_reminders, take_daily_snapshot
 from reports.tests.flaky_mail import FailsOnce
 from reports.tests.updates_world import build_world
+from secamb_journey.accounts import tasks as _accounts_tasks  # noqa: F401 -- registers it, as a worker's autodiscovery does
 from secamb_journey.celery import app
 from secamb_journey.roles import Role
 
@@ -26,6 +27,8 @@ TASKS = [
     "reports.tasks.take_daily_snapshot",
     "reports.tasks.draft_monthly_update",
     "reports.tasks.send_weekly_reminders",
+    # Leavers (issue 16): secamb_journey/accounts/migrations/0002_leavers_schedule.py.
+    "secamb_journey.accounts.tasks.deactivate_leavers",
 ]
 
 

@@ -8,8 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from reports.models import PublishedUpdate
 from reports.public_cache import public_cache
@@ -25,9 +24,10 @@ from reports.selectors.public import (
 from reports.selectors.updates import update_figures
 from reports.services.editorial import render_markdown
 from secamb_journey.site_url import absolute_url
+from secamb_journey.text import XmlSafeAtom1Feed, clean_text, clean_value
 
 
-@require_GET
+@require_safe
 @public_cache(live=True)
 def home(request):
     # Cached for anonymous visitors like open data, so the pillars' progress it shows is at most
@@ -81,7 +81,7 @@ class UpdatesFeed(Feed):
 
     # Every address in the feed (its links, its id, each entry's link and id) is absolute from SITE_URL:
     # Django would otherwise complete them with the request's Host header (secamb_journey.site_url).
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed  # and survives any character stored in a headline or narrative
     title = "SECAmb Improvement Journey: progress updates"
     subtitle = (
         "Regular public updates from South East Coast Ambulance Service NHS Foundation Trust on progress "
@@ -127,7 +127,7 @@ def open_data(request):
 
 def _csv_safe(value) -> str:
     """Text a spreadsheet will not run as a formula (a title typed as "=HYPERLINK(...)", say)."""
-    text = str(value)
+    text = clean_text(str(value))
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -148,7 +148,10 @@ def open_data_csv(request):
 @require_safe
 @public_cache(live=True)
 def open_data_json(request):
-    actions = [{**row, "due_date": row["due_date"].isoformat()} for row in open_data_actions()]
+    actions = [
+        {**{name: clean_value(value) for name, value in row.items()}, "due_date": row["due_date"].isoformat()}
+        for row in open_data_actions()
+    ]
     return JsonResponse(
         {
             "publisher": settings.TRUST_NAME,

@@ -20,7 +20,9 @@ def create_roles(apps, schema_editor):
         permissions = []
         for code in codes:
             app_label, codename = code.split(".")
-            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            # An app whose tables are made after this migration (measures) grants its own in its own
+            # migration, which runs this function again (measures/migrations/0002_role_permissions.py).
+            permissions.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
         group.permissions.set(permissions)
 
 

@@ -5,12 +5,13 @@ to start without a SECRET_KEY. `make run` turns DEBUG on for a laptop.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from secamb_journey.env import env_bool, env_int, env_list, env_str
+from secamb_journey.env import env_bool, env_int, env_list, env_mapping, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -54,9 +55,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Staff single sign-on (OpenID Connect) and leavers: see secamb_journey/accounts/.
+    "secamb_journey.accounts",
     "pillars",
     "themes",
     "actions",
+    "measures",
     "reports",
     # Last, so that its migration (the roles) can depend on every app's permissions.
     "secamb_journey",
@@ -70,15 +74,23 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which would parse (and spool to disk) a body to find its token.
+    "secamb_journey.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the body limit and CSRF: cleans form fields of characters XML cannot carry (secamb_journey/text.py).
+    "secamb_journey.middleware.CleanTextInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every response to a signed-in person: Cache-Control: private, no-store (secamb_journey/staff_cache.py).
     "secamb_journey.staff_cache.StaffNoStoreMiddleware",
+    # A session begun at the identity provider ends after OIDC_SESSION_MAX_HOURS (so a leaver disabled
+    # there loses access the same day), and a deactivated account's session ends at its next request.
+    "secamb_journey.accounts.middleware.ProviderSessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # After OTPMiddleware: a privileged user who has not given their second factor goes to it first.
     "secamb_journey.two_factor.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "secamb_journey.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its response.
@@ -107,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "secamb_journey.context_processors.roles",
+                "secamb_journey.accounts.context_processors.sign_in",
             ],
         },
     },
@@ -135,7 +148,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords: refused when LOCAL_LOGIN_ENABLED is off, except for BREAK_GLASS_USERNAMES.
+    "secamb_journey.accounts.backends.LocalPasswordBackend",
+    # The identity provider (OpenID Connect). Only the callback view calls it; listed so that a
+    # session it began keeps its user on later requests.
+    "secamb_journey.accounts.backends.IdentityProviderBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -143,21 +160,85 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Staff single sign-on through the trust's identity provider (OpenID Connect) -------------------
+# NHSmail or the trust's Entra ID. Off unless OIDC_ISSUER is set; endpoints come from the issuer's
+# /.well-known/openid-configuration. mozilla-django-oidc reads the OIDC_RP_*/OIDC_USE_* names.
+OIDC_ISSUER = (env_str("OIDC_ISSUER") or "").rstrip("/") or None
+OIDC_ENABLED = OIDC_ISSUER is not None
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid profile email")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+# Provider group -> our role: owner, lead, board, comms or admin (see secamb_journey/accounts/roles.py).
+OIDC_ROLE_MAP = env_mapping("OIDC_ROLE_MAP", values={"owner", "lead", "board", "comms", "admin"})
+if OIDC_ENABLED:
+    _missing = [name for name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET") if not env_str(name)]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"OIDC_ISSUER is set but {' and '.join(_missing)} {'is' if len(_missing) == 1 else 'are'} not: "
+            "set them to the client ID and secret the identity provider gave this app."
+        )
+    if "openid" not in OIDC_RP_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_SCOPES={OIDC_RP_SCOPES!r} must include 'openid'.")
+    if not OIDC_ISSUER.startswith("https://") and not OIDC_ISSUER.startswith(
+        ("http://127.0.0.1:", "http://localhost:", "http://[::1]:")
+    ):
+        raise ImproperlyConfigured(
+            f"OIDC_ISSUER={OIDC_ISSUER!r} must be an https:// address (plain http only on loopback, for tests)."
+        )
+OIDC_RP_SIGN_ALGO = "RS256"  # ID tokens signed with the provider's key, checked against its JWKS
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's end-session endpoint at sign-out
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+# Clocks differ between us and the provider: exp, iat and nbf are allowed this much slack.
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 120, minimum=0)
+# A session begun at the provider lasts at most this long, then the person signs in there again
+# (which a leaver disabled at the provider cannot).
+OIDC_SESSION_MAX_HOURS = env_int("OIDC_SESSION_MAX_HOURS", 12, minimum=1)
+# Accounts from the provider that have not signed in for this many days are deactivated (daily task).
+OIDC_INACTIVE_DAYS = env_int("OIDC_INACTIVE_DAYS", 90, minimum=1)
+# Optional dotted path to a function(identity) -> bool | None: False when the provider says the
+# account is disabled (e.g. asking Microsoft Graph for accountEnabled). The daily task calls it.
+OIDC_ACCOUNT_STATUS_CHECK = env_str("OIDC_ACCOUNT_STATUS_CHECK")
+# Whom someone signed in without a mapped group should ask for a role (shown on their page).
+ACCESS_REQUEST_CONTACT = env_str("ACCESS_REQUEST_CONTACT", "the Improvement Journey team (the PMO)")
+# Local passwords: on for the embedded default. Off in production with single sign-on, except for
+# the named break-glass administrators (for when the provider itself is down).
+LOCAL_LOGIN_ENABLED = env_bool("LOCAL_LOGIN_ENABLED", True)
+BREAK_GLASS_USERNAMES = env_list("BREAK_GLASS_USERNAMES", [])
+if not LOCAL_LOGIN_ENABLED and not OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "LOCAL_LOGIN_ENABLED=false leaves no way for staff to sign in: set OIDC_ISSUER (single sign-on) too."
+    )
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "actions:mine"
 LOGOUT_REDIRECT_URL = "/"
 
-# Lock-out is keyed on the username alone: a trust's staff share a handful of addresses, and one
-# person's typos must not lock out everyone behind the same address.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock-out per username *and* address (secamb_journey/lockout.py): nobody can lock a named colleague
+# out from another address; a trust's staff share a few addresses, and one person's typos lock only
+# themselves there. Per username alone, a far higher limit stops guessing spread over many addresses.
+# Every lock lifts by itself, and each one after the first is twice as long: increasing delays.
+AXES_HANDLER = "secamb_journey.lockout.PerAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 50, minimum=1)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = "secamb_journey.lockout.progressive_cool_off"
 AXES_RESET_ON_SUCCESS = True
+# Failures while locked are not counted (nor extend the lock): only a lock that lifted and was earned
+# again doubles the next. The failure log is what remembers earlier locks.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Improvement leads and administrators must set up and use a one-time-password app when this is on.
 # Off by default so a laptop demo signs in with a password alone; production turns it on.
 OTP_REQUIRED_FOR_PRIVILEGED = env_bool("OTP_REQUIRED_FOR_PRIVILEGED", False)
+# How long a second-factor enrolment code an administrator issues stays valid (secamb_journey/enrolment.py).
+ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", 72, minimum=1)
 # The issuer an authenticator app shows beside the account.
 OTP_TOTP_ISSUER = "SECAmb Improvement Journey"
 
@@ -191,9 +272,16 @@ STORAGES = {
         )
     },
 }
+# Uploaded files above this are spooled to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The form fields of one request (not its files): the longest form is a 5,000-character narrative.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# Whole request bodies, refused with 413 before anything parses them (secamb_journey.middleware):
+# pages that take no file (sign-in, every form but two) accept no file part and at most this...
+NON_UPLOAD_MAX_BODY_BYTES = env_int("NON_UPLOAD_MAX_BODY_BYTES", 256 * 1024, minimum=16 * 1024)
+# ...and the two that do (evidence, the spreadsheet import) the evidence limit plus the other fields.
+UPLOAD_MAX_BODY_BYTES = EVIDENCE_MAX_BYTES + 1024 * 1024
 
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
@@ -296,6 +384,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+CSRF_FAILURE_VIEW = "secamb_journey.views.csrf_failure"
+if OIDC_ENABLED:
+    # Signing out POSTs to us and is redirected to the provider's end-session page; browsers apply
+    # form-action to that redirect too, so the provider's origin must be allowed there.
+    _issuer = urlsplit(OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -317,8 +412,4 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-SILENCED_SYSTEM_CHECKS = [
-    # We lock out by username on purpose (see AXES_LOCKOUT_PARAMETERS above): a lock-out keyed on
-    # the address would let one person's typos lock out every colleague behind the trust's NAT.
-    "axes.W006",
-]
+SILENCED_SYSTEM_CHECKS = []

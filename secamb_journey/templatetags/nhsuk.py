@@ -99,9 +99,11 @@ HEADER_NAVIGATION = [
     ("Action register", "/actions/", "staff"),
     ("My actions", "/actions/mine/", "staff"),
     ("Dashboard", "/dashboard/", "dashboard"),
+    ("Measures", "/measures/", "measures"),
     ("Public updates", "/reports/updates/", "updates"),
     ("Admin", "/admin/", "admin"),
     ("Progress updates", "/updates/", None),
+    ("Performance", "/performance/", None),
 ]
 
 

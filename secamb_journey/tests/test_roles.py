@@ -15,6 +15,7 @@ OWNER_CAN = {
     "actions.view_progressupdate",
     "actions.add_evidence",
     "actions.view_evidence",
+    "measures.view_measure",
 }
 EXPECTED_GROUPS = {
     "Action owner": OWNER_CAN,
@@ -29,6 +30,10 @@ EXPECTED_GROUPS = {
         "reports.view_progresssnapshot",
         "reports.view_publishedupdate",
         "reports.change_publishedupdate",
+        "measures.change_measure",
+        "measures.import_measures",
+        "measures.add_measurevalue",
+        "measures.change_measurevalue",
     },
     "Board member": {
         "actions.view_action",
@@ -37,6 +42,7 @@ EXPECTED_GROUPS = {
         "actions.view_any_evidence",
         "reports.view_dashboard",
         "reports.view_progresssnapshot",
+        "measures.view_measure",
     },
     "Communications editor": {
         "reports.view_publishedupdate",

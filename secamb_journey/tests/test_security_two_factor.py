@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actions.tests.factories import ActionFactory, UserFactory
+from secamb_journey.enrolment import SESSION_KEY as ENROLMENT_SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,13 @@ def _sign_in(username: str, next_url: str = "/actions/mine/") -> tuple[Client, s
     return client, response["Location"]
 
 
+def _enrolment_code_given(client: Client) -> None:
+    """As if the person had entered an administrator's enrolment code (test_enrolment_codes.py tests that step)."""
+    session = client.session
+    session[ENROLMENT_SESSION_KEY] = True
+    session.save()
+
+
 @pytest.fixture
 def required(settings):
     settings.OTP_REQUIRED_FOR_PRIVILEGED = True
@@ -45,6 +53,7 @@ def test_when_required_a_lead_with_no_app_is_sent_to_set_one_up_and_then_reaches
     client, location = _sign_in("lead", "/actions/")
     page = client.get(location)
     assert page.status_code == 302 and page["Location"] == "/accounts/two-factor/setup/?next=%2Factions%2F"
+    _enrolment_code_given(client)
     setup = client.get(page["Location"])
     body = setup.content.decode()
     assert setup.status_code == 200 and "Set up an authenticator app" in body
@@ -93,6 +102,7 @@ def test_a_wrong_code_is_refused_with_a_clear_error_and_the_pages_stay_shut(lead
 
 def test_a_wrong_code_at_set_up_is_refused_and_the_app_is_not_confirmed(lead, required):
     client, _ = _sign_in("lead")
+    _enrolment_code_given(client)
     client.get("/accounts/two-factor/setup/")
     body = client.post("/accounts/two-factor/setup/", {"token": "000000x"}).content.decode()
     assert "The code is not right." in body

@@ -102,3 +102,22 @@ def test_with_debug_off_no_demo_users_or_actions_are_created(settings, capsys):
     assert Action.objects.count() == 0
     assert Pillar.objects.count() == 4  # the strategy itself is not demo data
     assert "no demo users" in capsys.readouterr().out
+
+
+def test_with_the_second_factor_required_the_demo_prints_an_enrolment_code_for_lead_and_admin(settings):
+    import io
+
+    from secamb_journey.enrolment import enrolment_code_redeem
+
+    settings.DEBUG = True
+    settings.OTP_REQUIRED_FOR_PRIVILEGED = True
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = dict(
+        line.removeprefix("Enrolment code for ").split(" (to set up an authenticator app): ")
+        for line in out.getvalue().splitlines()
+        if line.startswith("Enrolment code for ")
+    )
+    assert set(printed) == {"lead", "admin"}
+    users = get_user_model().objects
+    assert all(enrolment_code_redeem(user=users.get(username=name), code=code) for name, code in printed.items())

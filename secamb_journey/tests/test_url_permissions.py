@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from actions.models import Status
 from actions.tests.factories import ActionFactory, EvidenceFactory, ProgressUpdateFactory
+from measures.tests.factories import MeasureFactory, add_values
 from pillars.tests.factories import PillarFactory, StrategicGoalFactory
 from themes.tests.factories import ThemeFactory
 
@@ -52,6 +53,11 @@ EXPECTED = {
     "reports:open_data_csv": PUBLIC,
     "reports:open_data_json": PUBLIC,
     "accessibility": PUBLIC,
+    # Public measures (issue 12): the world's measure is public; an internal one is 404 (tested in measures/tests).
+    "measures_public:performance": PUBLIC,
+    "measures_public:performance_detail": PUBLIC,
+    "measures_public:open_data_csv": PUBLIC,
+    "measures_public:open_data_json": PUBLIC,
     # 200 when the database and broker answer (the test settings run tasks eagerly, so no broker).
     "healthz": PUBLIC,
     # Signing in: a signed-in person is sent on to their actions.
@@ -61,6 +67,11 @@ EXPECTED = {
     # The second factor: for a signed-in person only; with no app set up, the code page sends them to set one up.
     "two_factor_verify": {**everyone(302), "anon": LOGIN},
     "two_factor_setup": {**everyone(200), "anon": LOGIN},
+    # Single sign-on: 404 here, where it is not set up (with it set up: secamb_journey/tests/test_oidc_*.py).
+    "oidc_sign_in": everyone(404),
+    "oidc_callback": everyone(404),
+    # Signed in without a role: the page that says whom to ask; anyone with a role goes on to their work.
+    "no_role": {**everyone(302), "anon": LOGIN, "outsider": 200},
     # --- The action register and actions: staff with actions.view_action (not comms, not outsiders).
     "actions:register": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
     "actions:mine": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
@@ -68,6 +79,8 @@ EXPECTED = {
     # Export and import: improvement leads only.
     "actions:export": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     "actions:import": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    # Leavers' open actions and the form that gives them a new owner: improvement leads only.
+    "actions:needs_owner": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     # Creating and editing: improvement leads only.
     "actions:new": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     "actions:edit": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
@@ -84,6 +97,13 @@ EXPECTED = {
     "reports:dashboard_pillar": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
     "reports:dashboard_theme": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
     "reports:dashboard_goal": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
+    # --- Measures: staff with measures.view_measure (owners, leads, the board; not comms, not outsiders).
+    "measures:summary": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    "measures:detail": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    # Entering, correcting and importing values: improvement leads only.
+    "measures:value_new": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    "measures:value_correct": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    "measures:import": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     # --- Editorial pages: leads review and edit drafts; only communications editors publish and withdraw.
     # /reports/ only redirects to the list, which checks.
     "reports:editorial_home": {**everyone(302)},
@@ -114,6 +134,7 @@ class World:
     goal_slug: str
     published_slug: str
     draft_slug: str
+    measure_slug: str
 
 
 def build_world(owner, board) -> World:
@@ -138,6 +159,8 @@ def build_world(owner, board) -> World:
     published.published_at = published.drafted_at
     published.save()
     draft = update_draft_for_period(period=datetime.date(2026, 2, 1))
+    measure = MeasureFactory(slug="cat1-mean", is_public=True)
+    add_values(measure, [8.2, 7.9, 8.4], start=datetime.date(2025, 11, 1))
     assert PublishedUpdate.objects.filter(status=UpdateStatus.DRAFT).count() == 1
     return World(
         reference=action.reference,
@@ -147,6 +170,7 @@ def build_world(owner, board) -> World:
         goal_slug=goal.slug,
         published_slug=published.slug,
         draft_slug=draft.slug,
+        measure_slug=measure.slug,
     )
 
 
@@ -168,6 +192,10 @@ def _arguments(name: str, parameters: list[str], world: World) -> dict:
             values[parameter] = world.reference
         elif parameter == "evidence_id":
             values[parameter] = world.evidence_id
+        elif parameter == "period":
+            values[parameter] = "2025-11"
+        elif parameter == "slug" and name.startswith(("measures:", "measures_public:")):
+            values[parameter] = world.measure_slug
         elif parameter == "slug":
             values[parameter] = {
                 "reports:dashboard_pillar": world.pillar_slug,

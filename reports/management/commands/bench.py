@@ -34,6 +34,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
+from measures.demo import seed_scale_measures
+from measures.models import Measure
 from pillars.models import Pillar, StrategicGoal
 from reports.benchmark import dataset, measure, report
 from reports.benchmark.dataset import (
@@ -93,6 +95,8 @@ class Command(BaseCommand):
         parser.add_argument("--updates", type=int, default=200_000)
         parser.add_argument("--evidence", type=int, default=1_000)
         parser.add_argument("--snapshots", type=int, default=36, metavar="MONTHS")
+        parser.add_argument("--measures", type=int, default=500, help="Public and internal measures (default 500).")
+        parser.add_argument("--measure-values", type=int, default=60, help="Monthly values per measure (default 60).")
         parser.add_argument("--repetitions", type=int, default=20, help="Timed requests per page (default 20).")
         parser.add_argument(
             "--database",
@@ -134,7 +138,10 @@ class Command(BaseCommand):
             postgres_create_database(url)
         child = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "--current-database"]
         child += ["--owned-database"] if not options["database"] else []
-        for name in ("actions", "updates", "evidence", "snapshots", "repetitions", "load_seconds", "load_requests"):
+        for name in (
+            *("actions", "updates", "evidence", "snapshots", "measures", "measure_values"),
+            *("repetitions", "load_seconds", "load_requests"),
+        ):
             child += [f"--{name.replace('_', '-')}", str(options[name])]
         child += ["--concurrency", str(options["concurrency"]), "--connections", str(options["connections"])]
         child += ["--no-wrk"] if options["no_wrk"] else []
@@ -156,6 +163,8 @@ class Command(BaseCommand):
         started_at = timezone.now()
         refuse_real_data()
         seeded = self.ensure_data_set(options)
+        # Idempotent by slug: a reused data set of actions gets its measures too (issue 12: 500 x 60).
+        seed_scale_measures(options["measures"], options["measure_values"])
         reps = options["repetitions"]
         people = personas()
         long_action = (
@@ -165,6 +174,7 @@ class Command(BaseCommand):
         pillar = Pillar.objects.order_by("number").first()
         theme = Theme.objects.order_by("number").first()
         goal = StrategicGoal.objects.order_by("number").first()
+        one_measure = Measure.objects.order_by("slug").first()
 
         anonymous = Client()
         clients = {"anonymous": anonymous}
@@ -183,6 +193,8 @@ class Command(BaseCommand):
             ("dashboard pillar", f"/dashboard/pillars/{pillar.slug}/", "board"),
             ("dashboard theme", f"/dashboard/themes/{theme.slug}/", "board"),
             ("dashboard goal", f"/dashboard/goals/{goal.slug}/", "board"),
+            ("measures", "/measures/", "board"),
+            ("one measure", f"/measures/{one_measure.slug}/", "board"),
         ]
         pages = []
         self.stderr.write(f"bench: timing {len(public) * 2 + len(staff) + 1} page kinds, {reps} requests each")

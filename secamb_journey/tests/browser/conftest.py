@@ -133,6 +133,7 @@ def world(live_server, django_db_serialized_rollback, monkeypatch):
     from django.db import connections
 
     from actions import demo as action_demo
+    from measures.demo import seed_demo_measures
     from pillars.models import Pillar, StrategicGoal
     from reports.models import PublishedUpdate
     from secamb_journey import demo
@@ -146,6 +147,7 @@ def world(live_server, django_db_serialized_rollback, monkeypatch):
     subset = [a for a in action_demo.DEMO_ACTIONS if a.reference in DEMO_SUBSET]
     monkeypatch.setattr(action_demo, "DEMO_ACTIONS", subset)
     action_demo.demo_actions_seed(users)
+    seed_demo_measures()
     call_command("generate_update", period=months_ago(2), publish=True, stdout=io.StringIO())
     call_command("generate_update", period=months_ago(1), stdout=io.StringIO())
     published, draft = PublishedUpdate.objects.order_by("period")
@@ -278,6 +280,20 @@ def wrong_password(page):
     submit("Sign in")(page)
 
 
+def with_a_leaver(then=None):
+    """owner2's account switched off (a leaver), so their open actions need a new owner; reload."""
+
+    def run(page):
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.filter(username="owner2").update(is_active=False)
+        page.reload()
+        if then:
+            then(page)
+
+    return run
+
+
 # An open action the owner owns, and one complete with evidence waiting for assurance.
 OPEN = "MD-02"
 COMPLETE = "WN-03"
@@ -313,11 +329,27 @@ PAGES = [
     PageCase("edit action", f"/actions/{OPEN}/edit/", "lead"),
     PageCase("import", "/actions/import/", "lead"),
     PageCase("import with errors", "/actions/import/", "lead", setup=submit("Check the file")),
+    PageCase("actions that need a new owner", "/actions/needs-owner/", "lead", setup=with_a_leaver()),
+    PageCase(
+        "actions that need a new owner with errors",
+        "/actions/needs-owner/",
+        "lead",
+        setup=with_a_leaver(then=submit("Give them to this owner")),
+    ),
     # Board
     PageCase("dashboard", "/dashboard/", "board"),
     PageCase("dashboard pillar", lambda w: f"/dashboard/pillars/{w.pillar_slug}/", "board"),
     PageCase("dashboard theme", lambda w: f"/dashboard/themes/{w.theme_slug}/", "board"),
     PageCase("dashboard goal", lambda w: f"/dashboard/goals/{w.goal_slug}/", "board"),
+    # Measures (issue 12)
+    PageCase("measures summary", "/measures/", "board"),
+    PageCase("measure", "/measures/cat1-mean/", "lead"),
+    PageCase(
+        "enter measure value with errors", "/measures/cat1-mean/values/new/", "lead", setup=submit("Save the value")
+    ),
+    PageCase("measures import", "/measures/import/", "lead"),
+    PageCase("performance", "/performance/"),
+    PageCase("performance measure", "/performance/cat1-mean/"),
     # Communications
     PageCase("editorial updates list", "/reports/updates/", "comms"),
     PageCase("edit update", lambda w: f"/reports/updates/{w.draft_slug}/", "comms"),
@@ -362,6 +394,8 @@ REFLOW_PAGES = [
         "new action",
         "dashboard",
         "dashboard pillar",
+        "measure",
+        "performance measure",
         "edit update",
         "preview update",
         "404",

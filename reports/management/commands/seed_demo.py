@@ -1,9 +1,14 @@
-"""Seed the trust's strategy content, and (with DEBUG on) demo users and realistic demo actions."""
+"""Seed the trust's strategy content and, with DEBUG on, demo users, actions, measures and trend history.
+
+It lives in reports, the app at the top of the dependencies, because it seeds every app's demo data.
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from actions.demo import demo_actions_seed
+from measures.demo import seed_demo_measures
+from reports.demo_snapshots import backfill_demo_snapshots
 from secamb_journey import demo
 
 
@@ -27,7 +32,13 @@ class Command(BaseCommand):
         users = demo.demo_users_seed()
         created = demo_actions_seed(users)
         self.stdout.write(f"Demo actions created: {created} (existing ones left as they were).")
+        self.stdout.write(f"Illustrative demo measures created: {seed_demo_measures()}.")
+        self.stdout.write(f"Trend snapshots backfilled: {backfill_demo_snapshots()} rows (12 months).")
         self.stdout.write(
             "Demo sign-ins (password: the DEMO_PASSWORD environment variable, "
             f"or {demo.DEFAULT_DEMO_PASSWORD!r} if unset): " + ", ".join(user.username for user in demo.DEMO_USERS)
         )
+        if settings.OTP_REQUIRED_FOR_PRIVILEGED:
+            # Leads and administrators then need an enrolment code to set up their app: one each, printed.
+            for username, code in demo.demo_enrolment_codes_seed(users).items():
+                self.stdout.write(f"Enrolment code for {username} (to set up an authenticator app): {code}")

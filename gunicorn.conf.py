@@ -1,0 +1,33 @@
+"""gunicorn's settings for production, behind nginx (deploy/nginx.conf). Run: `gunicorn -c gunicorn.conf.py
+secamb_journey.wsgi:application`; WEB_CONCURRENCY, GUNICORN_THREADS and GUNICORN_BIND override.
+
+Worker class: gthread. nginx hands gunicorn whole requests and takes whole responses, so a worker's
+time is the app's own; threads then let one process serve several at once while another waits on the
+database, Redis or a file (the pages are I/O-bound, and Django is thread-safe per request). Sync workers
+serve one request per process, and faced directly with the network, four slow sockets held all three
+(issue 18). Async workers (gevent) would need every library to be patched for little gain here.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # nginx only: never the network directly
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))  # about one per core, plus one
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A request the app takes more than 30 s over is a fault (the slowest page takes well under a second at
+# 10,000 actions): the worker is restarted rather than held; nginx waits 35 s, so this acts first.
+timeout = 30
+graceful_timeout = 30
+# nginx keeps upstream connections open between requests (keepalive 16): longer than its pauses.
+keepalive = 20
+# Requests are bounded before they reach Django too (nginx refuses larger first).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+# X-Forwarded-Proto is believed from nginx on the same machine only.
+forwarded_allow_ips = "127.0.0.1"
+# Restart each worker now and then, so a slow leak cannot grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = None
+errorlog = "-"

@@ -1,0 +1,134 @@
+"""The SPC chart as server-rendered SVG geometry: the points, the mean and limits of each group (a step at
+each recalculation), the target, and a mark for each special cause in shape and words as well as colour.
+
+The page shows the same figures in a table and the chart in one sentence, so nothing rests on the picture.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from measures import spc
+from measures.selectors import MeasureChart, format_number
+
+# Special-cause colours from the Making Data Count palette; each point also has a shape and a tooltip
+# in words, and the table says the same.
+POINT_STYLE = {
+    spc.COMMON_CAUSE: ("#768692", "circle"),
+    spc.IMPROVEMENT: ("#005eb8", "square"),
+    spc.CONCERN: ("#d5281b", "diamond"),
+    spc.NEUTRAL_HIGH: ("#330072", "square"),
+    spc.NEUTRAL_LOW: ("#330072", "square"),
+}
+
+
+@dataclass
+class SvgPoint:
+    x: float
+    y: float
+    colour: str
+    shape: str
+    title: str
+    diamond: str = ""
+
+
+@dataclass
+class SvgLine:
+    x1: float
+    x2: float
+    y: float
+
+
+@dataclass
+class SpcSvg:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    line: str = ""
+    points: list[SvgPoint] = field(default_factory=list)
+    means: list[SvgLine] = field(default_factory=list)
+    lowers: list[SvgLine] = field(default_factory=list)
+    uppers: list[SvgLine] = field(default_factory=list)
+    target: SvgLine | None = None
+    recalculations: list[tuple[float, str]] = field(default_factory=list)
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)
+    x_ticks: list[tuple[float, str]] = field(default_factory=list)
+
+
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    span = high - low or abs(high) or 1.0
+    raw = span / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    ticks = []
+    t = first
+    while t <= high + step / 2 and len(ticks) < 12:
+        ticks.append(round(t, 10))
+        t += step
+    return ticks
+
+
+def spc_svg(mc: MeasureChart, *, width: int = 720, height: int = 300) -> SpcSvg:
+    left, right, top, bottom = 56, width - 16, 14, height - 34
+    svg = SpcSvg(width=width, height=height, left=left, right=right, top=top, bottom=bottom)
+    if not mc.points:
+        return svg
+    numbers = [p.value for p in mc.points]
+    for p in mc.points:
+        numbers += [v for v in (p.point.lower, p.point.upper, p.point.mean) if v is not None]
+    if mc.measure.target is not None:
+        numbers.append(mc.measure.target)
+    ticks = _nice_ticks(min(numbers), max(numbers))
+    low, high = min(ticks[0], min(numbers)), max(ticks[-1], max(numbers))
+    span = (high - low) or 1.0
+    n = len(mc.points)
+    step = (right - left) / max(n - 1, 1)
+
+    def x_of(i: float) -> float:
+        return round(left + i * step, 1)
+
+    def y_of(v: float) -> float:
+        return round(bottom - (bottom - top) * (v - low) / span, 1)
+
+    svg.y_ticks = [(y_of(t), format_number(t, places=1)) for t in ticks]
+    every = max(1, math.ceil(n / 8))
+    svg.x_ticks = [(x_of(i), p.period_text) for i, p in enumerate(mc.points) if i % every == 0 or i == n - 1]
+    svg.line = " ".join(f"{x_of(i)},{y_of(p.value)}" for i, p in enumerate(mc.points))
+    unit = mc.measure.unit
+    for i, p in enumerate(mc.points):
+        colour, shape = POINT_STYLE[p.point_type]
+        x, y = x_of(i), y_of(p.value)
+        title = f"{p.period_text}: {format_number(p.value, places=2)} {unit}. {p.point_type_words}"
+        if p.rule_words:
+            title += f" ({p.rule_words})"
+        svg.points.append(
+            SvgPoint(
+                x=x,
+                y=y,
+                colour=colour,
+                shape=shape,
+                title=title,
+                diamond=f"{x},{y - 6} {x + 6},{y} {x},{y + 6} {x - 6},{y}",
+            )
+        )
+    # One horizontal segment per group for the mean and each limit, half a step either side of its points.
+    groups: dict[int, list[int]] = {}
+    for i, p in enumerate(mc.points):
+        groups.setdefault(p.point.group, []).append(i)
+    for indexes in groups.values():
+        first, last = indexes[0], indexes[-1]
+        x1, x2 = x_of(max(first - 0.5, 0)), x_of(min(last + 0.5, n - 1))
+        point = mc.points[first].point
+        if point.mean is not None:
+            svg.means.append(SvgLine(x1, x2, y_of(point.mean)))
+        if point.lower is not None:
+            svg.lowers.append(SvgLine(x1, x2, y_of(point.lower)))
+            svg.uppers.append(SvgLine(x1, x2, y_of(point.upper)))
+        if first > 0:
+            svg.recalculations.append((x_of(first - 0.5), mc.points[first].period_text))
+    if mc.measure.target is not None:
+        svg.target = SvgLine(left, right, y_of(mc.measure.target))
+    return svg

@@ -1,0 +1,272 @@
+"""Measures and their values in from CSV: every row checked first, previewed, then saved all or nothing.
+
+Two kinds of file (DESIGN.md, interface contract), told apart by their heading row:
+  measures: slug,name,unit,improvement,target,baseline_points,screen_outliers,public (creates or updates)
+  values:   measure,period,value[,rebase][,note] (enters new values, corrects changed ones)
+A file with one bad row is refused whole, naming the row (the file's line, the heading being row 1) and
+the problem; nothing of it is stored. Values are read with float() on the text as sent: never rounded.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from measures.forms import parse_value
+from measures.models import Measure, MeasureValue, parse_period, period_text
+from measures.services import measure_save, measure_value_record, recalculation_add
+
+MAX_IMPORT_BYTES = 1024 * 1024
+MAX_IMPORT_ROWS = 20000
+MEASURE_COLUMNS = ["slug", "name", "unit", "improvement", "target", "baseline_points", "screen_outliers", "public"]
+VALUE_COLUMNS = ["measure", "period", "value"]
+VALUE_OPTIONAL = ["rebase", "note"]
+SLUG_RE = re.compile(r"^[-a-z0-9_]{1,80}$")
+FLAGS = {"yes": True, "no": False}
+
+
+class ImportFileProblem(ValueError):
+    """The file as a whole cannot be read (not CSV text, no heading row, unknown columns)."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"Row {self.row}, {self.column}: {self.message}"
+
+
+@dataclass
+class PreviewRow:
+    row: int
+    label: str
+    outcome: str
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class ImportPreview:
+    kind: str  # "measures" or "values"
+    rows: list[PreviewRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def can_import(self) -> bool:
+        return not self.problems and any(r.outcome != "Unchanged" for r in self.rows)
+
+
+class ImportRefused(Exception):
+    def __init__(self, preview: ImportPreview):
+        super().__init__("; ".join(str(p) for p in preview.problems))
+        self.preview = preview
+
+
+def _read(content: bytes) -> tuple[list[str], list[list[str]]]:
+    if len(content) > MAX_IMPORT_BYTES:
+        raise ImportFileProblem("The file is larger than 1 MB. Split it and import each part.")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileProblem("The file is not CSV text (UTF-8). Save it as CSV and try again.") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise ImportFileProblem("The file is empty: it needs a heading row and then one row a line.")
+    if len(rows) - 1 > MAX_IMPORT_ROWS:
+        raise ImportFileProblem(f"The file has more than {MAX_IMPORT_ROWS:,} rows. Split it and import each part.")
+    heading = [cell.strip().lower() for cell in rows[0]]
+    return heading, rows[1:]
+
+
+def _cells(heading: list[str], row: list[str]) -> dict[str, str]:
+    return {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(heading)}
+
+
+def _flag(value: str, column: str, number: int, problems: list, *, blank=None):
+    if value == "" and blank is not None:
+        return blank
+    if value.lower() not in FLAGS:
+        problems.append(RowProblem(number, column, "Enter yes or no"))
+        return None
+    return FLAGS[value.lower()]
+
+
+def check_file(*, content: bytes, expect: str | None = None) -> ImportPreview:
+    """Read and check every row; nothing is saved. `expect`: "measures" or "values" (the commands),
+    or None to tell the kind from the heading row (the import page).
+    """
+    heading, rows = _read(content)
+    if "slug" in heading:
+        kind = "measures"
+    elif "measure" in heading:
+        kind = "values"
+    else:
+        raise ImportFileProblem(
+            "The heading row must start slug,name,unit,... (measures) or measure,period,value (values)."
+        )
+    if expect and kind != expect:
+        wanted = ",".join(MEASURE_COLUMNS) if expect == "measures" else ",".join(VALUE_COLUMNS)
+        raise ImportFileProblem(f"Row 1: the heading row must be {wanted}")
+    known = MEASURE_COLUMNS if kind == "measures" else VALUE_COLUMNS + VALUE_OPTIONAL
+    required = MEASURE_COLUMNS if kind == "measures" else VALUE_COLUMNS
+    missing = [c for c in required if c not in heading]
+    unknown = [c for c in heading if c not in known]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        if unknown:
+            parts.append(f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+        raise ImportFileProblem(f"Row 1: {'; '.join(parts)}")
+    preview = ImportPreview(kind=kind)
+    if kind == "measures":
+        _check_measures(heading, rows, preview)
+    else:
+        _check_values(heading, rows, preview)
+    return preview
+
+
+def _check_measures(heading, rows, preview: ImportPreview) -> None:
+    existing = {m.slug: m for m in Measure.objects.all()}
+    seen = set()
+    for offset, raw in enumerate(rows):
+        number = offset + 2
+        cells = _cells(heading, raw)
+        problems: list[RowProblem] = []
+        slug = cells["slug"]
+        if not SLUG_RE.match(slug):
+            problems.append(RowProblem(number, "slug", "Enter a slug of lower-case letters, digits and hyphens"))
+        elif slug in seen:
+            problems.append(RowProblem(number, "slug", f"{slug} appears on an earlier row"))
+        seen.add(slug)
+        if not cells["name"]:
+            problems.append(RowProblem(number, "name", "Enter the measure's name"))
+        if cells["improvement"] not in ("increase", "decrease", "neutral"):
+            problems.append(RowProblem(number, "improvement", "Enter increase, decrease or neutral"))
+        target = None
+        if cells["target"]:
+            try:
+                target = parse_value(cells["target"])
+            except ValueError:
+                problems.append(RowProblem(number, "target", "Enter a number, or leave it blank"))
+        baseline = None
+        if cells["baseline_points"]:
+            if not cells["baseline_points"].isdigit() or int(cells["baseline_points"]) < 2:
+                problems.append(
+                    RowProblem(number, "baseline_points", "Enter a whole number of 2 or more, or leave it blank")
+                )
+            else:
+                baseline = int(cells["baseline_points"])
+        screen = _flag(cells["screen_outliers"], "screen_outliers", number, problems)
+        public = _flag(cells["public"], "public", number, problems)
+        preview.problems.extend(problems)
+        data = {
+            "name": cells["name"],
+            "unit": cells["unit"],
+            "improvement": cells["improvement"],
+            "target": target,
+            "baseline_points": baseline,
+            "screen_outliers": screen,
+            "is_public": public,
+        }
+        outcome = "New measure"
+        if slug in existing:
+            m = existing[slug]
+            same = all(getattr(m, k) == v for k, v in data.items())
+            outcome = "Unchanged" if same else "Update"
+        preview.rows.append(
+            PreviewRow(row=number, label=f"{slug}: {cells['name']}", outcome=outcome, data={"slug": slug, **data})
+        )
+
+
+def _check_values(heading, rows, preview: ImportPreview) -> None:
+    slugs = {_cells(heading, r).get("measure", "") for r in rows}
+    measures = {m.slug: m for m in Measure.objects.filter(slug__in=slugs)}
+    stored = {
+        (mid, period): value
+        for mid, period, value in MeasureValue.objects.filter(measure__in=measures.values()).values_list(
+            "measure_id", "period", "value"
+        )
+    }
+    seen = set()
+    for offset, raw in enumerate(rows):
+        number = offset + 2
+        cells = _cells(heading, raw)
+        problems: list[RowProblem] = []
+        measure = measures.get(cells["measure"])
+        if measure is None:
+            problems.append(RowProblem(number, "measure", f"No measure has the slug {cells['measure']!r}"))
+        period = None
+        if measure is not None:
+            try:
+                period = parse_period(measure.frequency, cells["period"])
+            except ValueError as problem:
+                problems.append(RowProblem(number, "period", str(problem)))
+        value = None
+        try:
+            value = parse_value(cells["value"])
+        except ValueError:
+            problems.append(RowProblem(number, "value", "Enter the value as a number, for example 7.25"))
+        rebase = _flag(cells.get("rebase", ""), "rebase", number, problems, blank=False)
+        if measure is not None and period is not None:
+            if (measure.pk, period) in seen:
+                problems.append(
+                    RowProblem(number, "period", f"{cells['period']} for {measure.slug} appears on an earlier row")
+                )
+            seen.add((measure.pk, period))
+        preview.problems.extend(problems)
+        if problems:
+            preview.rows.append(
+                PreviewRow(row=number, label=f"{cells['measure']} {cells['period']}", outcome="Problem")
+            )
+            continue
+        old = stored.get((measure.pk, period))
+        if old is None:
+            outcome = "New value"
+        elif old.hex() == value.hex():
+            outcome = "Unchanged"
+        else:
+            outcome = f"Correction: was {old!r}"
+        if rebase:
+            outcome += "; limits recalculated from here"
+        preview.rows.append(
+            PreviewRow(
+                row=number,
+                label=f"{measure.slug} {period_text(measure.frequency, period)} = {value!r}",
+                outcome=outcome,
+                data={
+                    "measure": measure,
+                    "period": period,
+                    "value": value,
+                    "rebase": rebase,
+                    "note": cells.get("note", ""),
+                },
+            )
+        )
+
+
+@transaction.atomic
+def import_file(*, content: bytes, user=None, expect: str | None = None) -> ImportPreview:
+    """Check, then save every row in one transaction; ImportRefused (nothing saved) if any row is bad."""
+    preview = check_file(content=content, expect=expect)
+    if preview.problems:
+        raise ImportRefused(preview)
+    for row in preview.rows:
+        if preview.kind == "measures":
+            data = dict(row.data)
+            slug = data.pop("slug")
+            measure_save(slug=slug, data=data, user=user)
+        else:
+            d = row.data
+            note = d["note"]
+            measure_value_record(measure=d["measure"], period=d["period"], value=d["value"], user=user, note=note)
+            if d["rebase"]:
+                recalculation_add(
+                    measure=d["measure"], period=d["period"], reason=note or "Recalculated on import", user=user
+                )
+    return preview

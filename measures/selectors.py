@@ -1,0 +1,333 @@
+"""Reads that feed the measure pages: charts computed by the SPC engine from a fixed number of queries.
+
+Whatever the number of measures or values, a summary is three queries (measures, their values, their
+recalculation points) and one measure's page a handful more; the engine runs in Python over the rows.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from measures import spc
+from measures.models import Frequency, Measure, MeasureValue, Recalculation, period_text
+
+VARIATION_WORDS = {
+    "common_cause": "No significant change (common cause variation)",
+    "improvement_high": "Improving: significantly higher",
+    "improvement_low": "Improving: significantly lower",
+    "concern_high": "Concern: significantly higher",
+    "concern_low": "Concern: significantly lower",
+    "neutral_high": "Significantly higher (neither better nor worse)",
+    "neutral_low": "Significantly lower (neither better nor worse)",
+}
+ASSURANCE_WORDS = {
+    "consistent_pass": "Will consistently meet the target",
+    "consistent_fail": "Will consistently miss the target without change",
+    "inconsistent": "Will sometimes meet and sometimes miss the target",
+    None: "No target",
+}
+POINT_TYPE_WORDS = {
+    spc.COMMON_CAUSE: "Common cause",
+    spc.IMPROVEMENT: "Special cause: improvement",
+    spc.CONCERN: "Special cause: concern",
+    spc.NEUTRAL_HIGH: "Special cause: higher",
+    spc.NEUTRAL_LOW: "Special cause: lower",
+}
+RULE_WORDS = {
+    "outside": "outside the limits",
+    "trend": "part of a run of 7 rising or falling",
+    "two_in_three": "2 of 3 points near a limit",
+    "shift": "part of a run of 7 on one side of the mean",
+    "": "",
+}
+
+
+def format_number(value: float | None, *, places: int = 1) -> str:
+    """For display only: stored values are never rounded."""
+    if value is None or not math.isfinite(value):
+        return ""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    text = f"{value:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@dataclass
+class ChartPoint:
+    period: datetime.date
+    period_text: str
+    value: float
+    point: spc.Point
+    value_id: int | None = None
+
+    @property
+    def point_type(self) -> str:
+        return self.point.point_type
+
+    @property
+    def point_type_words(self) -> str:
+        return POINT_TYPE_WORDS[self.point.point_type]
+
+    @property
+    def rule_words(self) -> str:
+        return RULE_WORDS[self.point.rule]
+
+
+@dataclass
+class MeasureChart:
+    measure: Measure
+    chart: spc.Chart
+    points: list[ChartPoint]
+    recalculations: list[Recalculation] = field(default_factory=list)
+
+    @property
+    def latest(self) -> ChartPoint | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def variation_icon(self) -> str | None:
+        return self.chart.variation_icon
+
+    @property
+    def assurance_icon(self) -> str | None:
+        return self.chart.assurance_icon
+
+    @property
+    def variation_words(self) -> str:
+        return VARIATION_WORDS.get(self.chart.variation_icon, "No values yet")
+
+    @property
+    def assurance_words(self) -> str:
+        return ASSURANCE_WORDS[self.chart.assurance_icon]
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.points) and self.chart.short_groups
+
+    @property
+    def reading(self) -> str:
+        return chart_reading(self)
+
+
+def chart_reading(mc: "MeasureChart") -> str:
+    """The chart in one sentence, for everyone and for screen readers."""
+    m = mc.measure
+    unit = f" {m.unit}" if m.unit and m.unit != "%" else (m.unit or "")
+    if not mc.points:
+        return f"{m.name} has no values yet."
+    last = mc.latest
+    p = last.point
+    text = f"In {last.period_text}, {m.name} was {format_number(last.value, places=2)}{unit}"
+    if p.mean is not None:
+        text += f", against a mean of {format_number(p.mean, places=2)}{unit}"
+        if p.lower is not None:
+            text += f" (process limits {format_number(p.lower, places=2)} to {format_number(p.upper, places=2)})"
+    words = {
+        "common_cause": "; the variation is common cause, with no sign of significant change",
+        "improvement_high": "; there is a significant improvement (higher)",
+        "improvement_low": "; there is a significant improvement (lower)",
+        "concern_high": "; there is a significant change for the worse (higher)",
+        "concern_low": "; there is a significant change for the worse (lower)",
+        "neutral_high": "; it is significantly higher",
+        "neutral_low": "; it is significantly lower",
+    }
+    text += words.get(mc.variation_icon, "")
+    if m.target is not None and mc.assurance_icon:
+        target = f"{format_number(m.target, places=2)}{unit}"
+        text += {
+            "consistent_pass": f", and it will consistently meet the target of {target}",
+            "consistent_fail": f", and it will consistently miss the target of {target} unless something changes",
+            "inconsistent": f", and it will sometimes meet and sometimes miss the target of {target}",
+        }[mc.assurance_icon]
+    text += "."
+    if mc.provisional:
+        text += " The limits are provisional: fewer than 12 points."
+    return text
+
+
+def build_chart(
+    measure: Measure, values: list[tuple[datetime.date, float, int | None]], recalculations: list[Recalculation]
+) -> MeasureChart:
+    """The SPC chart of one measure from its values (period, value, id) in period order."""
+    rebase_periods = {r.period for r in recalculations}
+    rebase = [i for i, (period, _, _) in enumerate(values) if period in rebase_periods]
+    chart = spc.xmr(
+        [v for _, v, _ in values],
+        improvement=measure.improvement,
+        target=measure.target,
+        rebase=rebase,
+        baseline_points=measure.baseline_points,
+        screen_outliers=measure.screen_outliers,
+    )
+    points = [
+        ChartPoint(period=period, period_text=period_text(measure.frequency, period), value=value, point=p, value_id=pk)
+        for (period, value, pk), p in zip(values, chart.points, strict=True)
+    ]
+    return MeasureChart(measure=measure, chart=chart, points=points, recalculations=recalculations)
+
+
+def charts_for(measures: list[Measure], *, until: datetime.date | None = None) -> list[MeasureChart]:
+    """Charts for these measures: two queries, whatever their number. `until`: only values for periods
+    starting on or before that date (a published update's month).
+    """
+    ids = [m.pk for m in measures]
+    values: dict[int, list] = {pk: [] for pk in ids}
+    rows = MeasureValue.objects.filter(measure_id__in=ids)
+    if until is not None:
+        rows = rows.filter(period__lte=until)
+    for measure_id, period, value, pk in rows.order_by("measure_id", "period").values_list(
+        "measure_id", "period", "value", "pk"
+    ):
+        values[measure_id].append((period, value, pk))
+    recalculations: dict[int, list] = {pk: [] for pk in ids}
+    for r in Recalculation.objects.filter(measure_id__in=ids).order_by("measure_id", "period"):
+        recalculations[r.measure_id].append(r)
+    return [build_chart(m, values[m.pk], recalculations[m.pk]) for m in measures]
+
+
+def _measures(*, public_only: bool, pillar=None, theme=None) -> QuerySet[Measure]:
+    measures = Measure.objects.all()
+    if public_only:
+        measures = measures.public()
+    if pillar is not None:
+        measures = measures.filter(pillars=pillar)
+    if theme is not None:
+        measures = measures.filter(themes=theme)
+    return measures.order_by("name", "pk").distinct()
+
+
+def measures_summary(*, public_only: bool, pillar=None, theme=None) -> list[MeasureChart]:
+    """The Making Data Count summary: each measure with its latest value, target and icons."""
+    return charts_for(list(_measures(public_only=public_only, pillar=pillar, theme=theme)))
+
+
+def measure_for_slug(*, slug: str, public_only: bool) -> Measure | None:
+    measures = Measure.objects.public() if public_only else Measure.objects.all()
+    return (
+        measures.filter(slug=slug)
+        .prefetch_related(
+            "pillars",
+            "themes",
+            "goals",
+            Prefetch("actions", queryset=_linked_actions(public_only=public_only)),
+        )
+        .first()
+    )
+
+
+def _linked_actions(*, public_only: bool):
+    from actions.models import Action
+
+    actions = Action.objects.select_related("pillar").order_by("reference")
+    return actions.public() if public_only else actions
+
+
+def measure_chart(measure: Measure) -> MeasureChart:
+    return charts_for([measure])[0]
+
+
+def measure_value_history(measure: Measure) -> list:
+    """Every earlier version of this measure's values (corrections), newest first, with who and when."""
+    return list(
+        MeasureValue.history.filter(measure_id=measure.pk)
+        .select_related("history_user", "entered_by")
+        .order_by("period", "-history_date", "-history_id")
+    )
+
+
+def measure_value_for_user(*, measure: Measure, period: datetime.date) -> MeasureValue | None:
+    return MeasureValue.objects.filter(measure=measure, period=period).first()
+
+
+# --- Published updates and open data ---------------------------------------------------------------
+
+
+def public_measures_frozen(period_end: datetime.date) -> list[dict]:
+    """The public measures' figures and icons as of a published update's period, as plain JSON: values
+    for periods starting on or before `period_end`. Frozen into the update's figures by reports.
+    """
+    frozen = []
+    for mc in charts_for(list(_measures(public_only=True)), until=period_end):
+        last = mc.latest
+        frozen.append(
+            {
+                "slug": mc.measure.slug,
+                "name": mc.measure.name,
+                "unit": mc.measure.unit,
+                "illustrative": mc.measure.illustrative,
+                "improvement": mc.measure.improvement,
+                "target": mc.measure.target,
+                "period": last.period_text if last else None,
+                "value": last.value if last else None,
+                "mean": last.point.mean if last else None,
+                "lower": last.point.lower if last else None,
+                "upper": last.point.upper if last else None,
+                "variation_icon": mc.variation_icon,
+                "variation_words": mc.variation_words,
+                "assurance_icon": mc.assurance_icon,
+                "assurance_words": mc.assurance_words,
+                "reading": mc.reading,
+            }
+        )
+    return frozen
+
+
+def open_data_point(point: ChartPoint) -> dict:
+    return {
+        "period": point.period_text,
+        "value": point.value,
+        "mean": point.point.mean,
+        "lower": point.point.lower,
+        "upper": point.point.upper,
+        "point_type": point.point.point_type,
+    }
+
+
+def open_data_measure(mc: MeasureChart) -> dict:
+    """The JSON contract: slug name unit improvement target variation_icon assurance_icon points[...]."""
+    m = mc.measure
+    return {
+        "slug": m.slug,
+        "name": m.name,
+        "unit": m.unit,
+        "improvement": m.improvement,
+        "target": m.target,
+        "variation_icon": mc.variation_icon,
+        "assurance_icon": mc.assurance_icon,
+        "points": [open_data_point(p) for p in mc.points],
+    }
+
+
+OPEN_DATA_CSV_COLUMNS = [
+    "measure",
+    "name",
+    "unit",
+    "improvement",
+    "target",
+    "period",
+    "value",
+    "mean",
+    "lower",
+    "upper",
+    "point_type",
+]
+
+
+def open_data_measure_rows() -> list[list]:
+    """Every public value with its mean, limits and point type, measure by measure."""
+    rows = []
+    for mc in measures_summary(public_only=True):
+        m = mc.measure
+        for p in mc.points:
+            d = open_data_point(p)
+            rows.append(
+                [m.slug, m.name, m.unit, m.improvement, m.target, d["period"], d["value"], d["mean"]]
+                + [d["lower"], d["upper"], d["point_type"]]
+            )
+    return rows
+
+
+def frequency_words(frequency: str) -> str:
+    return Frequency(frequency).label

@@ -1,0 +1,75 @@
+"""Making Data Count icons (inline SVG made here, always with their words) and the measures summary table."""
+
+from django import template
+from django.utils.html import format_html
+
+from measures import selectors
+from measures.charts import spc_svg
+from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS, format_number
+
+register = template.Library()
+
+# (fill, letter colour, letter): a circle with a letter, as Making Data Count draws them. The letter and
+# the words beside it carry the meaning; the colour only repeats it.
+VARIATION_ICONS = {
+    "common_cause": ("#768692", "#ffffff", "~"),
+    "improvement_high": ("#005eb8", "#ffffff", "H"),
+    "improvement_low": ("#005eb8", "#ffffff", "L"),
+    "concern_high": ("#ffb81c", "#212b32", "H"),
+    "concern_low": ("#ffb81c", "#212b32", "L"),
+    "neutral_high": ("#330072", "#ffffff", "H"),
+    "neutral_low": ("#330072", "#ffffff", "L"),
+}
+ASSURANCE_ICONS = {
+    "consistent_pass": ("#005eb8", "#ffffff", "P"),
+    "consistent_fail": ("#ffb81c", "#212b32", "F"),
+    "inconsistent": ("#768692", "#ffffff", "?"),
+}
+
+
+def _icon(style, words: str, kind: str):
+    if style is None:
+        return format_html('<span class="app-mdc-icon app-mdc-icon--none">{}</span>', words)
+    fill, ink, letter = style
+    return format_html(
+        '<span class="app-mdc-icon app-mdc-icon--{}">'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" '
+        'focusable="false"><circle cx="12" cy="12" r="11" fill="{}"/>'
+        '<text x="12" y="16.5" text-anchor="middle" font-size="13" font-weight="bold" fill="{}">{}</text></svg>'
+        " {}</span>",
+        kind,
+        fill,
+        ink,
+        letter,
+        words,
+    )
+
+
+@register.filter
+def measure_number(value, places=2):
+    """A value for display: up to `places` decimals, no trailing zeros (stored values are never rounded)."""
+    return format_number(value, places=int(places))
+
+
+@register.simple_tag
+def variation_icon(code):
+    return _icon(VARIATION_ICONS.get(code), VARIATION_WORDS.get(code, "No values yet"), "variation")
+
+
+@register.simple_tag
+def assurance_icon(code):
+    return _icon(ASSURANCE_ICONS.get(code), ASSURANCE_WORDS.get(code, "No target"), "assurance")
+
+
+@register.inclusion_tag("measures/includes/summary_table.html")
+def measures_summary(pillar=None, theme=None, public=False, caption=""):
+    """{% measures_summary pillar=pillar %}: the Making Data Count summary of the measures evidencing a
+    pillar (or theme, or all), for the board dashboard and pillar pages. A fixed number of queries.
+    """
+    rows = selectors.measures_summary(public_only=public, pillar=pillar, theme=theme)
+    return {"rows": rows, "public": public, "caption": caption or "Measures: latest value, variation and assurance"}
+
+
+@register.inclusion_tag("measures/includes/spc_chart.html")
+def spc_chart(mc, id="chart"):
+    return {"svg": spc_svg(mc), "mc": mc, "id": id}

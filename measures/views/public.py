@@ -1,0 +1,58 @@
+"""Public measure pages and open data: public measures only; an internal measure is 404 everywhere.
+
+Cached for anonymous readers by reports.public_cache, where reports/urls_measures_public.py routes them
+(measures may not depend on reports). Each is a fixed number of queries when it is rendered.
+"""
+
+import csv
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from measures import selectors
+
+
+def get_public_measure(slug: str):
+    measure = selectors.measure_for_slug(slug=slug, public_only=True)
+    if measure is None:
+        raise Http404("No public measure has that name.")
+    return measure
+
+
+@require_safe
+def performance(request):
+    return render(request, "measures/public_list.html", {"rows": selectors.measures_summary(public_only=True)})
+
+
+@require_safe
+def performance_detail(request, slug):
+    measure = get_public_measure(slug)
+    return render(request, "measures/public_detail.html", {"mc": selectors.measure_chart(measure), "measure": measure})
+
+
+def _csv_text(value) -> str:
+    """Text a spreadsheet will not run as a formula; numbers are written in full (repr), never rounded."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@require_safe
+def open_data_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="secamb-improvement-journey-measures.csv"'
+    writer = csv.writer(response)
+    writer.writerow(selectors.OPEN_DATA_CSV_COLUMNS)
+    for row in selectors.open_data_measure_rows():
+        writer.writerow([_csv_text(cell) for cell in row])
+    return response
+
+
+@require_safe
+def open_data_json(request, slug):
+    measure = get_public_measure(slug)
+    return JsonResponse(selectors.open_data_measure(selectors.measure_chart(measure)))
