@@ -8,7 +8,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-from actions.models import Action, Evidence, ProgressUpdate
+from actions.models import (
+    Action,
+    ActionReopening,
+    Committee,
+    CommitteeDecision,
+    DueDateRevision,
+    Evidence,
+    Meeting,
+    ProgressUpdate,
+    Regulation,
+)
 from actions.services import CREATE_FIELDS, EDITABLE_FIELDS, action_create, action_update
 from secamb_journey.admin_readonly import ReadOnlyHistoryAdmin, ViewOnlyAdmin, ViewOnlyHistoryAdmin
 
@@ -31,6 +41,11 @@ class ProgressUpdateInline(admin.TabularInline):
 class ActionAdminForm(forms.ModelForm):
     # The version the editor read; action_update refuses the save if anyone has saved since.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A new due date is a revision (issue 13): action_update records it, with this reason, as agreed by
+    # the editor, who must be independent of the action (actions.services.action_signoff_problem).
+    due_date_reason = forms.CharField(
+        label="Reason for a new due date", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     class Meta:
         model = Action
@@ -57,17 +72,32 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["action_type", "pillar", "status", "is_public", "themes"]
     search_fields = ["reference", "title"]
     autocomplete_fields = ["owner", "executive_lead"]
-    filter_horizontal = ["themes"]
+    filter_horizontal = ["themes", "regulations"]
     inlines = [ProgressUpdateInline]
     list_select_related = ["pillar", "owner"]
     # Status and percent follow the progress log, and assurance has its own four-eyes sign-off, so
     # the admin cannot set them; the reference and type are fixed once the action exists.
-    service_owned = ["status", "percent_complete", "completed_at", "assured_by", "assured_at", "last_progress_at"]
+    # Governance dates follow the committee and review services; the original due date is kept for ever.
+    service_owned = [
+        "status",
+        "percent_complete",
+        "completed_at",
+        "assured_by",
+        "assured_at",
+        "last_progress_at",
+        "original_due_date",
+        "ratified_at",
+        "sustainability_review_due",
+        "embedded_by",
+        "embedded_at",
+        "reopened_at",
+    ]
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return list(CREATE_FIELDS)
-        return ["reference", "action_type", *EDITABLE_FIELDS, "version", *self.service_owned]
+        editable = [name for name in EDITABLE_FIELDS if name != "due_date"]
+        return ["reference", "action_type", "due_date", "due_date_reason", *editable, "version", *self.service_owned]
 
     def get_readonly_fields(self, request, obj=None):
         return self.service_owned if obj is None else ["reference", "action_type", *self.service_owned]
@@ -75,7 +105,9 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
     def get_form(self, request, obj=None, **kwargs):
         # `version` is the form's own hidden field, not a model field the admin may edit.
         fields = kwargs.pop("fields", None) or self.get_fields(request, obj)
-        return super().get_form(request, obj, fields=[f for f in fields if f != "version"], **kwargs)
+        return super().get_form(
+            request, obj, fields=[f for f in fields if f not in ("version", "due_date_reason")], **kwargs
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # its progress log and history are the record; an action is never deleted
@@ -106,6 +138,57 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
         except ValidationError as refusal:
             self.message_user(request, " ".join(refusal.messages), level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+@admin.register(DueDateRevision)
+class DueDateRevisionAdmin(ViewOnlyAdmin):
+    list_display = ["action", "previous_due_date", "new_due_date", "state", "requested_by", "decided_by", "decided_on"]
+    list_filter = ["state"]
+    search_fields = ["action__reference", "reason"]
+    list_select_related = ["action", "requested_by", "decided_by"]
+
+
+@admin.register(CommitteeDecision)
+class CommitteeDecisionAdmin(ViewOnlyAdmin):
+    list_display = ["action", "meeting", "decision", "minute_reference", "recorded_by", "recorded_at"]
+    list_filter = ["decision", "meeting__committee"]
+    search_fields = ["action__reference", "minute_reference"]
+    list_select_related = ["action", "meeting__committee", "recorded_by"]
+
+
+@admin.register(ActionReopening)
+class ActionReopeningAdmin(ViewOnlyAdmin):
+    list_display = ["action", "reopened_at", "reopened_by", "previous_status", "status"]
+    search_fields = ["action__reference", "reason"]
+    list_select_related = ["action", "reopened_by"]
+
+
+class MeetingInline(admin.TabularInline):
+    model = Meeting
+    fields = ["date"]
+    extra = 1
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    """Committees and their meeting dates are kept by administrators, like the schedules."""
+
+    list_display = ["name"]
+    search_fields = ["name"]
+    inlines = [MeetingInline]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["committee", "date"]
+    list_filter = ["committee"]
+    date_hierarchy = "date"
+    list_select_related = ["committee"]
+
+
+@admin.register(Regulation)
+class RegulationAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "order"]
 
 
 @admin.register(ProgressUpdate)

@@ -120,6 +120,7 @@ def demo_actions_seed(users: dict) -> int:
             owner=users[item.owner],
             executive_lead=users[item.executive],
             due_date=today + timedelta(days=item.due_in_days),
+            original_due_date=today + timedelta(days=item.due_in_days),
             is_public=item.is_public,
             created_at=now - timedelta(days=130),
         )

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django_filters.widgets import BaseCSVWidget
 
 from actions.forms import PersonChoiceField, people_in_roles
-from actions.models import ActionType, Status
+from actions.models import ActionType, CoreService, KeyQuestion, Regulation, Status
 from pillars.models import Pillar
 from secamb_journey.forms import NHSFormMixin
 from themes.models import Theme
@@ -91,6 +91,19 @@ class ActionFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         field_name="due_date", lookup_expr="lte", label="Due on or before", help_text="For example, 31 3 2026"
     )
+    # Governance and the regulatory mapping (issue 13).
+    slipped = django_filters.BooleanFilter(
+        label="Slipped: agreed due date later than the original", method="filter_slipped", widget=forms.CheckboxInput
+    )
+    regulation = django_filters.ModelChoiceFilter(
+        field_name="regulations",
+        queryset=Regulation.objects.order_by("order"),
+        to_field_name="number",
+        empty_label="Any regulation",
+        label="Regulation breached",
+    )
+    key_question = django_filters.ChoiceFilter(choices=KeyQuestion.choices, empty_label="Any key question")
+    core_service = django_filters.ChoiceFilter(choices=CoreService.choices, empty_label="Any core service")
     # Chosen by the column headings; kept in a hidden field so that filtering does not lose it.
     sort = django_filters.OrderingFilter(fields=SORT_FIELDS, label="Sort by", widget=HiddenCSVWidget)
 
@@ -109,3 +122,6 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_stale(self, queryset, name, value):
         return queryset.stale() if value else queryset
+
+    def filter_slipped(self, queryset, name, value):
+        return queryset.slipped() if value else queryset

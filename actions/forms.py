@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 
-from actions.models import Action, ProgressUpdate, Status
+from actions.models import Action, EvidenceKind, ProgressUpdate, Regulation, Status
 from actions.services import CREATE_FIELDS, action_reference_problem
 from secamb_journey.forms import NHSFormMixin, size_in_words
 from secamb_journey.roles import Role
@@ -78,7 +78,7 @@ class ProgressForm(NHSFormMixin, forms.Form):
     status = forms.ChoiceField(
         label="Status",
         widget=forms.RadioSelect,
-        choices=[(s.value, s.label) for s in Status if s != Status.ASSURED],
+        choices=[(s.value, s.label) for s in Status if s not in (Status.ASSURED, Status.EMBEDDED)],
         error_messages={"required": "Select the action's status"},
     )
     percent_complete = forms.IntegerField(
@@ -108,7 +108,7 @@ class ProgressForm(NHSFormMixin, forms.Form):
             Status.COMPLETE.value: "Only with evidence attached. An improvement lead then signs it off as assured."
         }
         if not self.is_bound:
-            self.initial.setdefault("status", action.status if action.status != Status.ASSURED else "")
+            self.initial.setdefault("status", "" if action.is_signed_off else action.status)
             self.initial.setdefault("percent_complete", action.percent_complete)
 
 
@@ -126,6 +126,18 @@ class EvidenceForm(NHSFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter a description of what this evidence shows"},
     )
+    kind = forms.ChoiceField(
+        label="Kind of evidence",
+        widget=forms.RadioSelect,
+        choices=EvidenceKind.choices,
+        initial=EvidenceKind.COMPLETION,
+        required=False,
+        help_text="Sustained change: shown at the sustainability review, months after a committee ratified the action.",
+    )
+
+    def clean_kind(self):
+        # Left unchosen, evidence is of completion: the common case, and what older clients send.
+        return self.cleaned_data.get("kind") or EvidenceKind.COMPLETION
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +160,14 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
     submit_text = "Create action"
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Only when editing: a new due date is a revision, and a revision has a reason (actions.services).
+    due_date_reason = forms.CharField(
+        label="Reason for a new due date (if you change it)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The original due date is kept; the new one is recorded as a revision with this reason.",
+    )
 
     class Meta:
         model = Action
@@ -156,6 +176,8 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
         widgets = {
             "action_type": forms.RadioSelect,
             "themes": forms.CheckboxSelectMultiple,
+            "regulations": forms.CheckboxSelectMultiple,
+            "cqc_finding": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 5}),
             "reference": forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
         }
@@ -173,8 +195,12 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
                 del self.fields[name]
             if not self.is_bound:
                 self.initial["version"] = self.instance.version
+            names = [name for name in self.fields if name != "due_date_reason"]
+            names.insert(names.index("due_date") + 1, "due_date_reason")
+            self.order_fields(names)
         else:
             del self.fields["version"]
+            del self.fields["due_date_reason"]
         if not editing:
             self.fields["action_type"].choices = [c for c in self.fields["action_type"].choices if c[0]]
         for name in ("owner", "executive_lead"):
@@ -184,6 +210,7 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
             self.fields[name].empty_label = "Select a person"
         self.fields["pillar"].empty_label = "Select a pillar"
         self.fields["themes"].queryset = Theme.objects.order_by("number")
+        self.fields["regulations"].queryset = Regulation.objects.order_by("order", "number")
         self.fields["cqc_regulation"].choices = [
             ("", "None"),
             *[c for c in self.fields["cqc_regulation"].choices if c[0]],

@@ -1,9 +1,11 @@
 """Action plans in and out as spreadsheets: CSV or Excel in (checked row by row, previewed, then saved
 all-or-nothing), CSV out (the register as filtered).
 
-The importer only adds new actions. A row for an action that already exists is accepted when it is
-unchanged (so an exported plan with new rows added can be imported) and refused otherwise: existing
-actions are changed on their own page, where a stale edit cannot overwrite anyone's work.
+The importer adds new actions and changes existing ones, matched by reference. A changed row is
+previewed field by field and saved through the same service as the edit page (action_update), so the
+same rules hold: a new due date needs a reason (the "Due date reason" column) and becomes a revision,
+and a row exported before someone else changed the action (its "Version" is behind) is refused rather
+than overwriting their work. One bad row refuses the whole file.
 """
 
 import csv
@@ -20,8 +22,24 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.models import REFERENCE_PREFIXES, Action, ActionPlanUpload, ActionType, CqcRegulation
-from actions.services import CREATE_FIELDS, action_create, action_data_problems
+from actions.models import (
+    REFERENCE_PREFIXES,
+    Action,
+    ActionPlanUpload,
+    ActionType,
+    CoreService,
+    CqcRegulation,
+    KeyQuestion,
+    Regulation,
+)
+from actions.services import (
+    CREATE_FIELDS,
+    StaleEdit,
+    action_create,
+    action_data_problems,
+    action_governance_problem,
+    action_update,
+)
 from pillars.models import Pillar
 from secamb_journey.forms import MONTH_NAMES, size_in_words
 from secamb_journey.roles import Role
@@ -64,11 +82,44 @@ COLUMNS = [
     Column("executive_lead", "Executive lead", True, ("exec lead",)),
     Column("due_date", "Due date", True, ("due",)),
     Column("is_public", "Public", False, ("is public",)),
+    # Regulatory mapping (issue 13).
+    Column("cqc_finding", "CQC finding", False, ("finding",)),
+    Column("regulations", "Regulations", False, ("regulations breached",)),
+    Column("key_question", "Key question", False),
+    Column("core_service", "Core service", False),
+    Column("source", "Source", False),
+    # For changes to existing actions: why the due date moves, and the version the row was exported at.
+    Column("due_date_reason", "Due date reason", False, ("reason for new due date",)),
+    Column("version", "Version", False),
 ]
 HEADINGS = {column.key: column.heading for column in COLUMNS}
 # The export adds these after the importable columns; the importer ignores them (status and percent
 # complete follow the progress log, never a spreadsheet).
-EXPORT_ONLY_HEADINGS = ["Status", "Percent complete", "Overdue", "Last progress logged"]
+EXPORT_ONLY_HEADINGS = [
+    "Status",
+    "Percent complete",
+    "Overdue",
+    "Last progress logged",
+    "Original due date",
+    "Due date revisions",
+]
+# The fields a row can change on an existing action, in the order a preview lists them.
+UPDATABLE = (
+    "title",
+    "description",
+    "cqc_regulation",
+    "pillar",
+    "themes",
+    "owner",
+    "executive_lead",
+    "due_date",
+    "is_public",
+    "cqc_finding",
+    "regulations",
+    "key_question",
+    "core_service",
+    "source",
+)
 
 
 class ImportFileProblem(ValueError):
@@ -82,6 +133,13 @@ class RowProblem:
     message: str
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    column: str
+    old: str
+    new: str
+
+
 @dataclass
 class ImportRow:
     row: int
@@ -89,16 +147,29 @@ class ImportRow:
     title: str
     data: dict
     unchanged: bool = False
+    # For a row that changes an existing action: the action, and what changes, field by field.
+    existing: Action | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    version: int | None = None
+
+    @property
+    def is_update(self) -> bool:
+        return self.existing is not None and not self.unchanged
 
 
 @dataclass
 class ImportPreview:
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    columns: set = field(default_factory=set)
 
     @property
     def new_rows(self) -> list[ImportRow]:
-        return [row for row in self.rows if not row.unchanged]
+        return [row for row in self.rows if not row.unchanged and row.existing is None]
+
+    @property
+    def update_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.is_update]
 
     @property
     def unchanged_rows(self) -> list[ImportRow]:
@@ -106,7 +177,7 @@ class ImportPreview:
 
     @property
     def can_import(self) -> bool:
-        return not self.problems and bool(self.new_rows)
+        return not self.problems and bool(self.new_rows or self.update_rows)
 
 
 class ImportRefused(Exception):
@@ -310,6 +381,18 @@ class _Lookups:
         for action_type in ActionType:
             for key in (action_type.value, action_type.label, action_type.label.replace("CQC ", "")):
                 self.types[key.lower()] = action_type.value
+        self.regulation_rows = {}
+        for regulation in Regulation.objects.all():
+            for key in (regulation.number, f"regulation {regulation.number}", str(regulation)):
+                self.regulation_rows[key.lower()] = regulation
+        self.key_questions = {}
+        for choice in KeyQuestion:
+            for key in (choice.value, choice.label, choice.label.replace("-", " ")):
+                self.key_questions[key.lower()] = choice.value
+        self.core_services = {}
+        for choice in CoreService:
+            for key in (choice.value, choice.label):
+                self.core_services[key.lower()] = choice.value
         self.regulations = {}
         for regulation in CqcRegulation:
             for key in (regulation.value, f"regulation {regulation.value}", regulation.label):
@@ -397,6 +480,35 @@ def _check_row(number: int, cells: dict[str, str], lookups: _Lookups, problems: 
     if due_text and data["due_date"] is None:
         problem("due_date", f"“{due_text}” is not a date. Write it as 31/03/2026 or 2026-03-31.")
 
+    data["cqc_finding"] = cells.get("cqc_finding", "")
+    data["source"] = cells.get("source", "")
+    if len(data["source"]) > 300:
+        problem("source", "Source must be 300 characters or fewer.")
+    regulations = []
+    for name in (part.strip() for part in re.split(r"[;\n]", cells.get("regulations", ""))):
+        if not name:
+            continue
+        regulation = lookups.regulation_rows.get(name.lower())
+        if regulation is None:
+            problem("regulations", f"“{name}” is not a regulation. Use numbers 9 to 20A, separated by semicolons.")
+        elif regulation not in regulations:
+            regulations.append(regulation)
+    data["regulations"] = regulations
+    for key, table, words in (
+        ("key_question", lookups.key_questions, ", ".join(KeyQuestion.labels)),
+        ("core_service", lookups.core_services, ", ".join(CoreService.labels)),
+    ):
+        text = cells.get(key, "")
+        data[key] = table.get(text.lower(), None) if text else ""
+        if data[key] is None:
+            problem(key, f"“{text}” will not do. Use one of: {words}.")
+            data[key] = ""
+    data["due_date_reason"] = cells.get("due_date_reason", "")
+    version_text = cells.get("version", "")
+    data["version"] = int(version_text) if version_text.isdigit() else None
+    if version_text and data["version"] is None:
+        problem("version", f"“{version_text}” is not a version. Leave the exported number as it is.")
+
     public_text = cells.get("is_public", "").lower()
     # Publishing is a choice: only a "yes" makes an action public; a blank cell leaves it internal.
     data["is_public"] = public_text in _YES
@@ -412,23 +524,86 @@ def _check_row(number: int, cells: dict[str, str], lookups: _Lookups, problems: 
     return data
 
 
-def _differences(action: Action, data: dict) -> list[str]:
-    """The headings of columns where a row differs from the stored action."""
-    different = [
-        key
-        for key in ("title", "description", "action_type", "cqc_regulation", "pillar", "owner", "executive_lead")
-        if data.get(key) != getattr(action, key)
-    ]
-    if data["due_date"] != action.due_date:
-        different.append("due_date")
-    if data["is_public"] != action.is_public:
-        different.append("is_public")
-    if {t.pk for t in data["themes"]} != {t.pk for t in action.themes.all()}:
-        different.append("themes")
-    return [HEADINGS[key] for key in different]
+def _words(key: str, value) -> str:
+    if value in (None, ""):
+        return ""
+    if key in ("owner", "executive_lead"):
+        return value.get_full_name() or value.get_username()
+    if key == "pillar":
+        return value.name
+    if key == "themes":
+        return "; ".join(sorted(theme.short_name for theme in value))
+    if key == "regulations":
+        return "; ".join(regulation.number for regulation in value)
+    if key == "due_date":
+        return date_format(value, "j F Y")
+    if key == "is_public":
+        return "yes" if value else "no"
+    field = Action._meta.get_field(key)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
 
 
-def check_action_plan(*, name: str, content: bytes) -> ImportPreview:
+def _differences(action: Action, data: dict, present) -> list[FieldChange]:
+    """What a row would change on the stored action, field by field, in words. A column the file does
+    not have changes nothing (an older export without the regulatory columns leaves them as they are).
+    """
+    changes = []
+    for key in UPDATABLE:
+        if key not in present:
+            continue
+        old = getattr(action, key)
+        new = data.get(key)
+        if key in ("themes", "regulations"):
+            old = list(old.all())
+            if {item.pk for item in old} == {item.pk for item in new or []}:
+                continue
+        elif key in ("cqc_finding", "description", "source", "title"):
+            if (old or "").strip() == (new or "").strip():
+                continue
+        elif old == new:
+            continue
+        changes.append(FieldChange(HEADINGS[key], _words(key, old), _words(key, new)))
+    return changes
+
+
+def _update_problems(number: int, action: Action, data: dict, changes: list[FieldChange], importer) -> list:
+    """The rules for changing an existing action from a row: the edit page's, said by row and column."""
+    problems = []
+    if data.get("action_type") and data["action_type"] != action.action_type:
+        problems.append(RowProblem(number, HEADINGS["action_type"], "The type of an existing action cannot change."))
+    if data.get("version") is None:
+        problems.append(
+            RowProblem(
+                number,
+                HEADINGS["version"],
+                f"{action.reference} already exists: to change it, keep the Version column from an export.",
+            )
+        )
+    elif data["version"] != action.version:
+        problems.append(
+            RowProblem(
+                number,
+                HEADINGS["version"],
+                f"{action.reference} has changed since this row was exported (version {data['version']}, now "
+                f"{action.version}). Export it again and make your changes there.",
+            )
+        )
+    if any(change.column == HEADINGS["due_date"] for change in changes):
+        refusal = action_governance_problem(action, importer) if importer is not None else None
+        if refusal:
+            problems.append(RowProblem(number, HEADINGS["due_date"], f"A new due date is a revision. {refusal}"))
+        if not (data.get("due_date_reason") or "").strip():
+            problems.append(
+                RowProblem(
+                    number, HEADINGS["due_date_reason"], "The due date changes: say why in the Due date reason column."
+                )
+            )
+    return problems
+
+
+def check_action_plan(*, name: str, content: bytes, importer=None) -> ImportPreview:
     """Read and check a whole action plan. Raises ImportFileProblem when the file cannot be read; every
     problem with a row is returned in the preview, named by row number and column heading.
     """
@@ -437,7 +612,7 @@ def check_action_plan(*, name: str, content: bytes) -> ImportPreview:
         raise ImportFileProblem("The file has no heading row. The first row must name the columns.")
     positions = _map_headings(table[0])
     lookups = _Lookups()
-    preview = ImportPreview()
+    preview = ImportPreview(columns=set(positions))
     parsed = []
     for number, row in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -451,7 +626,9 @@ def check_action_plan(*, name: str, content: bytes) -> ImportPreview:
     references = [data["reference"] for _number, data in parsed if data["reference"]]
     existing = {
         action.reference: action
-        for action in Action.objects.filter(reference__in=references).prefetch_related("themes")
+        for action in Action.objects.filter(reference__in=references)
+        .select_related("pillar", "owner", "executive_lead")
+        .prefetch_related("themes", "regulations")
     }
     seen: dict[str, int] = {}
     for number, data in parsed:
@@ -464,16 +641,11 @@ def check_action_plan(*, name: str, content: bytes) -> ImportPreview:
         elif reference:
             seen[reference] = number
         if reference in existing:
-            different = _differences(existing[reference], data)
-            if different:
-                preview.problems.append(
-                    RowProblem(
-                        number,
-                        HEADINGS["reference"],
-                        f"{reference} already exists and this row differs from it ({', '.join(different)}). "
-                        "The import only adds new actions: change existing ones on their own page.",
-                    )
-                )
+            row.existing = existing[reference]
+            row.changes = _differences(row.existing, data, preview.columns)
+            row.version = data.get("version")
+            if row.changes:
+                preview.problems.extend(_update_problems(number, row.existing, data, row.changes, importer))
             else:
                 row.unchanged = True
         preview.rows.append(row)
@@ -509,12 +681,28 @@ def import_action_plan(*, name: str, content: bytes, creator) -> list[Action]:
     """Check the plan again (the database may have changed since the preview) and create every new
     action in one transaction: all of them, or none. Raises ImportRefused with the problems.
     """
-    preview = check_action_plan(name=name, content=content)
+    preview = check_action_plan(name=name, content=content, importer=creator)
     if preview.problems:
         raise ImportRefused(preview)
     try:
         with transaction.atomic():
-            return [action_create(creator=creator, data=row.data) for row in preview.rows if not row.unchanged]
+            saved = []
+            for row in preview.rows:
+                if row.unchanged:
+                    continue
+                if row.existing is None:
+                    saved.append(action_create(creator=creator, data=row.data))
+                    continue
+                # Through the edit page's service: history, revision, notification and the stale check.
+                data = {key: row.data[key] for key in UPDATABLE if key in preview.columns}
+                data["due_date_reason"] = row.data["due_date_reason"]
+                saved.append(
+                    action_update(action=row.existing, editor=creator, data=data, expected_version=row.version)
+                )
+            return saved
+    except StaleEdit as stale:
+        preview.problems.append(RowProblem(0, HEADINGS["version"], stale.message))
+        raise ImportRefused(preview) from None
     except ValidationError as error:
         # Someone created one of these references between our check and the save: nothing was kept.
         preview.problems.append(RowProblem(0, HEADINGS["reference"], " ".join(error.messages)))
@@ -557,10 +745,19 @@ def export_rows(actions) -> list[list[str]]:
             person(action.executive_lead),
             action.due_date.isoformat(),
             "yes" if action.is_public else "no",
+            action.cqc_finding,
+            "; ".join(regulation.number for regulation in action.regulations.all()),
+            action.get_key_question_display(),
+            action.get_core_service_display(),
+            action.source,
+            "",  # due date reason: filled in only to change the due date
+            str(action.version),
             action.get_status_display(),
             str(action.percent_complete),
             "yes" if action.is_overdue else "no",
             date_format(timezone.localtime(action.last_progress_at), "Y-m-d H:i") if action.last_progress_at else "",
+            action.original_due_date.isoformat(),
+            str(getattr(action, "agreed_revisions", None) or action.due_date_revisions.filter(state="agreed").count()),
         ]
         rows.append([_safe_cell(cell) for cell in cells])
     return rows

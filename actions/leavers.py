@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from actions.forms import PersonChoiceField, people_in_roles
 from actions.models import Action
 from actions.selectors import person_name
-from actions.services import EDITABLE_FIELDS, action_update
+from actions.services import EDITABLE_FIELDS, M2M_FIELDS, action_update
 from secamb_journey.access import staff_page
 from secamb_journey.forms import NHSFormMixin
 
@@ -63,7 +63,7 @@ def actions_reassign_owner(*, actions, new_owner, editor) -> list[Action]:
                         "opened this page. Nothing has been changed: choose again."
                     }
                 )
-            data = {name: getattr(current, name) for name in EDITABLE_FIELDS if name != "themes"}
+            data = {name: getattr(current, name) for name in EDITABLE_FIELDS if name not in M2M_FIELDS}
             data["owner"] = new_owner
             changed.append(action_update(action=current, editor=editor, data=data, expected_version=current.version))
     return changed

@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -43,7 +43,9 @@ class Status(models.TextChoices):
     AT_RISK = "at_risk", "At risk"
     OFF_TRACK = "off_track", "Off track"
     COMPLETE = "complete", "Complete, awaiting assurance"
-    ASSURED = "assured", "Assured and embedded"
+    ASSURED = "assured", "Assured"
+    # Blue: the change has lasted, shown by sustainability evidence reviewed after ratification.
+    EMBEDDED = "embedded", "Embedded"
 
     @property
     def tag_colour(self) -> str:
@@ -61,7 +63,8 @@ STATUS_TAG_COLOURS = {
     Status.AT_RISK: "orange",
     Status.OFF_TRACK: "red",
     Status.COMPLETE: "aqua-green",
-    Status.ASSURED: "blue",
+    Status.ASSURED: "purple",
+    Status.EMBEDDED: "blue",
 }
 STATUS_BRAG = {
     Status.NOT_STARTED: "Grey",
@@ -69,10 +72,13 @@ STATUS_BRAG = {
     Status.AT_RISK: "Amber",
     Status.OFF_TRACK: "Red",
     Status.COMPLETE: "Green",
-    Status.ASSURED: "Blue",
+    Status.ASSURED: "Green",
+    Status.EMBEDDED: "Blue",
 }
-# Complete or assured: the action's work is done. Overdue never applies to these.
-DONE_STATUSES = (Status.COMPLETE, Status.ASSURED)
+# Complete, assured or embedded: the action's work is done. Overdue never applies to these.
+DONE_STATUSES = (Status.COMPLETE, Status.ASSURED, Status.EMBEDDED)
+# Signed off by a lead: the record is closed until a lead reopens it.
+SIGNED_OFF_STATUSES = (Status.ASSURED, Status.EMBEDDED)
 OPEN_STATUSES = tuple(s for s in Status if s not in DONE_STATUSES)
 
 
@@ -92,6 +98,26 @@ class CqcRegulation(models.TextChoices):
     REG_20 = "20", "Regulation 20: Duty of candour"
 
 
+class KeyQuestion(models.TextChoices):
+    """The CQC's five key questions."""
+
+    SAFE = "safe", "Safe"
+    EFFECTIVE = "effective", "Effective"
+    CARING = "caring", "Caring"
+    RESPONSIVE = "responsive", "Responsive"
+    WELL_LED = "well_led", "Well-led"
+
+
+class CoreService(models.TextChoices):
+    """The core services the CQC inspects at an ambulance trust."""
+
+    EMERGENCY_AND_URGENT_CARE = "emergency_urgent_care", "Emergency and urgent care"
+    EOC = "emergency_operations_centres", "Emergency operations centres"
+    NHS_111 = "nhs_111", "NHS 111"
+    RESILIENCE = "resilience", "Resilience"
+    PATIENT_TRANSPORT = "patient_transport", "Patient transport"
+
+
 # --- The derived states, each defined once --------------------------------------------------------
 # "Complete", "overdue", "due soon", "stale" and "public" are never stored (DESIGN.md, domain rules).
 # Each is written here once, as a Q expression the database evaluates (querysets, aggregates,
@@ -101,7 +127,7 @@ class CqcRegulation(models.TextChoices):
 
 
 def done_q(prefix: str = "") -> Q:
-    """Complete or assured: the action's work is done. Overdue, due soon and stale never apply."""
+    """Complete, assured or embedded: the action's work is done. Overdue, due soon and stale never apply."""
     return Q(**{f"{prefix}status__in": DONE_STATUSES})
 
 
@@ -171,6 +197,10 @@ class ActionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(public_q())
 
+    def slipped(self):
+        """Agreed due date later than the original one: the one definition of "slipped"."""
+        return self.filter(due_date__gt=F("original_due_date"))
+
 
 class Action(models.Model):
     reference = models.CharField(
@@ -192,7 +222,26 @@ class Action(models.Model):
     themes = models.ManyToManyField(Theme, related_name="actions", blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_actions")
     executive_lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_actions")
+    # The agreed due date: what "overdue" is judged against. It changes only through a revision
+    # (actions.services.due_date_revise), which keeps the reason and who agreed it.
     due_date = models.DateField()
+    # The due date first set, kept for ever: "slipped" compares the agreed date with it.
+    original_due_date = models.DateField(editable=False)
+    # Regulatory mapping: what the CQC found, which regulations it breached, and where.
+    cqc_finding = models.TextField("CQC finding", blank=True, help_text="What the CQC found, in its words.")
+    regulations = models.ManyToManyField(
+        "actions.Regulation",
+        related_name="actions",
+        blank=True,
+        help_text="The regulations breached (Health and Social Care Act 2008 (Regulated Activities) Regulations 2014).",
+    )
+    key_question = models.CharField("key question", max_length=20, choices=KeyQuestion.choices, blank=True)
+    core_service = models.CharField("core service", max_length=30, choices=CoreService.choices, blank=True)
+    source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the finding comes from, for example the section 29A warning notice of 10 September 2021.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     percent_complete = models.PositiveSmallIntegerField(default=0)
     is_public = models.BooleanField(
@@ -211,6 +260,20 @@ class Action(models.Model):
         editable=False,
     )
     assured_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Governance after assurance: ratified at a committee, then embedded after a sustainability review.
+    ratified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sustainability_review_due = models.DateField(null=True, blank=True, editable=False)
+    embedded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="embedded_actions",
+        editable=False,
+    )
+    embedded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When a lead last reopened it (each reopening is an ActionReopening row too).
+    reopened_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Denormalised from the progress log so "stale" is one indexed comparison, not a subquery.
     last_progress_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Bumped by every edit; a form carries the version it was read at, so a stale save is refused.
@@ -218,7 +281,7 @@ class Action(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[themes], excluded_fields=["updated_at"])
+    history = HistoricalRecords(m2m_fields=[themes, regulations], excluded_fields=["updated_at"])
 
     objects = ActionQuerySet.as_manager()
 
@@ -266,8 +329,20 @@ class Action(models.Model):
                 condition=~Q(status__in=DONE_STATUSES) | Q(percent_complete=100), name="action_done_is_100_percent"
             ),
             models.CheckConstraint(
-                condition=~Q(status=Status.ASSURED) | (Q(assured_by__isnull=False) & Q(assured_at__isnull=False)),
+                condition=~Q(status__in=SIGNED_OFF_STATUSES)
+                | (Q(assured_by__isnull=False) & Q(assured_at__isnull=False)),
                 name="action_assured_has_signoff",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.EMBEDDED)
+                | (Q(ratified_at__isnull=False) & Q(embedded_by__isnull=False) & Q(embedded_at__isnull=False)),
+                name="action_embedded_has_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(key_question__in=["", *KeyQuestion.values]), name="action_key_question_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(core_service__in=["", *CoreService.values]), name="action_core_service_valid"
             ),
         ]
 
@@ -301,6 +376,19 @@ class Action(models.Model):
 
     def is_stale_at(self, now: datetime.datetime) -> bool:
         return not self.is_done and (self.last_progress_at or self.created_at) < stale_cutoff(now)
+
+    @property
+    def is_slipped(self) -> bool:
+        """The same rule as ActionQuerySet.slipped()."""
+        return self.due_date > self.original_due_date
+
+    @property
+    def slipped_days(self) -> int:
+        return max((self.due_date - self.original_due_date).days, 0)
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.status in SIGNED_OFF_STATUSES
 
     @property
     def is_stale(self) -> bool:
@@ -380,6 +468,12 @@ def evidence_upload_to(instance, filename):
     return f"evidence/{instance.action.reference}/{uuid.uuid4().hex}{suffix}"
 
 
+class EvidenceKind(models.TextChoices):
+    COMPLETION = "completion", "Evidence of completion"
+    # Shown at the sustainability review, months after ratification: the change has lasted.
+    SUSTAINABILITY = "sustainability", "Evidence of sustained change"
+
+
 class Evidence(models.Model):
     """A file attached to an action. Private: served only to signed-in staff who may see the action."""
 
@@ -390,6 +484,7 @@ class Evidence(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     description = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20, choices=EvidenceKind.choices, default=EvidenceKind.COMPLETION)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -429,3 +524,8 @@ class ActionPlanUpload(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+# Governance: due-date revisions, committees and their decisions, reopenings, regulations. Imported
+# here so Django registers them with this app; they refer to Action, defined above.
+from actions.governance_models import *  # noqa: E402, F403

@@ -26,7 +26,12 @@ class StatusCounts:
 
     @property
     def assured(self) -> int:
-        return self.by_status[Status.ASSURED]
+        """Assured, embedded or not: an embedded action was assured first."""
+        return self.by_status[Status.ASSURED] + self.by_status[Status.EMBEDDED]
+
+    @property
+    def embedded(self) -> int:
+        return self.by_status[Status.EMBEDDED]
 
     @property
     def complete(self) -> int:
@@ -108,8 +113,8 @@ def actions_owned_by(*, user, today=None) -> QuerySet:
 def action_for_detail(*, reference: str) -> Action | None:
     """One action with its pillar, people and themes (two queries), or None."""
     return (
-        Action.objects.select_related("pillar", "owner", "executive_lead", "assured_by")
-        .prefetch_related("themes")
+        Action.objects.select_related("pillar", "owner", "executive_lead", "assured_by", "embedded_by")
+        .prefetch_related("themes", "regulations")
         .filter(reference=reference)
         .first()
     )
@@ -204,6 +209,10 @@ HISTORY_FIELDS = [
     "is_public",
     "status",
     "percent_complete",
+    "cqc_finding",
+    "key_question",
+    "core_service",
+    "source",
 ]
 _FK_FIELDS = {"pillar", "owner", "executive_lead"}
 

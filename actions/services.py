@@ -18,7 +18,17 @@ from django.utils.formats import date_format
 
 from actions import tasks
 from actions.evidence import EvidenceRejected, identify_evidence
-from actions.models import REFERENCE_PREFIXES, Action, ActionType, Evidence, ProgressUpdate, Status, status_is_done
+from actions.models import (
+    REFERENCE_PREFIXES,
+    SIGNED_OFF_STATUSES,
+    Action,
+    ActionType,
+    Evidence,
+    EvidenceKind,
+    ProgressUpdate,
+    Status,
+    status_is_done,
+)
 from actions.selectors import describe_changes, person_name
 from secamb_journey.forms import size_in_words
 
@@ -65,6 +75,8 @@ def action_log_progress(
         )
     if status == Status.ASSURED:
         errors["status"] = "An action becomes assured only when an improvement lead who does not own it signs it off."
+    elif status == Status.EMBEDDED:
+        errors["status"] = "An action becomes embedded only at its sustainability review, after ratification."
     elif status not in Status.values:
         errors["status"] = "Select a status from the list."
     if not isinstance(percent_complete, int) or not 0 <= percent_complete <= 100:
@@ -78,12 +90,12 @@ def action_log_progress(
 
     with transaction.atomic():
         action = _locked(action)
-        if action.status == Status.ASSURED:
+        if action.status in SIGNED_OFF_STATUSES:
             raise ValidationError(
-                "This action is assured and embedded, so its record is closed. "
+                f"This action is {action.get_status_display().lower()}, so its record is closed. "
                 "Ask an improvement lead to reopen it if more work is needed."
             )
-        if status == Status.COMPLETE and not action.evidence.exists():
+        if status == Status.COMPLETE and not action.evidence.filter(kind=EvidenceKind.COMPLETION).exists():
             raise ValidationError(
                 {"status": "Attach evidence before marking this action complete: assurance needs something to check."}
             )
@@ -220,7 +232,9 @@ def action_assure(*, action: Action, lead, at=None, notify: bool = True) -> Acti
     return action
 
 
-def evidence_attach(*, action: Action, uploaded_by, uploaded_file, description: str, at=None) -> Evidence:
+def evidence_attach(
+    *, action: Action, uploaded_by, uploaded_file, description: str, at=None, kind: str = EvidenceKind.COMPLETION
+) -> Evidence:
     """Store an evidence file against an action, after checking its kind (by content) and size.
 
     A refused file leaves nothing behind: the check happens before anything is written.
@@ -237,13 +251,15 @@ def evidence_attach(*, action: Action, uploaded_by, uploaded_file, description: 
         errors["file"] = f"The selected file must be smaller than {size_in_words(max_bytes)}."
     elif uploaded_file.size == 0:
         errors["file"] = "The selected file is empty."
+    if kind not in EvidenceKind.values:
+        errors["kind"] = "Select what the evidence shows."
     if errors:
         raise ValidationError(errors)
 
     uploaded_file.seek(0)
     head = uploaded_file.read(8192)
     try:
-        kind = identify_evidence(name=uploaded_file.name, head=head)
+        file_kind = identify_evidence(name=uploaded_file.name, head=head)
     except EvidenceRejected as rejected:
         raise ValidationError({"file": str(rejected)}) from None
     uploaded_file.seek(0)
@@ -256,12 +272,13 @@ def evidence_attach(*, action: Action, uploaded_by, uploaded_file, description: 
         evidence = Evidence(
             action=action,
             original_name=PurePath(uploaded_file.name).name[:255],
-            content_type=kind.content_type,
+            content_type=file_kind.content_type,
             size=uploaded_file.size,
             sha256=digest.hexdigest(),
             description=description.strip(),
             uploaded_by=uploaded_by,
             uploaded_at=at or timezone.now(),
+            kind=kind,
         )
         evidence.file.save(uploaded_file.name, uploaded_file, save=False)
         # If the row cannot be written, remove the file so nothing is left half-stored.
@@ -288,7 +305,14 @@ EDITABLE_FIELDS = (
     "executive_lead",
     "due_date",
     "is_public",
+    "cqc_finding",
+    "regulations",
+    "key_question",
+    "core_service",
+    "source",
 )
+# Many-to-many fields: set after the action is saved, compared as sets.
+M2M_FIELDS = ("themes", "regulations")
 CREATE_FIELDS = ("reference", "action_type", *EDITABLE_FIELDS)
 # A change to any of these is emailed to the action's owner and executive lead.
 NOTIFY_FIELDS = ("owner", "status", "due_date")
@@ -371,8 +395,9 @@ def action_create(*, creator, data: dict, notify: bool = True) -> Action:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        action = Action(**{name: data[name] for name in CREATE_FIELDS if name != "themes" and name in data})
+        action = Action(**{name: data[name] for name in CREATE_FIELDS if name not in M2M_FIELDS and name in data})
         action.title = action.title.strip()
+        action.original_due_date = action.due_date  # kept for ever; later dates are revisions
         action._history_user = creator
         action._change_reason = "Created"
         action.save()
@@ -381,6 +406,11 @@ def action_create(*, creator, data: dict, notify: bool = True) -> Action:
             action._history_user = creator
             action._change_reason = "Themes set"
             action.themes.set(themes)
+        regulations = list(data.get("regulations") or [])
+        if regulations:
+            action._history_user = creator
+            action._change_reason = "Regulations set"
+            action.regulations.set(regulations)
         if notify:
             _notify_after_commit(
                 action=action,
@@ -435,13 +465,27 @@ def action_update(*, action: Action, editor, data: dict, expected_version: int, 
         current = _locked(action)
         if current.version != expected_version:
             raise _stale_edit(current, expected_version)
-        before = {name: getattr(current, name) for name in EDITABLE_FIELDS if name != "themes"}
+        before = {name: getattr(current, name) for name in EDITABLE_FIELDS if name not in M2M_FIELDS}
         old_themes = set(current.themes.values_list("pk", flat=True))
         new_themes = {theme.pk for theme in data.get("themes") or []}
         changed = [name for name in before if name in data and data[name] != before[name]]
         themes_changed = "themes" in data and new_themes != old_themes
-        if not changed and not themes_changed:
+        regulations_changed = "regulations" in data and {r.pk for r in data["regulations"] or []} != set(
+            current.regulations.values_list("pk", flat=True)
+        )
+        if not changed and not themes_changed and not regulations_changed:
             return current
+        if "due_date" in changed:
+            # A new due date is a revision, whoever changes it and however: the same rule as the
+            # revision pages (a reason, agreed by a lead who is not the owner), recorded as one.
+            _revision_refusal_for_edit(current, editor=editor, new_date=data["due_date"], data=data)
+            _record_agreed_revision(
+                current,
+                new_date=data["due_date"],
+                reason=data["due_date_reason"].strip(),
+                requested_by=editor,
+                agreed_by=editor,
+            )
         for name in changed:
             setattr(current, name, data[name].strip() if name == "title" else data[name])
         current.version += 1
@@ -452,6 +496,10 @@ def action_update(*, action: Action, editor, data: dict, expected_version: int, 
             current._history_user = editor
             current._change_reason = "Themes changed"
             current.themes.set(data["themes"])
+        if regulations_changed:
+            current._history_user = editor
+            current._change_reason = "Regulations changed"
+            current.regulations.set(data["regulations"])
         told = [name for name in NOTIFY_FIELDS if name in changed]
         if told and notify:
             _notify_after_commit(
@@ -497,3 +545,367 @@ def _notify_after_commit(*, action: Action, actor, changes: list[list[str]], als
             logger.exception("Could not queue the change email for action %s", action.reference)
 
     transaction.on_commit(enqueue)
+
+
+# --- Governance: sign-off eligibility, due-date revisions, committees, embedding, reopening (issue 13) ---
+
+SUSTAINABILITY_REVIEW_MONTHS = 3
+
+
+def action_governance_problem(action: Action, user) -> str | None:
+    """Why `user` may not sign off governance of `action` (agree a due-date revision, record a committee
+    decision, review sustainability), or None if they may: an improvement lead independent of it by
+    the one four-eyes rule, action_signoff_problem (issue 18).
+    """
+    if not user.is_authenticated or not user.has_perm("actions.assure_action"):
+        return "Only an improvement lead can do this."
+    return action_signoff_problem(action=action, user=user)
+
+
+def _refuse(problem: str, user) -> None:
+    """403 for someone who is not a lead at all; otherwise a refusal they can read on the form."""
+    if not user.is_authenticated or not user.has_perm("actions.assure_action"):
+        raise PermissionDenied(problem)
+    raise ValidationError(problem)
+
+
+def _revision_refusal_for_edit(action: Action, *, editor, new_date, data: dict) -> None:
+    """The revision rule applied to a due date changed on the edit form, the import or the admin."""
+    problem = action_governance_problem(action, editor)
+    if problem:
+        raise ValidationError(
+            {"due_date": f"The due date changes only as a revision agreed by another lead. {problem}"}
+        )
+    if not (data.get("due_date_reason") or "").strip():
+        raise ValidationError(
+            {"due_date_reason": "Enter the reason for the new due date: a change of due date is a revision."}
+        )
+    if action.due_date_revisions.filter(state="requested").exists():
+        raise ValidationError(
+            {"due_date": "A revision of the due date is awaiting a decision. Agree or refuse it first."}
+        )
+
+
+def _record_agreed_revision(action: Action, *, new_date, reason: str, requested_by, agreed_by, at=None):
+    from actions.models import DueDateRevision, RevisionState
+
+    at = at or timezone.now()
+    return DueDateRevision.objects.create(
+        action=action,
+        previous_due_date=action.due_date,
+        new_due_date=new_date,
+        reason=reason,
+        requested_by=requested_by,
+        requested_at=at,
+        state=RevisionState.AGREED,
+        decided_by=agreed_by,
+        decided_on=timezone.localdate(at),
+    )
+
+
+def _revision_data_problems(action: Action, *, new_date, reason: str) -> dict[str, str]:
+    errors = {}
+    if new_date is None:
+        errors["new_due_date"] = "Enter the new due date."
+    elif new_date == action.due_date:
+        errors["new_due_date"] = "The new due date is the same as the agreed one. Enter a different date."
+    if not (reason or "").strip():
+        errors["reason"] = "Enter the reason for the new due date."
+    elif len(reason) > 2000:
+        errors["reason"] = "Reason must be 2,000 characters or fewer."
+    return errors
+
+
+def due_date_revision_request(*, action: Action, requested_by, new_date, reason: str, at=None):
+    """Ask for a new due date (the owner or a lead). It moves nothing until a lead who does not own the
+    action agrees it (due_date_revision_decide). One open request per action.
+    """
+    from actions.models import DueDateRevision
+
+    if not action.can_log_progress(requested_by):
+        raise PermissionDenied("Only the action's owner or an improvement lead can ask for a new due date.")
+    errors = _revision_data_problems(action, new_date=new_date, reason=reason)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        action = _locked(action)
+        if action.is_done:
+            raise ValidationError("This action's work is done, so its due date no longer changes.")
+        if action.due_date_revisions.filter(state="requested").exists():
+            raise ValidationError("A new due date has already been asked for and awaits a decision.")
+        return DueDateRevision.objects.create(
+            action=action,
+            previous_due_date=action.due_date,
+            new_due_date=new_date,
+            reason=reason.strip(),
+            requested_by=requested_by,
+            requested_at=at or timezone.now(),
+        )
+
+
+def due_date_revision_decide(*, revision, lead, agree: bool, refusal_reason: str = "", at=None, notify: bool = True):
+    """Agree (the action's due date becomes the new one) or refuse (with a reason) a requested revision.
+    By an improvement lead who does not own the action (action_signoff_problem).
+    """
+    from actions.models import DueDateRevision, RevisionState
+
+    with transaction.atomic():
+        revision = DueDateRevision.objects.select_for_update().get(pk=revision.pk)
+        action = _locked(revision.action)
+        problem = action_governance_problem(action, lead)
+        if problem:
+            _refuse(problem, lead)
+        if revision.state != RevisionState.REQUESTED:
+            raise ValidationError(f"This revision has already been {revision.get_state_display().lower()}.")
+        if not agree and not refusal_reason.strip():
+            raise ValidationError({"refusal_reason": "Enter why the new due date is refused."})
+        at = at or timezone.now()
+        revision.decided_by = lead
+        revision.decided_on = timezone.localdate(at)
+        old_date = action.due_date
+        if agree:
+            revision.state = RevisionState.AGREED
+            revision.previous_due_date = old_date
+            action.due_date = revision.new_due_date
+            action.version += 1
+            action._history_user = lead
+            action._change_reason = f"Due date revised: {revision.reason}"[:100]
+            action.save()
+        else:
+            revision.state = RevisionState.REFUSED
+            revision.refusal_reason = refusal_reason.strip()
+        revision.save()
+        if notify:
+            new_words = _describe_for_people("due_date", revision.new_due_date)
+            _notify_after_commit(
+                action=action,
+                actor=lead,
+                changes=[
+                    ["Due date revision agreed", _describe_for_people("due_date", old_date), new_words]
+                    if agree
+                    else ["Due date revision refused", "", f"{new_words} refused: {revision.refusal_reason}"]
+                ],
+                also_notify=[revision.requested_by],
+            )
+    return revision
+
+
+def due_date_revise(*, action: Action, lead, new_date, reason: str, at=None, notify: bool = True):
+    """A lead who does not own the action sets a new due date directly: a revision asked for and agreed
+    by the same lead, with its reason, in one step.
+    """
+    problem = action_governance_problem(action, lead)
+    if problem:
+        _refuse(problem, lead)
+    with transaction.atomic():
+        revision = due_date_revision_request(action=action, requested_by=lead, new_date=new_date, reason=reason, at=at)
+        return due_date_revision_decide(revision=revision, lead=lead, agree=True, at=at, notify=notify)
+
+
+def action_put_to_meeting(*, action: Action, meeting, lead, at=None):
+    """Put an assured action on a committee meeting's agenda, to be ratified or returned."""
+    from actions.models import CommitteeDecision, Decision
+
+    if not lead.has_perm("actions.assure_action"):
+        raise PermissionDenied("Only an improvement lead can put an action to a committee.")
+    with transaction.atomic():
+        action = _locked(action)
+        if action.status != Status.ASSURED:
+            raise ValidationError("Only an assured action can be put to a committee for ratification.")
+        if action.ratified_at is not None:
+            raise ValidationError("This action has already been ratified.")
+        if action.committee_decisions.filter(decision=Decision.PENDING).exists():
+            raise ValidationError("This action is already on a committee's agenda, awaiting its decision.")
+        if action.committee_decisions.filter(meeting=meeting).exists():
+            raise ValidationError("This action has already been put to that meeting.")
+        return CommitteeDecision.objects.create(
+            action=action, meeting=meeting, put_by=lead, put_at=at or timezone.now()
+        )
+
+
+def committee_decision_record(
+    *, item, lead, decision: str, minute_reference: str, reason: str = "", review_due=None, at=None, notify=True
+):
+    """Record a meeting's decision on an action put to it, by a lead who does not own the action.
+
+    Ratified: the action carries a sustainability review date (by default three months on). Returned:
+    the reason is kept, and the action stays assured, to be put to a later meeting.
+    """
+    from actions.models import CommitteeDecision, Decision
+
+    errors = {}
+    if decision not in (Decision.RATIFIED, Decision.RETURNED):
+        errors["decision"] = "Select whether the committee ratified or returned the action."
+    if not minute_reference.strip():
+        errors["minute_reference"] = "Enter the minute reference."
+    if decision == Decision.RETURNED and not reason.strip():
+        errors["reason"] = "Enter why the committee returned the action."
+    with transaction.atomic():
+        item = CommitteeDecision.objects.select_for_update().select_related("meeting__committee").get(pk=item.pk)
+        action = _locked(item.action)
+        problem = action_governance_problem(action, lead)
+        if problem:
+            _refuse(problem, lead)
+        if item.decision != Decision.PENDING:
+            raise ValidationError("The committee's decision on this action has already been recorded.")
+        if errors:
+            raise ValidationError(errors)
+        if action.status != Status.ASSURED:
+            raise ValidationError("The action is no longer assured, so the committee cannot ratify it.")
+        at = at or timezone.now()
+        item.decision = decision
+        item.minute_reference = minute_reference.strip()
+        item.reason = reason.strip()
+        item.recorded_by = lead
+        item.recorded_at = at
+        item.save()
+        if decision == Decision.RATIFIED:
+            ratified_on = item.meeting.date
+            action.ratified_at = at
+            action.sustainability_review_due = review_due or _months_after(ratified_on, SUSTAINABILITY_REVIEW_MONTHS)
+            action.version += 1
+            action._history_user = lead
+            action._change_reason = f"Ratified by {item.meeting.committee.name}"[:100]
+            action.save()
+        if notify:
+            words = f"{item.get_decision_display()} by {item.meeting}, minute {item.minute_reference}"
+            if item.reason:
+                words += f": {item.reason}"
+            _notify_after_commit(action=action, actor=lead, changes=[["Committee decision", "", words]])
+    return item
+
+
+def _months_after(day, months: int):
+    import calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def action_set_sustainability_review(*, action: Action, lead, review_due) -> Action:
+    """Change when a ratified action's sustainability review is due."""
+    if not lead.has_perm("actions.assure_action"):
+        raise PermissionDenied("Only an improvement lead can change the sustainability review date.")
+    with transaction.atomic():
+        action = _locked(action)
+        if action.ratified_at is None or action.status != Status.ASSURED:
+            raise ValidationError("Only a ratified action awaiting its sustainability review has a review date.")
+        if review_due is None:
+            raise ValidationError({"review_due": "Enter the date of the sustainability review."})
+        action.sustainability_review_due = review_due
+        action.version += 1
+        action._history_user = lead
+        action._change_reason = "Sustainability review date changed"
+        action.save()
+    return action
+
+
+def action_sustainability_problem(action: Action, user, *, today=None) -> str | None:
+    """Why `user` may not review `action`'s sustainability now, or None."""
+    problem = action_governance_problem(action, user)
+    if problem:
+        return problem
+    if action.status == Status.EMBEDDED:
+        return "This action is already embedded."
+    if action.status != Status.ASSURED or action.ratified_at is None:
+        return "Only an assured action ratified by a committee can be reviewed for sustainability."
+    today = today or timezone.localdate()
+    if action.sustainability_review_due and today < action.sustainability_review_due:
+        return (
+            "The sustainability review is due on "
+            f"{date_format(action.sustainability_review_due, 'j F Y')}: it cannot be done before then."
+        )
+    if not action.evidence.filter(kind=EvidenceKind.SUSTAINABILITY, uploaded_at__gte=action.ratified_at).exists():
+        return "Attach evidence of sustained change (since ratification) before the sustainability review."
+    return None
+
+
+def action_review_sustainability(*, action: Action, lead, narrative: str = "", at=None, notify=True) -> Action:
+    """The sustainability review: the action becomes embedded (blue). Also an entry in the progress log."""
+    with transaction.atomic():
+        action = _locked(action)
+        at = at or timezone.now()
+        problem = action_sustainability_problem(action, lead, today=timezone.localdate(at))
+        if problem:
+            _refuse(problem, lead)
+        ProgressUpdate.objects.create(
+            action=action,
+            author=lead,
+            narrative=narrative.strip()
+            or f"Sustainability reviewed by {person_name(lead)}: the change has lasted. Embedded.",
+            status=Status.EMBEDDED,
+            percent_complete=100,
+            created_at=at,
+        )
+        action.embedded_by = lead
+        action.embedded_at = at
+        _apply_latest_progress(action, at=at, by=lead)
+        if notify:
+            _notify_after_commit(
+                action=action, actor=lead, changes=[["Status", Status.ASSURED.label, Status.EMBEDDED.label]]
+            )
+    return action
+
+
+REOPEN_STATUSES = (Status.AT_RISK, Status.OFF_TRACK)
+
+
+def action_reopen(
+    *, action: Action, lead, reason: str, status: str, percent_complete: int | None = None, at=None, notify=True
+):
+    """A lead reopens an assured or embedded action: it returns to at risk or off track with a reason,
+    keeping its whole history (the sign-off, decisions and reviews stay on the record).
+    """
+    from actions.models import ActionReopening
+
+    if not lead.has_perm("actions.assure_action"):
+        raise PermissionDenied("Only an improvement lead can reopen an action.")
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = "Enter why the action is reopened."
+    if status not in REOPEN_STATUSES:
+        errors["status"] = "Select at risk or off track."
+    if percent_complete is not None and not 0 <= percent_complete <= 100:
+        errors["percent_complete"] = "Percent complete must be a whole number from 0 to 100."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        action = _locked(action)
+        if action.status not in SIGNED_OFF_STATUSES:
+            raise ValidationError("Only an assured or embedded action can be reopened.")
+        at = at or timezone.now()
+        previous = action.status
+        ActionReopening.objects.create(
+            action=action,
+            reopened_by=lead,
+            reopened_at=at,
+            reason=reason.strip(),
+            previous_status=previous,
+            status=status,
+        )
+        ProgressUpdate.objects.create(
+            action=action,
+            author=lead,
+            narrative=f"Reopened by {person_name(lead)}: {reason.strip()}",
+            status=status,
+            percent_complete=action.percent_complete if percent_complete is None else percent_complete,
+            created_at=at,
+        )
+        # The sign-off belongs to the closed record: a reopened action must be completed, assured,
+        # ratified and reviewed again. What was signed off stays in the history and the decisions.
+        action.assured_by = None
+        action.assured_at = None
+        action.ratified_at = None
+        action.sustainability_review_due = None
+        action.embedded_by = None
+        action.embedded_at = None
+        action.reopened_at = at
+        _apply_latest_progress(action, at=at, by=lead)
+        if notify:
+            _notify_after_commit(
+                action=action,
+                actor=lead,
+                changes=[["Reopened", Status(previous).label, f"{Status(status).label}: {reason.strip()}"]],
+            )
+    return action

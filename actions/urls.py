@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from actions import leavers, views
+from actions import leavers, views, views_governance
 
 app_name = "actions"
 
@@ -19,4 +19,10 @@ urlpatterns = [
     path("<str:reference>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("<str:reference>/assure/", views.assure, name="assure"),
     path("<str:reference>/edit/", views.action_edit, name="edit"),
+    # Governance (issue 13): due-date revisions, committees, sustainability, reopening.
+    path("<str:reference>/due-date/", views_governance.due_date, name="due_date"),
+    path("<str:reference>/due-date/<int:revision_id>/", views_governance.due_date_decide, name="due_date_decide"),
+    path("<str:reference>/committee/", views_governance.put_to_meeting, name="put_to_meeting"),
+    path("<str:reference>/sustainability/", views_governance.sustainability_review, name="sustainability"),
+    path("<str:reference>/reopen/", views_governance.reopen, name="reopen"),
 ]

@@ -20,7 +20,7 @@ from actions import importing, selectors
 from actions.access import get_action_for_user, get_evidence_for_user
 from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
-from actions.models import Status
+from actions.governance_selectors import governance_context
 from actions.services import (
     StaleEdit,
     action_assure,
@@ -141,10 +141,11 @@ def action_detail(request, reference):
             "evidence_list": selectors.action_evidence(action=action) if access.may_see_evidence else [],
             "can_view_files": access.may_see_evidence,
             "history": selectors.action_history(action=action),
-            "can_log_progress": access.may_log_progress and action.status != Status.ASSURED,
+            "can_log_progress": access.may_log_progress and not action.is_signed_off,
             "can_attach_evidence": access.may_attach_evidence,
             "can_assure": access.may_assure,
             "can_edit": access.may_edit,
+            **governance_context(action=action, user=request.user),
         },
     )
 
@@ -200,6 +201,7 @@ def attach_evidence(request, reference):
                 uploaded_by=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
+                kind=form.cleaned_data["kind"],
             )
         if form.is_valid():
             messages.success(request, f"Evidence attached: {evidence.original_name}.")
@@ -315,7 +317,7 @@ def import_plan(request):
         content = upload.read(importing.MAX_IMPORT_BYTES + 1)
         file_name = upload.name
         try:
-            preview = importing.check_action_plan(name=file_name, content=content)
+            preview = importing.check_action_plan(name=file_name, content=content, importer=request.user)
         except importing.ImportFileProblem as problem:
             form.add_error("file", str(problem))
         else:
@@ -360,11 +362,11 @@ def _import_confirm(request):
             "actions/import.html",
             {
                 "form": ImportForm(),
-                "preview": importing.check_action_plan(name=stored.name, content=content),
+                "preview": importing.check_action_plan(name=stored.name, content=content, importer=request.user),
                 "file_name": stored.name,
                 "digest": stored.sha256,
             },
         )
     stored.delete()
-    messages.success(request, f"{len(created)} actions imported from {stored.name}.")
+    messages.success(request, f"{len(created)} actions imported or changed from {stored.name}.")
     return redirect("actions:register")

@@ -29,6 +29,11 @@ PARAMETERS = {
     "due_after": "due_after",
     "due_before": "due_before",
     "q": "q",
+    # Governance and the regulatory mapping (issue 13).
+    "slipped": "slipped",
+    "regulation": "regulation",
+    "key_question": "key_question",
+    "core_service": "core_service",
 }
 
 

@@ -33,6 +33,7 @@ class ProgressSnapshot(models.Model):
     off_track = models.PositiveIntegerField(default=0)
     complete = models.PositiveIntegerField(default=0)
     assured = models.PositiveIntegerField(default=0)
+    embedded = models.PositiveIntegerField(default=0)
     overdue = models.PositiveIntegerField(default=0)
     mean_percent_complete = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -80,7 +81,7 @@ class ProgressSnapshot(models.Model):
 
     @property
     def done(self) -> int:
-        return self.complete + self.assured
+        return self.complete + self.assured + self.embedded
 
     @property
     def percent_done(self) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import dashboard, editorial, public  # noqa: F401 -- each section below uses one
+from reports.views import dashboard, editorial, plan, public  # noqa: F401 -- each section below uses one
 
 app_name = "reports"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("open-data/", public.open_data, name="open_data"),
     path("open-data/actions.csv", public.open_data_csv, name="open_data_csv"),
     path("open-data/actions.json", public.open_data_json, name="open_data_json"),
+    path("plan/", plan.plan_list, name="public_plan"),
+    path("plan/<str:reference>/", plan.plan_detail, name="public_plan_action"),
     # --- End of public pages ---
     # --- Board dashboard (dashboard issue) ---
     path("dashboard/", dashboard.overview, name="dashboard"),

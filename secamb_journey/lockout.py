@@ -15,14 +15,22 @@ from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 
 MAX_COOL_OFF = datetime.timedelta(hours=24)
+# Axes keeps usernames in 255-character columns; no account's name is longer than 150 (Django's), so
+# whatever is typed is counted by its first 150 characters rather than failing the insert (a 500 on
+# PostgreSQL, which refuses an over-long value where SQLite stores it).
+USERNAME_CHARS = 150
+
+
+def axes_username(request, credentials=None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the username a sign-in attempt names, at most USERNAME_CHARS long."""
+    name = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD)
+    if name is None and request is not None and request.method == "POST":
+        name = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
+    return None if name is None else str(name)[:USERNAME_CHARS]
 
 
 def _username(request) -> str | None:
-    credentials = getattr(request, "axes_credentials", None) or {}
-    name = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
-    if name is None and request.method == "POST":
-        name = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
-    return name
+    return axes_username(request, getattr(request, "axes_credentials", None))
 
 
 def progressive_cool_off(request=None) -> datetime.timedelta:

@@ -11,6 +11,7 @@ from secamb_journey.accounts import views as accounts_views
 urlpatterns = [
     path("", include("reports.urls")),
     path("actions/", include("actions.urls")),
+    path("committees/", include("actions.urls_committees")),
     path("measures/", include("measures.urls")),
     path("", include("reports.urls_measures_public")),
     path(

@@ -44,17 +44,37 @@ class ActionFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     executive_lead = factory.SubFactory(UserFactory)
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    original_due_date = factory.SelfAttribute("due_date")
     status = Status.NOT_STARTED
-    percent_complete = factory.LazyAttribute(lambda a: 100 if a.status in (Status.COMPLETE, Status.ASSURED) else 0)
+    percent_complete = factory.LazyAttribute(
+        lambda a: 100 if a.status in (Status.COMPLETE, Status.ASSURED, Status.EMBEDDED) else 0
+    )
     is_public = True
     # An assured action records its sign-off (a database constraint insists).
     assured_by = factory.Maybe(
-        factory.LazyAttribute(lambda a: a.status == Status.ASSURED),
+        factory.LazyAttribute(lambda a: a.status in (Status.ASSURED, Status.EMBEDDED)),
         yes_declaration=factory.SubFactory(UserFactory),
         no_declaration=None,
     )
     assured_at = factory.Maybe(
-        factory.LazyAttribute(lambda a: a.status == Status.ASSURED),
+        factory.LazyAttribute(lambda a: a.status in (Status.ASSURED, Status.EMBEDDED)),
+        yes_declaration=factory.LazyFunction(timezone.now),
+        no_declaration=None,
+    )
+
+    # An embedded action was ratified and reviewed (a database constraint insists).
+    ratified_at = factory.Maybe(
+        factory.LazyAttribute(lambda a: a.status == Status.EMBEDDED),
+        yes_declaration=factory.LazyFunction(timezone.now),
+        no_declaration=None,
+    )
+    embedded_by = factory.Maybe(
+        factory.LazyAttribute(lambda a: a.status == Status.EMBEDDED),
+        yes_declaration=factory.SubFactory(UserFactory),
+        no_declaration=None,
+    )
+    embedded_at = factory.Maybe(
+        factory.LazyAttribute(lambda a: a.status == Status.EMBEDDED),
         yes_declaration=factory.LazyFunction(timezone.now),
         no_declaration=None,
     )

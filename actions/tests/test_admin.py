@@ -44,7 +44,8 @@ def test_an_admin_edit_bumps_the_version_and_tells_the_owner_and_executive_lead(
     new_due = action.due_date + datetime.timedelta(days=14)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_as.post(
-            f"/admin/actions/action/{action.pk}/change/", _edit_form(action, due_date=new_due.isoformat())
+            f"/admin/actions/action/{action.pk}/change/",
+            _edit_form(action, due_date=new_due.isoformat(), due_date_reason="Supplier delay"),
         )
     assert response.status_code == 302, response.content.decode()[:2000]
     action.refresh_from_db()

@@ -153,6 +153,8 @@ def test_the_second_of_two_editors_is_refused_with_what_changed_and_who_changed_
             "due_date_day": new_due.day,
             "due_date_month": new_due.month,
             "due_date_year": new_due.year,
+            # A new due date is a revision, with its reason (issue 13).
+            "due_date_reason": "Supplier delay",
             "title": "Jo's title",
         },
     )

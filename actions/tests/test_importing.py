@@ -139,11 +139,14 @@ def test_an_exported_plan_with_a_new_row_added_imports_only_the_new_row(catalogu
     assert [r.reference for r in preview.new_rows] == ["MD-41"]
 
 
-def test_a_changed_existing_row_is_refused_rather_than_overwriting(catalogue, lead, owner, board):
+def test_a_changed_existing_row_without_its_exported_version_is_refused_rather_than_overwriting(
+    catalogue, lead, owner, board
+):
+    # Issue 13: the import changes existing actions, but only from a row that says which version it read.
     ActionFactory(reference="MD-20", title="Stored title", owner=owner, executive_lead=board)
     preview = check_action_plan(name="plan.csv", content=plan(GOOD))
-    assert preview.problems[0].column == "Reference"
-    assert "MD-20 already exists and this row differs from it" in preview.problems[0].message
+    version = next(p for p in preview.problems if p.column == "Version")
+    assert "MD-20 already exists: to change it, keep the Version column from an export" in version.message
 
 
 def test_an_excel_workbook_is_read_too(catalogue, lead, owner, board):

@@ -57,14 +57,14 @@ def test_stale_means_no_progress_for_stale_after_days_counted_from_creation_when
 
 
 @pytest.mark.django_db
-def test_complete_means_complete_or_assured_and_open_means_every_other_status():
+def test_complete_means_complete_assured_or_embedded_and_open_means_every_other_status():
     for n, status in enumerate(Status, start=1):
         ActionFactory(reference=f"MD-{n:03d}", status=status)
     done, done_python = _both("done", lambda a: a.is_done)
     assert (
         done
         == done_python
-        == {a.reference for a in Action.objects.filter(status__in=[Status.COMPLETE, Status.ASSURED])}
+        == {a.reference for a in Action.objects.filter(status__in=[Status.COMPLETE, Status.ASSURED, Status.EMBEDDED])}
     )
     assert set(Action.objects.open().values_list("reference", flat=True)) == (
         set(Action.objects.values_list("reference", flat=True)) - done

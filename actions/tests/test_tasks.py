@@ -49,7 +49,8 @@ def test_a_due_date_change_is_told_and_a_title_change_is_not(lead, owner, action
     assert callbacks == [] and mail.outbox == []
     later = action.due_date + datetime.timedelta(days=7)
     with django_capture_on_commit_callbacks(execute=True):
-        action_update(action=action, editor=lead, data={**_data(action), "due_date": later}, expected_version=2)
+        data = {**_data(action), "due_date": later, "due_date_reason": "Supplier delay"}
+        action_update(action=action, editor=lead, data=data, expected_version=2)
     assert {m.subject for m in mail.outbox} == {"MD-010: due date changed"}
     assert len(mail.outbox) == 2  # the owner and the executive lead
 

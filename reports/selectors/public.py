@@ -11,6 +11,7 @@ from actions.models import Action, ActionType, Status
 from actions.selectors import StatusCounts, action_status_counts
 from pillars.models import Pillar, StrategicGoal
 from reports.models import PublishedUpdate, UpdateStatus
+from reports.plan import GOVERNANCE_OPEN_DATA_FIELDS, add_governance_fields
 from secamb_journey.content import strategy_text
 from themes.models import Theme
 
@@ -79,9 +80,14 @@ OPEN_DATA_FIELDS = [
     ("type", "CQC warning notice, CQC must-do, CQC should-do or Trust improvement action."),
     ("pillar", "The improvement pillar the action belongs to."),
     ("themes", "The urgent themes the action answers (in CSV, separated by semicolons; in JSON, a list)."),
-    ("status", "Not started, On track, At risk, Off track, Complete, awaiting assurance, or Assured and embedded."),
+    (
+        "status",
+        "Not started, On track, At risk, Off track, Complete, awaiting assurance, Assured, or Embedded "
+        "(sustained: shown by evidence reviewed after a committee ratified it).",
+    ),
     ("percent_complete", "How far through the work is, as a whole number from 0 to 100."),
-    ("due_date", "When the action is due to be complete, as YYYY-MM-DD."),
+    ("due_date", "The agreed due date (the original one, or the latest agreed revision), as YYYY-MM-DD."),
+    *GOVERNANCE_OPEN_DATA_FIELDS,
 ]
 
 
@@ -100,7 +106,7 @@ def open_data_actions() -> list[dict]:
     type_labels = dict(ActionType.choices)
     status_labels = dict(Status.choices)
     fields = ("id", "reference", "title", "action_type", "pillar__name", "status", "percent_complete", "due_date")
-    return [
+    rows = [
         {
             "reference": row["reference"],
             "title": row["title"],
@@ -113,3 +119,4 @@ def open_data_actions() -> list[dict]:
         }
         for row in public.order_by("reference").values(*fields)
     ]
+    return add_governance_fields(rows)

@@ -23,9 +23,10 @@ from actions.selectors import StatusCounts, action_status_counts
 from measures.selectors import public_measures_frozen
 from pillars.models import Pillar
 from reports.models import PublishedUpdate, UpdateStatus
+from reports.plan import frozen_reopened
 
 # Bump when the shape of PublishedUpdate.figures changes, so templates can tell old updates apart.
-FIGURES_SCHEMA = 1
+FIGURES_SCHEMA = 2  # 2: "reopened" (issue 13); an update frozen at 1 has none, and its page says nothing of it
 
 # --- Periods ---------------------------------------------------------------------------------------
 
@@ -142,7 +143,7 @@ def _action_row(action: Action, on: datetime.datetime) -> dict:
 def _period_events(public, *, start: datetime.datetime, end: datetime.datetime) -> dict:
     """The actions completed and assured in the period, and the public highlights logged in it."""
     completed = public.filter(completed_at__gte=start, completed_at__lt=end)
-    assured = public.filter(status=Status.ASSURED, assured_at__gte=start, assured_at__lt=end)
+    assured = public.filter(status__in=[Status.ASSURED, Status.EMBEDDED], assured_at__gte=start, assured_at__lt=end)
     notes = ProgressUpdate.objects.filter(public_q("action__"), created_at__gte=start, created_at__lt=end)
     return {
         "completed": [
@@ -193,6 +194,8 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
         **_period_events(public, start=start, end=end),
         # The public measures' figures and icons for the period's values (issue 12), frozen like the rest.
         "measures": public_measures_frozen(period_end=period_next(period) - datetime.timedelta(days=1)),
+        # Issue 13: public actions reopened in the period (the reason, never who reopened them).
+        "reopened": frozen_reopened(start=start, end=end),
     }
 
 

@@ -83,6 +83,7 @@ def test_each_pillar_card_shows_progress_status_counts_overdue_and_stale(client_
         "off_track": 0,
         "complete": 1,
         "assured": 1,
+        "embedded": 0,
     }
     assert (quality.figures.stale, quality.figures.due_soon) == (0, 1)
     assert (responsive.counts.total, responsive.counts.done, responsive.counts.overdue) == (3, 0, 1)
@@ -94,7 +95,7 @@ def test_every_pillar_card_count_links_to_the_register_filtered_to_those_actions
     for href in [
         "/actions/?pillar=quality-improvement&amp;status=on_track",
         "/actions/?pillar=quality-improvement&amp;status=assured",
-        "/actions/?pillar=quality-improvement&amp;status=complete&amp;status=assured",
+        "/actions/?pillar=quality-improvement&amp;status=complete&amp;status=assured&amp;status=embedded",
         "/actions/?pillar=quality-improvement&amp;overdue=yes",
         "/actions/?pillar=responsive-care&amp;stale=yes",
         "/actions/?pillar=quality-improvement",

@@ -77,5 +77,6 @@ def test_every_dashboard_page_has_the_same_number_of_queries_at_two_data_sizes(c
     large = query_counts(client)
 
     assert large == small
-    # And few: the session, the viewer and their permissions, then the page's own reads.
-    assert max(small.values()) <= 25, small
+    # And few: the session, the viewer and their permissions, then the page's own reads (the overview
+    # has both the measures' section, issue 12, and governance, issue 13: 26).
+    assert max(small.values()) <= 26, small

@@ -15,6 +15,16 @@ from reports.tests.updates_world import build_world
 pytestmark = pytest.mark.django_db
 
 FIELDS = ["reference", "title", "type", "pillar", "themes", "status", "percent_complete", "due_date"]
+# Issue 13: the governance columns, after the others.
+FIELDS += [
+    "original_due_date",
+    "due_date_revisions",
+    "regulations",
+    "key_question",
+    "core_service",
+    "completed_on",
+    "assured_on",
+]
 
 
 def test_the_csv_has_one_row_per_public_action_with_the_documented_fields(client):
@@ -34,6 +44,13 @@ def test_the_csv_has_one_row_per_public_action_with_the_documented_fields(client
         "status": "On track",
         "percent_complete": "60",
         "due_date": "2027-03-31",
+        "original_due_date": "2027-03-31",
+        "due_date_revisions": "",
+        "regulations": "",
+        "key_question": "",
+        "core_service": "",
+        "completed_on": "",
+        "assured_on": "",
     }
 
 

@@ -55,6 +55,8 @@ def test_nothing_that_is_not_public_reaches_an_anonymous_visitor(client, world, 
             "/open-data/",
             "/open-data/actions.csv",
             "/open-data/actions.json",
+            "/plan/",  # the public plan (issue 13)
+            "/plan/MD-101/",
             "/performance/",
             "/performance/cat1-public/",
             "/open-data/measures.csv",
@@ -74,6 +76,8 @@ def test_nothing_that_is_not_public_reaches_an_anonymous_visitor(client, world, 
     assert "Every vehicle in Kent now has a sealed medicines pouch." in pages["/updates/october-2026/"].content.decode()
     assert published.headline in pages["/updates/feed/"].content.decode()
     assert "MD-101" in pages["/open-data/actions.csv"].content.decode()
+    assert "Every vehicle in Kent now has a sealed medicines pouch." in pages["/plan/MD-101/"].content.decode()
+    assert client.get("/plan/IJ-900/").status_code == 404  # an internal action has no public page
     # The draft and the withdrawn update answer 404 at their own addresses, showing none of their content.
     assert client.get("/updates/september-2026/").status_code == 404
     withdrawn = client.get("/updates/august-2026/")

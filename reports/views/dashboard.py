@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from pillars.models import Pillar, StrategicGoal
+from reports.governance_figures import dashboard_governance
 from reports.selectors.dashboard import dashboard_goal, dashboard_overview, dashboard_pillar, dashboard_theme
 from secamb_journey.access import staff_page
 from themes.models import Theme
@@ -30,7 +31,7 @@ def get_goal_for_user(request, slug: str) -> StrategicGoal:
 
 @dashboard_view
 def overview(request):
-    return render(request, "reports/dashboard/overview.html", dashboard_overview())
+    return render(request, "reports/dashboard/overview.html", {**dashboard_overview(), **dashboard_governance()})
 
 
 # A pillar's and a theme's drill-downs are one template, reports/dashboard/drilldown.html.

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from reports.models import PublishedUpdate
+from reports.plan import governance_csv_cells, update_reopened
 from reports.public_cache import public_cache
 from reports.selectors.public import (
     OPEN_DATA_FIELDS,
@@ -60,6 +61,7 @@ def update_page_context(update: PublishedUpdate, *, preview: bool = False) -> di
         "figures": update_figures(update),
         "narrative_html": render_markdown(update.narrative),
         "preview": preview,
+        "reopened": update_reopened(update),
     }
 
 
@@ -141,15 +143,25 @@ def open_data_csv(request):
     writer.writerow(names)
     for row in open_data_actions():
         row = {**row, "themes": "; ".join(row["themes"]), "due_date": row["due_date"].isoformat()}
+        row = governance_csv_cells(row)
         writer.writerow([_csv_safe(row[name]) for name in names])
     return response
+
+
+def _clean_deep(value):
+    """clean_value through lists and dicts too (a due-date revision's reason is text inside a list)."""
+    if isinstance(value, list):
+        return [_clean_deep(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _clean_deep(item) for name, item in value.items()}
+    return clean_value(value)
 
 
 @require_safe
 @public_cache(live=True)
 def open_data_json(request):
     actions = [
-        {**{name: clean_value(value) for name, value in row.items()}, "due_date": row["due_date"].isoformat()}
+        {**{name: _clean_deep(value) for name, value in row.items()}, "due_date": row["due_date"].isoformat()}
         for row in open_data_actions()
     ]
     return JsonResponse(

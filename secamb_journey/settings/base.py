@@ -222,6 +222,7 @@ LOGOUT_REDIRECT_URL = "/"
 # themselves there. Per username alone, a far higher limit stops guessing spread over many addresses.
 # Every lock lifts by itself, and each one after the first is twice as long: increasing delays.
 AXES_HANDLER = "secamb_journey.lockout.PerAddressHandler"
+AXES_USERNAME_CALLABLE = "secamb_journey.lockout.axes_username"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 50, minimum=1)

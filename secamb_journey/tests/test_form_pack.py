@@ -295,7 +295,12 @@ def test_model_form_date_field_becomes_an_nhs_date_input():
 
 @pytest.mark.parametrize(
     ("status", "colour", "label"),
-    [("on_track", "green", "On track"), ("at_risk", "orange", "At risk"), ("assured", "blue", "Assured and embedded")],
+    [
+        ("on_track", "green", "On track"),
+        ("at_risk", "orange", "At risk"),
+        ("assured", "purple", "Assured"),
+        ("embedded", "blue", "Embedded"),
+    ],
 )
 def test_status_tag_shows_the_words_in_the_status_colour(status, colour, label):
     html = Template("{% load nhsuk %}{% status_tag value %}").render(Context({"value": status}))

@@ -52,6 +52,9 @@ EXPECTED = {
     "reports:open_data": PUBLIC,
     "reports:open_data_csv": PUBLIC,
     "reports:open_data_json": PUBLIC,
+    # The public plan (issue 13): every public action, and one.
+    "reports:public_plan": PUBLIC,
+    "reports:public_plan_action": PUBLIC,
     "accessibility": PUBLIC,
     # Public measures (issue 12): the world's measure is public; an internal one is 404 (tested in measures/tests).
     "measures_public:performance": PUBLIC,
@@ -92,6 +95,19 @@ EXPECTED = {
     "actions:evidence_download": staff_only(owner=200, other_owner=403, lead=200, board=200, comms=403),
     # Sign-off: improvement leads only (four eyes is tested in actions/tests/test_permissions.py).
     "actions:assure": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    # --- Governance (issue 13). A new due date: the owner asks, a lead (who does not own it) agrees.
+    "actions:due_date": staff_only(owner=200, other_owner=403, lead=200, board=403, comms=403),
+    # Deciding on a revision, putting to a committee, sustainability, reopening: improvement leads
+    # (four eyes inside: actions/tests/test_governance.py).
+    "actions:due_date_decide": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    "actions:put_to_meeting": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    "actions:sustainability": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    "actions:reopen": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    # Committees, agendas and meetings: anyone who may see actions; recording a decision: leads.
+    "committees:list": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    "committees:detail": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    "committees:meeting": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    "committees:decide": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     # --- The board dashboard: reports.view_dashboard (leads and the board).
     "reports:dashboard": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
     "reports:dashboard_pillar": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
@@ -135,6 +151,10 @@ class World:
     published_slug: str
     draft_slug: str
     measure_slug: str
+    revision_id: int = 0
+    committee_id: int = 0
+    meeting_id: int = 0
+    decision_id: int = 0
 
 
 def build_world(owner, board) -> World:
@@ -162,6 +182,21 @@ def build_world(owner, board) -> World:
     measure = MeasureFactory(slug="cat1-mean", is_public=True)
     add_values(measure, [8.2, 7.9, 8.4], start=datetime.date(2025, 11, 1))
     assert PublishedUpdate.objects.filter(status=UpdateStatus.DRAFT).count() == 1
+    # Governance: a requested revision of the action's due date, and an assured action on a meeting's agenda.
+    from actions.models import Committee, CommitteeDecision, DueDateRevision, Meeting
+    from actions.tests.factories import UserFactory
+
+    revision = DueDateRevision.objects.create(
+        action=action,
+        previous_due_date=action.due_date,
+        new_due_date=action.due_date + datetime.timedelta(days=30),
+        reason="Supplier delay",
+        requested_by=owner,
+    )
+    committee = Committee.objects.create(name="Quality Governance Committee")
+    meeting = Meeting.objects.create(committee=committee, date=datetime.date(2026, 1, 20))
+    assured = ActionFactory(reference="MD-011", owner=owner, executive_lead=board, pillar=pillar, status=Status.ASSURED)
+    decision = CommitteeDecision.objects.create(action=assured, meeting=meeting, put_by=UserFactory())
     return World(
         reference=action.reference,
         evidence_id=evidence.pk,
@@ -171,6 +206,10 @@ def build_world(owner, board) -> World:
         published_slug=published.slug,
         draft_slug=draft.slug,
         measure_slug=measure.slug,
+        revision_id=revision.pk,
+        committee_id=committee.pk,
+        meeting_id=meeting.pk,
+        decision_id=decision.pk,
     )
 
 
@@ -192,6 +231,8 @@ def _arguments(name: str, parameters: list[str], world: World) -> dict:
             values[parameter] = world.reference
         elif parameter == "evidence_id":
             values[parameter] = world.evidence_id
+        elif parameter in ("revision_id", "committee_id", "meeting_id", "decision_id"):
+            values[parameter] = getattr(world, parameter)
         elif parameter == "period":
             values[parameter] = "2025-11"
         elif parameter == "slug" and name.startswith(("measures:", "measures_public:")):

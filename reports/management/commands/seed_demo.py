@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from actions.demo import demo_actions_seed
+from actions.demo_governance import demo_governance_seed
 from measures.demo import seed_demo_measures
 from reports.demo_snapshots import backfill_demo_snapshots
 from secamb_journey import demo
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         users = demo.demo_users_seed()
         created = demo_actions_seed(users)
         self.stdout.write(f"Demo actions created: {created} (existing ones left as they were).")
+        if demo_governance_seed(users):  # issue 13: revisions, committees, embedded, reopened
+            self.stdout.write("Demo governance created: committees, meetings, decisions and revised due dates.")
         self.stdout.write(f"Illustrative demo measures created: {seed_demo_measures()}.")
         self.stdout.write(f"Trend snapshots backfilled: {backfill_demo_snapshots()} rows (12 months).")
         self.stdout.write(

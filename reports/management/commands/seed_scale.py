@@ -307,6 +307,7 @@ class ScaleBuilder:
                     owner_id=owner,
                     executive_lead_id=self.rng.choice(self.executives),
                     due_date=self.today + datetime.timedelta(days=self.rng.randint(-240, 420)),
+                    original_due_date=None,  # set just below, the same as the due date
                     status=status,
                     percent_complete=timeline[-1][2] if timeline else 0,
                     is_public=self.rng.random() < 0.9,
@@ -314,6 +315,7 @@ class ScaleBuilder:
                     version=len(timeline) + 1,
                     created_at=created_at,
                 )
+                action.original_due_date = action.due_date
                 completed = [t for t, s, _ in timeline if s == S.COMPLETE]
                 if completed:
                     action.completed_at = completed[-1]

@@ -133,6 +133,7 @@ def world(live_server, django_db_serialized_rollback, monkeypatch):
     from django.db import connections
 
     from actions import demo as action_demo
+    from actions.demo_governance import demo_governance_seed
     from measures.demo import seed_demo_measures
     from pillars.models import Pillar, StrategicGoal
     from reports.models import PublishedUpdate
@@ -148,6 +149,7 @@ def world(live_server, django_db_serialized_rollback, monkeypatch):
     monkeypatch.setattr(action_demo, "DEMO_ACTIONS", subset)
     action_demo.demo_actions_seed(users)
     seed_demo_measures()
+    demo_governance_seed(users)  # issue 13: committees, revisions, ratified, embedded and reopened actions
     call_command("generate_update", period=months_ago(2), publish=True, stdout=io.StringIO())
     call_command("generate_update", period=months_ago(1), stdout=io.StringIO())
     published, draft = PublishedUpdate.objects.order_by("period")
@@ -298,6 +300,13 @@ def with_a_leaver(then=None):
 OPEN = "MD-02"
 COMPLETE = "WN-03"
 
+
+def _committee_url() -> str:
+    from actions.models import Committee
+
+    return Committee.objects.get(name="Quality Governance Committee").get_absolute_url()
+
+
 PAGES = [
     # Public
     PageCase("home", "/"),
@@ -305,6 +314,8 @@ PAGES = [
     PageCase("public update", lambda w: f"/updates/{w.published_slug}/"),
     PageCase("open data", "/open-data/"),
     PageCase("accessibility statement", "/accessibility/"),
+    PageCase("public plan", "/plan/"),
+    PageCase("public plan action", "/plan/WN-01/"),
     # Sign in
     PageCase("sign in", "/accounts/login/"),
     PageCase("sign in with errors", "/accounts/login/", setup=wrong_password),
@@ -329,6 +340,12 @@ PAGES = [
     PageCase("edit action", f"/actions/{OPEN}/edit/", "lead"),
     PageCase("import", "/actions/import/", "lead"),
     PageCase("import with errors", "/actions/import/", "lead", setup=submit("Check the file")),
+    # Governance (issue 13)
+    PageCase("governed action", "/actions/SD-09/", "owner"),
+    PageCase("due date form", f"/actions/{OPEN}/due-date/", "owner"),
+    PageCase("reopen form", "/actions/WN-02/reopen/", "lead"),
+    PageCase("committees", "/committees/", "lead"),
+    PageCase("committee agenda", lambda w: _committee_url(), "lead"),
     PageCase("actions that need a new owner", "/actions/needs-owner/", "lead", setup=with_a_leaver()),
     PageCase(
         "actions that need a new owner with errors",

@@ -1,0 +1,119 @@
+"""Forms for governing actions: due-date revisions, committee decisions, sustainability, reopening.
+
+They parse what was typed; the rules live in actions/services.py.
+"""
+
+from django import forms
+
+from actions.models import Decision, Meeting, Status
+from actions.services import REOPEN_STATUSES
+from secamb_journey.forms import NHSFormMixin
+
+
+class DueDateRevisionForm(NHSFormMixin, forms.Form):
+    title = "Ask for a new due date"
+    submit_text = "Ask for the new date"
+
+    new_due_date = forms.DateField(label="New due date", help_text="For example, 31 3 2027")
+    reason = forms.CharField(
+        label="Why does the due date need to change?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="The reason is kept with the revision and shown on the public plan for a public action.",
+    )
+
+    def __init__(self, *args, agrees_at_once: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agrees_at_once:
+            self.title = "Revise the due date"
+            self.submit_text = "Agree the new due date"
+            self.helper = self.build_helper()
+
+
+class RevisionDecisionForm(NHSFormMixin, forms.Form):
+    title = "Decide on the new due date"
+    submit_text = "Record the decision"
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[("agree", "Agree the new due date"), ("refuse", "Refuse it: the due date stays as agreed")],
+    )
+    refusal_reason = forms.CharField(
+        label="Why is it refused? (if refused)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class PutToMeetingForm(NHSFormMixin, forms.Form):
+    title = "Put to a committee for ratification"
+    submit_text = "Put on the agenda"
+
+    meeting = forms.ModelChoiceField(label="Meeting", queryset=Meeting.objects.none(), empty_label="Select a meeting")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.select_related("committee").order_by("-date")
+
+
+class CommitteeDecisionForm(NHSFormMixin, forms.Form):
+    title = "Record the committee's decision"
+    submit_text = "Record the decision"
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        widget=forms.RadioSelect,
+        choices=[(Decision.RATIFIED, "Ratified"), (Decision.RETURNED, "Returned")],
+    )
+    minute_reference = forms.CharField(label="Minute reference", max_length=100, help_text="For example QGC/26/041")
+    reason = forms.CharField(
+        label="Why was it returned? (if returned)",
+        required=False,
+        help_text="For a public action this is published on the public plan: no names.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    review_due = forms.DateField(
+        label="Sustainability review date (if ratified)",
+        required=False,
+        help_text="Leave empty for three months after the meeting.",
+    )
+
+
+class SustainabilityReviewForm(NHSFormMixin, forms.Form):
+    title = "Review sustainability"
+    submit_text = "Confirm: the change is embedded"
+
+    narrative = forms.CharField(
+        label="What does the sustainability evidence show?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+
+class ReopenForm(NHSFormMixin, forms.Form):
+    title = "Reopen this action"
+    submit_text = "Reopen the action"
+
+    reason = forms.CharField(
+        label="Why is the action reopened?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="For a public action this is published (the public plan, the next update): no names.",
+    )
+    status = forms.ChoiceField(
+        label="Status from now",
+        widget=forms.RadioSelect,
+        choices=[(s.value, s.label) for s in Status if s in REOPEN_STATUSES],
+    )
+    percent_complete = forms.IntegerField(
+        label="Percent complete",
+        min_value=0,
+        max_value=100,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3"}),
+        help_text="Leave empty to keep it as it is.",
+    )

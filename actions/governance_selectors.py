@@ -1,0 +1,108 @@
+"""Reads for governance pages: an action's governance trail, committees, their agendas and meetings."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+
+from actions.models import Action, ActionReopening, Committee, CommitteeDecision, Decision, DueDateRevision, Meeting
+
+
+@dataclass
+class GovernanceTrail:
+    revisions: list
+    decisions: list
+    reopenings: list
+
+    @property
+    def pending_revision(self):
+        return next((r for r in self.revisions if r.state == "requested"), None)
+
+    @property
+    def pending_decision(self):
+        return next((d for d in self.decisions if d.decision == Decision.PENDING), None)
+
+
+def action_governance(*, action: Action) -> GovernanceTrail:
+    """The action's due-date revisions, committee decisions and reopenings, oldest first (three queries)."""
+    return GovernanceTrail(
+        revisions=list(
+            DueDateRevision.objects.filter(action=action)
+            .select_related("requested_by", "decided_by")
+            .order_by("requested_at", "id")
+        ),
+        decisions=list(
+            CommitteeDecision.objects.filter(action=action)
+            .select_related("meeting__committee", "recorded_by", "put_by")
+            .order_by("meeting__date", "id")
+        ),
+        reopenings=list(
+            ActionReopening.objects.filter(action=action).select_related("reopened_by").order_by("reopened_at", "id")
+        ),
+    )
+
+
+def committees_overview() -> QuerySet:
+    """Every committee with how many actions await its decision and its latest and next meeting (one query)."""
+    today = timezone.localdate()
+    return Committee.objects.annotate(
+        awaiting=Count("meetings__decisions", filter=Q(meetings__decisions__decision=Decision.PENDING)),
+        last_meeting=Max("meetings__date", filter=Q(meetings__date__lte=today)),
+        next_meeting=Min("meetings__date", filter=Q(meetings__date__gt=today)),
+    ).order_by("name")
+
+
+def committee_agenda(*, committee: Committee) -> dict:
+    """What awaits the committee's decision (by meeting), and its meetings newest first (two queries)."""
+    awaiting = list(
+        CommitteeDecision.objects.filter(meeting__committee=committee, decision=Decision.PENDING)
+        .select_related("action__owner", "action__executive_lead", "meeting", "put_by")
+        .order_by("meeting__date", "action__reference")
+    )
+    meetings = list(
+        committee.meetings.annotate(
+            considered=Count("decisions"),
+            ratified=Count("decisions", filter=Q(decisions__decision=Decision.RATIFIED)),
+            returned=Count("decisions", filter=Q(decisions__decision=Decision.RETURNED)),
+        ).order_by("-date")
+    )
+    return {"committee": committee, "awaiting": awaiting, "meetings": meetings}
+
+
+def meeting_decisions(*, meeting: Meeting) -> list:
+    """The actions put to a meeting, with their decisions and who recorded them (one query)."""
+    return list(
+        meeting.decisions.select_related("action__owner", "recorded_by", "put_by").order_by("action__reference")
+    )
+
+
+def actions_awaiting_ratification() -> QuerySet:
+    """Assured actions not yet ratified and not on any agenda: what a lead should put to a committee."""
+    return (
+        Action.objects.filter(status="assured", ratified_at__isnull=True)
+        .exclude(committee_decisions__decision=Decision.PENDING)
+        .select_related("owner")
+        .order_by("assured_at", "reference")
+    )
+
+
+def governance_context(*, action: Action, user) -> dict:
+    """What the action page shows of governance, and which governance buttons this user gets (three
+    queries: the trail). The rules are the services'; this only asks them.
+    """
+    from actions.services import action_governance_problem, action_sustainability_problem
+
+    trail = action_governance(action=action)
+    is_lead = user.has_perm("actions.assure_action")
+    eligible = action_governance_problem(action, user) is None
+    return {
+        "trail": trail,
+        "can_revise_due_date": action.can_log_progress(user) and not action.is_done and not trail.pending_revision,
+        "can_decide_revision": eligible and trail.pending_revision is not None,
+        "can_put_to_meeting": is_lead
+        and action.status == "assured"
+        and action.ratified_at is None
+        and trail.pending_decision is None,
+        "can_review_sustainability": eligible and action_sustainability_problem(action, user) is None,
+        "can_reopen": is_lead and action.is_signed_off,
+    }
