@@ -29,6 +29,7 @@ PAGE_KINDS = {
     "dashboard theme",
     "dashboard goal",
     "performance",
+    "plan",
     "measures",
     "one measure",
 }
@@ -79,7 +80,7 @@ def test_the_bench_measures_every_page_kind_with_its_query_count_and_writes_json
     # A cold public page asks more than the one look-up a warm one costs.
     assert by_name_kind[("updates", "public")]["queries"] > by_name_kind[("updates", "public-cached")]["queries"]
     # Public pages are measured with the cache cold and warm; a warm page asks the database nothing.
-    public = {"home", "updates", "one update", "feed", "open data CSV", "performance"}
+    public = {"home", "updates", "one update", "feed", "open data CSV", "performance", "plan"}
     kinds = {(p["name"], p["kind"]) for p in pages}
     assert {(name, kind) for name in public for kind in ("public", "public-cached")} <= kinds
     # A cached public page costs one query: the look-up of the public content generation.

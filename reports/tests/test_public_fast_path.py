@@ -46,6 +46,8 @@ def public_paths(update) -> list[str]:
         # The measures' public pages (issue 12), wrapped with public_cache(view) in reports/urls_measures_public.py.
         "/performance/",
         "/open-data/measures.csv",
+        # The public plan (issue 13).
+        "/plan/",
     ]
 
 
