@@ -8,9 +8,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from actions.models import Action, EvidenceKind, ProgressUpdate, Regulation, Status
+from actions.models import Action, EvidenceKind, ProgressUpdate, Regulation, Status, status_is_done
 from actions.services import CREATE_FIELDS, action_reference_problem
 from secamb_journey.forms import NHSFormMixin, size_in_words
 from secamb_journey.roles import Role
@@ -51,6 +52,24 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
+class ChecklistChoiceField(forms.ModelMultipleChoiceField):
+    """Ticked rows (themes, regulations). An id no database integer can hold is refused like any other
+    id that is not one of the choices: SQLite would otherwise raise OverflowError (a 500) on the look-up.
+    """
+
+    def _check_values(self, value):
+        for pk in value or ():
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # the parent refuses it as not a valid id
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 def people_in_roles(*, also=()):
     """Active people holding a role in the tracker: who may own or lead an action. `also`: ids kept in
     the list whatever their role now (an action's current owner, so saving it does not fail).
@@ -85,7 +104,9 @@ class ProgressForm(NHSFormMixin, forms.Form):
         label="Percent complete",
         min_value=0,
         max_value=100,
-        help_text="A whole number from 0 to 100. A complete action is 100.",
+        # The service sets 100 for a complete action; for any other status it asks for the figure.
+        required=False,
+        help_text="A whole number from 0 to 100. Not needed when you mark the action complete: it becomes 100.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3"}),
         error_messages={
             "required": "Enter the percent complete, from 0 to 100",
@@ -93,6 +114,18 @@ class ProgressForm(NHSFormMixin, forms.Form):
             "min_value": "Percent complete must be a whole number from 0 to 100",
             "max_value": "Percent complete must be a whole number from 0 to 100",
         },
+    )
+    evidence_file = forms.FileField(
+        label="Evidence file",
+        required=False,
+        error_messages={"empty": "The selected file is empty"},
+    )
+    evidence_description = forms.CharField(
+        label="What does this evidence show?",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed with a file.",
     )
     public_highlight = forms.CharField(
         label="Public highlight (optional)",
@@ -105,11 +138,31 @@ class ProgressForm(NHSFormMixin, forms.Form):
     def __init__(self, *args, action: Action, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choice_hints = {
-            Status.COMPLETE.value: "Only with evidence attached. An improvement lead then signs it off as assured."
+            Status.COMPLETE.value: (
+                "Attach the evidence below (or have attached it already). Percent complete becomes 100, and an "
+                "improvement lead then signs it off as assured."
+            )
         }
+        limit = size_in_words(settings.EVIDENCE_MAX_BYTES)
+        existing = action.evidence.count()
+        self.fields["evidence_file"].help_text = (
+            "This action has evidence already; add more if you wish. " if existing else "Needed to mark it complete. "
+        ) + f"PDF, Word, Excel, CSV, plain text, PNG or JPEG, smaller than {limit}."
+        # Needed for every status but complete (the service sets 100 then): not "(optional)" in its label.
+        self.fields["percent_complete"].conditionally_required = True
         if not self.is_bound:
             self.initial.setdefault("status", "" if action.is_signed_off else action.status)
             self.initial.setdefault("percent_complete", action.percent_complete)
+
+    def clean(self):
+        cleaned = super().clean()
+        # Said with the form's other errors, so the person sees everything missing at once; the service
+        # still decides (a complete action is 100%, whatever is typed here).
+        status = cleaned.get("status")
+        if status and not status_is_done(status) and cleaned.get("percent_complete") is None:
+            if "percent_complete" not in self.errors:
+                self.add_error("percent_complete", "Enter the percent complete, from 0 to 100")
+        return cleaned
 
 
 class EvidenceForm(NHSFormMixin, forms.Form):
@@ -172,7 +225,12 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = list(CREATE_FIELDS)
-        field_classes = {"owner": PersonChoiceField, "executive_lead": PersonChoiceField}
+        field_classes = {
+            "owner": PersonChoiceField,
+            "executive_lead": PersonChoiceField,
+            "themes": ChecklistChoiceField,
+            "regulations": ChecklistChoiceField,
+        }
         widgets = {
             "action_type": forms.RadioSelect,
             "themes": forms.CheckboxSelectMultiple,

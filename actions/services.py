@@ -52,19 +52,25 @@ def action_log_progress(
     author,
     narrative: str,
     status: str,
-    percent_complete: int,
+    percent_complete: int | None = None,
     public_highlight: str = "",
+    evidence_file=None,
+    evidence_description: str = "",
     at=None,
     notify: bool = True,
 ) -> ProgressLogged:
     """Append a progress entry and make it the action's current status and percent complete.
 
-    Refused (ValidationError, with the field it concerns) when the rules say no: complete needs
-    evidence; done means 100%; "assured" is reached only through sign-off, never by logging.
+    Marking complete is one step: the evidence may come with the entry (`evidence_file`, stored in the
+    same transaction), and a complete action is 100% by definition, so the percent is set, not asked for.
+    Refused (ValidationError, keyed by this function's argument it concerns) when the rules say no:
+    complete needs evidence; "assured" is reached only through sign-off, never by logging.
     """
     if not action.can_log_progress(author):
         raise PermissionDenied("Only the action's owner or an improvement lead can log progress on it.")
     at = at or timezone.now()
+    if status_is_done(status):
+        percent_complete = 100
     errors = {}
     if not narrative or not narrative.strip():
         errors["narrative"] = "Enter what has been done since the last update."
@@ -79,10 +85,10 @@ def action_log_progress(
         errors["status"] = "An action becomes embedded only at its sustainability review, after ratification."
     elif status not in Status.values:
         errors["status"] = "Select a status from the list."
-    if not isinstance(percent_complete, int) or not 0 <= percent_complete <= 100:
+    if percent_complete is None:
+        errors["percent_complete"] = "Enter the percent complete, from 0 to 100."
+    elif not isinstance(percent_complete, int) or not 0 <= percent_complete <= 100:
         errors["percent_complete"] = "Percent complete must be a whole number from 0 to 100."
-    elif status_is_done(status) and percent_complete != 100:
-        errors["percent_complete"] = "A complete action is 100% complete. Set percent complete to 100."
     if len(public_highlight) > 280:
         errors["public_highlight"] = "Public highlight must be 280 characters or fewer."
     if errors:
@@ -95,9 +101,26 @@ def action_log_progress(
                 f"This action is {action.get_status_display().lower()}, so its record is closed. "
                 "Ask an improvement lead to reopen it if more work is needed."
             )
+        if evidence_file is not None:
+            try:
+                evidence_attach(
+                    action=action,
+                    uploaded_by=author,
+                    uploaded_file=evidence_file,
+                    description=evidence_description,
+                    at=at,
+                )
+            except ValidationError as refusal:
+                raise ValidationError(
+                    {f"evidence_{key}": messages for key, messages in refusal.message_dict.items()}
+                ) from None
         if status == Status.COMPLETE and not action.evidence.filter(kind=EvidenceKind.COMPLETION).exists():
             raise ValidationError(
-                {"status": "Attach evidence before marking this action complete: assurance needs something to check."}
+                {
+                    "evidence_file": (
+                        "Choose an evidence file to mark this action complete: assurance needs something to check."
+                    )
+                }
             )
         update = ProgressUpdate.objects.create(
             action=action,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/", views.import_plan, name="import"),
     path("new/", views.action_new, name="new"),
     path("mine/", views.my_actions, name="mine"),
+    path("queue/", views.work_queue, name="queue"),
     path("needs-owner/", leavers.needs_new_owner, name="needs_owner"),
     path("<str:reference>/", views.action_detail, name="detail"),
     path("<str:reference>/progress/", views.log_progress, name="progress"),

@@ -118,7 +118,19 @@ def register(request):
 def my_actions(request):
     actions = selectors.actions_owned_by(user=request.user)
     page_obj = Paginator(actions, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "actions/mine.html", {"page_obj": page_obj, "actions": page_obj.object_list})
+    # Those they lead as executive (a board member's, mostly): a list of their own, not paged, few.
+    led = list(selectors.actions_led_by(user=request.user)[:MINE_PAGE_SIZE])
+    return render(
+        request, "actions/mine.html", {"page_obj": page_obj, "actions": page_obj.object_list, "led_actions": led}
+    )
+
+
+@require_GET
+@staff_page("actions.assure_action")
+def work_queue(request):
+    """An improvement lead's start page: what awaits them, with counts, most urgent first."""
+    sections = selectors.work_queue_for(user=request.user)
+    return render(request, "actions/queue.html", {"sections": sections, "section_size": selectors.QUEUE_SECTION_SIZE})
 
 
 @require_GET
@@ -171,11 +183,12 @@ def evidence_download(request, reference, evidence_id):
 # --- Progress, evidence, assurance --------------------------------------------------------------
 
 
+@accepts_uploads  # the form takes the evidence file with a completion
 @require_http_methods(["GET", "POST"])
 @staff_page("actions.add_progressupdate")
 def log_progress(request, reference):
     action = get_action_for_user(request, reference, need="log_progress").action
-    form = ProgressForm(_bound(request)[0], action=action)
+    form = ProgressForm(*_bound(request), action=action)
     if request.method == "POST" and form.is_valid():
         with saving(form, "your progress update"):
             action_log_progress(action=action, author=request.user, **form.cleaned_data)

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from secamb_journey.forms import NHSFormMixin
+from secamb_journey.forms import NHSFormMixin, NHSSubmit
 
 
 class UpdateEditForm(NHSFormMixin, forms.Form):
@@ -27,6 +27,12 @@ class UpdateEditForm(NHSFormMixin, forms.Form):
     )
     # The version the editor opened: a save from a stale page is refused rather than overwriting.
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, can_publish: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if can_publish:
+            # Publishing from here saves the edits first (reports.views.editorial.update_detail).
+            self.helper.add_input(NHSSubmit("publish", "Save and publish", css_class="nhsuk-button--secondary"))
 
 
 class UpdatePublishForm(NHSFormMixin, forms.Form):

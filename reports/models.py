@@ -98,7 +98,9 @@ class UpdateStatus(models.TextChoices):
 class PublishedUpdate(models.Model):
     """The public progress update for one month: figures frozen when drafted, plus an edited narrative."""
 
-    period = models.DateField(unique=True, help_text="The first day of the month the update reports on.")
+    # One update a month that the public may read or that is being drafted (update_one_live_per_period);
+    # a withdrawn one stays beside the correction that replaces it.
+    period = models.DateField(help_text="The first day of the month the update reports on.")
     slug = models.SlugField(unique=True)
     headline = models.CharField(max_length=200)
     narrative = models.TextField(blank=True, help_text="Markdown. Links, lists and emphasis; no HTML.")
@@ -116,6 +118,10 @@ class PublishedUpdate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="withdrawn_updates"
     )
     withdrawal_note = models.TextField(blank=True)
+    # A corrected update names the withdrawn one it replaces; the public page links to its notice.
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction", editable=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -130,6 +136,10 @@ class PublishedUpdate(models.Model):
             models.Index(fields=["status", "-period"], name="update_status_period_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["period"], condition=~Q(status=UpdateStatus.WITHDRAWN), name="update_one_live_per_period"
+            ),
+            models.CheckConstraint(condition=~Q(corrects=models.F("id")), name="update_does_not_correct_itself"),
             models.CheckConstraint(condition=Q(status__in=UpdateStatus.values), name="update_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status=UpdateStatus.PUBLISHED) | Q(published_at__isnull=False),

@@ -30,5 +30,6 @@ urlpatterns = [
     path("reports/updates/<slug:slug>/refresh/", editorial.update_refresh, name="editorial_refresh"),
     path("reports/updates/<slug:slug>/publish/", editorial.update_publish_view, name="editorial_publish"),
     path("reports/updates/<slug:slug>/withdraw/", editorial.update_withdraw_view, name="editorial_withdraw"),
+    path("reports/updates/<slug:slug>/correct/", editorial.update_correct_view, name="editorial_correct"),
     # --- End of editorial pages ---
 ]

@@ -62,7 +62,7 @@ cat <<BANNER
 
   Demo sign-ins (password for all: $DEMO_PASSWORD):
     owner, owner2   action owners          -> /actions/mine/
-    lead            improvement lead       -> /actions/, /dashboard/, /reports/updates/
+    lead            improvement lead       -> /actions/queue/ (their work queue)
     board           board member           -> /dashboard/
     comms           communications editor  -> /reports/updates/
     admin           administrator          -> /admin/

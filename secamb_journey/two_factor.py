@@ -38,6 +38,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from secamb_journey import enrolment
 from secamb_journey.accounts.signin import user_signed_in_via_identity_provider
 from secamb_journey.forms import NHSFormMixin
+from secamb_journey.landing import landing_url
 
 BACKUP_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
@@ -165,7 +166,7 @@ def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return landing_url(request.user)
 
 
 def _qr_code_data_uri(text: str) -> str:

@@ -1,7 +1,6 @@
 """The project's URLs. The paths are an interface contract (see DESIGN.md): keep them."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from actions.forms import SignInForm
@@ -16,7 +15,7 @@ urlpatterns = [
     path("", include("reports.urls_measures_public")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        views.SignInView.as_view(authentication_form=SignInForm),
         name="login",
     ),
     # Sign-out (POST): ends the session here, and at the identity provider after a single sign-on.

@@ -1,5 +1,6 @@
 """Project-wide pages: health check, accessibility statement, error pages."""
 
+from django.contrib.auth import views as auth_views
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -7,6 +8,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from secamb_journey.health import broker_state, database_state
+from secamb_journey.landing import landing_url
+
+
+class SignInView(auth_views.LoginView):
+    """Sign in, then on to the page named by `next` or, without one, to the person's own work."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
 
 
 @never_cache
@@ -35,7 +46,9 @@ def nhsuk_asset(request, path):
 
 
 def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: the refusal in the site's own design, with the way back to the form's page."""
+    """CSRF_FAILURE_VIEW: Django's own page is bare and in developer words; ours is in the site's design,
+    says nothing was saved, and offers the way back to the form's page and to the person's own work.
+    """
     return render(request, "403_csrf.html", {"back_url": request.path}, status=403)
 
 

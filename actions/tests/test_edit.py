@@ -222,3 +222,12 @@ def test_the_edit_page_shows_the_current_values(lead):
     assert 'value="Reduce call-back times"' in body
     assert 'name="due_date_day" value="4"' in body
     assert 'name="version" value="1"' in body
+
+
+def test_a_theme_id_no_database_integer_can_hold_is_refused_not_an_error(lead, client):
+    # Hypothesis found it: 2**63 as a ticked theme made SQLite raise OverflowError, a 500.
+    client.force_login(lead)
+    response = client.post("/actions/new/", {"title": "Anything", "themes": [str(2**63)]})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode() or "not a valid value" in response.content.decode()
+    assert not Action.objects.exists()

@@ -64,20 +64,51 @@ def test_complete_without_evidence_is_refused_with_the_reason(owner):
     action = ActionFactory(owner=owner)
     with pytest.raises(ValidationError) as refused:
         log(action, owner, Status.COMPLETE, 100)
-    assert "Attach evidence" in str(refused.value.message_dict["status"])
+    assert "Choose an evidence file" in str(refused.value.message_dict["evidence_file"])
     action.refresh_from_db()
     assert action.status == Status.NOT_STARTED and action.progress_updates.count() == 0
 
 
-def test_complete_with_evidence_is_accepted_and_must_be_100_percent(owner):
+def test_marking_complete_sets_percent_complete_to_100_whatever_was_given(owner):
     action = ActionFactory(owner=owner)
     EvidenceFactory(action=action)
-    with pytest.raises(ValidationError) as refused:
-        log(action, owner, Status.COMPLETE, 90)
-    assert "100" in str(refused.value.message_dict["percent_complete"])
-    log(action, owner, Status.COMPLETE, 100)
+    logged = log(action, owner, Status.COMPLETE, 90)
     action.refresh_from_db()
-    assert action.status == Status.COMPLETE and action.completed_at is not None
+    assert logged.update.percent_complete == 100
+    assert (action.status, action.percent_complete) == (Status.COMPLETE, 100) and action.completed_at is not None
+
+
+def test_marking_complete_without_a_percent_is_100_and_an_open_status_without_one_is_refused(owner):
+    action = ActionFactory(owner=owner)
+    with pytest.raises(ValidationError) as refused:
+        log(action, owner, Status.ON_TRACK, None)
+    assert "Enter the percent complete" in str(refused.value.message_dict["percent_complete"])
+    EvidenceFactory(action=action)
+    log(action, owner, Status.COMPLETE, None)
+    action.refresh_from_db()
+    assert action.percent_complete == 100
+
+
+def test_evidence_given_with_the_entry_is_stored_and_lets_the_action_be_marked_complete_in_one_step(owner):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    action = ActionFactory(owner=owner)
+    upload = SimpleUploadedFile("audit.txt", b"Audit of every vehicle: all checked.\n", content_type="text/plain")
+    log(action, owner, Status.COMPLETE, None, evidence_file=upload, evidence_description="The audit")
+    action.refresh_from_db()
+    assert (action.status, action.percent_complete) == (Status.COMPLETE, 100)
+    assert list(action.evidence.values_list("description", flat=True)) == ["The audit"]
+
+
+def test_a_refused_evidence_file_refuses_the_entry_too_naming_the_file(owner):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    action = ActionFactory(owner=owner)
+    upload = SimpleUploadedFile("audit.txt", b"All checked.\n", content_type="text/plain")
+    with pytest.raises(ValidationError) as refused:
+        log(action, owner, Status.COMPLETE, None, evidence_file=upload, evidence_description="")
+    assert "evidence_description" in refused.value.message_dict
+    assert action.progress_updates.count() == 0 and action.evidence.count() == 0
 
 
 def test_nobody_can_log_assured_directly(owner, lead):

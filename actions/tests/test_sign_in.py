@@ -23,7 +23,7 @@ def test_an_anonymous_visitor_signs_in_and_comes_back_to_the_page_they_asked_for
     assert client.get(signed_in["Location"]).status_code == 200
 
 
-def test_signing_in_with_no_next_page_goes_to_my_actions(owner):
+def test_an_owner_signing_in_with_no_next_page_goes_to_my_actions(owner):
     response = Client().post("/accounts/login/", {"username": "owner", "password": "a-long-test-password"})
     assert response["Location"] == "/actions/mine/"
 

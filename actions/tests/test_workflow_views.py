@@ -110,9 +110,9 @@ def test_complete_without_evidence_is_refused_with_the_reason_and_nothing_stored
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Attach evidence before marking this action complete" in body
+    assert "Choose an evidence file to mark this action complete" in body
     assert "<title>Error: " in body
-    assert 'href="#id_status"' in body  # the error summary links to the status radios
+    assert 'href="#id_evidence_file"' in body  # the error summary links to the upload on this same page
     action.refresh_from_db()
     assert action.status == Status.NOT_STARTED and ProgressUpdate.objects.count() == 0
 
@@ -228,3 +228,25 @@ def test_sign_in_stale_edit_and_import_preview_pages_pass_the_basic_html_rules(c
     bad_plan = SimpleUploadedFile("plan.csv", b"Reference,Title,Pillar,Owner,Executive lead,Due date\nMD-1,,x,y,z,w\n")
     preview = client_for(lead).post("/actions/import/", {"file": bad_plan})
     assert preview.context["preview"].problems and html_problems(preview.content) == []
+
+
+def test_an_owner_marks_an_action_complete_in_one_step_with_the_evidence_on_the_same_page(owner, action):
+    me = csrf_client(owner)
+    url = f"/actions/{action.reference}/progress/"
+    form = me.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in form and 'name="evidence_file"' in form
+    response = post(
+        me,
+        url,
+        {
+            "narrative": "Every vehicle checked.",
+            "status": Status.COMPLETE,
+            "percent_complete": "",  # left as it was: completion makes it 100
+            "evidence_file": SimpleUploadedFile("audit.png", PNG, content_type="image/png"),
+            "evidence_description": "The audit of every vehicle",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == f"/actions/{action.reference}/"
+    action.refresh_from_db()
+    assert (action.status, action.percent_complete) == (Status.COMPLETE, 100)
+    assert Evidence.objects.filter(action=action, description="The audit of every vehicle").exists()

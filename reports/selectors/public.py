@@ -58,7 +58,19 @@ def public_updates() -> QuerySet:
 def public_update_for_slug(slug: str) -> PublishedUpdate | None:
     """The update at /updates/<slug>/, published or withdrawn (a withdrawn one shows only its note); else None."""
     visible = [UpdateStatus.PUBLISHED, UpdateStatus.WITHDRAWN]
-    return PublishedUpdate.objects.filter(slug=slug, status__in=visible).first()
+    # The withdrawn update a correction replaces, and the correction of a withdrawn one: each page links the other.
+    return (
+        PublishedUpdate.objects.select_related("corrects", "correction").filter(slug=slug, status__in=visible).first()
+    )
+
+
+def published_correction_of(update: PublishedUpdate) -> PublishedUpdate | None:
+    """The published update that corrects `update` (fetched with it by public_update_for_slug), or None."""
+    try:
+        correction = update.correction
+    except PublishedUpdate.correction.RelatedObjectDoesNotExist:
+        return None
+    return correction if correction.status == UpdateStatus.PUBLISHED else None
 
 
 def public_withdrawal_notices() -> list[dict]:

@@ -72,6 +72,22 @@ class UpdateFigures:
     assured: list[FrozenAction]
     highlights: list[FrozenAction]
 
+    @property
+    def highlights_by_pillar(self) -> list[tuple[str, list[dict]]]:
+        """The highlights grouped by pillar (in the pillars' order), each action once with all its notes
+        in date order: a month of notes on one action reads as one entry, not a repeated heading each time.
+        """
+        order = {row.name: n for n, row in enumerate(self.pillars)}
+        groups: dict[str, dict[str, dict]] = {}
+        for note in self.highlights:
+            by_action = groups.setdefault(note.pillar, {})
+            entry = by_action.setdefault(
+                note.reference, {"reference": note.reference, "title": note.title, "notes": []}
+            )
+            entry["notes"].append(note)
+        ordered = sorted(groups.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+        return [(pillar, list(actions.values())) for pillar, actions in ordered]
+
 
 def _frozen_counts(data: dict) -> StatusCounts:
     counts = StatusCounts(overdue=data.get("overdue", 0))

@@ -19,6 +19,7 @@ from reports.services.periods import (
     period_previous,
     period_slug,
     period_start,
+    update_correction_start,
     update_draft_for_period,
 )
 from reports.services.reminders import (
@@ -35,6 +36,7 @@ __all__ = [
     "period_label",
     "period_slug",
     "COMPLIANCE_WORDS",
+    "update_correction_start",
     "update_draft_for_period",
     "NARRATIVE_TAGS",
     "render_markdown",

@@ -5,10 +5,12 @@ The task, the management command and the editorial page's "refresh" all call upd
 
 import datetime
 import re
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg
+from django.db.models import Avg, Case, Exists, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from actions.models import (
@@ -17,6 +19,7 @@ from actions.models import (
     ActionType,
     ProgressUpdate,
     Status,
+    is_overdue_on,
     public_q,
 )
 from actions.selectors import StatusCounts, action_status_counts
@@ -88,12 +91,74 @@ def _change(current: dict, previous: dict | None) -> dict | None:
     return {key: current[key] - previous.get(key, 0) for key in ("done", "assured", "overdue", "percent_done")}
 
 
-def _pillar_rows(public, *, as_of: datetime.date, previous: dict) -> tuple[list[dict], StatusCounts]:
+@dataclass
+class Counted:
+    """The public actions counted for an update: by pillar, their mean percent complete, and by type."""
+
+    by_pillar: dict
+    mean_by_pillar: dict
+    by_type: dict
+
+
+def _counted_now(public, *, as_of: datetime.date) -> Counted:
+    means = public.order_by().values("pillar_id").annotate(mean=Avg("percent_complete"))
+    return Counted(
+        by_pillar=action_status_counts(actions=public, group_by="pillar_id", today=as_of),
+        mean_by_pillar={row["pillar_id"]: row["mean"] for row in means},
+        by_type=action_status_counts(
+            actions=public.filter(action_type__in=CQC_TYPES), group_by="action_type", today=as_of
+        ),
+    )
+
+
+def _counted_as_at(public, *, as_of: datetime.date, end: datetime.datetime) -> Counted:
+    """The public actions as they stood at `end` (a past period's close), from the progress log: each
+    action's status and percent are those of its latest entry before `end` (an action with no entry at
+    all keeps its own). Actions are not filtered by when they were created: imported plans carry
+    actions created after the work began, and an action with no entry before `end` counts as not
+    started then, which is what the public read at the time. One query.
+
+    Not from the daily ProgressSnapshots: those count internal actions too, and what is frozen here is
+    what the public reads (only public actions).
+    """
+    entries = ProgressUpdate.objects.filter(action=OuterRef("pk"))
+    before_end = entries.filter(created_at__lt=end).order_by("-created_at", "-id")
+    never_logged = ~Exists(entries)
+    rows = (
+        public.annotate(
+            status_then=Coalesce(
+                Subquery(before_end.values("status")[:1]),
+                Case(When(never_logged, then=F("status")), default=Value(Status.NOT_STARTED.value)),
+            ),
+            percent_then=Coalesce(
+                Subquery(before_end.values("percent_complete")[:1]),
+                Case(When(never_logged, then=F("percent_complete")), default=Value(0)),
+            ),
+        )
+        .order_by()
+        .values_list("pillar_id", "action_type", "due_date", "status_then", "percent_then")
+    )
+    by_pillar: dict = {}
+    percents: dict = {}
+    by_type: dict = {}
+    for pillar_id, action_type, due_date, status, percent in rows:
+        overdue = int(is_overdue_on(status=status, due_date=due_date, day=as_of))
+        by_pillar.setdefault(pillar_id, StatusCounts()).add(status, 1, overdue)
+        percents.setdefault(pillar_id, []).append(percent)
+        if action_type in CQC_TYPES:
+            by_type.setdefault(action_type, StatusCounts()).add(status, 1, overdue)
+    return Counted(
+        by_pillar=by_pillar,
+        mean_by_pillar={pk: sum(values) / len(values) for pk, values in percents.items()},
+        by_type=by_type,
+    )
+
+
+def _pillar_rows(counted: Counted, *, previous: dict) -> tuple[list[dict], StatusCounts]:
     """Each pillar's frozen counts (with the change since the previous update), and their sum."""
     previous_pillars = {row["slug"]: row for row in previous.get("pillars", [])}
-    by_pillar = action_status_counts(actions=public, group_by="pillar_id", today=as_of)
-    means = public.order_by().values("pillar_id").annotate(mean=Avg("percent_complete"))
-    mean_by_pillar = {row["pillar_id"]: row["mean"] for row in means}
+    by_pillar = counted.by_pillar
+    mean_by_pillar = counted.mean_by_pillar
     overall = StatusCounts()
     rows = []
     for pillar in Pillar.objects.order_by("number"):
@@ -112,12 +177,10 @@ def _pillar_rows(public, *, as_of: datetime.date, previous: dict) -> tuple[list[
     return rows, overall
 
 
-def _compliance_rows(public, *, as_of: datetime.date, previous: dict) -> list[dict]:
+def _compliance_rows(counted: Counted, *, previous: dict) -> list[dict]:
     """CQC warning notices, must-do and should-do actions: frozen counts for each type."""
     previous_compliance = {row["action_type"]: row for row in previous.get("compliance", [])}
-    by_type = action_status_counts(
-        actions=public.filter(action_type__in=CQC_TYPES), group_by="action_type", today=as_of
-    )
+    by_type = counted.by_type
     rows = []
     for action_type in CQC_TYPES:
         row = {
@@ -176,7 +239,14 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
     public = Action.objects.public()
     start, end = _period_bounds(period)
     previous_figures = previous.figures if previous else {}
-    pillars, overall = _pillar_rows(public, as_of=as_of, previous=previous_figures)
+    period_over = timezone.localtime(end).date() <= as_of
+    if period_over:
+        # Drafted after the month ended: the figures as they stood at its end, and dated so.
+        as_of = period_next(period) - datetime.timedelta(days=1)
+        counted = _counted_as_at(public, as_of=as_of, end=end)
+    else:
+        counted = _counted_now(public, as_of=as_of)
+    pillars, overall = _pillar_rows(counted, previous=previous_figures)
     overall_figures = _counts_figures(overall)
     overall_figures["change"] = _change(overall_figures, previous_figures.get("overall")) if previous else None
     return {
@@ -190,7 +260,7 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
         ),
         "overall": overall_figures,
         "pillars": pillars,
-        "compliance": _compliance_rows(public, as_of=as_of, previous=previous_figures),
+        "compliance": _compliance_rows(counted, previous=previous_figures),
         **_period_events(public, start=start, end=end),
         # The public measures' figures and icons for the period's values (issue 12), frozen like the rest.
         "measures": public_measures_frozen(period_end=period_next(period) - datetime.timedelta(days=1)),
@@ -235,6 +305,21 @@ def _default_narrative(period: datetime.date, figures: dict) -> str:
 # --- Drafting, editing, publishing, withdrawing ----------------------------------------------------
 
 
+def _live_update_for_period(period: datetime.date) -> PublishedUpdate | None:
+    """The month's draft or published update (at most one: update_one_live_per_period), locked."""
+    return (
+        PublishedUpdate.objects.select_for_update().filter(period=period).exclude(status=UpdateStatus.WITHDRAWN).first()
+    )
+
+
+def _withdrawn_update_for_period(period: datetime.date) -> PublishedUpdate | None:
+    return (
+        PublishedUpdate.objects.filter(period=period, status=UpdateStatus.WITHDRAWN)
+        .order_by("-withdrawn_at", "-id")
+        .first()
+    )
+
+
 def update_draft_for_period(*, period: datetime.date, now: datetime.datetime | None = None) -> PublishedUpdate:
     """Draft the public update for the month `period` falls in, freezing the figures as they are now.
 
@@ -249,7 +334,12 @@ def update_draft_for_period(*, period: datetime.date, now: datetime.datetime | N
         raise ValidationError(f"{period_label(period)} has not started yet, so there is nothing to report.")
 
     with transaction.atomic():
-        update = PublishedUpdate.objects.select_for_update().filter(period=period).first()
+        update = _live_update_for_period(period)
+        if update is None:
+            withdrawn = _withdrawn_update_for_period(period)
+            if withdrawn is not None:
+                # Withdrawn and not yet corrected: a correction is a person's decision (update_correction_start).
+                return withdrawn
         if update is not None and update.status != UpdateStatus.DRAFT:
             return update
         previous = (
@@ -273,7 +363,7 @@ def update_draft_for_period(*, period: datetime.date, now: datetime.datetime | N
                     update.save()
                     return update
             except IntegrityError:
-                update = PublishedUpdate.objects.select_for_update().get(period=period)
+                update = _live_update_for_period(period)
                 if update.status != UpdateStatus.DRAFT:
                     return update
         update.figures = figures
@@ -282,3 +372,59 @@ def update_draft_for_period(*, period: datetime.date, now: datetime.datetime | N
         # The version guards the editor's words, which a refresh leaves alone: not bumped here.
         update.save(update_fields=["figures", "drafted_at", "updated_at"])
     return update
+
+
+def update_correction_start(
+    *, withdrawn: PublishedUpdate, editor, now: datetime.datetime | None = None
+) -> PublishedUpdate:
+    """Start the corrected update for a withdrawn one: a draft for the same month, its figures frozen
+    afresh (as at the month's end, once it is over), starting from the withdrawn headline and narrative
+    for the editor to put right, and linked to the withdrawn update so the public page names it.
+
+    Refused unless `withdrawn` is withdrawn and its month has no draft or published update already
+    (which would then be the place to make the correction). Communications editors only.
+    """
+    if editor is None or not editor.has_perm("reports.publish_publishedupdate"):
+        raise PermissionDenied("Only a communications editor can start a corrected update.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        withdrawn = PublishedUpdate.objects.select_for_update().get(pk=withdrawn.pk)
+        if withdrawn.status != UpdateStatus.WITHDRAWN:
+            raise ValidationError(
+                "Only a withdrawn update can be corrected. A draft can be edited; a published update must first be "
+                "withdrawn with a note saying why."
+            )
+        live = _live_update_for_period(withdrawn.period)
+        if live is not None:
+            refusal = ValidationError(
+                f"{period_label(withdrawn.period)} already has an update that is {live.get_status_display().lower()} "
+                f"(“{live.headline}”): make the correction there.",
+                code="exists",
+            )
+            refusal.existing_slug = live.slug  # where the page sends the editor instead
+            raise refusal
+        previous = (
+            PublishedUpdate.objects.filter(status=UpdateStatus.PUBLISHED, period__lt=withdrawn.period)
+            .order_by("-period")
+            .first()
+        )
+        figures = _freeze_figures(period=withdrawn.period, as_of=timezone.localtime(now).date(), previous=previous)
+        base = f"{period_slug(withdrawn.period)}-corrected"
+        taken = set(PublishedUpdate.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug = base
+        number = 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        correction = PublishedUpdate(
+            period=withdrawn.period,
+            slug=slug,
+            headline=withdrawn.headline,
+            narrative=withdrawn.narrative,
+            figures=figures,
+            drafted_at=now,
+            corrects=withdrawn,
+        )
+        correction._history_user = editor
+        correction._change_reason = f"Correction of the withdrawn update {withdrawn.slug} started"
+        correction.save()
+    return correction

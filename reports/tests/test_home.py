@@ -91,3 +91,17 @@ def test_the_home_page_is_served_to_the_public_from_the_cache_and_to_staff_live(
     with CaptureQueriesContext(connection) as ctx:
         assert staff.get("/").status_code == 200
     assert len(ctx) > 0
+
+
+def test_the_home_page_leads_with_the_figures_each_pillar_a_link_then_the_strategy(client, strategy):
+    from pillars.models import Pillar
+
+    pillar = Pillar.objects.order_by("number").first()
+    ActionFactory(pillar=pillar, status=Status.COMPLETE)
+    ActionFactory(pillar=pillar, status=Status.ON_TRACK)
+    page = client.get("/").content.decode()
+    overall = page.index("Overall progress")
+    assert overall < page.index(f'href="#pillar-{pillar.slug}"') < page.index("Latest progress update")
+    assert page.index("Latest progress update") < page.index("Our purpose")
+    assert f'id="pillar-{pillar.slug}"' in page  # where each pillar's link lands
+    assert "<strong>50%</strong> (1 of 2)" in page

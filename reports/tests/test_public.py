@@ -91,7 +91,7 @@ def test_an_update_page_shows_the_narrative_pillar_progress_compliance_highlight
 ):
     page = client.get("/updates/october-2026/").content.decode()
     assert "Published on 3 November 2026" in page
-    assert "Figures as at 1 November 2026" in page
+    assert "Figures as at 31 October 2026" in page  # drafted on 1 November: frozen as the month ended
     assert "public actions are now complete or assured" in page  # the narrative, rendered
     # Pillar progress as a <progress> element with the figure in words: readable without JavaScript.
     assert 'aria-label="Responsive Care: 50% complete"' in page
@@ -211,3 +211,41 @@ def test_the_json_open_data_is_served_from_the_cache_with_its_type(client, world
 def test_link_checkers_may_ask_for_just_the_headers(client, published):
     for path in ("/updates/", "/updates/october-2026/", "/updates/feed/", "/open-data/actions.csv"):
         assert client.head(path).status_code == 200, path
+
+
+def test_highlights_are_grouped_by_pillar_with_each_action_once():
+    from reports.selectors.updates import update_figures
+
+    update = PublishedUpdate(
+        figures={
+            "pillars": [{"name": "Quality Improvement"}, {"name": "People and Culture"}],
+            "highlights": [
+                {
+                    "reference": "MD-2",
+                    "title": "Appraisals",
+                    "pillar": "People and Culture",
+                    "text": "A",
+                    "on": "2026-10-02",
+                },
+                {
+                    "reference": "MD-1",
+                    "title": "Medicines",
+                    "pillar": "Quality Improvement",
+                    "text": "B",
+                    "on": "2026-10-03",
+                },
+                {
+                    "reference": "MD-2",
+                    "title": "Appraisals",
+                    "pillar": "People and Culture",
+                    "text": "C",
+                    "on": "2026-10-09",
+                },
+            ],
+        }
+    )
+    grouped = update_figures(update).highlights_by_pillar
+    assert [pillar for pillar, _ in grouped] == ["Quality Improvement", "People and Culture"]
+    people = grouped[1][1]
+    assert [a["reference"] for a in people] == ["MD-2"]
+    assert [note.text for note in people[0]["notes"]] == ["A", "C"]

@@ -9,10 +9,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Status
-from actions.tests.factories import ActionFactory
+from actions.tests.factories import ActionFactory, ProgressUpdateFactory
 from reports.models import PublishedUpdate, UpdateStatus
 from reports.services.editorial import render_markdown, update_edit, update_publish, update_withdraw
-from reports.services.periods import period_from_string, period_previous, update_draft_for_period
+from reports.services.periods import (
+    period_from_string,
+    period_previous,
+    update_correction_start,
+    update_draft_for_period,
+)
 from reports.tests.updates_world import DRAFTED, OCTOBER, at, build_world
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +64,7 @@ def test_a_draft_freezes_pillar_progress_and_brag_counts_of_public_actions_only(
     people = pillar_row(draft, "people-and-culture")
     assert (people["total"], people["done"], people["assured"], people["overdue"]) == (2, 1, 1, 1)
     assert draft.figures["overall"]["total"] == 4
-    assert draft.figures["as_of"] == "2026-11-01"
+    assert draft.figures["as_of"] == "2026-10-31"  # drafted on 1 November: as the month ended
 
 
 def test_a_draft_freezes_cqc_compliance_by_warning_notice_must_do_and_should_do(draft):
@@ -277,3 +282,73 @@ def test_the_narrative_renders_markdown_and_no_raw_html_passes():
     assert "&lt;script&gt;" in html  # shown as typed, never run
     assert "javascript:" not in html
     assert "<h2>Too big</h2>" in html and "<h1>" not in html
+
+
+# --- A past month's figures, and corrections (issue 17) ----------------------------------------------
+
+
+def test_an_update_drafted_weeks_after_its_month_freezes_the_figures_as_they_stood_at_its_end(world):
+    # MD-101 was on track at the end of October; it is marked complete in November, before the draft.
+    action = world.public_action
+    ProgressUpdateFactory(action=action, status=Status.COMPLETE, percent_complete=100, created_at=at(20, month=11))
+    action.status, action.percent_complete = Status.COMPLETE, 100
+    action.save()
+    late = update_draft_for_period(period=OCTOBER, now=at(26, month=11))
+    assert late.figures["as_of"] == "2026-10-31"
+    responsive = pillar_row(late, "responsive-care")
+    assert responsive["by_status"][Status.ON_TRACK] == 1 and responsive["by_status"][Status.COMPLETE] == 1
+    # MD-102 (due 15 October, still open at the month's end) is overdue as at 31 October.
+    assert pillar_row(late, "people-and-culture")["overdue"] == 1
+
+
+def test_an_update_for_the_month_still_running_takes_the_figures_as_they_are_now(world):
+    current = update_draft_for_period(period=datetime.date(2026, 11, 1), now=at(26, month=11))
+    assert current.figures["as_of"] == "2026-11-26"
+
+
+def _withdrawn_october(comms):
+    update = update_draft_for_period(period=OCTOBER, now=DRAFTED)
+    update_publish(update=update, publisher=comms)
+    return update_withdraw(update=update, editor=comms, note="Two figures were wrong.")
+
+
+def test_comms_starts_a_corrected_update_for_the_month_of_a_withdrawn_one(world, comms):
+    withdrawn = _withdrawn_october(comms)
+    correction = update_correction_start(withdrawn=withdrawn, editor=comms)
+    assert correction.status == UpdateStatus.DRAFT and correction.period == OCTOBER
+    assert correction.corrects == withdrawn and correction.slug == "october-2026-corrected"
+    assert correction.headline == withdrawn.headline
+    update_publish(update=correction, publisher=comms)
+    # The monthly task leaves the corrected month alone: it finds the live (corrected) update.
+    assert update_draft_for_period(period=OCTOBER, now=DRAFTED) == correction
+
+
+def test_an_update_that_is_not_withdrawn_cannot_be_corrected(world, comms):
+    draft = update_draft_for_period(period=OCTOBER, now=DRAFTED)
+    with pytest.raises(ValidationError, match="Only a withdrawn update can be corrected"):
+        update_correction_start(withdrawn=draft, editor=comms)
+    update_publish(update=draft, publisher=comms)
+    with pytest.raises(ValidationError, match="Only a withdrawn update can be corrected"):
+        update_correction_start(withdrawn=draft, editor=comms)
+
+
+def test_a_month_gets_one_correction_at_a_time(world, comms):
+    withdrawn = _withdrawn_october(comms)
+    first = update_correction_start(withdrawn=withdrawn, editor=comms)
+    with pytest.raises(ValidationError, match="make the correction there") as refused:
+        update_correction_start(withdrawn=withdrawn, editor=comms)
+    assert refused.value.existing_slug == first.slug
+
+
+def test_only_a_communications_editor_may_start_a_correction(world, comms, lead):
+    withdrawn = _withdrawn_october(comms)
+    with pytest.raises(PermissionDenied):
+        update_correction_start(withdrawn=withdrawn, editor=lead)
+
+
+def test_the_database_refuses_two_live_updates_for_one_month(world):
+    from django.db import IntegrityError, transaction
+
+    update_draft_for_period(period=OCTOBER, now=DRAFTED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PublishedUpdate.objects.create(period=OCTOBER, slug="october-again", headline="Again", drafted_at=DRAFTED)

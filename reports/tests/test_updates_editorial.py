@@ -1,6 +1,7 @@
 """The editorial pages at /reports/updates/: communications editors and leads edit, preview, publish, withdraw."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -55,7 +56,7 @@ def test_a_lead_may_not_publish_or_withdraw(client_for, lead, draft):
     assert c.post("/reports/updates/october-2026/publish/").status_code == 403
     assert c.post("/reports/updates/october-2026/withdraw/", {"note": "x"}).status_code == 403
     assert PublishedUpdate.objects.get().status == UpdateStatus.DRAFT
-    assert "Publish this update" not in c.get("/reports/updates/october-2026/").content.decode()
+    assert "Save and publish" not in c.get("/reports/updates/october-2026/").content.decode()
 
 
 def test_an_unknown_update_answers_404(client_for, comms):
@@ -201,3 +202,95 @@ def test_withdrawing_needs_a_note_and_takes_the_update_off_the_public_site(
     )
     assert client.get("/updates/october-2026/").status_code == 404
     assert "A figure was wrong." in client.get("/updates/").content.decode()
+
+
+# --- No lost edits, and corrections (issue 17) ------------------------------------------------------
+
+
+def test_save_and_publish_saves_the_edits_before_the_publish_step(client_for, comms, draft):
+    c = client_for(comms)
+    response = c.post(
+        "/reports/updates/october-2026/", {**edit_data(draft, headline="A changed headline"), "publish": "1"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/reports/updates/october-2026/publish/"
+    draft.refresh_from_db()
+    assert draft.headline == "A changed headline" and draft.status == UpdateStatus.DRAFT
+    c.post("/reports/updates/october-2026/publish/")
+    draft.refresh_from_db()
+    assert draft.status == UpdateStatus.PUBLISHED and draft.headline == "A changed headline"
+
+
+def test_save_and_publish_that_cannot_save_keeps_the_unsaved_text_and_publishes_nothing(client_for, comms, draft):
+    response = client_for(comms).post(
+        "/reports/updates/october-2026/",
+        {**edit_data(draft, headline="", narrative="My unsaved words"), "publish": "1"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing was published: your changes are not saved yet" in body
+    assert "My unsaved words" in body
+    draft.refresh_from_db()
+    assert draft.status == UpdateStatus.DRAFT and draft.narrative != "My unsaved words"
+
+
+def test_the_edit_page_offers_no_publish_button_that_would_skip_saving(client_for, comms, draft):
+    body = client_for(comms).get("/reports/updates/october-2026/").content.decode()
+    assert 'name="publish"' in body and "Save and publish" in body
+    assert 'href="/reports/updates/october-2026/publish/"' not in body
+
+
+def _publish_and_withdraw(c, update):
+    c.post(f"/reports/updates/{update.slug}/publish/")
+    c.post(f"/reports/updates/{update.slug}/withdraw/", {"note": "Two figures were wrong."})
+
+
+def test_after_a_withdrawal_comms_starts_a_corrected_update_and_the_public_sees_the_link(
+    client_for, client, comms, draft
+):
+    c = client_for(comms)
+    _publish_and_withdraw(c, draft)
+    page = c.get("/reports/updates/october-2026/").content.decode()
+    assert "Start a corrected update" in page
+    response = c.post("/reports/updates/october-2026/correct/")
+    assert response["Location"] == "/reports/updates/october-2026-corrected/"
+    c.post(
+        "/reports/updates/october-2026-corrected/",
+        {**edit_data(PublishedUpdate.objects.get(slug="october-2026-corrected"), headline="October, corrected")},
+    )
+    c.post("/reports/updates/october-2026-corrected/publish/")
+    public = client.get("/updates/october-2026-corrected/").content.decode()
+    assert "October, corrected" in public and "This is a corrected update" in public
+    assert 'href="/updates/october-2026/">read why it was withdrawn</a>' in public
+    notice = client.get("/updates/october-2026/")
+    assert 'href="/updates/october-2026-corrected/">Read the corrected update' in notice.content.decode()
+    # The withdrawn update's page now leads to its correction rather than offering a second one.
+    assert "Start a corrected update" not in c.get("/reports/updates/october-2026/").content.decode()
+
+
+def test_a_lead_may_not_start_a_correction(client_for, comms, lead, draft):
+    _publish_and_withdraw(client_for(comms), draft)
+    assert client_for(lead).post("/reports/updates/october-2026/correct/").status_code == 403
+    assert PublishedUpdate.objects.count() == 1
+
+
+def test_correcting_an_update_that_is_not_withdrawn_is_refused_with_a_message(client_for, comms, draft):
+    c = client_for(comms)
+    response = c.post("/reports/updates/october-2026/correct/", follow=True)
+    assert "Only a withdrawn update can be corrected" in response.content.decode()
+    assert PublishedUpdate.objects.count() == 1
+
+
+def test_the_preview_of_a_draft_has_the_editorial_breadcrumb_not_the_public_one(client_for, comms, draft):
+    body = client_for(comms).get("/reports/updates/october-2026/preview/").content.decode()
+    crumbs = body.split('class="nhsuk-breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert "Edit public updates" in crumbs and "Progress updates" not in crumbs
+
+
+def test_the_status_is_not_said_twice(client_for, comms, draft):
+    c = client_for(comms)
+    c.post("/reports/updates/october-2026/publish/")
+    body = c.get("/reports/updates/october-2026/").content.decode()
+    assert re.search(r"Published</strong>\s*On the public site since", body)
+    listing = c.get("/reports/updates/").content.decode()
+    assert not re.search(r"Published</strong>\s*</td>\s*<td[^>]*>\s*Published", listing)
+    assert not re.search(r">\s*Published \d", listing)

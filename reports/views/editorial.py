@@ -15,7 +15,7 @@ from reports.forms import UpdateEditForm, UpdatePublishForm, UpdateWithdrawForm
 from reports.models import PublishedUpdate, UpdateStatus
 from reports.selectors.updates import editorial_updates
 from reports.services.editorial import update_edit, update_publish, update_withdraw
-from reports.services.periods import update_draft_for_period
+from reports.services.periods import update_correction_start, update_draft_for_period
 from reports.views.public import update_page_context
 from secamb_journey.access import staff_page
 
@@ -34,7 +34,9 @@ def get_update_for_user(request, slug: str, *, need: str = "edit") -> UpdateAcce
     """The update at `slug` and what this user may do with it: 404 if there is none, 403 if `need`
     ("edit" or "publish") is something they may not do. The page decorator has checked they may edit.
     """
-    update = get_object_or_404(PublishedUpdate.objects.select_related("published_by", "withdrawn_by"), slug=slug)
+    update = get_object_or_404(
+        PublishedUpdate.objects.select_related("published_by", "withdrawn_by", "corrects"), slug=slug
+    )
     access = UpdateAccess(
         update=update, may_edit=request.user.has_perm(EDIT), may_publish=request.user.has_perm(PUBLISH)
     )
@@ -73,7 +75,12 @@ def update_detail(request, slug):
     form = None
     if update.status == UpdateStatus.DRAFT:
         initial = {"headline": update.headline, "narrative": update.narrative, "version": update.version}
-        form = UpdateEditForm(request.POST if request.method == "POST" else None, initial=initial)
+        form = UpdateEditForm(
+            request.POST if request.method == "POST" else None, initial=initial, can_publish=access.may_publish
+        )
+        # "Save and publish": the edits are saved first, so publishing never takes the stored text while
+        # the editor's changes sit unsaved on the page.
+        publishing = request.method == "POST" and "publish" in request.POST and access.may_publish
         if request.method == "POST" and form.is_valid():
             try:
                 update_edit(
@@ -86,16 +93,25 @@ def update_detail(request, slug):
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
+                if publishing:
+                    messages.success(request, "Draft saved. Check it, then publish it.")
+                    return redirect("reports:editorial_publish", slug=update.slug)
                 messages.success(request, "Draft saved. Preview it to see it as the public will.")
                 return redirect("reports:editorial_update", slug=update.slug)
+        if publishing:
+            # Refused: the page shows the editor's unsaved text as they typed it, and says nothing went out.
+            form.add_error(None, "Nothing was published: your changes are not saved yet. Put right what is below.")
     elif request.method == "POST":
         # A published or withdrawn update has no form: say why rather than silently ignoring the post.
         messages.error(request, f"This update is {update.get_status_display().lower()} and can no longer be edited.")
         return redirect("reports:editorial_update", slug=update.slug)
+    correction = (
+        PublishedUpdate.objects.filter(corrects=update).first() if update.status == UpdateStatus.WITHDRAWN else None
+    )
     return render(
         request,
         "reports/editorial/detail.html",
-        {"update": update, "form": form, "can_publish": access.may_publish},
+        {"update": update, "form": form, "can_publish": access.may_publish, "correction": correction},
     )
 
 
@@ -174,3 +190,20 @@ def _confirm_step(request, slug, *, form_class, step, done: str, explanation: st
         "show_preview_link": show_preview_link,
     }
     return render(request, "reports/editorial/confirm.html", context)
+
+
+@staff_page(EDIT)
+@require_POST
+def update_correct_view(request, slug):
+    """Start the corrected update for a withdrawn one, and open it for editing."""
+    withdrawn = get_update_for_user(request, slug, need="publish").update
+    try:
+        correction = update_correction_start(withdrawn=withdrawn, editor=request.user)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect("reports:editorial_update", slug=getattr(refusal, "existing_slug", withdrawn.slug))
+    messages.success(
+        request,
+        "Corrected update started, with the withdrawn text and figures frozen afresh. Put right what was wrong.",
+    )
+    return redirect("reports:editorial_update", slug=correction.slug)

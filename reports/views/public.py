@@ -21,6 +21,7 @@ from reports.selectors.public import (
     public_update_for_slug,
     public_updates,
     public_withdrawal_notices,
+    published_correction_of,
 )
 from reports.selectors.updates import update_figures
 from reports.services.editorial import render_markdown
@@ -73,7 +74,12 @@ def update_detail(request, slug):
         raise Http404("No published update has that address.")
     if not update.is_published:
         # Withdrawn: the public note only, answering 404 as the update is no longer published.
-        notice = {"period": update.period, "withdrawn_at": update.withdrawn_at, "note": update.withdrawal_note}
+        notice = {
+            "period": update.period,
+            "withdrawn_at": update.withdrawn_at,
+            "note": update.withdrawal_note,
+            "correction": published_correction_of(update),
+        }
         return render(request, "reports/updates/withdrawn.html", {"notice": notice}, status=404)
     return render(request, "reports/updates/detail.html", update_page_context(update))
 

@@ -24,6 +24,7 @@ from secamb_journey.accounts.signin import (
     SIGNED_IN_AT_SESSION_KEY,
     user_signed_in_via_identity_provider,
 )
+from secamb_journey.landing import landing_url
 from secamb_journey.roles import is_staff_member
 
 logger = logging.getLogger(__name__)
@@ -129,7 +130,8 @@ def callback(request):
     next_url = request.session.pop(NEXT_SESSION_KEY, None)
     if not is_staff_member(user):
         return redirect("no_role")
-    return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+    # Without `next`: the person's own work (secamb_journey.landing), as after a password sign-in.
+    return redirect(next_url or landing_url(user))
 
 
 @never_cache
@@ -139,7 +141,7 @@ def no_role(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if is_staff_member(request.user):
-        return redirect(settings.LOGIN_REDIRECT_URL)
+        return redirect(landing_url(request.user))
     return render(request, "accounts/no_role.html", {"contact": settings.ACCESS_REQUEST_CONTACT})
 
 

@@ -214,6 +214,7 @@ if not LOCAL_LOGIN_ENABLED and not OIDC_ENABLED:
     )
 
 LOGIN_URL = "login"
+# After sign-in without `next`: secamb_journey.landing decides per person; this is only its fallback.
 LOGIN_REDIRECT_URL = "actions:mine"
 LOGOUT_REDIRECT_URL = "/"
 

@@ -95,12 +95,14 @@ def breadcrumbs(*labels_and_urls):
 
 
 # (words, path, the `nav` flag that shows it; None: everyone). Plain paths: the interface contract.
+# "Edit public updates" (the staff pages) is named so it cannot be taken for the public "Progress updates".
 HEADER_NAVIGATION = [
-    ("Action register", "/actions/", "staff"),
-    ("My actions", "/actions/mine/", "staff"),
+    ("Work queue", "/actions/queue/", "queue"),
+    ("My actions", "/actions/mine/", "actions"),
+    ("Action register", "/actions/", "actions"),
     ("Dashboard", "/dashboard/", "dashboard"),
     ("Measures", "/measures/", "measures"),
-    ("Public updates", "/reports/updates/", "updates"),
+    ("Edit public updates", "/reports/updates/", "updates"),
     ("Admin", "/admin/", "admin"),
     ("Progress updates", "/updates/", None),
     ("Performance", "/performance/", None),
@@ -120,6 +122,11 @@ def header_navigation(context):
         for text, href, flag in HEADER_NAVIGATION
         if flag is None or nav.get(flag)
     ]
+    # The person's own work first (secamb_journey.landing): on a phone the links that do not fit go
+    # under "More", and a board member's dashboard must not be one of them.
+    landing = context.get("landing")
+    if landing is not None:
+        items.sort(key=lambda item: item["href"] != landing.url)
     section = max((item for item in items if path.startswith(item["href"])), key=lambda i: len(i["href"]), default=None)
     if section is not None:
         section["active"] = True

@@ -417,7 +417,9 @@ def test_signed_in_owner_sees_their_name_sign_out_and_staff_links(client, owner)
 
 def test_header_marks_the_section_the_page_is_in(rf):
     request = rf.get("/actions/mine/")
-    html = render_to_string("includes/header.html", {"request": request, "nav": {"staff": True, "dashboard": True}})
+    html = render_to_string(
+        "includes/header.html", {"request": request, "nav": {"staff": True, "actions": True, "dashboard": True}}
+    )
 
     assert re.search(r'href="/actions/mine/" aria-current="page">', html)
     assert re.search(r'href="/actions/">Action register</a>', html)  # the register is not current

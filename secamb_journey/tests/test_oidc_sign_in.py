@@ -125,6 +125,17 @@ def test_a_next_address_on_another_site_is_ignored(client, sso):
     assert response.status_code == 302 and response["Location"] == "/actions/mine/"
 
 
+@pytest.mark.parametrize(
+    ("group", "landing"),
+    [("ij-leads", "/actions/queue/"), ("ij-board", "/dashboard/"), ("ij-owners", "/actions/mine/")],
+)
+def test_without_a_next_address_each_role_lands_on_its_own_work(client, sso, group, landing):
+    # The same landing as after a password sign-in (secamb_journey.landing), not one fixed page.
+    sso.set_user(f"lands-{group}", groups=[group])
+    response = sign_in(client, sso, f"lands-{group}")
+    assert response.status_code == 302 and response["Location"] == landing
+
+
 def test_a_changed_group_at_the_provider_changes_the_role_at_the_next_sign_in(client, sso):
     sso.set_user("mover", name="Sam Mover", groups=["ij-owners"])
     sign_in(client, sso, "mover")

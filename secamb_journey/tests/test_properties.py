@@ -115,9 +115,12 @@ def test_the_progress_form_refuses_or_stores_faithfully_and_never_fails(owner, a
             assert 0 <= saved.percent_complete <= 100 and saved.status == status
             assert_safe(client.get(f"/actions/{action.reference}/"))
         else:
-            assert response.status_code == 200
+            # Refused: with the form's messages, or (413) a body over the limit for a page that takes no
+            # file (issue 18), before anything reads it. Either way nothing is stored.
+            assert response.status_code in (200, 413)
             assert ProgressUpdate.objects.count() == before
-            assert 'class="nhsuk-error-summary' in response.content.decode()
+            if response.status_code == 200:
+                assert 'class="nhsuk-error-summary' in response.content.decode()
 
     outcomes = set()
     check()

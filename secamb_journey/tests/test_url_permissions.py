@@ -63,7 +63,7 @@ EXPECTED = {
     "measures_public:open_data_json": PUBLIC,
     # 200 when the database and broker answer (the test settings run tasks eagerly, so no broker).
     "healthz": PUBLIC,
-    # Signing in: a signed-in person is sent on to their actions.
+    # Signing in: a signed-in person is sent on to their own work (secamb_journey.landing).
     "login": {**everyone(302), "anon": 200},
     # Sign-out is by POST only.
     "logout": everyone(405),
@@ -78,6 +78,8 @@ EXPECTED = {
     # --- The action register and actions: staff with actions.view_action (not comms, not outsiders).
     "actions:register": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
     "actions:mine": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
+    # The work queue: improvement leads (who may assure) only.
+    "actions:queue": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     "actions:detail": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
     # Export and import: improvement leads only.
     "actions:export": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
@@ -130,11 +132,21 @@ EXPECTED = {
     "reports:editorial_refresh": staff_only(owner=403, other_owner=403, lead=405, board=403, comms=405),
     "reports:editorial_publish": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
     "reports:editorial_withdraw": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
+    # Starting a corrected update: POST only, communications editors only.
+    "reports:editorial_correct": staff_only(owner=403, other_owner=403, lead=405, board=403, comms=405),
 }
 
 # Who may POST where a GET tells us nothing (405 for everyone): those the table above cannot show.
 POST_REFUSED = {
     "reports:editorial_refresh": {"anon": LOGIN, "owner": 403, "other_owner": 403, "board": 403, "outsider": 403},
+    "reports:editorial_correct": {
+        "anon": LOGIN,
+        "owner": 403,
+        "other_owner": 403,
+        "lead": 403,
+        "board": 403,
+        "outsider": 403,
+    },
 }
 
 # URLs whose POST is harmless to everyone, or is how the page is meant to be used by anyone.

@@ -4,34 +4,9 @@ Every row is checked first; a file with one bad row is refused whole, naming the
 and nothing of it is stored.
 """
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from measures import importing
+from measures.management.commands._import_command import ImportCommand
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import measure values from CSV (measure,period,value[,rebase][,note]); changed values are corrected"
-
-    def add_arguments(self, parser):
-        parser.add_argument("path", type=Path)
-
-    def handle(self, *args, path: Path, **options):
-        try:
-            content = path.read_bytes()
-        except OSError as problem:
-            raise CommandError(f"Cannot read {path}: {problem.strerror}") from None
-        try:
-            preview = importing.import_file(content=content, expect="values")
-        except importing.ImportFileProblem as problem:
-            raise CommandError(f"{path}: {problem}. Nothing was imported.") from None
-        except importing.ImportRefused as refused:
-            lines = "\n".join(str(p) for p in refused.preview.problems)
-            raise CommandError(f"{path} was refused; nothing was imported:\n{lines}") from None
-        outcomes = {}
-        for row in preview.rows:
-            key = row.outcome.split(":")[0].split(";")[0]
-            outcomes[key] = outcomes.get(key, 0) + 1
-        summary = ", ".join(f"{n} {what.lower()}" for what, n in sorted(outcomes.items())) or "no rows"
-        self.stdout.write(self.style.SUCCESS(f"Imported {path}: {summary}."))
+    expect = "values"

@@ -324,6 +324,8 @@ PAGES = [
     PageCase("register", "/actions/", "lead"),
     PageCase("register filtered", "/actions/?status=at_risk&sort=-due_date", "lead"),
     PageCase("my actions", "/actions/mine/", "owner"),
+    PageCase("my actions (executive lead)", "/actions/mine/", "board"),
+    PageCase("work queue", "/actions/queue/", "lead"),
     PageCase("action", f"/actions/{OPEN}/", "owner"),
     PageCase("progress form", f"/actions/{OPEN}/progress/", "owner"),
     PageCase(
@@ -406,6 +408,7 @@ REFLOW_PAGES = [
         "sign in with errors",
         "register",
         "my actions",
+        "work queue",
         "action",
         "progress form with errors",
         "new action",

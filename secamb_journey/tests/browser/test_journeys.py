@@ -1,8 +1,12 @@
-"""The three journeys the tracker exists for, in a real Chromium against the app on loopback:
+"""The journeys the tracker exists for, in a real Chromium against the app on loopback:
 
-1. an action owner logs progress, attaches evidence and marks an action complete; a lead assures it;
+0. every role signs in with the form and lands on its own work, on a phone and on a laptop;
+1. an action owner logs progress, then marks an action complete in one step (narrative and evidence on
+   one page, percent set by itself); a lead finds it in their work queue and assures it;
 2. a board member sees the change on the dashboard and follows a count to the filtered register;
-3. the communications editor drafts, edits, previews and publishes an update; a visitor reads it.
+3. the communications editor drafts, edits, previews and publishes an update (publishing saves the
+   edits first); a visitor reads it; then withdraws it and publishes a corrected one, which links to
+   the withdrawal notice.
 """
 
 import io
@@ -56,17 +60,24 @@ def test_owner_logs_progress_attaches_evidence_and_completes_then_a_lead_assures
     expect(page.get_by_text("Evidence attached: medicines-audit.txt.")).to_be_visible()
     expect(page.get_by_role("link", name="medicines-audit.txt")).to_be_visible()
 
-    log_progress(
-        page,
-        narrative="New fridges fitted; every vehicle passed.",
-        status="Complete, awaiting assurance",
-        percent="100",
+    # Complete in one step: the narrative and a second file on one page, percent left as it was.
+    page.get_by_role("button", name="Log progress").click()
+    page.get_by_label("What has been done since the last update?").fill("New fridges fitted; every vehicle passed.")
+    page.get_by_label("Complete, awaiting assurance", exact=True).check()
+    page.locator("input[type=file][name=evidence_file]").set_input_files(
+        files=[{"name": "fridges.txt", "mimeType": "text/plain", "buffer": b"Fridges fitted at both stations.\n"}]
     )
+    page.get_by_label("What does this evidence show?").fill("The fridges fitted at both stations")
+    page.get_by_role("button", name="Save progress").click()
+    expect(page.get_by_text("Progress saved: complete, awaiting assurance, 100% complete.")).to_be_visible()
+    expect(page.get_by_role("link", name="fridges.txt")).to_be_visible()
     sign_out(page)
 
-    # Jo, an improvement lead who does not own it, checks the evidence and signs it off.
+    # Jo, an improvement lead who does not own it, finds it in her work queue and signs it off.
     sign_in_with_form(page, "lead", demo_password())
-    page.goto("/actions/MD-02/")
+    expect(page).to_have_url(re.compile(r"/actions/queue/$"))
+    page.locator("#awaiting_assurance").locator("..").get_by_role("link", name="MD-02", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/actions/MD-02/$"))
     page.get_by_role("button", name="Sign off as assured").click()  # a link styled as a button
     expect(page.get_by_role("link", name="medicines-audit.txt")).to_be_visible()
     page.get_by_role("button", name="Sign off as assured").click()  # the form's own button
@@ -135,7 +146,9 @@ def test_comms_editor_drafts_edits_previews_and_publishes_then_a_visitor_reads_i
     expect(page.locator("main strong").get_by_text("every", exact=True)).to_be_visible()
     page.go_back()
 
-    page.get_by_role("button", name="Publish this update").click()
+    # A last change to the headline, not saved separately: "Save and publish" saves it first.
+    page.get_by_label("Headline").fill("Safer medicines on every ambulance in 2026")
+    page.get_by_role("button", name="Save and publish").click()
     page.get_by_role("button", name="Publish update").click()
     expect(page.get_by_text("Published").first).to_be_visible()
     draft.refresh_from_db()
@@ -144,6 +157,72 @@ def test_comms_editor_drafts_edits_previews_and_publishes_then_a_visitor_reads_i
     # A member of the public, not signed in, reads it.
     visitor = page_as(None)
     visitor.goto("/updates/")
-    visitor.get_by_role("link", name="Safer medicines on every ambulance").click()
-    expect(visitor.get_by_role("heading", level=1)).to_contain_text("Safer medicines on every ambulance")
+    visitor.get_by_role("link", name="Safer medicines on every ambulance in 2026").click()
+    expect(visitor.get_by_role("heading", level=1)).to_contain_text("Safer medicines on every ambulance in 2026")
     expect(visitor.get_by_text("Next month: new fridges.")).to_be_visible()
+
+    # The figures were wrong: comms withdraws it, starts a corrected update for the same month and
+    # publishes it; the public reads the correction, which links to the withdrawal notice.
+    page.goto(f"/reports/updates/{draft.slug}/")
+    page.get_by_role("button", name="Withdraw this update").click()
+    page.get_by_label("Note for the public").fill("Withdrawn: two figures were wrong. A corrected update follows.")
+    page.get_by_role("button", name="Withdraw update").click()
+    page.get_by_role("button", name="Start a corrected update").click()
+    expect(page.get_by_label("Headline")).to_have_value("Safer medicines on every ambulance in 2026")
+    page.get_by_label("Headline").fill("Safer medicines on every ambulance (corrected)")
+    page.get_by_role("button", name="Save and publish").click()
+    page.get_by_role("button", name="Publish update").click()
+
+    visitor.goto("/updates/")
+    visitor.get_by_role("link", name="Safer medicines on every ambulance (corrected)").click()
+    expect(visitor.get_by_text("This is a corrected update.")).to_be_visible()
+    visitor.get_by_role("link", name="read why it was withdrawn").click()
+    expect(visitor.get_by_text("Withdrawn: two figures were wrong.")).to_be_visible()
+
+
+LANDINGS = {
+    "owner": ("/actions/mine/", "My actions"),
+    "lead": ("/actions/queue/", "Your work queue"),
+    "board": ("/dashboard/", "Board dashboard"),
+    "comms": ("/reports/updates/", "Edit public updates"),
+    "admin": ("/admin/", None),
+}
+
+
+@pytest.mark.parametrize(
+    "size", [{"width": 375, "height": 812}, {"width": 1280, "height": 900}], ids=["phone", "laptop"]
+)
+@pytest.mark.parametrize("username", list(LANDINGS))
+def test_every_role_signs_in_and_lands_on_its_own_work(page_as, world, username, size):
+    from secamb_journey.demo import demo_password
+
+    path, heading = LANDINGS[username]
+    page = page_as(None, viewport=size)
+    sign_in_with_form(page, username, demo_password())
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    if heading:
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert not page.script_errors, page.script_errors
+
+
+@pytest.mark.parametrize(
+    "size", [{"width": 375, "height": 812}, {"width": 1280, "height": 900}], ids=["phone", "laptop"]
+)
+def test_the_public_home_pages_first_screen_shows_the_figures_and_the_latest_update(page_as, world, size):
+    from reports.models import PublishedUpdate
+
+    latest = PublishedUpdate.objects.filter(status="published").order_by("-period").first()
+    page = page_as(None, viewport=size)
+    page.goto("/")
+    on_first_screen = [
+        page.get_by_text("Overall progress"),
+        page.locator(".app-headline-figure"),
+        *[page.locator(".app-pillar-figures li").nth(n) for n in range(4)],
+        page.get_by_role("link", name=latest.headline),
+    ]
+    for locator in on_first_screen:
+        box = locator.bounding_box()
+        assert box and box["y"] + box["height"] <= size["height"], f"below the first screen: {locator} at {box}"
+    # Each pillar's figure is a link to its section further down.
+    page.locator(".app-pillar-figures a").first.click()
+    expect(page).to_have_url(re.compile(r"#pillar-[\w-]+$"))
