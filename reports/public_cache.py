@@ -59,11 +59,11 @@ _NEVER_STORED = {"set-cookie"}
 _stored_paths: set[str] = set()
 
 
-_GENERATION_SQL = None
+_GENERATION_SQL: dict[type, str] = {}
 _UNREAD = object()
 
 
-def _generation_on_open_connection():
+def _generation_on_open_connection(sql: str):
     """The generation's row read straight from the open persistent connection, or _UNREAD.
 
     With CONN_HEALTH_CHECKS, Django's first query of a request on a reused connection is preceded by
@@ -78,7 +78,7 @@ def _generation_on_open_connection():
     try:
         cursor = raw.cursor()
         try:
-            cursor.execute(_GENERATION_SQL)
+            cursor.execute(sql)
             row = cursor.fetchone()
         finally:
             cursor.close()
@@ -89,26 +89,32 @@ def _generation_on_open_connection():
     return row
 
 
-def _generation_row() -> tuple[str, datetime | None]:
-    """(token, changed_at) of the one row: one primary-key SELECT, its SQL compiled once per process
-    (compiling the query each time cost more than running it, on the fast path)."""
-    global _GENERATION_SQL
-    if _GENERATION_SQL is None:
-        table = connection.ops.quote_name(PublicContentGeneration._meta.db_table)
-        _GENERATION_SQL = f"SELECT token, changed_at FROM {table} WHERE id = 1"  # noqa: S608 -- our own table name
-    row = _generation_on_open_connection()
+def generation_row(model=PublicContentGeneration) -> tuple[str, datetime | None] | None:
+    """(token, changed_at) of a single-row generation table (`model`: PublicContentGeneration, or
+    actions.models.FiguresGeneration for reports.figures_cache), or None if the row is missing: one
+    primary-key SELECT, its SQL compiled once per process (compiling the query each time cost more
+    than running it, on the fast path)."""
+    sql = _GENERATION_SQL.get(model)
+    if sql is None:
+        table = connection.ops.quote_name(model._meta.db_table)
+        sql = _GENERATION_SQL[model] = f"SELECT token, changed_at FROM {table} WHERE id = 1"  # noqa: S608 -- our own table name
+    row = _generation_on_open_connection(sql)
     if row is _UNREAD:
         with connection.cursor() as cursor:
-            cursor.execute(_GENERATION_SQL)
+            cursor.execute(sql)
             row = cursor.fetchone()
     if row is None:
-        return "none", None
+        return None
     token, changed_at = row
     if isinstance(changed_at, str):  # SQLite hands back text; PostgreSQL a datetime
         changed_at = parse_datetime(changed_at)
     if changed_at is not None and timezone.is_naive(changed_at):
         changed_at = timezone.make_aware(changed_at, UTC)
     return token, changed_at
+
+
+def _generation_row() -> tuple[str, datetime | None]:
+    return generation_row(PublicContentGeneration) or ("none", None)
 
 
 def public_cache_generation() -> str:
