@@ -12,7 +12,6 @@ from django.db.models import Prefetch, QuerySet
 
 from measures import spc
 from measures.models import Frequency, Measure, MeasureValue, Recalculation, period_text
-from reports.figures_cache import figures_cached
 
 VARIATION_WORDS = {
     "common_cause": "No significant change (common cause variation)",
@@ -199,7 +198,6 @@ def _measures(*, public_only: bool, pillar=None, theme=None) -> QuerySet[Measure
     return measures.order_by("name", "pk").distinct()
 
 
-@figures_cached
 def measures_summary(*, public_only: bool, pillar=None, theme=None) -> list[MeasureChart]:
     """The Making Data Count summary: each measure with its latest value, target and icons."""
     return charts_for(list(_measures(public_only=public_only, pillar=pillar, theme=theme)))

@@ -22,6 +22,7 @@ for a given moment and is never served from the cache.
 """
 
 import functools
+import hashlib
 import inspect
 import logging
 
@@ -56,7 +57,9 @@ def _part(value) -> str:
 
 def figures_key(name: str, token: str, today, kwargs: dict) -> str:
     args = ",".join(f"{k}:{_part(v)}" for k, v in sorted(kwargs.items()))
-    return f"figures:{name}:{token}:{today.isoformat()}:{args}"
+    # Hashed: arguments may hold spaces or be long (a caption, a query string), which some backends refuse.
+    digest = hashlib.blake2b(args.encode(), digest_size=16).hexdigest()
+    return f"figures:{name}:{token}:{today.isoformat()}:{digest}"
 
 
 def figures_cached(selector=None, *, name: str | None = None):
@@ -93,3 +96,21 @@ def figures_cached(selector=None, *, name: str | None = None):
         return wrapper
 
     return decorate(selector) if selector is not None else decorate
+
+
+def cached_fragment(name: str, vary: dict, render) -> str:
+    """HTML that shows only what the figures generation covers, rendered by `render()` once per
+    change (and per `vary`, and per day), then served from the cache. For a large part of a page
+    whose data is cheaper to render again than to unpickle (the measures summary: 500 rows of
+    charts' data unpickle slower than their HTML is served). Never for anything that differs by viewer.
+    """
+    token = figures_generation()
+    if token is None:
+        return render()
+    key = figures_key(f"fragment:{name}", token, timezone.localdate(), vary)
+    cache = caches[CACHE_ALIAS]
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, FIGURES_CACHE_SECONDS)
+    return html

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from actions.figures_triggers import tables_missing_triggers
 from actions.models import Action, FiguresGeneration, ProgressUpdate, Status
 from actions.services import action_log_progress
 from actions.tests.factories import UserFactory
-from measures.selectors import measures_summary
+from measures.models import Measure
 from measures.tests.factories import MeasureFactory
 from reports.figures_cache import figures_generation
 from reports.governance_figures import dashboard_governance
@@ -63,11 +64,18 @@ def test_each_drill_down_governance_and_measures_are_cached_by_their_arguments()
         function(**kwargs)
         _, reads = action_reads(function, **kwargs)
         assert reads == 0, function
-    MeasureFactory()
-    assert len(measures_summary(public_only=False)) == 1
+
+
+def test_the_measures_summary_is_rendered_once_per_change():
+    measure = MeasureFactory(name="Response times")
+    first = Template("{% load measures %}{% measures_summary %}").render(Context())
+    assert "Response times" in first
     with CaptureQueriesContext(connection) as queries:
-        assert len(measures_summary(public_only=False)) == 1
+        again = Template("{% load measures %}{% measures_summary %}").render(Context())
+    assert again == first
     assert not any("measures_" in q["sql"] for q in queries.captured_queries)
+    Measure.objects.filter(pk=measure.pk).update(name="Response times (category 1)")
+    assert "Response times (category 1)" in Template("{% load measures %}{% measures_summary %}").render(Context())
 
 
 def test_a_caller_who_gives_the_moment_is_never_served_from_the_cache():
@@ -236,3 +244,14 @@ def test_a_write_rolled_back_leaves_the_generation_where_it_was():
         Action.objects.filter(pk=programme.md1.pk).update(status=Status.AT_RISK)
         raise RuntimeError
     assert figures_generation() == token
+
+
+def test_the_registers_filter_form_is_rendered_once_per_change_and_per_query_string(client_for, lead):
+    programme = Programme()
+    client = client_for(lead)
+    assert "Newcomer" not in client.get("/actions/").content.decode()
+    UserFactory(username="newcomer", first_name="Nia", last_name="Newcomer", roles=[Role.OWNER])
+    assert "Newcomer" in client.get("/actions/").content.decode()  # a new owner is offered at once
+    chosen = client.get(f"/actions/?pillar={programme.responsive.slug}").content.decode()
+    assert f'<option value="{programme.responsive.slug}" selected>' in chosen
+    assert f'<option value="{programme.responsive.slug}" selected>' not in client.get("/actions/").content.decode()
