@@ -20,6 +20,12 @@ class PersonFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
 
 
+def _people_to_choose(request):
+    # Only what an option shows and the filter matches on (issue 15's profile: two selects of every
+    # person in a role made most of the register's time building whole User rows).
+    return people_in_roles().only("pk", "username", "first_name", "last_name")
+
+
 class RegisterFilterForm(NHSFormMixin, forms.Form):
     title = "Filter actions"
     submit_text = "Apply filters"
@@ -65,11 +71,11 @@ class ActionFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, widget=forms.CheckboxSelectMultiple, label="Status"
     )
-    owner = PersonFilter(queryset=lambda request: people_in_roles(), to_field_name="username", empty_label="Anyone")
+    owner = PersonFilter(queryset=_people_to_choose, to_field_name="username", empty_label="Anyone")
     executive_lead = PersonFilter(
         field_name="executive_lead",
         label="Executive lead",
-        queryset=lambda request: people_in_roles(),
+        queryset=_people_to_choose,
         to_field_name="username",
         empty_label="Anyone",
     )

@@ -94,7 +94,10 @@ def governance_context(*, action: Action, user) -> dict:
 
     trail = action_governance(action=action)
     is_lead = user.has_perm("actions.assure_action")
-    eligible = action_governance_problem(action, user) is None
+    # The four-eyes check costs several queries over the action's history (issue 15's profile of an
+    # action with 500 entries): asked only when a button depends on it, and at most once.
+    reviewable = action.status == "assured" and action.ratified_at is not None
+    eligible = (trail.pending_revision is not None or reviewable) and action_governance_problem(action, user) is None
     return {
         "trail": trail,
         "can_revise_due_date": action.can_log_progress(user) and not action.is_done and not trail.pending_revision,
@@ -103,6 +106,7 @@ def governance_context(*, action: Action, user) -> dict:
         and action.status == "assured"
         and action.ratified_at is None
         and trail.pending_decision is None,
-        "can_review_sustainability": eligible and action_sustainability_problem(action, user) is None,
+        # action_sustainability_problem asks the four-eyes rule again first: only when it is the answer.
+        "can_review_sustainability": eligible and reviewable and action_sustainability_problem(action, user) is None,
         "can_reopen": is_lead and action.is_signed_off,
     }

@@ -18,6 +18,7 @@ from actions.forms import PersonChoiceField, people_in_roles
 from actions.models import Action
 from actions.selectors import person_name
 from actions.services import EDITABLE_FIELDS, M2M_FIELDS, action_update
+from reports.figures_cache import figures_cached
 from secamb_journey.access import staff_page
 from secamb_journey.forms import NHSFormMixin
 
@@ -36,6 +37,7 @@ def actions_needing_new_owner() -> QuerySet:
     )
 
 
+@figures_cached  # on every dashboard: a join of every open action to its owner (issue 15's profile)
 def count_actions_needing_new_owner() -> int:
     return actions_needing_new_owner().order_by().count()
 

@@ -526,6 +526,30 @@ class ActionPlanUpload(models.Model):
         return f"{self.name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
 
 
+class FiguresGeneration(models.Model):
+    """One row whose token changes, in the same transaction, whenever a figure staff pages show may change.
+
+    The staff pages' figures (the dashboard and its drill-downs, the register's counts and filter
+    options, the measures' summary) are cached in Django's cache keyed by this token and today's date
+    (reports.figures_cache), so they are computed once per change rather than once per request. The
+    token is moved by database triggers (migration 0009_figures_generation), not by Python: every
+    writer is seen, the services, the admin, an import, a history revert, a queryset .update() or
+    bulk_create, a management command or the Celery worker, in whichever process. Random, as
+    PublicContentGeneration's, so a rolled-back or restored database never meets figures cached from
+    another timeline.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="figures_generation_single_row")]
+
+    def __str__(self):
+        return f"Figures generation {self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
 # Governance: due-date revisions, committees and their decisions, reopenings, regulations. Imported
 # here so Django registers them with this app; they refer to Action, defined above.
 from actions.governance_models import *  # noqa: E402, F403

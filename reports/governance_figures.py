@@ -23,6 +23,7 @@ from actions.models import (
     RevisionState,
     Status,
 )
+from reports.figures_cache import figures_cached
 from reports.links import register_url
 
 
@@ -102,6 +103,7 @@ def _regulatory(today) -> tuple[list[RegulatoryRow], list[RegulatoryRow]]:
     return regulations, questions
 
 
+@figures_cached
 def dashboard_governance(*, today=None, now=None) -> dict:
     """Everything the dashboard's governance section shows, in a fixed number of queries."""
     today = today or timezone.localdate()

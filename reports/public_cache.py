@@ -1,4 +1,4 @@
-"""The cache of public pages, and the generation that makes it correct across processes.
+"""The cache of public pages, the generation that makes it correct across processes, and the fast path.
 
 Rendered pages are kept in each web process's own memory (the "public_pages" cache), keyed by the
 public content generation: one row in the database (reports.models.PublicContentGeneration) whose token
@@ -7,17 +7,36 @@ look-up per anonymous request; in exchange, a publication or withdrawal made by 
 every other process at its next request, with or without Redis, and with Redis down. (The generation
 used to live in the cache itself: without Redis each process had its own, and with Redis down it fell
 back to a constant, so other processes served withdrawn updates until their pages expired.)
+
+Issue 15, the framework's floor: `PublicPageMiddleware` sits right after SecurityMiddleware and
+WhiteNoise. For an anonymous GET or HEAD (no session cookie) addressed to SITE_URL's host, of a path some
+`@public_cache` view has stored, it answers from one cache look-up (plus the generation's one PK query)
+before the session, authentication, CSRF, messages, history and axes machinery runs. What it stores is
+the response as the whole stack finished it (CSP, X-Frame-Options, Vary and every other header the
+inner middleware adds, Set-Cookie never), so a page from the cache carries the same headers as one
+rendered afresh; SecurityMiddleware, outside it, adds its own to both. A view joins the fast path by
+wearing `@public_cache` (nothing else to register): /plan/ and /performance/ do the same.
+
+HTTP caching: every cached public response carries a strong `ETag` (a digest of its body),
+`Last-Modified` (when the public content generation last moved, or for pages that follow the live
+record, when the page was rendered) and `Cache-Control: public, max-age=PUBLIC_MAX_AGE`, and a
+conditional GET that matches is answered `304 Not Modified`.
 """
 
-import functools
+import hashlib
 import uuid
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date, parse_http_date_safe
 
 from measures.models import Measure, MeasureValue, Recalculation
 from reports.models import PublicContentGeneration, PublishedUpdate
@@ -27,11 +46,80 @@ from secamb_journey.site_url import is_site_host
 # follows the live record, not a publication) is never more than this many seconds behind.
 PUBLIC_CACHE_SECONDS = 300
 
+# What browsers and shared caches (nginx's micro-cache, a CDN) may keep without asking again: a
+# withdrawal reaches every reader within this many seconds, well inside the minute issue 15 allows.
+PUBLIC_MAX_AGE = 30
+
+# Headers that are never stored with a page: a cookie is one reader's, and the fast path answers
+# without the session machinery that set it.
+_NEVER_STORED = {"set-cookie"}
+
+# The paths this process has stored a page for: the fast path looks nothing up (not even the
+# generation) for any other, so a sign-in page or a 404 costs it one set membership test.
+_stored_paths: set[str] = set()
+
+
+_GENERATION_SQL: dict[type, str] = {}
+_UNREAD = object()
+
+
+def _generation_on_open_connection(sql: str):
+    """The generation's row read straight from the open persistent connection, or _UNREAD.
+
+    With CONN_HEALTH_CHECKS, Django's first query of a request on a reused connection is preceded by
+    a `SELECT 1` round trip to check it; on the fast path the generation's SELECT is the only query,
+    so it is its own check: if it fails the connection is closed and the caller reads again through
+    Django, which opens a fresh one. Only when queries are not being logged (DEBUG, the test suite's
+    query counts), so every query a test counts still goes through Django's cursor.
+    """
+    raw = connection.connection
+    if raw is None or connection.queries_logged or connection.in_atomic_block:
+        return _UNREAD
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    except Exception:  # noqa: BLE001 -- any driver's error: the connection is unusable, so start afresh
+        connection.close()
+        return _UNREAD
+    connection.health_check_done = True
+    return row
+
+
+def generation_row(model=PublicContentGeneration) -> tuple[str, datetime | None] | None:
+    """(token, changed_at) of a single-row generation table (`model`: PublicContentGeneration, or
+    actions.models.FiguresGeneration for reports.figures_cache), or None if the row is missing: one
+    primary-key SELECT, its SQL compiled once per process (compiling the query each time cost more
+    than running it, on the fast path)."""
+    sql = _GENERATION_SQL.get(model)
+    if sql is None:
+        table = connection.ops.quote_name(model._meta.db_table)
+        sql = _GENERATION_SQL[model] = f"SELECT token, changed_at FROM {table} WHERE id = 1"  # noqa: S608 -- our own table name
+    row = _generation_on_open_connection(sql)
+    if row is _UNREAD:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    if row is None:
+        return None
+    token, changed_at = row
+    if isinstance(changed_at, str):  # SQLite hands back text; PostgreSQL a datetime
+        changed_at = parse_datetime(changed_at)
+    if changed_at is not None and timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, UTC)
+    return token, changed_at
+
+
+def _generation_row() -> tuple[str, datetime | None]:
+    return generation_row(PublicContentGeneration) or ("none", None)
+
 
 def public_cache_generation() -> str:
     """The current generation of public content; part of every public cache key."""
-    token = PublicContentGeneration.objects.filter(pk=1).values_list("token", flat=True).first()
-    return token or "none"
+    return _generation_row()[0]
 
 
 def public_cache_clear() -> None:
@@ -69,34 +157,116 @@ def _measure_changed(sender, **kwargs):
     public_cache_clear()
 
 
-def public_cache(view):
+def _generation(request) -> tuple[str, datetime | None]:
+    """The generation, read at most once per request (the fast path and the decorator share it)."""
+    cached = getattr(request, "_public_generation", None)
+    if cached is None:
+        cached = request._public_generation = _generation_row()
+    return cached
+
+
+def _key(token: str, request) -> str:
+    # Only the `page` parameter is part of the key, so made-up query strings cannot flood the cache.
+    return f"reports:public:{token}:{request.path}:{request.GET.get('page', '')[:8]}"
+
+
+def _eligible(request) -> bool:
+    """An anonymous reader's GET or HEAD, addressed to the configured host (issue 11: a request for
+    another host is answered afresh and never stored, whatever it makes of the Host header)."""
+    return request.method in ("GET", "HEAD") and is_site_host(request)
+
+
+def _from_entry(request, entry) -> HttpResponse:
+    content, headers, _complete = entry
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    # 304 when the reader's copy (If-None-Match, else If-Modified-Since) is this one.
+    return get_conditional_response(
+        request,
+        etag=headers.get("ETag"),
+        last_modified=_parse_last_modified(headers.get("Last-Modified")),
+        response=response,
+    )
+
+
+def _parse_last_modified(value):
+    return parse_http_date_safe(value) if value else None
+
+
+def _mark_cacheable(response, *, last_modified: datetime) -> None:
+    """The HTTP caching headers of a public page: its ETag, Last-Modified and Cache-Control."""
+    response["ETag"] = '"' + hashlib.blake2b(response.content, digest_size=12).hexdigest() + '"'
+    response["Last-Modified"] = http_date(last_modified.timestamp())
+    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+
+
+def public_cache(view=None, *, live: bool = False):
     """Cache an anonymous visitor's successful GET of a public page, keyed by the content generation.
 
+    `live=True` for a page that follows the live record rather than a publication (the home page's
+    progress, open data): its Last-Modified is when it was rendered, not when the generation moved.
     Signed-in staff are never served from the cache: their header differs (their name, their links).
-    Only the `page` parameter is part of the key, so made-up query strings cannot flood the cache.
-    A request addressed to another host than SITE_URL's (any name in ALLOWED_HOSTS, any port) is answered
-    afresh and never stored, so whatever it makes of the Host header cannot reach other readers.
+    The view stores what it renders; `PublicPageMiddleware` serves it from then on, before the session
+    machinery (an anonymous reader who has a session cookie is served here, after it).
     """
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated or not is_site_host(request):
-            return view(request, *args, **kwargs)
-        key = f"reports:public:{public_cache_generation()}:{request.path}:{request.GET.get('page', '')[:8]}"
-        pages = caches["public_pages"]
-        cached = pages.get(key)
-        if cached is not None:
-            content, headers = cached
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
+    def decorate(view):
+        def wrapper(request, *args, **kwargs):
+            if not _eligible(request) or request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            token, changed_at = _generation(request)
+            key = _key(token, request)
+            pages = caches["public_pages"]
+            entry = pages.get(key)
+            if entry is not None:
+                return _from_entry(request, entry)
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not getattr(response, "streaming", False):
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                rendered = timezone.now().replace(microsecond=0)
+                _mark_cacheable(response, last_modified=rendered if live or changed_at is None else changed_at)
+                # Stored here with the view's own headers (served by this decorator to a reader the fast
+                # path let through), and again by PublicPageMiddleware as the whole stack finished it: only
+                # that complete entry is served by the fast path, so no header is ever missing from it.
+                response.public_cache_key = key
+                headers = {k: v for k, v in response.items() if k.lower() not in _NEVER_STORED}
+                pages.set(key, (response.content, headers, False), PUBLIC_CACHE_SECONDS)
+                _stored_paths.add(request.path)
             return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not getattr(response, "streaming", False):
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            headers = {k: v for k, v in response.items() if k.lower() in ("content-type", "content-disposition")}
-            pages.set(key, (response.content, headers), PUBLIC_CACHE_SECONDS)
-        return response
 
-    return wrapper
+        wrapper.__name__ = getattr(view, "__name__", type(view).__name__)
+        wrapper.__doc__ = getattr(view, "__doc__", None)
+        wrapper.__wrapped__ = view
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+class PublicPageMiddleware:
+    """Serve a stored public page to an anonymous reader before the session machinery runs.
+
+    Placed right after SecurityMiddleware and WhiteNoise. Only a request with no session cookie, for a
+    path this process has stored, costs a look-up: the generation (one PK query) and one cache get.
+    On a miss it lets the request through, and if the view stored the page (`@public_cache`) it stores
+    again the response as the inner middleware finished it, headers and all, for the next reader.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        fast = (
+            request.path in _stored_paths and settings.SESSION_COOKIE_NAME not in request.COOKIES and _eligible(request)
+        )
+        if fast:
+            entry = caches["public_pages"].get(_key(_generation(request)[0], request))
+            if entry is not None and entry[2]:
+                return _from_entry(request, entry)
+        response = self.get_response(request)
+        key = getattr(response, "public_cache_key", None)
+        if isinstance(key, str) and response.status_code == 200:
+            headers = {k: v for k, v in response.items() if k.lower() not in _NEVER_STORED}
+            caches["public_pages"].set(key, (response.content, headers, True), PUBLIC_CACHE_SECONDS)
+        return response

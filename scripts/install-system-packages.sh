@@ -2,7 +2,8 @@
 # Installs the Debian packages the project needs that the machine lacks, and nothing else.
 #
 #   scripts/install-system-packages.sh             redis-server, chromium (browser tests), nginx and its
-#                                                  headers-more module (the production proxy, tested)
+#                                                  headers-more module (the production proxy, tested),
+#                                                  wrk (bench)
 #   scripts/install-system-packages.sh --postgres  the same, plus postgresql (CI's second test run)
 #
 # Idempotent: a package already installed is left alone (`apt-get install` of an installed package
@@ -26,8 +27,9 @@ for arg in "$@"; do
 done
 
 # nginx: the production proxy in front of gunicorn (deploy/nginx.conf), which the test suite starts on a
-# free port; headers-more lets it send no Server header at all.
-packages=(redis-server chromium nginx libnginx-mod-http-headers-more-filter)
+# free port; headers-more lets it send no Server header at all. `manage.py bench` also measures public
+# pages through a real nginx (the micro-cache, deploy/nginx-public-cache-*.conf) with wrk (issue 15).
+packages=(redis-server chromium nginx libnginx-mod-http-headers-more-filter wrk)
 if [ "$want_postgres" = true ]; then
     packages+=(postgresql)
 fi

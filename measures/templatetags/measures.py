@@ -1,11 +1,14 @@
 """Making Data Count icons (inline SVG made here, always with their words) and the measures summary table."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from measures import selectors
 from measures.charts import spc_svg
 from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS, format_number
+from reports.figures_cache import cached_fragment
 
 register = template.Library()
 
@@ -61,13 +64,23 @@ def assurance_icon(code):
     return _icon(ASSURANCE_ICONS.get(code), ASSURANCE_WORDS.get(code, "No target"), "assurance")
 
 
-@register.inclusion_tag("measures/includes/summary_table.html")
+@register.simple_tag
 def measures_summary(pillar=None, theme=None, public=False, caption=""):
     """{% measures_summary pillar=pillar %}: the Making Data Count summary of the measures evidencing a
     pillar (or theme, or all), for the board dashboard and pillar pages. A fixed number of queries.
+
+    Rendered once per change of the figures (issue 15: at 500 measures it was most of the dashboard's
+    time), then served from the cache as HTML (reports.figures_cache.cached_fragment).
     """
-    rows = selectors.measures_summary(public_only=public, pillar=pillar, theme=theme)
-    return {"rows": rows, "public": public, "caption": caption or "Measures: latest value, variation and assurance"}
+    caption = caption or "Measures: latest value, variation and assurance"
+
+    def render():
+        rows = selectors.measures_summary(public_only=public, pillar=pillar, theme=theme)
+        context = {"rows": rows, "public": public, "caption": caption}
+        return render_to_string("measures/includes/summary_table.html", context)
+
+    vary = {"pillar": pillar, "theme": theme, "public": bool(public), "caption": caption}
+    return mark_safe(cached_fragment("measures-summary", vary, render))  # noqa: S308 -- the template escaped it
 
 
 @register.inclusion_tag("measures/includes/spc_chart.html")

@@ -57,12 +57,11 @@ def summary(request):
     pillar = theme = None
     if filters.is_valid():
         pillar, theme = filters.cleaned_data["pillar"], filters.cleaned_data["theme"]
-    rows = selectors.measures_summary(public_only=False, pillar=pillar, theme=theme)
+    # The table is the {% measures_summary %} tag's: computed and rendered once per change (issue 15).
     return render(
         request,
         "measures/summary.html",
         {
-            "rows": rows,
             "filters": filters,
             "pillar": pillar,
             "theme": theme,

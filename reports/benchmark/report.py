@@ -5,6 +5,29 @@ STAFF_MEDIAN_MS = 150
 CACHED_PUBLIC_TIMES_TRIVIAL = 3
 DRAFT_SECONDS = 2
 SEED_SECONDS = 120
+# Issue 15: each public page from gunicorn at least this share of the trivial view's requests per second
+# (in the same run); bulk downloads (open data files) are reported in bytes per second instead.
+PUBLIC_SHARE_OF_TRIVIAL_RPS = 0.8
+BULK_DOWNLOADS = (".csv", ".json")
+# Issue 15: staff and board pages at most a third of the medians measured before it (SQLite, 10,000
+# actions: dashboard 135 ms, pillar 97, theme 90, goal 87, register 93 / 94 / 88, my actions 33, the
+# action with 500 entries 47). A page not named here keeps STAFF_MEDIAN_MS.
+STAFF_TARGET_MS = {
+    "dashboard": 45,
+    "dashboard pillar": 32,
+    "dashboard theme": 30,
+    "dashboard goal": 29,
+    "register": 31,
+    "register filtered": 31,
+    "register last page": 29,
+    "my actions": 11,
+    "action": 15.7,  # the action with the longest history ("action IJ-...")
+}
+
+
+def staff_target_ms(name: str) -> float:
+    key = "action" if name.startswith("action ") else name
+    return STAFF_TARGET_MS.get(key, STAFF_MEDIAN_MS)
 
 
 def targets(result: dict) -> list[dict]:
@@ -13,12 +36,13 @@ def targets(result: dict) -> list[dict]:
     found = []
     for p in pages:
         if p["kind"] == "staff":
+            limit = staff_target_ms(p["name"])
             found.append(
                 {
                     "what": f"{p['name']} ({p['persona']}) median",
-                    "target": f"< {STAFF_MEDIAN_MS} ms",
+                    "target": f"<= {limit:g} ms",
                     "measured": f"{p['median_ms']:.1f} ms",
-                    "met": p["median_ms"] < STAFF_MEDIAN_MS,
+                    "met": p["median_ms"] <= limit,
                 }
             )
         elif p["kind"] == "public-cached":
@@ -30,6 +54,21 @@ def targets(result: dict) -> list[dict]:
                     "met": p["median_ms"] <= CACHED_PUBLIC_TIMES_TRIVIAL * trivial,
                 }
             )
+    served = result.get("gunicorn", [])
+    floor = next((g for g in served if g.get("site") == "trivial"), None)
+    for g in served:
+        if floor is None or g.get("site") != "product" or g["path"].endswith(BULK_DOWNLOADS):
+            continue
+        floor_rps = g.get("floor_requests_per_second") or floor["requests_per_second"]
+        share = g["requests_per_second"] / floor_rps if floor_rps else 0
+        found.append(
+            {
+                "what": f"gunicorn GET {g['path']} requests per second",
+                "target": f">= {PUBLIC_SHARE_OF_TRIVIAL_RPS}x trivial",
+                "measured": f"{share:.2f}x ({g['requests_per_second']:.0f} vs {floor_rps:.0f})",
+                "met": share >= PUBLIC_SHARE_OF_TRIVIAL_RPS and not g["errors"],
+            }
+        )
     draft = result["tasks"]["draft update"]["median_ms"]
     found.append(
         {
@@ -76,11 +115,14 @@ def table(result: dict) -> str:
             f"{'build the data set':<28} {s['built_seconds']:.1f} s (seed_scale {s['seed_scale_seconds']:.1f} s, "
             f"long history and published updates {s['bench_extras_seconds']:.1f} s)"
         )
+    floor = next((g for g in result["gunicorn"] if g.get("site") == "trivial"), None)
     for g in result["gunicorn"]:
+        floor_rps = g.get("floor_requests_per_second") or (floor or {}).get("requests_per_second")
+        ratio = f" {g['requests_per_second'] / floor_rps:.2f}x trivial" if floor_rps else ""
         lines.append(
-            f"gunicorn GET {g['path']:<24} {g['requests_per_second']:>7.1f} req/s ({g['requests']} answers, "
-            f"{g['errors']} errors, {g['concurrency']} clients, {g['seconds']} s; median {g['median_ms']} ms, "
-            f"p95 {g['p95_ms']} ms)"
+            f"{g.get('site', 'product'):<7} GET {g['path'][:30]:<30} {g['requests_per_second']:>7.1f} req/s{ratio}, "
+            f"{g.get('bytes_per_second', 0) / 1e6:.1f} MB/s ({g['requests']} answers, {g['errors']} errors, "
+            f"{g['concurrency']} {g.get('client', 'threads')} clients, {g['seconds']} s; median {g['median_ms']} ms)"
         )
     lines.append("")
     missed = [t for t in result["targets"] if not t["met"]]

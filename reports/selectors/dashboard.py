@@ -13,6 +13,7 @@ from actions.models import CQC_TYPES, Action, ActionType, due_soon_q, open_q, ov
 from actions.selectors import StatusCounts
 from pillars.models import Pillar, StrategicGoal
 from reports.charts import LineChart, percent_line_chart
+from reports.figures_cache import figures_cached
 from reports.links import RegisterLinks
 from reports.models import SnapshotScope
 from reports.snapshots import DirectionOfTravel, Trend, snapshot_month_ago, snapshot_trend
@@ -265,6 +266,7 @@ def _theme_grid(actions: QuerySet, themes, pillars, *, today, now) -> list[GridR
     return grid
 
 
+@figures_cached
 def dashboard_overview(*, today=None, now=None) -> dict:
     """Everything /dashboard/ shows, in a fixed number of queries whatever the number of actions."""
     today = today or timezone.localdate()
@@ -298,6 +300,7 @@ def dashboard_overview(*, today=None, now=None) -> dict:
     }
 
 
+@figures_cached
 def dashboard_pillar(*, pillar: Pillar, today=None, now=None) -> dict:
     """One pillar's drill-down: its figures by status, type and theme, its trend and its lists."""
     today = today or timezone.localdate()
@@ -334,6 +337,7 @@ def dashboard_pillar(*, pillar: Pillar, today=None, now=None) -> dict:
     }
 
 
+@figures_cached
 def dashboard_theme(*, theme: Theme, today=None, now=None) -> dict:
     """One theme's drill-down: its figures, where its actions sit by pillar and type, its trend, its lists."""
     today = today or timezone.localdate()
@@ -378,6 +382,7 @@ def dashboard_theme(*, theme: Theme, today=None, now=None) -> dict:
     }
 
 
+@figures_cached
 def dashboard_goal(*, goal: StrategicGoal, today=None, now=None) -> dict:
     """One strategic goal's drill-down: the pillars that serve it, each with its figures and trend."""
     today = today or timezone.localdate()

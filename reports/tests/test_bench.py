@@ -29,6 +29,7 @@ PAGE_KINDS = {
     "dashboard theme",
     "dashboard goal",
     "performance",
+    "plan",
     "measures",
     "one measure",
 }
@@ -38,6 +39,7 @@ PAGE_KINDS = {
 def targets_any_machine_meets(monkeypatch):
     """This machine's speed is not under test: targets it always meets, except where a test moves one."""
     monkeypatch.setattr(report, "STAFF_MEDIAN_MS", 10**9)
+    monkeypatch.setattr(report, "STAFF_TARGET_MS", {})
     monkeypatch.setattr(report, "CACHED_PUBLIC_TIMES_TRIVIAL", 10**9)
     monkeypatch.setattr(report, "DRAFT_SECONDS", 10**9)
     monkeypatch.setattr(report, "SEED_SECONDS", 10**9)
@@ -78,7 +80,7 @@ def test_the_bench_measures_every_page_kind_with_its_query_count_and_writes_json
     # A cold public page asks more than the one look-up a warm one costs.
     assert by_name_kind[("updates", "public")]["queries"] > by_name_kind[("updates", "public-cached")]["queries"]
     # Public pages are measured with the cache cold and warm; a warm page asks the database nothing.
-    public = {"home", "updates", "one update", "feed", "open data CSV", "performance"}
+    public = {"home", "updates", "one update", "feed", "open data CSV", "performance", "plan"}
     kinds = {(p["name"], p["kind"]) for p in pages}
     assert {(name, kind) for name in public for kind in ("public", "public-cached")} <= kinds
     # A cached public page costs one query: the look-up of the public content generation.
@@ -123,3 +125,58 @@ def test_the_bench_database_is_beside_the_configured_one_never_the_same():
     )
     assert bench_database_url("").endswith("var/bench/bench.sqlite3")
     assert bench_database_url("sqlite:///work/db.sqlite3").endswith("var/bench/bench.sqlite3")
+
+
+def _result_with_load(served):
+    return {
+        "pages": [{"kind": "trivial", "name": "trivial view", "median_ms": 1.0}],
+        "tasks": {"draft update": {"median_ms": 1.0}},
+        "seed": {},
+        "gunicorn": served,
+    }
+
+
+def test_each_public_page_under_gunicorn_is_judged_against_the_floor_measured_around_it():
+    def row(path, rps, site="product", floor=None, errors=0):
+        return {
+            "path": path,
+            "requests_per_second": rps,
+            "site": site,
+            "errors": errors,
+            **({"floor_requests_per_second": floor} if floor else {}),
+        }
+
+    found = report.targets(
+        _result_with_load(
+            [
+                row("/bench/trivial/", 1000, site="trivial"),
+                row("/", 900, floor=1000),
+                row("/updates/", 700, floor=1000),
+                row("/updates/feed/", 500, floor=600),
+                row("/updates/x/", 950, floor=1000, errors=3),
+                row("/open-data/actions.csv", 10, floor=1000),  # bulk: bytes per second, no target
+                row("/", 5, site="nginx"),  # through nginx: reported, not judged
+            ]
+        )
+    )
+    judged = {t["what"]: t["met"] for t in found if t["what"].startswith("gunicorn")}
+    assert judged == {
+        "gunicorn GET / requests per second": True,
+        "gunicorn GET /updates/ requests per second": False,
+        "gunicorn GET /updates/feed/ requests per second": True,
+        "gunicorn GET /updates/x/ requests per second": False,
+    }
+
+
+def test_issue_15_holds_each_staff_page_to_a_third_of_its_earlier_median(monkeypatch):
+    monkeypatch.setattr(report, "STAFF_TARGET_MS", {"dashboard": 45, "action": 15.7})
+    result = _result_with_load([])
+    result["pages"] += [
+        {"kind": "staff", "name": "dashboard", "persona": "board", "median_ms": 46.0},
+        {"kind": "staff", "name": "action IJ-0001", "persona": "lead", "median_ms": 15.0},
+    ]
+    met = {t["what"]: (t["met"], t["target"]) for t in report.targets(result) if "median" in t["what"]}
+    assert met == {
+        "dashboard (board) median": (False, "<= 45 ms"),
+        "action IJ-0001 (lead) median": (True, "<= 15.7 ms"),
+    }

@@ -10,14 +10,15 @@ from reports.public_cache import public_cache
 
 
 @require_safe
-@public_cache
+# The live record of public actions, not a publication: Last-Modified is when it was rendered (issue 15).
+@public_cache(live=True)
 def plan_list(request):
     page = Paginator(public_plan_actions(), PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/plan/list.html", {"page_obj": page, "actions": page.object_list})
 
 
 @require_safe
-@public_cache
+@public_cache(live=True)
 def plan_detail(request, reference):
     plan = public_plan_action(reference=reference)
     if plan is None:

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # An anonymous reader's public page from the cache, before the session and everything after it
+    # (issue 15: the framework's floor). Every header the middleware below adds is stored with the page.
+    "reports.public_cache.PublicPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,6 +98,15 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "secamb_journey.urls"
+
+# Argon2id first (secamb_journey/hashers.py says why); PBKDF2 second, so every existing hash still
+# verifies and is re-hashed with Argon2id at its owner's next sign-in.
+PASSWORD_HASHERS = [
+    "secamb_journey.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 TEMPLATES = [
     {
@@ -130,7 +142,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent connections here too (issue 15): opening a SQLite connection runs the two PRAGMAs
+    # above, several milliseconds per request, more than a public page from the cache costs in all.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

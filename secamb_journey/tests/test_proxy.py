@@ -43,11 +43,21 @@ def render_site_conf(*, listen_port: int, upstream_port: int, prefix: Path, stat
     found exactly once, so a change to the file that the test no longer matches fails loudly).
     """
     text = (ROOT / "deploy" / "nginx.conf").read_text()
+    # The micro-cache's http {} part, with its cache folder under the test's prefix (issue 15).
+    http_part = (ROOT / "deploy" / "nginx-public-cache-http.conf").read_text()
+    cache_path = "proxy_cache_path /var/cache/nginx/secamb "
+    assert http_part.count(cache_path) == 1
+    http_part = http_part.replace(cache_path, f"proxy_cache_path {prefix / 'cache'} ")
+    (prefix / "public-cache-http.conf").write_text(http_part)
     swaps = {
         "listen 80;": f"listen 127.0.0.1:{listen_port};",
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
         "/var/log/nginx/secamb.access.log": str(prefix / "access.log"),
         "/srv/secamb/staticfiles/": f"{static_root}/",
+        "/srv/secamb/deploy/nginx-public-cache-http.conf": str(prefix / "public-cache-http.conf"),
+        "/srv/secamb/deploy/nginx-public-cache-location.conf": str(
+            ROOT / "deploy" / "nginx-public-cache-location.conf"
+        ),
     }
     for old, new in swaps.items():
         assert text.count(old) == 1, f"deploy/nginx.conf should contain {old!r} once"
@@ -213,3 +223,10 @@ def test_a_body_over_the_proxys_limit_is_refused_before_it_reaches_the_app(site)
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert status == 413
+
+
+def test_the_proxy_runs_the_public_micro_cache_and_never_stores_a_page_the_app_did_not_mark_public(site):
+    # deploy/nginx.conf includes deploy/nginx-public-cache-*.conf (issue 15): nginx reports what its
+    # cache did, and a page without `Cache-Control: public` reaches the app every time.
+    statuses = [_get(site, "/accessibility/")[1].get("X-Cache-Status") for _ in range(2)]
+    assert statuses == ["MISS", "MISS"]

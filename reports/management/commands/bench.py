@@ -11,6 +11,7 @@ makes the command exit non-zero, naming it.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -18,6 +19,7 @@ import secrets
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import django
@@ -28,6 +30,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
@@ -51,6 +54,7 @@ from reports.benchmark.dataset import (
     refuse_real_data,
     wipe_database,
 )
+from reports.benchmark.nginx import nginx_available, nginx_in_front
 from reports.benchmark.report import table, targets
 from reports.models import ProgressSnapshot
 from reports.public_cache import public_cache_clear
@@ -58,6 +62,25 @@ from reports.selectors import public_updates
 from reports.services import period_start, update_draft_for_period
 from reports.snapshots import snapshot_take
 from themes.models import Theme
+
+
+def public_load_paths(update) -> list[tuple[str, str]]:
+    """The public pages the bench times: those that exist in this build (/plan/ and /performance/ join
+    when their apps are there; issue 15 holds each to the same target)."""
+    pages = [
+        ("home", "/"),
+        ("updates", "/updates/"),
+        ("one update", f"/updates/{update.slug}/"),
+        ("feed", "/updates/feed/"),
+        ("open data CSV", "/open-data/actions.csv"),
+    ]
+    for name, url in (("plan", "/plan/"), ("performance", "/performance/")):
+        try:
+            resolve(url)
+        except Resolver404:
+            continue
+        pages.append((name, url))
+    return pages
 
 
 class Command(BaseCommand):
@@ -92,6 +115,11 @@ class Command(BaseCommand):
         parser.add_argument("--load-seconds", type=float, default=10.0, help="Time limit per load run (default 10).")
         parser.add_argument("--load-requests", type=int, default=3000, help="Request limit per load run.")
         parser.add_argument("--concurrency", type=int, default=8, help="Load client threads (default 8).")
+        parser.add_argument(
+            "--connections", type=int, default=16, help="wrk's connections, when Debian's wrk is there (default 16)."
+        )
+        parser.add_argument("--no-nginx", action="store_true", help="Skip the public pages through nginx.")
+        parser.add_argument("--no-wrk", action="store_true", help="Use the thread-pool client even if wrk is there.")
         parser.add_argument("--json", metavar="PATH", help="Default: var/bench/bench-<database>-<time>.json.")
         # Set by the parent for its child: the database is the bench's own, so it may be wiped.
         parser.add_argument("--owned-database", action="store_true", help=argparse.SUPPRESS)
@@ -115,7 +143,9 @@ class Command(BaseCommand):
             *("repetitions", "load_seconds", "load_requests"),
         ):
             child += [f"--{name.replace('_', '-')}", str(options[name])]
-        child += ["--concurrency", str(options["concurrency"])]
+        child += ["--concurrency", str(options["concurrency"]), "--connections", str(options["connections"])]
+        child += ["--no-wrk"] if options["no_wrk"] else []
+        child += ["--no-nginx"] if options["no_nginx"] else []
         child += ["--reuse"] if options["reuse"] else []
         child += ["--no-gunicorn"] if options["no_gunicorn"] else []
         child += ["--json", options["json"]] if options["json"] else []
@@ -152,14 +182,7 @@ class Command(BaseCommand):
             clients[role] = Client()
             clients[role].force_login(user)
 
-        public = [
-            ("home", "/"),
-            ("updates", "/updates/"),
-            ("one update", f"/updates/{update.slug}/"),
-            ("feed", "/updates/feed/"),
-            ("open data CSV", "/open-data/actions.csv"),
-            ("performance", "/performance/"),
-        ]
+        public = public_load_paths(update)
         staff = [
             ("register", "/actions/", "lead"),
             ("register filtered", f"/actions/?pillar={pillar.slug}&status=at_risk&overdue=on", "lead"),
@@ -219,7 +242,7 @@ class Command(BaseCommand):
 
         served = []
         if not options["no_gunicorn"]:
-            served = self.gunicorn_load(["/", f"/updates/{update.slug}/"], options)
+            served = self.gunicorn_load([url for _name, url in public_load_paths(update)], options)
 
         result = {
             "meta": {
@@ -310,52 +333,80 @@ class Command(BaseCommand):
         }
 
     def gunicorn_load(self, paths: list[str], options) -> list:
-        """Requests per second for each of `paths` (anonymous) from gunicorn, 2 workers, on 127.0.0.1."""
+        """Requests per second for each of `paths` (anonymous) from gunicorn, 2 workers, on 127.0.0.1,
+        against the floor: a trivial view under its own gunicorn with only the security and common
+        middleware (reports/benchmark/trivial_settings.py), as issue 15 measures it. The floor is
+        measured before and after each page and the page judged against the mean of the two, so a
+        machine shared with others (whose load comes and goes) moves both sides of each ratio alike.
+        Then the same pages through nginx in front of the product's gunicorn (deploy/)."""
+        trivial = "/bench/trivial/"
+        results = []
+        with (
+            self.gunicorn(options, "reports.benchmark.trivial_settings", trivial) as floor_port,
+            self.gunicorn(options, None, paths[0]) as port,
+        ):
+            floor = replace(self.load_one(floor_port, trivial, options), site="trivial")
+            results.append(floor)
+            for path in paths:
+                # Every worker fills its caches before the clock starts.
+                measure.load(port=port, path=path, concurrency=2, max_requests=20, max_seconds=10)
+                page = self.load_one(port, path, options)
+                after = replace(self.load_one(floor_port, trivial, options), site="trivial")
+                page.floor_requests_per_second = round((floor.requests_per_second + after.requests_per_second) / 2, 1)
+                results += [page, after]
+                floor = after
+            if nginx_available() and not options["no_nginx"]:
+                with nginx_in_front(port) as front:
+                    self.stderr.write(f"bench: nginx on {measure.LOOPBACK}:{front} in front of gunicorn")
+                    for path in paths:
+                        measure.load(port=front, path=path, concurrency=2, max_requests=20, max_seconds=10)
+                        results.append(replace(self.load_one(front, path, options), site="nginx"))
+        return results
+
+    def load_one(self, port: int, path: str, options):
+        if measure.wrk_available() and not options["no_wrk"]:
+            return measure.load_wrk(
+                port=port, path=path, connections=options["connections"], seconds=options["load_seconds"]
+            )
+        return measure.load(
+            port=port,
+            path=path,
+            concurrency=options["concurrency"],
+            max_requests=options["load_requests"],
+            max_seconds=options["load_seconds"],
+        )
+
+    @contextlib.contextmanager
+    def gunicorn(self, options, settings_module: str | None, ready_path: str):
+        """gunicorn, 2 sync workers, on a free port of 127.0.0.1; yields the port once `ready_path` answers."""
         port = free_port()
         log = BENCH_DIR / "gunicorn.log"
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,
             # Production settings (DEBUG off), but for a throwaway server on loopback: a random key, the
-            # one host it answers to, and no redirect to HTTPS, which plain loopback HTTP cannot follow.
+            # one host it answers to (also SITE_URL's, so public pages are cached as in production),
+            # and no redirect to HTTPS, which plain loopback HTTP cannot follow.
             "DEBUG": "false",
             "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": measure.LOOPBACK,
+            "SITE_URL": f"http://{measure.LOOPBACK}:{port}",
             "SECURE_SSL_REDIRECT": "false",
         }
+        if settings_module:
+            env["DJANGO_SETTINGS_MODULE"] = settings_module
         if "DATABASE_URL" not in env:
             raise CommandError("gunicorn needs DATABASE_URL to find this database; use --no-gunicorn.")
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "secamb_journey.wsgi:application",
-            "--bind",
-            f"{measure.LOOPBACK}:{port}",
-            "--workers",
-            "2",
-            "--error-logfile",
-            str(log),
-            "--log-level",
-            "warning",
-        ]
-        self.stderr.write(f"bench: gunicorn on {measure.LOOPBACK}:{port}, 2 workers")
+        command = [sys.executable, "-m", "gunicorn", "secamb_journey.wsgi:application"]
+        command += ["--bind", f"{measure.LOOPBACK}:{port}", "--workers", "2"]
+        command += ["--error-logfile", str(log), "--log-level", "warning"]
+        self.stderr.write(
+            f"bench: gunicorn on {measure.LOOPBACK}:{port}, 2 workers ({settings_module or 'the product'})"
+        )
         process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
-        results = []
         try:
-            for path in paths:
-                measure.wait_for_server(port=port, path=path, seconds=60, process=process)
-                # Every worker fills its caches before the clock starts.
-                measure.load(port=port, path=path, concurrency=2, max_requests=20, max_seconds=10)
-                results.append(
-                    measure.load(
-                        port=port,
-                        path=path,
-                        concurrency=options["concurrency"],
-                        max_requests=options["load_requests"],
-                        max_seconds=options["load_seconds"],
-                    )
-                )
+            measure.wait_for_server(port=port, path=ready_path, seconds=60, process=process)
+            yield port
         finally:
             process.terminate()
             try:
@@ -363,7 +414,6 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        return results
 
 
 # --- The database ----------------------------------------------------------------------------------

@@ -1,0 +1,110 @@
+"""Staff pages with and without the figures cache, interleaved in one process (issue 15).
+
+On the bench's data set (var/bench/bench.sqlite3, built by `manage.py bench`), each staff page is
+requested in turns with Django's "default" cache as configured (locmem: what the figures cache
+keeps) and as a DummyCache (every figure computed and every cached fragment rendered on every
+request, as before the figures cache). Interleaving puts both under the same load on a shared
+machine, so their ratio means more than either time. Prints the medians in ms and the ratio.
+
+    .venv/bin/python -m loadtest.staff_figures_ab --rounds 15
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PAGES = [
+    ("dashboard", "/dashboard/", "board"),
+    ("dashboard pillar", None, "board"),
+    ("dashboard theme", None, "board"),
+    ("dashboard goal", None, "board"),
+    ("register", "/actions/", "lead"),
+    ("register filtered", None, "lead"),
+    ("register last page", "/actions/?page=last", "lead"),
+    ("my actions", "/actions/mine/", "owner"),
+    ("action, longest history", None, "lead"),
+    ("measures", "/measures/", "board"),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--database", default=str(ROOT / "var" / "bench" / "bench.sqlite3"))
+    args = parser.parse_args()
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="secamb_journey.settings.base",
+        DATABASE_URL=f"sqlite:///{args.database}",
+        DEBUG="false",
+        SECRET_KEY="staff-figures-ab-" + "x" * 40,
+        ALLOWED_HOSTS="testserver",
+        SITE_URL="http://testserver",
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        OTP_REQUIRED_FOR_PRIVILEGED="false",
+        LOG_LEVEL="WARNING",
+        MEDIA_ROOT=str(ROOT / "var" / "bench" / "media"),
+        CELERY_TASK_ALWAYS_EAGER="true",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.cache import caches
+    from django.core.cache.backends.dummy import DummyCache
+    from django.db.models import Count
+    from django.test import Client
+
+    from actions.models import Action
+    from pillars.models import Pillar, StrategicGoal
+    from reports.benchmark.dataset import personas
+    from themes.models import Theme
+
+    people = personas()
+    pillar = Pillar.objects.order_by("number").first()
+    longest = Action.objects.annotate(n=Count("progress_updates")).order_by("-n").first()
+    urls = {
+        "dashboard pillar": f"/dashboard/pillars/{pillar.slug}/",
+        "dashboard theme": f"/dashboard/themes/{Theme.objects.order_by('number').first().slug}/",
+        "dashboard goal": f"/dashboard/goals/{StrategicGoal.objects.order_by('number').first().slug}/",
+        "register filtered": f"/actions/?pillar={pillar.slug}&status=at_risk&overdue=on",
+        "action, longest history": f"/actions/{longest.reference}/",
+    }
+    clients = {}
+    for who, user in people.items():
+        clients[who] = Client()
+        clients[who].force_login(user)
+    configured = caches["default"]
+    dummy = DummyCache("dummy", {})
+
+    def timed(client, url) -> float:
+        started = time.perf_counter()
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        return (time.perf_counter() - started) * 1000
+
+    print(f"{'page':26} {'computed ms':>12} {'cached ms':>10} {'faster':>7}")
+    for name, url, who in PAGES:
+        url = url or urls[name]
+        client = clients[who]
+        timed(client, url)  # warm: the cache holds the figures, the templates are compiled
+        computed, cached = [], []
+        for _ in range(args.rounds):
+            caches._connections.default = dummy
+            computed.append(timed(client, url))
+            caches._connections.default = configured
+            cached.append(timed(client, url))
+        a, b = statistics.median(computed), statistics.median(cached)
+        print(f"{name:26} {a:12.1f} {b:10.1f} {a / b:6.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Issue 15: public pages from the cache before the session machinery, and HTTP caching as the web expects.
+
+An anonymous reader's second GET of a public page is answered by reports.public_cache.PublicPageMiddleware
+with the same headers as the first; every public page carries ETag, Last-Modified and a short public
+Cache-Control and answers a matching conditional GET with 304; staff are never served from it.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from actions.models import Status
+from actions.tests.factories import ActionFactory
+from reports.public_cache import PUBLIC_MAX_AGE
+from reports.services import update_draft_for_period, update_publish, update_withdraw
+
+pytestmark = pytest.mark.django_db
+
+DRAFTED = datetime.datetime(2025, 12, 20, 9, 0, tzinfo=datetime.UTC)
+
+
+def publish(month: int):
+    update = update_draft_for_period(period=datetime.date(2025, month, 1), now=DRAFTED)
+    return update_publish(update=update, publisher=None)
+
+
+@pytest.fixture
+def update():
+    ActionFactory.create_batch(3, status=Status.ON_TRACK, is_public=True)
+    return publish(10)
+
+
+def public_paths(update) -> list[str]:
+    return [
+        "/",
+        "/updates/",
+        f"/updates/{update.slug}/",
+        "/updates/feed/",
+        "/open-data/",
+        "/open-data/actions.csv",
+        "/open-data/actions.json",
+        # The measures' public pages (issue 12), wrapped with public_cache(view) in reports/urls_measures_public.py.
+        "/performance/",
+        "/open-data/measures.csv",
+        # The public plan (issue 13).
+        "/plan/",
+    ]
+
+
+# Headers that differ between two responses by design: none of these may be missing from a cached page.
+def header_names(response) -> set[str]:
+    return {name.lower() for name in response.headers}
+
+
+def test_a_cached_public_page_is_served_before_the_session_and_authentication_run(client, update):
+    for path in public_paths(update):
+        first = client.get(path)
+        assert first.status_code == 200, path
+        assert hasattr(first.wsgi_request, "session"), path  # rendered: the whole stack ran
+        with CaptureQueriesContext(connection) as captured:
+            second = client.get(path)
+        assert second.status_code == 200, path
+        assert second.content == first.content, path
+        # Served by the fast path: no session, no user on the request, and one query (the generation).
+        assert not hasattr(second.wsgi_request, "session"), path
+        assert not hasattr(second.wsgi_request, "user"), path
+        assert len(captured) == 1, (path, [q["sql"] for q in captured.captured_queries])
+
+
+def test_a_page_from_the_cache_has_the_same_headers_as_one_rendered_afresh(client, update):
+    for path in public_paths(update):
+        first = client.get(path)
+        second = client.get(path)
+        assert header_names(second) == header_names(first), path
+        for name in (
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "Content-Type",
+            "Vary",
+        ):
+            assert second.get(name) == first.get(name), (path, name)
+        assert "default-src 'self'" in second["Content-Security-Policy"], path
+        assert "Set-Cookie" not in second.headers, path
+
+
+def test_a_page_from_the_cache_carries_the_permissions_policy_of_the_security_review(client, update):
+    # PermissionsPolicyMiddleware (issue 18) is inside PublicPageMiddleware, so its header is stored with
+    # the page; a page served before the session machinery must not lose it.
+    for path in public_paths(update):
+        first = client.get(path)
+        second = client.get(path)
+        assert not hasattr(second.wsgi_request, "session"), path  # from the fast path
+        assert second["Permissions-Policy"] == first["Permissions-Policy"], path
+        assert "camera=()" in second["Permissions-Policy"], path
+
+
+def test_every_public_page_says_etag_last_modified_and_a_short_public_cache_control(client, update):
+    assert PUBLIC_MAX_AGE <= 60  # a withdrawal honoured by shared caches within a minute
+    for path in public_paths(update):
+        for response in (client.get(path), client.get(path)):  # rendered, then from the cache
+            assert re.fullmatch(r'"[0-9a-f]{24}"', response["ETag"]), path
+            assert response["Last-Modified"].endswith(" GMT"), path
+            assert response["Cache-Control"] == f"public, max-age={PUBLIC_MAX_AGE}", path
+
+
+def test_a_conditional_get_with_the_etag_is_answered_304(client, update):
+    for path in public_paths(update):
+        etag = client.get(path)["ETag"]
+        client.get(path)  # the fast path has the complete page now
+        response = client.get(path, headers={"If-None-Match": etag})
+        assert response.status_code == 304, path
+        assert response.content == b"", path
+        assert response["ETag"] == etag, path
+        assert client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200, path
+
+
+def test_a_conditional_get_with_if_modified_since_is_answered_304(client, update):
+    for path in public_paths(update):
+        last_modified = client.get(path)["Last-Modified"]
+        response = client.get(path, headers={"If-Modified-Since": last_modified})
+        assert response.status_code == 304, path
+        assert client.get(path, headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status_code == 200
+
+
+def test_a_conditional_get_is_answered_304_by_the_view_too_for_an_anonymous_reader_with_a_session_cookie(
+    client, update
+):
+    etag = client.get("/updates/")["ETag"]
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
+    response = client.get("/updates/", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert hasattr(response.wsgi_request, "session")  # not the fast path: the decorator answered
+
+
+def test_a_publication_changes_the_etag_and_the_last_modified_of_the_list_and_the_feed(client, update):
+    before = {path: client.get(path) for path in ("/updates/", "/updates/feed/")}
+    publish(11)
+    for path, old in before.items():
+        new = client.get(path, headers={"If-None-Match": old["ETag"]})
+        assert new.status_code == 200, path
+        assert new["ETag"] != old["ETag"], path
+        assert b"November 2025" in new.content, path
+        assert new["Last-Modified"] >= old["Last-Modified"] or new["Last-Modified"] != old["Last-Modified"]
+
+
+def test_a_withdrawal_is_seen_by_the_next_request_not_a_cached_copy(client, update, comms):
+    path = f"/updates/{update.slug}/"
+    etag = client.get(path)["ETag"]
+    assert client.get(path).status_code == 200
+    update_withdraw(update=update, editor=comms, note="Figures were wrong.")
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 404
+    assert client.get(path).status_code == 404
+
+
+def test_staff_are_never_served_a_cached_public_page_and_keep_private_no_store(client_for, update, lead):
+    anonymous = client_for(None)
+    anonymous.get("/updates/")
+    anonymous.get("/updates/")
+    staff = client_for(lead)
+    for path in public_paths(update):
+        response = staff.get(path)
+        assert response.status_code == 200, path
+        assert response["Cache-Control"] == "private, no-store", path
+        assert "ETag" not in response.headers, path
+        assert response.wsgi_request.user == lead, path
+
+
+def test_a_request_for_another_host_is_never_served_from_the_fast_path(client, update, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "elsewhere.example"]
+    client.get("/updates/")
+    response = client.get("/updates/", headers={"Host": "elsewhere.example"})
+    assert response.status_code == 200
+    assert hasattr(response.wsgi_request, "session")
+    assert "ETag" not in response.headers
+
+
+def test_a_post_to_a_public_page_is_never_answered_from_the_cache(client, update):
+    client.get(f"/updates/{update.slug}/")
+    client.get(f"/updates/{update.slug}/")
+    assert client.post(f"/updates/{update.slug}/").status_code == 405
