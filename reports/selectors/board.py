@@ -26,6 +26,7 @@ from actions.models import (
 )
 from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS, MeasureChart, measures_summary
 from pillars.models import Pillar, StrategicGoal
+from reports.figures_cache import figures_cached
 from reports.governance_figures import dashboard_governance
 from reports.links import RegisterLinks, register_url
 from reports.models import ProgressSnapshot, SnapshotScope
@@ -277,6 +278,7 @@ def _cards(pillars, by_pillar: dict, *, today) -> list[PillarCard]:
     ]
 
 
+@figures_cached
 def board_overview(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> BoardOverview:
     """Everything the dashboard's first screen shows, in a fixed number of queries (about a dozen)."""
     today = today or timezone.localdate()
@@ -318,6 +320,7 @@ def board_overview(*, today: datetime.date | None = None, now: datetime.datetime
     )
 
 
+@figures_cached
 def dashboard_cqc(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> dict:
     """The CQC page, one click from the first screen: warning notices, must-do and should-do actions by
     type, the warning notices and must-dos overdue or slipped (the first DASHBOARD_LIST_LIMIT), and the
