@@ -2,7 +2,8 @@
 # Installs the Debian packages the project needs that the machine lacks, and nothing else.
 #
 #   scripts/install-system-packages.sh             redis-server, chromium (browser tests), nginx and its
-#                                                  headers-more module (the production proxy, tested)
+#                                                  headers-more module (the production proxy, tested),
+#                                                  Pango (board pack PDFs) and poppler-utils (their tests)
 #   scripts/install-system-packages.sh --postgres  the same, plus postgresql (CI's second test run)
 #
 # Idempotent: a package already installed is left alone (`apt-get install` of an installed package
@@ -26,8 +27,9 @@ for arg in "$@"; do
 done
 
 # nginx: the production proxy in front of gunicorn (deploy/nginx.conf), which the test suite starts on a
-# free port; headers-more lets it send no Server header at all.
-packages=(redis-server chromium nginx libnginx-mod-http-headers-more-filter)
+# free port; headers-more lets it send no Server header at all. Pango is what WeasyPrint draws board
+# pack PDFs with; poppler-utils (pdftotext, pdfinfo) is how the tests read those PDFs back.
+packages=(redis-server chromium nginx libnginx-mod-http-headers-more-filter libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
 if [ "$want_postgres" = true ]; then
     packages+=(postgresql)
 fi
