@@ -16,7 +16,7 @@ for arg in "$@"; do
     case "$arg" in
         --postgres) want_postgres=true ;;
         -h | --help)
-            sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)

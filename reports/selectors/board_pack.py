@@ -224,7 +224,9 @@ def _headline(overview: dict, governance: dict) -> list[list]:
         ["reopened_open", "Reopened and still open", governance["reopened_open"]],
     ]
     for card in overview["pillar_cards"]:
-        figures.append([f"pillar:{card.obj.number}", f"{card.label}: complete or assured (%)", card.counts.percent_done])
+        figures.append(
+            [f"pillar:{card.obj.number}", f"{card.label}: complete or assured (%)", card.counts.percent_done]
+        )
     for s in overview["cqc"]:
         figures.append([f"type:{s.obj.value}", f"{s.label}: overdue", s.counts.overdue])
     return figures
@@ -241,7 +243,12 @@ def _changes(headline: list[list], previous: dict | None) -> list[dict]:
 def _asks(*, awaiting: int, off_track: int, overdue: int, slipped: int) -> tuple[str, list[list]]:
     asks = []
     if awaiting:
-        asks.append([BoardPackAsk.APPROVE.value, f"Approve: decide on the {awaiting} assured action(s) put to it."])
+        asks.append(
+            [
+                BoardPackAsk.APPROVE.value,
+                f"Approve: decide on the {awaiting} assured action(s) put to this meeting for ratification.",
+            ]
+        )
     if off_track or overdue or slipped:
         asks.append(
             [

@@ -40,14 +40,19 @@ def meeting(programme, lead):
     return meeting
 
 
-def pdf_text(pack) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=bytes(pack.pdf), capture_output=True, check=True
+def poppler(tool: str, *args: str, data: bytes) -> str:
+    """Run a poppler-utils tool (found on PATH) on a PDF given on its standard input ("-")."""
+    return subprocess.run(  # noqa: S603 -- a fixed argument list, no shell
+        [shutil.which(tool), *args], input=data, capture_output=True, check=True
     ).stdout.decode()
 
 
+def pdf_text(pack) -> str:
+    return poppler("pdftotext", "-layout", "-", "-", data=bytes(pack.pdf))
+
+
 def pdf_info(pack) -> str:
-    return subprocess.run(["pdfinfo", "-"], input=bytes(pack.pdf), capture_output=True, check=True).stdout.decode()
+    return poppler("pdfinfo", "-", data=bytes(pack.pdf))
 
 
 # --- Figures -------------------------------------------------------------------------------------
@@ -105,7 +110,9 @@ def test_the_pack_lists_slipped_reopened_and_returned_actions_with_their_reasons
     )
     pack = board_pack_generate(meeting=meeting).pack
     slipped = pack.figures["exceptions"]["slipped"]["rows"]
-    assert [(r["reference"], r["days"], r["reason"]) for r in slipped] == [("MD-001", 30, "The supplier delivered late")]
+    assert [(r["reference"], r["days"], r["reason"]) for r in slipped] == [
+        ("MD-001", 30, "The supplier delivered late")
+    ]
     returned = pack.figures["exceptions"]["returned"]["rows"]
     assert [(r["reference"], r["reason"]) for r in returned] == [
         ("WN-001", "Evidence does not show the change has stuck")
@@ -130,7 +137,7 @@ def test_the_pack_shows_every_exit_criterion_measures_spc_chart_as_vector_graphi
         "Category 1 mean response",
         "Staff survey response rate",
     ]
-    assert pack.html.count("<svg class=\"app-chart__svg\"") == 1
+    assert pack.html.count('<svg class="app-chart__svg"') == 1
     assert "SPC chart of Category 1 mean response" in pack.html
 
 
@@ -219,9 +226,7 @@ def test_the_pdfs_links_are_absolute_addresses_of_this_site(meeting, tmp_path):
     path = tmp_path / "pack.pdf"
     path.write_bytes(bytes(pack.pdf))
     # pdftohtml (poppler) writes each link annotation of the PDF as an <a href>.
-    links = subprocess.run(
-        ["pdftohtml", "-xml", "-stdout", "-i", "-q", str(path)], capture_output=True, check=True
-    ).stdout.decode()
+    links = poppler("pdftohtml", "-xml", "-stdout", "-i", "-q", str(path), data=b"")
     assert 'href="http://testserver/actions/MD-001/"' in links
     assert 'href="http://testserver/board-packs/"' in links
     assert 'href="/' not in links  # no address relative to a page a PDF reader does not have
@@ -361,3 +366,44 @@ def test_the_command_refuses_an_unknown_meeting_and_a_bad_date(db):
     with pytest.raises(CommandError, match="--meeting must be a meeting's id"):
         call_command("generate_board_pack", meeting="first")
     assert not BoardPack.objects.exists()
+
+
+def test_seed_demo_leaves_one_pack_for_the_demos_next_meeting(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115 -- idempotent
+    next_meeting = Meeting.objects.filter(date__gte=timezone.localdate()).order_by("date").first()
+    pack = BoardPack.objects.get()
+    assert pack.meeting == next_meeting
+    assert pack.figures["summary"]["total"] >= 30
+    assert pack.figures["measures"]["charts"]  # the demo's exit criteria, charted
+
+
+def test_the_packs_figures_take_the_same_number_of_queries_however_many_actions(meeting, programme):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from actions.tests.factories import ActionFactory
+    from reports.selectors.board_pack import board_pack_figures
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            board_pack_figures(meeting=meeting)
+        return len(captured)
+
+    before = queries()
+    for n in range(20):
+        ActionFactory(reference=f"MD-{100 + n}", pillar=programme.quality, status=Status.OFF_TRACK, due_date=days(-n))
+    assert queries() == before
+
+
+def test_the_admin_reads_a_pack_and_can_neither_change_nor_delete_nor_add_one(client_for, meeting):
+    pack = board_pack_generate(meeting=meeting).pack
+    admin = client_for(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    page = admin.get(f"/admin/reports/boardpack/{pack.pk}/change/")
+    assert page.status_code == 200 and 'name="title"' not in page.content.decode()
+    admin.post(f"/admin/reports/boardpack/{pack.pk}/change/", {"title": "Rewritten", "version": "1"})
+    assert admin.post(f"/admin/reports/boardpack/{pack.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin.get("/admin/reports/boardpack/add/").status_code == 403
+    stored = BoardPack.objects.get(pk=pack.pk)
+    assert stored.title == pack.title and bytes(stored.pdf) == bytes(pack.pdf)

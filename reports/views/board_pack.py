@@ -30,7 +30,9 @@ def board_pack_list(request):
         .defer("html", "pdf", "figures")
         .order_by("-as_of", "-generated_at", "-id")
     )
-    return render(request, "reports/board_pack/list.html", {"packs": packs, "days_before": settings.BOARD_PACK_DAYS_BEFORE})
+    return render(
+        request, "reports/board_pack/list.html", {"packs": packs, "days_before": settings.BOARD_PACK_DAYS_BEFORE}
+    )
 
 
 @board_pack_view

@@ -47,7 +47,9 @@ class Command(BaseCommand):
         if meeting_id is not None:
             meeting = Meeting.objects.select_related("committee").filter(pk=meeting_id).first()
             if meeting is None:
-                raise CommandError(f"There is no meeting with id {meeting_id}. The meetings are listed at /committees/.")
+                raise CommandError(
+                    f"There is no meeting with id {meeting_id}. The meetings are listed at /committees/."
+                )
         generated = board_pack_generate(meeting=meeting, day=day)
         pack = generated.pack
         if options["notify"]:
