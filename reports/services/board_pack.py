@@ -20,7 +20,6 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -110,7 +109,8 @@ def board_pack_pdf(*, body: str, title: str, version: int, running_header: str) 
             "title": title,
             "version": version,
             "running_header": running_header,
-            "stylesheet_url": absolute_url(static("css/board-pack-print.css")),
+            # The plain (not the hashed, collected) name: the fetcher finds it with the static file finders.
+            "stylesheet_url": absolute_url(settings.STATIC_URL + "css/board-pack-print.css"),
             "trust_name": settings.TRUST_NAME,
             "service_name": settings.SERVICE_NAME,
         },

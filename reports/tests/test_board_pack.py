@@ -407,3 +407,11 @@ def test_the_admin_reads_a_pack_and_can_neither_change_nor_delete_nor_add_one(cl
     assert admin.get("/admin/reports/boardpack/add/").status_code == 403
     stored = BoardPack.objects.get(pk=pack.pk)
     assert stored.title == pack.title and bytes(stored.pdf) == bytes(pack.pdf)
+
+
+def test_markup_and_control_characters_in_a_title_are_text_in_the_page_and_the_pdf(meeting, programme):
+    programme.md3.title = 'Off <img src="http://169.254.169.254/x"> track\x0b "quoted" & <b>bold</b>'
+    programme.md3.save()
+    pack = board_pack_generate(meeting=meeting).pack
+    assert "<img src" not in pack.html and "&lt;img src=" in pack.html
+    assert bytes(pack.pdf).startswith(b"%PDF-")
