@@ -355,4 +355,5 @@ def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | N
         "headline": headline,
         "changes": _changes(headline, previous),
         "appendix": appendix,
+        "register_url": absolute_url(reverse("actions:register")),
     }
