@@ -107,6 +107,8 @@ class Committee(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
+    # Who sits on it: they are sent each board pack made for its meetings (reports.services.board_pack).
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="committees")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

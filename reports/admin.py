@@ -4,8 +4,8 @@ public read must never change after publication and the public cache must hear o
 
 from django.contrib import admin
 
-from reports.models import ProgressSnapshot, PublishedUpdate
-from secamb_journey.admin_readonly import ViewOnlyHistoryAdmin
+from reports.models import BoardPack, ProgressSnapshot, PublishedUpdate
+from secamb_journey.admin_readonly import ViewOnlyAdmin, ViewOnlyHistoryAdmin
 
 
 @admin.register(ProgressSnapshot)
@@ -22,3 +22,14 @@ class ProgressSnapshotAdmin(admin.ModelAdmin):
 class PublishedUpdateAdmin(ViewOnlyHistoryAdmin):
     list_display = ["period", "headline", "status", "published_at"]
     list_filter = ["status"]
+
+
+@admin.register(BoardPack)
+class BoardPackAdmin(ViewOnlyAdmin):
+    """Board packs are frozen papers: made by the task or `manage.py generate_board_pack`, never edited."""
+
+    list_display = ["title", "version", "as_of", "generated_at", "ask"]
+    list_filter = ["ask", "as_of"]
+    # The PDF's bytes and the HTML are read at /board-packs/<id>/; the admin shows what identifies them.
+    exclude = ["pdf", "html", "figures"]
+    readonly_fields = ["pdf_sha256"]

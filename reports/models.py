@@ -218,3 +218,93 @@ class NoticeSent(models.Model):
 
     def __str__(self):
         return f"{self.notice} ({self.period}) to {self.recipient_id}"
+
+
+class BoardPackAsk(models.TextChoices):
+    """What the paper asks the board to do, as a board paper's cover says it."""
+
+    NOTE = "note", "Note"
+    DISCUSS = "discuss", "Discuss"
+    APPROVE = "approve", "Approve"
+
+
+class BoardPackQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # A pack is what the board was sent: frozen. A bulk update would go round save()'s refusal.
+        raise BoardPackFrozen("A board pack cannot be changed: generate a new version instead.")
+
+
+class BoardPackFrozen(Exception):
+    """Raised on any attempt to change a stored board pack."""
+
+
+class BoardPack(models.Model):
+    """The Improvement Journey paper for one meeting (or an ad-hoc date), frozen when generated.
+
+    `figures` holds every number the pack shows (the next pack reads it for "then and now"), `html` the
+    rendered pack (the page at /board-packs/<id>/ shows exactly this) and `pdf` the PDF made from the
+    same HTML at the same moment, so the file the board was sent is the file anyone downloads later,
+    whatever has changed since, and whatever WeasyPrint or a template becomes. A regenerated pack is a
+    new row with the next version; earlier versions stay.
+    """
+
+    meeting = models.ForeignKey(
+        "actions.Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="board_packs"
+    )
+    # The day the figures are as of (the generation day); an ad-hoc pack is known by it.
+    as_of = models.DateField()
+    version = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=300)
+    ask = models.CharField(max_length=10, choices=BoardPackAsk.choices)
+    figures = models.JSONField(default=dict)
+    html = models.TextField()
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+    generated_at = models.DateTimeField()
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BoardPackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-generated_at", "-id"]
+        permissions = [("view_board_packs", "Can read board packs")]
+        indexes = [
+            # The list at /board-packs/, newest first; and "the previous pack" for what changed.
+            models.Index(fields=["-generated_at"], name="board_pack_generated_idx"),
+        ]
+        constraints = [
+            # One pack per meeting and version: the task and a command racing make one, never two.
+            models.UniqueConstraint(
+                fields=["meeting", "version"], condition=Q(meeting__isnull=False), name="board_pack_meeting_version"
+            ),
+            models.UniqueConstraint(
+                fields=["as_of", "version"], condition=Q(meeting__isnull=True), name="board_pack_adhoc_version"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="board_pack_version_from_1"),
+            models.CheckConstraint(condition=Q(ask__in=BoardPackAsk.values), name="board_pack_ask_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (version {self.version})"
+
+    def save(self, *args, **kwargs):
+        # The one save() rule in the codebase, and deliberately: a frozen record has no legitimate
+        # update path (no service, admin, import or task changes a pack), so refusing it here is
+        # the only place that catches every caller.
+        if not self._state.adding:
+            raise BoardPackFrozen("A board pack cannot be changed: generate a new version instead.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reports:board_pack", args=[self.pk])
+
+    def get_pdf_url(self):
+        return reverse("reports:board_pack_pdf", args=[self.pk])
+
+    @property
+    def pdf_filename(self) -> str:
+        what = f"meeting-{self.meeting_id}" if self.meeting_id else "ad-hoc"
+        return f"board-pack-{self.as_of:%Y-%m-%d}-{what}-v{self.version}.pdf"

@@ -1,4 +1,5 @@
-"""Background work on the beat schedule: the daily snapshot, the monthly draft update, the weekly reminders.
+"""Background work on the beat schedule: the daily snapshot, the monthly draft update, the weekly reminders,
+the board packs before meetings.
 
 Each task takes plain values (dates as ISO strings), calls one service and returns ids or counts; the
 services make each run idempotent and atomic. The names are fixed, because the schedule in the
@@ -12,6 +13,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
+from reports.services.board_pack import board_packs_generate_due
 from reports.services.periods import period_from_string, period_previous, update_draft_for_period
 from reports.services.reminders import reminders_send_weekly
 from reports.snapshots import snapshot_take
@@ -56,3 +58,23 @@ def send_weekly_reminders(day: str | None = None) -> dict:
         " (already sent this week: nothing sent)" if sent.already_sent else "",
     )
     return {"week_starting": sent.week_starting.isoformat(), "owners": sent.owners, "leads": sent.leads}
+
+
+@shared_task(
+    name="reports.tasks.generate_board_packs",
+    # A pack at 10,000 actions takes seconds (manage.py bench); a few meetings' worth fits well within.
+    soft_time_limit=600,
+    time_limit=660,
+    # As for the reminders: only a mail server that did not answer is worth another go. The packs made
+    # before the failure stay made (a meeting with a pack is skipped) and the e-mail ledger
+    # (reports.notices) sends only to those not yet sent theirs.
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=60,
+    max_retries=3,
+)
+def generate_board_packs(day: str | None = None) -> list[int]:
+    """Generate the board pack of each meeting in the next BOARD_PACK_DAYS_BEFORE days that has none, and
+    e-mail board members and the committee's members the link. The ids of the packs made."""
+    made = board_packs_generate_due(today=datetime.date.fromisoformat(day) if day else None)
+    logger.info("Board packs generated: %s", made or "none due")
+    return made

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import dashboard, editorial, plan, public  # noqa: F401 -- each section below uses one
+from reports.views import board_pack, dashboard, editorial, plan, public  # noqa: F401 -- each section uses one
 
 app_name = "reports"
 
@@ -24,6 +24,11 @@ urlpatterns = [
     path("dashboard/goals/<slug:slug>/", dashboard.goal_detail, name="dashboard_goal"),
     path("dashboard/cqc/", dashboard.cqc, name="dashboard_cqc"),
     # --- End of board dashboard ---
+    # --- Board packs (issue 14) ---
+    path("board-packs/", board_pack.board_pack_list, name="board_packs"),
+    path("board-packs/<int:pack_id>/", board_pack.board_pack_detail, name="board_pack"),
+    path("board-packs/<int:pack_id>.pdf", board_pack.board_pack_pdf, name="board_pack_pdf"),
+    # --- End of board packs ---
     # --- Editorial pages (periodic-updates issue) ---
     path("reports/", editorial.reports_home, name="editorial_home"),
     path("reports/updates/", editorial.update_list, name="editorial_updates"),

@@ -3,7 +3,8 @@
 #
 #   scripts/install-system-packages.sh             redis-server, chromium (browser tests), nginx and its
 #                                                  headers-more module (the production proxy, tested),
-#                                                  wrk (bench)
+#                                                  wrk (bench), Pango (board pack PDFs) and poppler-utils
+#                                                  (their tests)
 #   scripts/install-system-packages.sh --postgres  the same, plus postgresql (CI's second test run)
 #
 # Idempotent: a package already installed is left alone (`apt-get install` of an installed package
@@ -16,7 +17,7 @@ for arg in "$@"; do
     case "$arg" in
         --postgres) want_postgres=true ;;
         -h | --help)
-            sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -29,7 +30,9 @@ done
 # nginx: the production proxy in front of gunicorn (deploy/nginx.conf), which the test suite starts on a
 # free port; headers-more lets it send no Server header at all. `manage.py bench` also measures public
 # pages through a real nginx (the micro-cache, deploy/nginx-public-cache-*.conf) with wrk (issue 15).
-packages=(redis-server chromium nginx libnginx-mod-http-headers-more-filter wrk)
+# Pango is what WeasyPrint draws board pack PDFs with; poppler-utils (pdftotext, pdfinfo) is how the
+# tests read those PDFs back.
+packages=(redis-server chromium nginx libnginx-mod-http-headers-more-filter wrk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
 if [ "$want_postgres" = true ]; then
     packages+=(postgresql)
 fi

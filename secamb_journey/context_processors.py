@@ -18,6 +18,7 @@ def roles(request):
             "actions": staff and user.has_perm("actions.view_action"),
             "queue": staff and user.has_perm("actions.assure_action"),
             "dashboard": user.has_perm("reports.view_dashboard"),
+            "board_packs": staff and user.has_perm("reports.view_board_packs"),
             "measures": user.has_perm("measures.view_measure"),
             "updates": user.has_perm("reports.change_publishedupdate"),
             "new_action": user.has_perm("actions.add_action"),

@@ -40,6 +40,7 @@ ROLE_PERMISSIONS = {
         "reports.view_progresssnapshot",
         "reports.view_publishedupdate",
         "reports.change_publishedupdate",
+        "reports.view_board_packs",
         "measures.view_measure",
         "measures.change_measure",
         "measures.import_measures",
@@ -53,6 +54,7 @@ ROLE_PERMISSIONS = {
         "actions.view_any_evidence",
         "reports.view_dashboard",
         "reports.view_progresssnapshot",
+        "reports.view_board_packs",
         "measures.view_measure",
     ],
     Role.COMMS: [

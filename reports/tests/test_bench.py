@@ -43,6 +43,7 @@ def targets_any_machine_meets(monkeypatch):
     monkeypatch.setattr(report, "CACHED_PUBLIC_TIMES_TRIVIAL", 10**9)
     monkeypatch.setattr(report, "DRAFT_SECONDS", 10**9)
     monkeypatch.setattr(report, "SEED_SECONDS", 10**9)
+    monkeypatch.setattr(report, "BOARD_PACK_SECONDS", 10**9)
 
 
 def run_bench(tmp_path, *extra):
@@ -88,7 +89,7 @@ def test_the_bench_measures_every_page_kind_with_its_query_count_and_writes_json
     # Staff pages are seen by the persona each is for.
     personas = {p["name"]: p["persona"] for p in pages}
     assert (personas["register"], personas["my actions"], personas["dashboard"]) == ("lead", "owner", "board")
-    assert set(result["tasks"]) == {"draft update", "take snapshot"}
+    assert set(result["tasks"]) == {"draft update", "take snapshot", "board pack (PDF)"}
     assert result["meta"]["actions"] == 50
     assert result["seed"]["reused"] is False
     assert {t["what"] for t in result["targets"]} >= {"draft an update", "build the data set"}

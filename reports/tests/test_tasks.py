@@ -29,6 +29,8 @@ TASKS = [
     "reports.tasks.send_weekly_reminders",
     # Leavers (issue 16): secamb_journey/accounts/migrations/0002_leavers_schedule.py.
     "secamb_journey.accounts.tasks.deactivate_leavers",
+    # Board packs (issue 14): reports/migrations/0009_board_pack_schedule_and_permission.py.
+    "reports.tasks.generate_board_packs",
 ]
 
 

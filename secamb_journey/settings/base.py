@@ -366,6 +366,8 @@ CRISPY_TEMPLATE_PACK = "nhsuk"
 # The product's own settings.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 30, minimum=1)
 DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 30, minimum=1)
+# Board packs are generated this many days before each committee meeting (reports.tasks.generate_board_packs).
+BOARD_PACK_DAYS_BEFORE = env_int("BOARD_PACK_DAYS_BEFORE", 7, minimum=0)
 SERVICE_NAME = "Improvement Journey"
 TRUST_NAME = "South East Coast Ambulance Service NHS Foundation Trust"
 
@@ -411,7 +413,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint logs every page it lays out at INFO (a board pack: hundreds of lines); its warnings stay.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
 
 SILENCED_SYSTEM_CHECKS = []

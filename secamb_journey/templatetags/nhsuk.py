@@ -101,6 +101,7 @@ HEADER_NAVIGATION = [
     ("My actions", "/actions/mine/", "actions"),
     ("Action register", "/actions/", "actions"),
     ("Dashboard", "/dashboard/", "dashboard"),
+    ("Board packs", "/board-packs/", "board_packs"),
     ("Measures", "/measures/", "measures"),
     ("Edit public updates", "/reports/updates/", "updates"),
     ("Admin", "/admin/", "admin"),

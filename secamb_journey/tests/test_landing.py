@@ -77,6 +77,7 @@ def _nav_links(html: str) -> list[str]:
                 "/actions/mine/",
                 "/actions/",
                 "/dashboard/",
+                "/board-packs/",
                 "/measures/",
                 "/reports/updates/",
                 "/updates/",
@@ -84,7 +85,10 @@ def _nav_links(html: str) -> list[str]:
             ],
         ),
         # Each role's own work first: on a phone the rest may go under "More".
-        ("board", ["/dashboard/", "/actions/mine/", "/actions/", "/measures/", "/updates/", "/performance/"]),
+        (
+            "board",
+            ["/dashboard/", "/actions/mine/", "/actions/", "/board-packs/", "/measures/", "/updates/", "/performance/"],
+        ),
         ("comms", ["/reports/updates/", "/updates/", "/performance/"]),
     ],
 )

@@ -118,6 +118,10 @@ EXPECTED = {
     # One click from the first screen (issue 14): pillars and themes in full, and CQC compliance.
     "reports:dashboard_pillars": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
     "reports:dashboard_cqc": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
+    # --- Board packs (issue 14): reports.view_board_packs (board members and leads); list, page, PDF.
+    "reports:board_packs": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
+    "reports:board_pack": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
+    "reports:board_pack_pdf": staff_only(owner=403, other_owner=403, lead=200, board=200, comms=403),
     # --- Measures: staff with measures.view_measure (owners, leads, the board; not comms, not outsiders).
     "measures:summary": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
     "measures:detail": staff_only(owner=200, other_owner=200, lead=200, board=200, comms=403),
@@ -173,6 +177,7 @@ class World:
     committee_id: int = 0
     meeting_id: int = 0
     decision_id: int = 0
+    pack_id: int = 0
 
 
 def build_world(owner, board) -> World:
@@ -215,6 +220,9 @@ def build_world(owner, board) -> World:
     meeting = Meeting.objects.create(committee=committee, date=datetime.date(2026, 1, 20))
     assured = ActionFactory(reference="MD-011", owner=owner, executive_lead=board, pillar=pillar, status=Status.ASSURED)
     decision = CommitteeDecision.objects.create(action=assured, meeting=meeting, put_by=UserFactory())
+    from reports.services.board_pack import board_pack_generate
+
+    pack = board_pack_generate(meeting=meeting).pack
     return World(
         reference=action.reference,
         evidence_id=evidence.pk,
@@ -228,6 +236,7 @@ def build_world(owner, board) -> World:
         committee_id=committee.pk,
         meeting_id=meeting.pk,
         decision_id=decision.pk,
+        pack_id=pack.pk,
     )
 
 
@@ -249,7 +258,7 @@ def _arguments(name: str, parameters: list[str], world: World) -> dict:
             values[parameter] = world.reference
         elif parameter == "evidence_id":
             values[parameter] = world.evidence_id
-        elif parameter in ("revision_id", "committee_id", "meeting_id", "decision_id"):
+        elif parameter in ("revision_id", "committee_id", "meeting_id", "decision_id", "pack_id"):
             values[parameter] = getattr(world, parameter)
         elif parameter == "period":
             values[parameter] = "2025-11"

@@ -5,13 +5,25 @@ It lives in reports, the app at the top of the dependencies, because it seeds ev
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from actions.demo import demo_actions_seed
 from actions.demo_governance import demo_governance_seed
+from actions.models import Meeting
 from measures.demo import seed_demo_measures
 from reports.demo_snapshots import backfill_demo_snapshots
 from reports.demo_updates import seed_demo_updates
+from reports.services.board_pack import board_pack_generate
 from secamb_journey import demo
+from secamb_journey.site_url import absolute_url
+
+
+def demo_board_pack_seed():
+    """The demo's next meeting gets its board pack (issue 14), once: a newcomer's `make run` shows one."""
+    meeting = Meeting.objects.filter(date__gte=timezone.localdate()).order_by("date", "pk").first()
+    if meeting is None:
+        return None
+    return board_pack_generate(meeting=meeting, new_version=False).pack
 
 
 class Command(BaseCommand):
@@ -40,6 +52,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Trend snapshots backfilled: {backfill_demo_snapshots()} rows (12 months).")
         if created_updates := seed_demo_updates(users):  # after the snapshots: past months freeze from them
             self.stdout.write(f"Demo public updates: {created_updates - 1} published, last month's a draft to edit.")
+        pack = demo_board_pack_seed()
+        if pack is not None:
+            self.stdout.write(f"Board pack for the {pack.meeting}: {absolute_url(pack.get_absolute_url())}")
         self.stdout.write(
             "Demo sign-ins (password: the DEMO_PASSWORD environment variable, "
             f"or {demo.DEFAULT_DEMO_PASSWORD!r} if unset): " + ", ".join(user.username for user in demo.DEMO_USERS)

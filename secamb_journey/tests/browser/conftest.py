@@ -307,6 +307,18 @@ def _committee_url() -> str:
     return Committee.objects.get(name="Quality Governance Committee").get_absolute_url()
 
 
+def _board_pack_url() -> str:
+    """The board pack of the demo's next meeting (issue 14), made once per world as seed_demo makes it."""
+    from reports.management.commands.seed_demo import demo_board_pack_seed
+
+    return demo_board_pack_seed().get_absolute_url()
+
+
+def _board_packs_url() -> str:
+    _board_pack_url()  # the list with a pack in it
+    return "/board-packs/"
+
+
 PAGES = [
     # Public
     PageCase("home", "/"),
@@ -362,6 +374,9 @@ PAGES = [
     PageCase("dashboard pillar", lambda w: f"/dashboard/pillars/{w.pillar_slug}/", "board"),
     PageCase("dashboard theme", lambda w: f"/dashboard/themes/{w.theme_slug}/", "board"),
     PageCase("dashboard goal", lambda w: f"/dashboard/goals/{w.goal_slug}/", "board"),
+    # Board packs (issue 14)
+    PageCase("board packs", lambda w: _board_packs_url(), "board"),
+    PageCase("board pack", lambda w: _board_pack_url(), "board"),
     # Measures (issue 12)
     PageCase("measures summary", "/measures/", "board"),
     PageCase("measure", "/measures/cat1-mean/", "lead"),

@@ -1,0 +1,359 @@
+"""The board pack's figures: every section as plain JSON, read from the same selectors as the dashboard.
+
+The pack stores what this returns (BoardPack.figures) and renders only from it, so the pack a board
+was sent can be compared, figure by figure, with the next one ("what changed since the previous pack").
+Counts come from reports.selectors.dashboard.dashboard_overview and reports.governance_figures, the
+functions /dashboard/ shows, so the pack and the dashboard agree on the same day's data.
+
+A fixed number of queries whatever the number of actions: the appendix is one query over every action
+(joined to its pillar and owner), and the exception lists are cut from it in Python.
+"""
+
+import datetime
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import (
+    OPEN_STATUSES,
+    Action,
+    ActionReopening,
+    ActionType,
+    CommitteeDecision,
+    Decision,
+    DueDateRevision,
+    RevisionState,
+    Status,
+)
+from measures.charts import spc_svg
+from measures.selectors import format_number, measures_summary
+from reports.governance_figures import dashboard_governance
+from reports.models import BoardPackAsk
+from reports.selectors.dashboard import dashboard_overview
+from secamb_journey.site_url import absolute_url
+
+# Each exception list shows this many rows (the most overdue first) and says how many there are in all;
+# the appendix lists every action, so nothing is hidden, and a pack at 10,000 actions stays readable.
+EXCEPTION_LIST_LIMIT = 25
+# Without a previous pack, "since the last pack" means this many days.
+FIRST_PACK_LOOKBACK_DAYS = 90
+
+SECTIONS = (
+    ("summary", "Summary"),
+    ("exceptions", "Exception report"),
+    ("cqc", "CQC compliance"),
+    ("measures", "Measures"),
+    ("ratification", "Actions awaiting ratification"),
+    ("changes", "What changed since the previous pack"),
+    ("appendix", "Appendix: every action"),
+)
+
+
+def _date(value: datetime.date | None) -> str:
+    """Dates as a board paper writes them (1 March 2026): the figures are for reading, not computing."""
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+def _action_url_prefix() -> str:
+    # /actions/<reference>/ is the interface contract (DESIGN.md): one reverse, not one per action.
+    return absolute_url(reverse("actions:detail", args=["REF"])).removesuffix("REF/")
+
+
+def _appendix(*, today: datetime.date) -> list[dict]:
+    """Every action, by pillar then reference, in one query."""
+    prefix = _action_url_prefix()
+    status_labels = dict(Status.choices)
+    type_labels = dict(ActionType.choices)
+    rows = (
+        Action.objects.order_by("pillar__number", "reference")
+        .values_list(
+            "reference",
+            "title",
+            "pillar__number",
+            "pillar__name",
+            "action_type",
+            "status",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__username",
+            "due_date",
+            "percent_complete",
+        )
+        .iterator(chunk_size=2000)
+    )
+    appendix = []
+    for ref, title, p_number, p_name, a_type, status, first, last, username, due, percent in rows:
+        appendix.append(
+            {
+                "reference": ref,
+                "title": title,
+                "pillar": f"{p_number}. {p_name}",
+                "type": type_labels.get(a_type, a_type),
+                "status": status,
+                "status_label": status_labels.get(status, status),
+                "owner": f"{first} {last}".strip() or username,
+                "due": _date(due),
+                "due_iso": due.isoformat(),
+                "overdue": status in OPEN_STATUSES and due < today,
+                "percent": percent,
+                "url": f"{prefix}{ref}/",
+            }
+        )
+    return appendix
+
+
+def _cut(rows: list[dict]) -> dict:
+    return {"rows": rows[:EXCEPTION_LIST_LIMIT], "total": len(rows)}
+
+
+def _since_rows(*, since: datetime.datetime, today: datetime.date) -> dict:
+    prefix = _action_url_prefix()
+    slipped = [
+        {
+            "reference": r.action.reference,
+            "title": r.action.title,
+            "url": f"{prefix}{r.action.reference}/",
+            "previous_due": _date(r.previous_due_date),
+            "new_due": _date(r.new_due_date),
+            "days": r.slip_days,
+            "reason": r.reason,
+            "decided_on": _date(r.decided_on),
+        }
+        for r in DueDateRevision.objects.filter(state=RevisionState.AGREED, decided_on__gte=since.date())
+        .select_related("action")
+        .order_by("-decided_on", "action__reference")
+    ]
+    reopened = [
+        {
+            "reference": r.action.reference,
+            "title": r.action.title,
+            "url": f"{prefix}{r.action.reference}/",
+            "on": _date(timezone.localdate(r.reopened_at)),
+            "reason": r.reason,
+            "status_label": Status(r.status).label,
+        }
+        for r in ActionReopening.objects.filter(reopened_at__gte=since)
+        .select_related("action")
+        .order_by("-reopened_at", "-id")
+    ]
+    returned = [
+        {
+            "reference": d.action.reference,
+            "title": d.action.title,
+            "url": f"{prefix}{d.action.reference}/",
+            "meeting": str(d.meeting),
+            "reason": d.reason,
+            "minute": d.minute_reference,
+        }
+        for d in CommitteeDecision.objects.filter(decision=Decision.RETURNED, recorded_at__gte=since)
+        .select_related("action", "meeting__committee")
+        .order_by("-recorded_at", "-id")
+    ]
+    return {"slipped": _cut(slipped), "reopened": _cut(reopened), "returned": _cut(returned)}
+
+
+def _awaiting(*, meeting) -> list[dict]:
+    """The committee's decisions to make: what is on this meeting's agenda (every meeting's, ad hoc)."""
+    prefix = _action_url_prefix()
+    decisions = CommitteeDecision.objects.filter(decision=Decision.PENDING)
+    if meeting is not None:
+        decisions = decisions.filter(meeting=meeting)
+    return [
+        {
+            "reference": d.action.reference,
+            "title": d.action.title,
+            "url": f"{prefix}{d.action.reference}/",
+            "owner": d.action.owner.get_full_name() or d.action.owner.get_username(),
+            "assured_on": _date(timezone.localdate(d.action.assured_at)) if d.action.assured_at else "",
+            "meeting": str(d.meeting),
+        }
+        for d in decisions.select_related("action__owner", "meeting__committee").order_by(
+            "meeting__date", "action__reference"
+        )
+    ]
+
+
+def _measures() -> dict:
+    rows, charts = [], []
+    for mc in measures_summary(public_only=False):
+        m = mc.measure
+        unit = f" {m.unit}" if m.unit else ""
+        latest = mc.latest
+        rows.append(
+            {
+                "name": m.name,
+                "url": absolute_url(m.get_absolute_url()),
+                "latest": f"{format_number(latest.value, places=2)}{unit}" if latest else "No values yet",
+                "period": latest.period_text if latest else "",
+                "target": f"{format_number(m.target, places=2)}{unit}" if m.target is not None else "None",
+                "variation_icon": mc.variation_icon,
+                "variation_words": mc.variation_words,
+                "assurance_icon": mc.assurance_icon,
+                "assurance_words": mc.assurance_words,
+                "exit_criterion": m.exit_criterion,
+                "illustrative": m.illustrative,
+                "provisional": mc.provisional,
+            }
+        )
+        if m.exit_criterion:
+            # The chart as vector graphics, rendered now and kept: the pack never redraws it from later data.
+            charts.append(
+                {
+                    "name": m.name,
+                    "svg": render_to_string(
+                        "measures/includes/spc_chart.html",
+                        {"svg": spc_svg(mc, width=640, height=260), "mc": mc, "id": f"spc-{m.slug}"},
+                    ),
+                }
+            )
+    return {"rows": rows, "charts": charts}
+
+
+def _headline(overview: dict, governance: dict) -> list[list]:
+    """[key, label, value]: the figures "what changed" sets side by side with the previous pack's."""
+    overall = overview["overall"].counts
+    figures = [
+        ["total", "Actions", overall.total],
+        ["percent_done", "Complete or assured (%)", overall.percent_done],
+        *[[f"status:{s.value}", s.label, n] for s, n in overall.rows()],
+        ["overdue", "Overdue", overall.overdue],
+        ["stale", "No recent progress", overview["overall"].figures.stale],
+        ["slipped", "Due date slipped", governance["slipped"]["count"]],
+        ["awaiting_ratification", "Assured, awaiting ratification", governance["awaiting_ratification"]],
+        ["reopened_open", "Reopened and still open", governance["reopened_open"]],
+    ]
+    for card in overview["pillar_cards"]:
+        figures.append(
+            [f"pillar:{card.obj.number}", f"{card.label}: complete or assured (%)", card.counts.percent_done]
+        )
+    for s in overview["cqc"]:
+        figures.append([f"type:{s.obj.value}", f"{s.label}: overdue", s.counts.overdue])
+    return figures
+
+
+def _changes(headline: list[list], previous: dict | None) -> list[dict]:
+    then = {key: value for key, _label, value in (previous or {}).get("headline", [])}
+    return [
+        {"label": label, "then": then.get(key), "now": value, "change": value - then[key] if key in then else None}
+        for key, label, value in headline
+    ]
+
+
+def _asks(*, awaiting: int, off_track: int, overdue: int, slipped: int) -> tuple[str, list[list]]:
+    asks = []
+    if awaiting:
+        asks.append(
+            [
+                BoardPackAsk.APPROVE.value,
+                f"Approve: decide on the {awaiting} assured action(s) put to this meeting for ratification.",
+            ]
+        )
+    if off_track or overdue or slipped:
+        asks.append(
+            [
+                BoardPackAsk.DISCUSS.value,
+                f"Discuss: the exception report ({off_track} off track, {overdue} overdue, "
+                f"{slipped} slipped since the last pack).",
+            ]
+        )
+    asks.append([BoardPackAsk.NOTE.value, "Note: the programme's progress, CQC compliance and measures."])
+    return asks[0][0], asks
+
+
+def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | None = None, previous_at=None) -> dict:
+    """Every figure and row the pack shows, as JSON. `previous`: the previous pack's figures (or None)
+    and `previous_at` when it was generated, the start of "since the last pack".
+    """
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    since = previous_at or now - datetime.timedelta(days=FIRST_PACK_LOOKBACK_DAYS)
+    overview = dashboard_overview(today=today, now=now)
+    governance = dashboard_governance(today=today, now=now)["governance"]
+    overall = overview["overall"].counts
+    appendix = _appendix(today=today)
+    off_track = [a for a in appendix if a["status"] == Status.OFF_TRACK]
+    overdue = sorted((a for a in appendix if a["overdue"]), key=lambda a: (a["due_iso"], a["reference"]))
+    since_rows = _since_rows(since=since, today=today)
+    awaiting = _awaiting(meeting=meeting)
+    headline = _headline(overview, governance)
+    ask, asks = _asks(
+        awaiting=len(awaiting),
+        off_track=len(off_track),
+        overdue=len(overdue),
+        slipped=since_rows["slipped"]["total"],
+    )
+    furthest = overview["furthest_behind"]
+    return {
+        "today": _date(today),
+        "today_iso": today.isoformat(),
+        "since": _date(timezone.localdate(since)),
+        "first_pack": previous is None,
+        "meeting": {
+            "name": str(meeting),
+            "committee": meeting.committee.name,
+            "date": _date(meeting.date),
+            "url": absolute_url(meeting.get_absolute_url()),
+        }
+        if meeting
+        else None,
+        "ask": ask,
+        "asks": asks,
+        "sections": [list(s) for s in SECTIONS],
+        "summary": {
+            "total": overall.total,
+            "percent_done": overall.percent_done,
+            "open": overall.open,
+            "overdue": overall.overdue,
+            "stale": overview["overall"].figures.stale,
+            "due_soon": overview["overall"].figures.due_soon,
+            "by_status": [[s.value, s.label, n] for s, n in overall.rows()],
+            "pillars": [
+                {
+                    "name": card.label,
+                    "total": card.counts.total,
+                    "percent_done": card.counts.percent_done,
+                    "overdue": card.counts.overdue,
+                    "off_track": card.counts.by_status[Status.OFF_TRACK],
+                    "url": absolute_url(card.url),
+                }
+                for card in overview["pillar_cards"]
+            ],
+            "furthest_behind": {"name": furthest.label, "percent_done": furthest.counts.percent_done}
+            if furthest
+            else None,
+            "stale_after_days": overview["stale_after_days"],
+            "dashboard_url": absolute_url(reverse("reports:dashboard")),
+        },
+        "exceptions": {"off_track": _cut(off_track), "overdue": _cut(overdue), **since_rows},
+        "cqc": {
+            "types": [
+                {
+                    "label": s.label,
+                    "total": s.counts.total,
+                    "done": s.counts.done,
+                    "percent_done": s.counts.percent_done,
+                    "overdue": s.counts.overdue,
+                }
+                for s in overview["cqc"]
+            ],
+            "by_regulation": [
+                {"label": r.label, "total": r.total, "done": r.done, "open": r.open, "overdue": r.overdue}
+                for r in governance["by_regulation"]
+            ],
+            "by_key_question": [
+                {"label": r.label, "total": r.total, "done": r.done, "open": r.open, "overdue": r.overdue}
+                for r in governance["by_key_question"]
+            ],
+        },
+        "measures": _measures(),
+        "ratification": {
+            "rows": awaiting,
+            "awaiting_ratification": governance["awaiting_ratification"],
+            "awaiting_decision": governance["awaiting_decision"],
+        },
+        "headline": headline,
+        "changes": _changes(headline, previous),
+        "appendix": appendix,
+        "register_url": absolute_url(reverse("actions:register")),
+    }
