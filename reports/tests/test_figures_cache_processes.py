@@ -7,13 +7,12 @@ memory), Redis (shared), and Redis stopped between the reads (the cache is then 
 """
 
 import json
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from reports.tests.processes import ROOT, Redis, Site
+from reports.tests.processes import ROOT, Site
 
 SEED = """
 from reports.tests.dashboard_data import Programme
@@ -67,16 +66,6 @@ class Reader:
     def stop(self) -> None:
         self.process.stdin.close()
         self.process.wait(timeout=30)
-
-
-@pytest.fixture
-def redis(tmp_path):
-    if not shutil.which("redis-server"):
-        pytest.skip("needs redis-server (scripts/install-system-packages.sh installs it)")
-    server = Redis(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ Every worker has the pages cached before the change, so a cache that one process
 another is caught, and the counts of wrong reads are in the failure message.
 """
 
-import shutil
-
 import pytest
 
-from reports.tests.processes import Redis, Site
+from reports.tests.processes import Site
 
 READS = 30
 
@@ -65,16 +63,6 @@ def _publish_and_withdraw_from_other_processes(site: Site, *, before_change=None
         "withdrawn but still served": still_served,
         "withdrawn but still in the feed": still_in_feed,
     }
-
-
-@pytest.fixture
-def redis(tmp_path):
-    if not shutil.which("redis-server"):
-        pytest.skip("needs redis-server (scripts/install-system-packages.sh installs it)")
-    server = Redis(tmp_path / "redis")
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

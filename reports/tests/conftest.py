@@ -1,0 +1,18 @@
+"""Fixtures shared by the reports tests that run the app in several processes."""
+
+import shutil
+
+import pytest
+
+from reports.tests.processes import Redis
+
+
+@pytest.fixture
+def redis(tmp_path):
+    """A throwaway Redis on a free loopback port, stopped afterwards (the shared cache of production)."""
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server (scripts/install-system-packages.sh installs it)")
+    server = Redis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()
