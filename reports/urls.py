@@ -10,6 +10,7 @@ urlpatterns = [
     path("updates/", public.update_list, name="public_updates"),
     path("updates/feed/", public.updates_feed, name="public_feed"),
     path("updates/<slug:slug>/", public.update_detail, name="public_update"),
+    path("updates/<slug:slug>/<slug:section>/", public.update_section, name="public_update_section"),
     path("open-data/", public.open_data, name="open_data"),
     path("open-data/actions.csv", public.open_data_csv, name="open_data_csv"),
     path("open-data/actions.json", public.open_data_json, name="open_data_json"),

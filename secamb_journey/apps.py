@@ -6,5 +6,6 @@ class SecambJourneyConfig(AppConfig):
     verbose_name = "Improvement Journey (project)"
 
     def ready(self):
-        # Connects the sign-in signal that decides whether a second factor is owed.
-        from secamb_journey import two_factor  # noqa: F401
+        # Connect the sign-in signals: whether a second factor is owed (two_factor), and the start of the
+        # idle timeout's renewal minute (sessions).
+        from secamb_journey import sessions, two_factor  # noqa: F401

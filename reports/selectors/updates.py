@@ -73,10 +73,9 @@ class UpdateFigures:
     highlights: list[FrozenAction]
 
     @property
-    def highlights_by_pillar(self) -> list[tuple[str, list[dict]]]:
-        """The highlights grouped by pillar (in the pillars' order), each action once with all its notes
-        in date order: a month of notes on one action reads as one entry, not a repeated heading each time.
-        """
+    def highlight_entries(self) -> list[tuple[str, dict]]:
+        """Each action with highlights once, as (pillar, {reference, title, notes}) in the pillars' order,
+        its notes in date order: a month of notes on one action reads as one entry."""
         order = {row.name: n for n, row in enumerate(self.pillars)}
         groups: dict[str, dict[str, dict]] = {}
         for note in self.highlights:
@@ -86,7 +85,52 @@ class UpdateFigures:
             )
             entry["notes"].append(note)
         ordered = sorted(groups.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
-        return [(pillar, list(actions.values())) for pillar, actions in ordered]
+        return [(pillar, entry) for pillar, actions in ordered for entry in actions.values()]
+
+    @property
+    def highlights_by_pillar(self) -> list[tuple[str, list[dict]]]:
+        return group_highlights(self.highlight_entries)
+
+
+def group_highlights(entries: list[tuple[str, dict]]) -> list[tuple[str, list[dict]]]:
+    """(pillar, entry) pairs, already in the pillars' order, as one heading per pillar."""
+    grouped: list[tuple[str, list[dict]]] = []
+    for pillar, entry in entries:
+        if not grouped or grouped[-1][0] != pillar:
+            grouped.append((pillar, []))
+        grouped[-1][1].append(entry)
+    return grouped
+
+
+# A month's lists on an update's own page: the first UPDATE_LIST_SHOWN of each, then a link to the
+# list in full, paged. A real month fits on the page; a month of hundreds (or the benchmark's
+# thousands) does not make a page of hundreds of kilobytes for every reader (issue 15).
+UPDATE_LIST_SHOWN = 25
+UPDATE_SECTION_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class UpdateSection:
+    slug: str
+    heading: str  # "Completed in October 2026" with the month after it
+    verb: str
+
+
+UPDATE_SECTIONS = {
+    section.slug: section
+    for section in (
+        UpdateSection("completed", "Completed in", "Completed"),
+        UpdateSection("assured", "Assured in", "Assured"),
+        UpdateSection("highlights", "Highlights from our teams in", ""),
+    )
+}
+
+
+def update_section_items(figures: UpdateFigures, section: str) -> list:
+    """The whole of one of an update's lists: frozen actions, or (pillar, entry) pairs for highlights."""
+    if section == "highlights":
+        return figures.highlight_entries
+    return getattr(figures, section)
 
 
 def _frozen_counts(data: dict) -> StatusCounts:

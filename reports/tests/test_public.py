@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from actions.models import Status
 from actions.tests.factories import ActionFactory
 from measures.tests.factories import MeasureFactory, add_values
 from reports.models import PublishedUpdate
@@ -51,6 +52,9 @@ def test_nothing_that_is_not_public_reaches_an_anonymous_visitor(client, world, 
             "/",
             "/updates/",
             "/updates/october-2026/",
+            "/updates/october-2026/completed/",
+            "/updates/october-2026/assured/",
+            "/updates/october-2026/highlights/",
             "/updates/feed/",
             "/open-data/",
             "/open-data/actions.csv",
@@ -249,3 +253,58 @@ def test_highlights_are_grouped_by_pillar_with_each_action_once():
     people = grouped[1][1]
     assert [a["reference"] for a in people] == ["MD-2"]
     assert [note.text for note in people[0]["notes"]] == ["A", "C"]
+
+
+def test_a_long_month_shows_its_first_entries_and_links_to_each_list_in_full_paged(client, world, comms, monkeypatch):
+    """At the benchmark's scale a month completes hundreds of actions: the update's own page shows the
+    first of each list and links to the list in full, paged; a real month fits on the page with no link."""
+    from reports.views import public as views
+
+    for n in range(7):
+        ActionFactory(
+            reference=f"MD-7{n:02d}",
+            title=f"Long month action {n}",
+            status=Status.COMPLETE,
+            percent_complete=100,
+            completed_at=at(4 + n),
+        )
+    update = update_publish(
+        update=update_draft_for_period(period=OCTOBER, now=DRAFTED), publisher=comms, at=at(3, month=11)
+    )
+    completed = [a.reference for a in update_figures_of(update).completed]
+    assert len(completed) >= 8
+
+    page = client.get("/updates/october-2026/").content.decode()
+    assert all(reference in page for reference in completed)  # everything fits: no link
+    assert "/updates/october-2026/completed/" not in page
+
+    monkeypatch.setattr(views, "UPDATE_LIST_SHOWN", 3)
+    monkeypatch.setattr(views, "UPDATE_SECTION_PER_PAGE", 5)
+    from reports.public_cache import public_cache_clear
+
+    public_cache_clear()
+    page = client.get("/updates/october-2026/").content.decode()
+    assert [reference in page for reference in completed] == [True] * 3 + [False] * (len(completed) - 3)
+    assert f"See all {len(completed)} actions completed this month" in page
+    assert 'href="/updates/october-2026/completed/"' in page
+
+    first = client.get("/updates/october-2026/completed/").content.decode()
+    second = client.get("/updates/october-2026/completed/?page=2").content.decode()
+    assert [reference in first for reference in completed[:5]] == [True] * 5
+    assert not any(reference in first for reference in completed[5:])
+    assert all(reference in second for reference in completed[5:10])
+    assert "Completed in October 2026" in first and 'href="?page=2"' in first
+
+    assert client.get("/updates/october-2026/nonsense/").status_code == 404
+
+
+def test_an_update_list_answers_404_for_a_draft_or_withdrawn_update(client, world, comms):
+    build_unpublished_updates()
+    for path in ("/updates/september-2026/completed/", "/updates/august-2026/highlights/"):
+        assert client.get(path).status_code == 404, path
+
+
+def update_figures_of(update):
+    from reports.selectors.updates import update_figures
+
+    return update_figures(update)

@@ -23,7 +23,14 @@ from reports.selectors.public import (
     public_withdrawal_notices,
     published_correction_of,
 )
-from reports.selectors.updates import update_figures
+from reports.selectors.updates import (
+    UPDATE_LIST_SHOWN,
+    UPDATE_SECTION_PER_PAGE,
+    UPDATE_SECTIONS,
+    group_highlights,
+    update_figures,
+    update_section_items,
+)
 from reports.services.editorial import render_markdown
 from secamb_journey.site_url import absolute_url
 from secamb_journey.text import XmlSafeAtom1Feed, clean_text, clean_value
@@ -56,10 +63,22 @@ def update_list(request):
 
 
 def update_page_context(update: PublishedUpdate, *, preview: bool = False) -> dict:
-    """What /updates/<slug>/ shows; the editorial preview renders the same template from the same context."""
+    """What /updates/<slug>/ shows; the editorial preview renders the same template from the same context.
+
+    The month's lists show their first UPDATE_LIST_SHOWN entries with a link to the whole list, except in
+    the preview, whose draft has no public pages to link to (so an editor sees every entry).
+    """
+    figures = update_figures(update)
+    lists = {}
+    for section in UPDATE_SECTIONS:
+        items = update_section_items(figures, section)
+        shown = items if preview else items[:UPDATE_LIST_SHOWN]
+        lists[section] = {"shown": shown, "total": len(items), "more": len(shown) < len(items)}
+    lists["highlights"]["shown"] = group_highlights(lists["highlights"]["shown"])
     return {
         "update": update,
-        "figures": update_figures(update),
+        "figures": figures,
+        "lists": lists,
         "narrative_html": render_markdown(update.narrative),
         "preview": preview,
         "reopened": update_reopened(update),
@@ -82,6 +101,23 @@ def update_detail(request, slug):
         }
         return render(request, "reports/updates/withdrawn.html", {"notice": notice}, status=404)
     return render(request, "reports/updates/detail.html", update_page_context(update))
+
+
+@require_safe
+@public_cache
+def update_section(request, slug, section):
+    """One of an update's lists in full (completed, assured, highlights), paged: from its frozen figures."""
+    update = public_update_for_slug(slug)
+    if section not in UPDATE_SECTIONS or update is None or not update.is_published:
+        raise Http404("No published update has that list.")
+    items = update_section_items(update_figures(update), section)
+    page = Paginator(items, UPDATE_SECTION_PER_PAGE).get_page(request.GET.get("page"))
+    entries = group_highlights(page.object_list) if section == "highlights" else page.object_list
+    return render(
+        request,
+        "reports/updates/section.html",
+        {"update": update, "section": UPDATE_SECTIONS[section], "page_obj": page, "entries": entries},
+    )
 
 
 class UpdatesFeed(Feed):

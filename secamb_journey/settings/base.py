@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "reports.public_cache.PublicPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "secamb_journey.sessions.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CsrfViewMiddleware, which would parse (and spool to disk) a body to find its token.
     "secamb_journey.middleware.RequestBodyLimitMiddleware",
@@ -245,7 +246,9 @@ ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", 72, minimum=1)
 OTP_TOTP_ISSUER = "SECAmb Improvement Journey"
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True  # expiry counts from the last request: an idle timeout
+# The expiry counts from the last request (an idle timeout), renewed at most once a minute rather than
+# written on every request (secamb_journey/sessions.py).
+SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

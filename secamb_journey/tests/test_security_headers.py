@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +77,8 @@ def test_the_session_and_csrf_cookies_are_secure_http_only_and_same_site(product
     assert session["max-age"] == 30 * 60
 
 
-def test_the_session_ends_after_thirty_idle_minutes_and_each_request_restarts_the_clock(owner):
+def test_the_session_ends_after_thirty_idle_minutes_and_each_request_restarts_the_clock(owner, settings):
+    settings.SESSION_RENEW_SECONDS = 0  # renewed at most once a minute: as if that minute had passed
     client = Client()
     client.force_login(owner)
     key = client.session.session_key
@@ -108,3 +111,33 @@ def test_no_template_has_inline_script_or_style_for_the_csp_to_block():
             for match in pattern.finditer(text):
                 offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
     assert not offenders, "Inline script or style (move it to static/): " + "; ".join(offenders)
+
+
+def _session_writes(queries) -> int:
+    return sum(1 for q in queries if "django_session" in q["sql"] and not q["sql"].lstrip().startswith("SELECT"))
+
+
+def test_the_idle_timeout_is_renewed_at_most_once_a_minute_not_written_on_every_request(owner, settings):
+    client = Client()
+    client.force_login(owner)
+    key = client.session.session_key
+    renewed = Session.objects.get(session_key=key).expire_date  # signing in set it
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as second:
+            assert client.get("/actions/mine/").status_code == 200
+        assert _session_writes(second.captured_queries) == 0  # within the minute: no write
+    assert Session.objects.get(session_key=key).expire_date == renewed
+
+    settings.SESSION_RENEW_SECONDS = 0  # as if a minute had passed since the last renewal
+    with CaptureQueriesContext(connection) as third:
+        assert client.get("/actions/mine/").status_code == 200
+    assert _session_writes(third.captured_queries) == 1
+    assert Session.objects.get(session_key=key).expire_date > renewed
+
+
+def test_an_anonymous_visitor_with_a_stale_session_cookie_is_not_given_a_session(db):
+    client = Client()
+    client.cookies["sessionid"] = "no-such-session-key-0123456789abcdef"
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert not Session.objects.exists()

@@ -49,6 +49,7 @@ EXPECTED = {
     "reports:public_updates": PUBLIC,
     "reports:public_feed": PUBLIC,
     "reports:public_update": PUBLIC,
+    "reports:public_update_section": PUBLIC,
     "reports:open_data": PUBLIC,
     "reports:open_data_csv": PUBLIC,
     "reports:open_data_json": PUBLIC,
@@ -260,6 +261,8 @@ def _arguments(name: str, parameters: list[str], world: World) -> dict:
             values[parameter] = world.evidence_id
         elif parameter in ("revision_id", "committee_id", "meeting_id", "decision_id", "pack_id"):
             values[parameter] = getattr(world, parameter)
+        elif parameter == "section":
+            values[parameter] = "completed"
         elif parameter == "period":
             values[parameter] = "2025-11"
         elif parameter == "slug" and name.startswith(("measures:", "measures_public:")):
@@ -270,6 +273,7 @@ def _arguments(name: str, parameters: list[str], world: World) -> dict:
                 "reports:dashboard_theme": world.theme_slug,
                 "reports:dashboard_goal": world.goal_slug,
                 "reports:public_update": world.published_slug,
+                "reports:public_update_section": world.published_slug,
             }.get(name, world.draft_slug if name.startswith("reports:editorial") else None)
             assert values[parameter], f"No object for the slug of {name}: map it in _arguments()"
         else:

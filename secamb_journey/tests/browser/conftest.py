@@ -324,6 +324,7 @@ PAGES = [
     PageCase("home", "/"),
     PageCase("public updates list", "/updates/"),
     PageCase("public update", lambda w: f"/updates/{w.published_slug}/"),
+    PageCase("public update highlights in full", lambda w: f"/updates/{w.published_slug}/highlights/"),
     PageCase("open data", "/open-data/"),
     PageCase("accessibility statement", "/accessibility/"),
     PageCase("public plan", "/plan/"),
