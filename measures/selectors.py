@@ -8,6 +8,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 
 from measures import spc
@@ -201,6 +202,12 @@ def _measures(*, public_only: bool, pillar=None, theme=None) -> QuerySet[Measure
 def measures_summary(*, public_only: bool, pillar=None, theme=None) -> list[MeasureChart]:
     """The Making Data Count summary: each measure with its latest value, target and icons."""
     return charts_for(list(_measures(public_only=public_only, pillar=pillar, theme=theme)))
+
+
+def measures_summary_page(*, public_only: bool, number, per_page: int) -> tuple[Page, list[MeasureChart]]:
+    """One page of the summary: only that page's measures are charted (a fixed number of queries)."""
+    page = Paginator(_measures(public_only=public_only), per_page).get_page(number)
+    return page, charts_for(list(page.object_list))
 
 
 def measure_for_slug(*, slug: str, public_only: bool) -> Measure | None:

@@ -188,3 +188,18 @@ def test_the_dashboard_and_pillar_page_show_their_measures(client_for, board, ca
     assert "Category 1 mean response time" in pillar
     other = PillarFactory(slug="people-and-culture")
     assert "Category 1 mean response time" not in c.get(f"/dashboard/pillars/{other.slug}/").content.decode()
+
+
+def test_a_long_list_of_published_measures_is_paged_in_alphabetical_order(client, db, monkeypatch):
+    from measures.views import public
+
+    monkeypatch.setattr(public, "PERFORMANCE_PER_PAGE", 2)
+    for letter in "EDCBA":
+        add_values(MeasureFactory(slug=f"measure-{letter.lower()}", name=f"Measure {letter}"), [1.0, 2.0, 3.0])
+    MeasureFactory(slug="internal-z", name="Measure internal", is_public=False)
+    first = client.get("/performance/").content.decode()
+    third = client.get("/performance/?page=3").content.decode()
+    assert "Measure A" in first and "Measure B" in first and "Measure C" not in first
+    assert "5 published measures" in first and 'href="?page=2"' in first
+    assert "Measure E" in third and "Measure A" not in third and "(page 3 of 3)" in third
+    assert "Measure internal" not in first + third

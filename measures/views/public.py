@@ -20,9 +20,17 @@ def get_public_measure(slug: str):
     return measure
 
 
+# A trust publishes tens of measures, one page; a list of hundreds is paged rather than one page of
+# hundreds of charts' icons for every reader (issue 15: a public list's first page is a page).
+PERFORMANCE_PER_PAGE = 50
+
+
 @require_safe
 def performance(request):
-    return render(request, "measures/public_list.html", {"rows": selectors.measures_summary(public_only=True)})
+    page, rows = selectors.measures_summary_page(
+        public_only=True, number=request.GET.get("page"), per_page=PERFORMANCE_PER_PAGE
+    )
+    return render(request, "measures/public_list.html", {"rows": rows, "page_obj": page})
 
 
 @require_safe
