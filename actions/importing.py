@@ -34,6 +34,7 @@ from actions.models import (
 )
 from actions.services import (
     CREATE_FIELDS,
+    EDITABLE_FIELDS,
     StaleEdit,
     action_create,
     action_data_problems,
@@ -103,23 +104,9 @@ EXPORT_ONLY_HEADINGS = [
     "Original due date",
     "Due date revisions",
 ]
-# The fields a row can change on an existing action, in the order a preview lists them.
-UPDATABLE = (
-    "title",
-    "description",
-    "cqc_regulation",
-    "pillar",
-    "themes",
-    "owner",
-    "executive_lead",
-    "due_date",
-    "is_public",
-    "cqc_finding",
-    "regulations",
-    "key_question",
-    "core_service",
-    "source",
-)
+# The fields a row can change on an existing action, in the order a preview lists them: what a lead may
+# change on the edit page, and no more (one list, so the import cannot drift from the form's rules).
+UPDATABLE = EDITABLE_FIELDS
 
 
 class ImportFileProblem(ValueError):
