@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions.models import Committee, EvidenceKind, Meeting, Regulation, Status
+from actions.models import Action, Committee, EvidenceKind, Meeting, ProgressUpdate, Regulation, Status
 from actions.services import (
     action_put_to_meeting,
     action_reopen,
@@ -25,6 +25,7 @@ from actions.services import (
     due_date_revision_request,
 )
 from actions.tests.factories import ActionFactory, EvidenceFactory, UserFactory
+from reports.public_cache import public_cache_generation
 from reports.services import update_draft_for_period, update_publish
 from reports.tests.updates_world import SECRET_WORDS, build_world
 from secamb_journey.roles import Role
@@ -176,3 +177,46 @@ def test_the_updates_pages_link_to_the_plan(client, governed, comms):
     update = update_publish(update=update_draft_for_period(period=datetime.date(2026, 10, 1)), publisher=comms)
     for path in ("/updates/", f"/updates/{update.slug}/"):
         assert 'href="/plan/"' in client.get(path).content.decode(), path
+
+
+def test_an_action_taken_out_of_public_view_leaves_every_public_page_at_the_next_request(client, governed):
+    """However it is done (a queryset .update() here: no signal, no service), in whichever process."""
+    client.get("/plan/")
+    client.get("/plan/MD-101/")
+    client.get("/open-data/actions.csv")
+    Action.objects.filter(reference="MD-101").update(is_public=False)
+    assert "MD-101" not in client.get("/plan/").content.decode()
+    assert client.get("/plan/MD-101/").status_code == 404
+    assert "MD-101" not in client.get("/open-data/actions.csv").content.decode()
+
+
+def test_a_corrected_title_or_removed_highlight_reaches_the_public_at_the_next_request(client, governed):
+    client.get("/plan/")
+    client.get("/plan/MD-101/")
+    Action.objects.filter(reference="MD-101").update(title="Seal medicines pouches (title corrected)")
+    assert "title corrected" in client.get("/plan/").content.decode()
+    ProgressUpdate.objects.filter(public_highlight__startswith="Every vehicle in Kent").delete()
+    assert "Every vehicle in Kent" not in client.get("/plan/MD-101/").content.decode()
+
+
+def test_progress_on_a_public_action_does_not_empty_the_public_cache(client, governed):
+    """Live pages follow progress within PUBLIC_CACHE_SECONDS: a busy day's writes do not re-render them."""
+    before = public_cache_generation()
+    Action.objects.filter(reference="MD-101").update(percent_complete=80)
+    Action.objects.filter(reference="IJ-900").update(title="An internal action renamed")
+    assert public_cache_generation() == before
+
+
+def test_every_public_content_trigger_is_there_and_made_again_if_lost(db):
+    from django.db import connection
+
+    from reports import public_triggers
+    from reports.apps import _ensure_public_triggers
+
+    assert public_triggers.missing_triggers(connection) == []
+    with connection.cursor() as cursor:
+        for sql in public_triggers.drop_statements(connection.vendor):
+            cursor.execute(sql)
+    assert len(public_triggers.missing_triggers(connection)) == len(public_triggers.TRIGGERS)
+    _ensure_public_triggers(sender=None, using="default")
+    assert public_triggers.missing_triggers(connection) == []
