@@ -10,7 +10,6 @@ than overwriting their work. One bad row refuses the whole file.
 
 import csv
 import datetime
-import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from django.utils.formats import date_format
 from actions.models import (
     REFERENCE_PREFIXES,
     Action,
-    ActionPlanUpload,
     ActionType,
     CoreService,
     CqcRegulation,
@@ -49,7 +47,6 @@ from themes.models import Theme
 
 MAX_IMPORT_BYTES = 1024 * 1024
 # Long enough to read a preview and press the button; after that the file must be uploaded again.
-UPLOAD_KEPT_FOR = datetime.timedelta(hours=1)
 MAX_IMPORT_ROWS = 2000
 TOO_MANY_ROWS = f"The file has more than {MAX_IMPORT_ROWS:,} rows. Split it and import each part."
 # The export has 15 columns; a row with more cells than this is refused before it is parsed, because
@@ -638,30 +635,6 @@ def check_action_plan(*, name: str, content: bytes, importer=None) -> ImportPrev
         preview.rows.append(row)
     preview.problems.sort(key=lambda p: (p.row, list(HEADINGS.values()).index(p.column)))
     return preview
-
-
-def action_plan_upload_keep(*, user, name: str, content: bytes) -> ActionPlanUpload:
-    """Keep a previewed file until its confirmation. Expired uploads (anyone's) and this person's
-    earlier ones go: a person confirms the preview they are looking at, or uploads again.
-    """
-    with transaction.atomic():
-        ActionPlanUpload.objects.filter(uploaded_at__lt=timezone.now() - UPLOAD_KEPT_FOR).delete()
-        ActionPlanUpload.objects.filter(uploaded_by=user).delete()
-        digest = hashlib.sha256(content).hexdigest()
-        return ActionPlanUpload.objects.create(
-            uploaded_by=user, name=PurePath(name).name[:255], sha256=digest, content=content
-        )
-
-
-def action_plan_upload_for(*, user, sha256: str) -> ActionPlanUpload | None:
-    """This person's unexpired upload with this digest, or None (expired, someone else's, or never made)."""
-    return (
-        ActionPlanUpload.objects.filter(
-            uploaded_by=user, sha256=sha256, uploaded_at__gte=timezone.now() - UPLOAD_KEPT_FOR
-        )
-        .order_by("-uploaded_at")
-        .first()
-    )
 
 
 def import_action_plan(*, name: str, content: bytes, creator) -> list[Action]:

@@ -502,12 +502,19 @@ class Evidence(models.Model):
         return f"{self.action.reference}: {self.original_name}"
 
 
-class ActionPlanUpload(models.Model):
-    """An action plan file between its preview and its confirmation. Kept here, on the server, rather
-    than in the session (which would carry the whole file in every request's cookie or row, rewritten
-    each time); it expires after actions.importing.UPLOAD_KEPT_FOR and is deleted once imported.
+class UploadKind(models.TextChoices):
+    ACTION_PLAN = "action_plan", "Action plan"
+    MEASURES = "measures", "Measures"
+
+
+class PendingUpload(models.Model):
+    """An uploaded file between its preview and its confirmation (the action plan import, the measures
+    import). Kept here, on the server, rather than in the session (which would carry the whole file in
+    the session row read on every request); it expires after actions.uploads.UPLOAD_KEPT_FOR and is
+    deleted once imported.
     """
 
+    kind = models.CharField(max_length=20, choices=UploadKind.choices)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
@@ -523,7 +530,7 @@ class ActionPlanUpload(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+        return f"{self.get_kind_display()}: {self.name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
 
 
 class FiguresGeneration(models.Model):

@@ -21,6 +21,7 @@ from actions.access import get_action_for_user, get_evidence_for_user
 from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
 from actions.governance_selectors import governance_context
+from actions.models import UploadKind
 from actions.services import (
     StaleEdit,
     action_assure,
@@ -29,6 +30,7 @@ from actions.services import (
     action_update,
     evidence_attach,
 )
+from actions.uploads import upload_for, upload_keep
 from secamb_journey.access import staff_page
 from secamb_journey.middleware import accepts_uploads
 
@@ -316,7 +318,7 @@ def export_csv(request):
 @staff_page("actions.import_actions")
 def import_plan(request):
     """Upload (preview, nothing saved) and then confirm (save all or nothing). Between the two the file
-    is kept server-side (an ActionPlanUpload row, expiring); the confirmation names the file's digest,
+    is kept server-side (actions.uploads: a PendingUpload row, expiring); the confirmation names the file's digest,
     so a preview in another tab cannot be confirmed for a different file.
     """
     if request.method == "POST" and "confirm" in request.POST:
@@ -334,7 +336,7 @@ def import_plan(request):
         except importing.ImportFileProblem as problem:
             form.add_error("file", str(problem))
         else:
-            digest = importing.action_plan_upload_keep(user=request.user, name=file_name, content=content).sha256
+            digest = upload_keep(kind=UploadKind.ACTION_PLAN, user=request.user, name=file_name, content=content).sha256
     return render(
         request,
         "actions/import.html",
@@ -344,7 +346,7 @@ def import_plan(request):
 
 
 def _import_confirm(request):
-    stored = importing.action_plan_upload_for(user=request.user, sha256=request.POST.get("confirm", ""))
+    stored = upload_for(kind=UploadKind.ACTION_PLAN, user=request.user, sha256=request.POST.get("confirm", ""))
     if stored is None:
         messages.error(request, "That preview has expired or belongs to another file. Upload the file again.")
         return redirect("actions:import")

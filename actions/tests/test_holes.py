@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from actions.models import Action, ActionPlanUpload
+from actions.models import Action, PendingUpload
 from actions.services import action_create, evidence_attach
 from actions.tests.factories import ActionFactory
 from actions.tests.test_importing import GOOD, HEADING, catalogue, plan  # noqa: F401 -- the fixture
@@ -33,16 +33,16 @@ def test_the_uploaded_plan_is_kept_server_side_and_never_in_the_session(client_f
     content, digest = _preview(client)
     session = repr(dict(client.session))
     assert base64.b64encode(content).decode() not in session and GOOD not in session
-    assert bytes(ActionPlanUpload.objects.get(sha256=digest).content) == content
+    assert bytes(PendingUpload.objects.get(sha256=digest).content) == content
     assert client.post("/actions/import/", {"confirm": digest}).status_code == 302
     assert Action.objects.filter(reference="MD-20").exists()
-    assert not ActionPlanUpload.objects.exists()  # gone once imported
+    assert not PendingUpload.objects.exists()  # gone once imported
 
 
 def test_an_upload_older_than_an_hour_has_expired(client_for, lead, owner, board, catalogue):  # noqa: F811
     client = client_for(lead)
     _, digest = _preview(client)
-    ActionPlanUpload.objects.update(uploaded_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    PendingUpload.objects.update(uploaded_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
     response = client.post("/actions/import/", {"confirm": digest}, follow=True)
     assert "That preview has expired" in response.content.decode()
     assert not Action.objects.exists()

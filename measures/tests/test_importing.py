@@ -197,6 +197,28 @@ def test_a_confirmation_for_another_file_is_refused(client_for, lead):
     assert not MeasureValue.objects.exists()
 
 
+def test_the_previewed_file_waits_on_the_server_for_its_owner_never_in_the_session(client_for, lead, other_lead):
+    from actions.models import PendingUpload, UploadKind
+
+    measure = MeasureFactory(slug="cat1-mean")
+    c = client_for(lead)
+    text = "measure,period,value\ncat1-mean,2026-01,7.25\n"
+    digest = c.post("/measures/import/", {"file": _upload(text)}).context["digest"]
+    assert "cat1-mean,2026-01" not in repr(dict(c.session))
+    kept = PendingUpload.objects.get(sha256=digest)
+    assert kept.kind == UploadKind.MEASURES and bytes(kept.content) == text.encode()
+    # Another person cannot confirm it, and the action plan import does not take it for a plan.
+    other = client_for(other_lead)
+    assert (
+        "That preview has expired" in other.post("/measures/import/", {"confirm": digest}, follow=True).content.decode()
+    )
+    assert "That preview has expired" in c.post("/actions/import/", {"confirm": digest}, follow=True).content.decode()
+    assert not MeasureValue.objects.exists()
+    assert c.post("/measures/import/", {"confirm": digest}).status_code == 302
+    assert MeasureValue.objects.get(measure=measure).value == 7.25
+    assert not PendingUpload.objects.exists()  # gone once imported
+
+
 def test_the_page_imports_measures_too(client_for, lead):
     c = client_for(lead)
     preview = c.post("/measures/import/", {"file": _upload(MEASURES_CSV)})

@@ -4,8 +4,6 @@ As in actions/views.py: anonymous to sign in, no role or no permission 403, unkn
 is bound, one service called, and the page redirects.
 """
 
-import base64
-import hashlib
 import logging
 
 from django.contrib import messages
@@ -15,6 +13,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from actions.models import UploadKind
+from actions.uploads import upload_for, upload_keep
 from actions.views import saving
 from measures import importing, selectors
 from measures.forms import CorrectValueForm, MeasureImportForm, MeasureValueForm, SummaryFilterForm
@@ -24,7 +24,6 @@ from secamb_journey.access import staff_page
 from secamb_journey.middleware import accepts_uploads
 
 logger = logging.getLogger(__name__)
-IMPORT_SESSION_KEY = "measures_import"
 
 
 def get_measure_for_user(user, slug: str) -> Measure:
@@ -129,7 +128,7 @@ def value_correct(request, slug, period):
 @staff_page("measures.import_measures")
 def import_file(request):
     """Upload (preview, nothing saved), then confirm (all or nothing), as the action import does: the
-    file waits in the session and the confirmation names its digest.
+    file waits on the server (actions.uploads) and the confirmation names its digest.
     """
     if request.method == "POST" and "confirm" in request.POST:
         return _import_confirm(request)
@@ -144,36 +143,31 @@ def import_file(request):
         except importing.ImportFileProblem as problem:
             form.add_error("file", str(problem))
         else:
-            digest = hashlib.sha256(content).hexdigest()
-            request.session[IMPORT_SESSION_KEY] = {
-                "name": file_name,
-                "sha256": digest,
-                "content": base64.b64encode(content).decode("ascii"),
-            }
+            digest = upload_keep(kind=UploadKind.MEASURES, user=request.user, name=file_name, content=content).sha256
     return render(
         request, "measures/import.html", {"form": form, "preview": preview, "file_name": file_name, "digest": digest}
     )
 
 
 def _import_confirm(request):
-    stored = request.session.get(IMPORT_SESSION_KEY)
-    if not stored or stored.get("sha256") != request.POST.get("confirm"):
+    stored = upload_for(kind=UploadKind.MEASURES, user=request.user, sha256=request.POST.get("confirm", ""))
+    if stored is None:
         messages.error(request, "That preview has expired or belongs to another file. Upload the file again.")
         return redirect("measures:import")
-    content = base64.b64decode(stored["content"])
+    content = bytes(stored.content)
     try:
         preview = importing.import_file(content=content, user=request.user)
     except importing.ImportRefused as refused:
-        context = {"form": MeasureImportForm(), "preview": refused.preview, "file_name": stored["name"]}
-        return render(request, "measures/import.html", {**context, "digest": stored["sha256"], "refused": True})
+        context = {"form": MeasureImportForm(), "preview": refused.preview, "file_name": stored.name}
+        return render(request, "measures/import.html", {**context, "digest": stored.sha256, "refused": True})
     except (importing.ImportFileProblem, ValidationError) as problem:
         messages.error(request, f"Nothing was imported: {problem}")
         return redirect("measures:import")
     except DatabaseError:
-        logger.exception("The database refused the import of %s", stored["name"])
+        logger.exception("The database refused the import of %s", stored.name)
         messages.error(request, "We could not import the file just now. Nothing was saved. Try again.")
         return redirect("measures:import")
-    del request.session[IMPORT_SESSION_KEY]
+    stored.delete()
     changed = sum(1 for row in preview.rows if row.outcome != "Unchanged")
-    messages.success(request, f"Imported {changed} row{'s' if changed != 1 else ''} from {stored['name']}.")
+    messages.success(request, f"Imported {changed} row{'s' if changed != 1 else ''} from {stored.name}.")
     return redirect("measures:summary")
