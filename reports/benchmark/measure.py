@@ -13,7 +13,7 @@ import statistics
 import subprocess
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.db import connection
 from django.http import HttpResponse
@@ -139,6 +139,24 @@ class LoadResult:
     site: str = "product"  # "product", "trivial" (the floor) or "nginx" (the product behind nginx)
     # The floor's requests per second around this measurement (the mean of the one before and after).
     floor_requests_per_second: float | None = None
+
+
+def combined(slices: list[LoadResult]) -> LoadResult:
+    """Slices of one measurement as one: requests over the slices' total time (so a slice under more
+    load counts for its share, no more), the median of their medians, the worst 95th percentile."""
+    requests = sum(r.requests for r in slices)
+    seconds = sum(r.seconds for r in slices)
+    read = sum(r.bytes_per_second * r.seconds for r in slices)
+    return replace(
+        slices[0],
+        requests=requests,
+        errors=sum(r.errors for r in slices),
+        seconds=round(seconds, 2),
+        requests_per_second=round(requests / seconds, 1) if seconds else 0.0,
+        median_ms=round(statistics.median(r.median_ms for r in slices), 2),
+        p95_ms=max(r.p95_ms for r in slices),
+        bytes_per_second=round(read / seconds) if seconds else 0.0,
+    )
 
 
 def wrk_available() -> bool:

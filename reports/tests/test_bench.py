@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actions.tests.factories import UserFactory
-from reports.benchmark import report
+from reports.benchmark import measure, report
 from reports.benchmark.dataset import bench_database_url
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +167,29 @@ def test_each_public_page_under_gunicorn_is_judged_against_the_floor_measured_ar
         "gunicorn GET /updates/feed/ requests per second": True,
         "gunicorn GET /updates/x/ requests per second": False,
     }
+
+
+def test_slices_of_a_load_measurement_combine_as_requests_over_their_total_time():
+    def load(requests, seconds, median, errors=0):
+        return measure.LoadResult(
+            path="/",
+            concurrency=16,
+            requests=requests,
+            errors=errors,
+            seconds=seconds,
+            requests_per_second=requests / seconds,
+            median_ms=median,
+            p95_ms=median * 2,
+            bytes_per_second=1000.0,
+        )
+
+    # A slice under heavy load counts for its share of the time: 3,000 + 500 requests in 4 s, not the
+    # mean of 1,500 and 250 per second.
+    both = measure.combined([load(3000, 2.0, 1.0), load(500, 2.0, 9.0, errors=1), load(2000, 2.0, 2.0)])
+    assert both.requests == 5500 and both.seconds == 6.0
+    assert both.requests_per_second == round(5500 / 6, 1)
+    assert both.median_ms == 2.0 and both.p95_ms == 18.0 and both.errors == 1
+    assert both.bytes_per_second == 1000
 
 
 def test_issue_15_holds_each_staff_page_to_a_third_of_its_earlier_median(monkeypatch):
