@@ -52,7 +52,7 @@ def _pydyf_page_references_once():
 
     WeasyPrint reads it for every structure element of a tagged PDF (and every link), and pydyf (0.13)
     rebuilds it from all the pages each time: at 10,000 actions (372 pages, about 48,000 elements) that
-    was 18 million encodes, most of the 83 s spent writing the PDF (cProfile, manage.py bench). Same
+    was 18 million encodes, 31 s of the 84 s spent writing the PDF (cProfile, docs/board-pack.md). Same
     values, cached until a page is added (the cache is keyed by the number of pages)."""
     import pydyf
 
