@@ -6,8 +6,10 @@ change would otherwise alter a circulated paper), and it costs seconds at 10,000
 request should not spend. The HTML page shows the stored HTML the PDF was made from.
 """
 
+import csv
 import datetime
 import hashlib
+import io
 import logging
 import mimetypes
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from actions.models import Meeting
+from actions.models import Meeting, Status
 from reports.models import BoardPack
 from reports.notices import send_once
 from reports.selectors.board_pack import EXCEPTION_LIST_LIMIT, board_pack_figures
@@ -41,7 +43,32 @@ def _weasyprint():
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    _pydyf_page_references_once()
     return weasyprint, URLFetcher, URLFetcherResponse
+
+
+def _pydyf_page_references_once():
+    """Make pydyf's PDF.page_references a list built once per page count instead of on every read.
+
+    WeasyPrint reads it for every structure element of a tagged PDF (and every link), and pydyf (0.13)
+    rebuilds it from all the pages each time: at 10,000 actions (372 pages, about 48,000 elements) that
+    was 18 million encodes, 31 s of the 84 s spent writing the PDF (cProfile, docs/board-pack.md). Same
+    values, cached until a page is added (the cache is keyed by the number of pages)."""
+    import pydyf
+
+    if getattr(pydyf.PDF, "_board_pack_cached_references", False):
+        return
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        cached = pdf.__dict__.get("_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+            pdf.__dict__["_page_references"] = cached
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    pydyf.PDF._board_pack_cached_references = True
 
 
 def local_static_fetcher():
@@ -84,8 +111,47 @@ def board_pack_title(figures: dict) -> str:
     return f"Improvement Journey: board pack, {figures['today']}"
 
 
+# References per paragraph in a large programme's appendix: WeasyPrint re-measures a paragraph's remaining
+# text for each of its lines, so one paragraph of thousands of references costs far more than many short ones.
+APPENDIX_REFERENCES_PER_PARAGRAPH = 120
+APPENDIX_CSV_NAME = "appendix-every-action.csv"
+
+
+def appendix_by_reference(appendix: list[dict]) -> list[dict]:
+    """A large programme's appendix: for each pillar, each status's action references, in paragraphs.
+
+    Every action is still named (the issue's "an appendix listing every action") in about a tenth of the
+    lines a line each takes; its title, owner, due date and progress are in the CSV attached to the PDF."""
+    order = {value: n for n, (value, _label) in enumerate(Status.choices)}
+    pillars: dict[str, dict[str, dict]] = {}
+    for a in appendix:
+        statuses = pillars.setdefault(a["pillar"], {})
+        group = statuses.setdefault(a["status"], {"label": a["status_label"], "references": [], "overdue": 0})
+        group["references"].append(a["reference"])
+        group["overdue"] += bool(a["overdue"])
+    groups = []
+    for pillar, statuses in pillars.items():
+        rows = []
+        for value in sorted(statuses, key=lambda v: order.get(v, len(order))):
+            group = statuses[value]
+            refs = group["references"]
+            step = APPENDIX_REFERENCES_PER_PARAGRAPH
+            rows.append(
+                {
+                    "label": group["label"],
+                    "total": len(refs),
+                    "overdue": group["overdue"],
+                    "paragraphs": [", ".join(refs[i : i + step]) for i in range(0, len(refs), step)],
+                }
+            )
+        groups.append({"pillar": pillar, "total": sum(r["total"] for r in rows), "statuses": rows})
+    return groups
+
+
 def board_pack_render(*, figures: dict, version: int, generated_at: datetime.datetime, html_url: str) -> str:
     """The pack's HTML (the body both the page and the PDF show), from its figures alone."""
+    appendix = figures["appendix"]
+    by_reference = len(appendix) > settings.BOARD_PACK_APPENDIX_LINES
     return render_to_string(
         "reports/board_pack/pack.html",
         {
@@ -95,12 +161,51 @@ def board_pack_render(*, figures: dict, version: int, generated_at: datetime.dat
             "generated_text": f"{timezone.localtime(generated_at):%-d %B %Y at %H:%M}",
             "html_url": html_url,
             "limit": EXCEPTION_LIST_LIMIT,
+            "appendix_by_reference": appendix_by_reference(appendix) if by_reference else None,
+            "appendix_csv_name": APPENDIX_CSV_NAME,
         },
     )
 
 
-def board_pack_pdf(*, body: str, title: str, version: int, running_header: str) -> bytes:
-    """A tagged PDF (PDF/UA-1: structure tags, the document title shown, the language set) of `body`."""
+def _csv_cell(value) -> str:
+    """Text a spreadsheet will not run as a formula (a title typed as "=HYPERLINK(...)", say)."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def board_pack_appendix_csv(figures: dict) -> bytes:
+    """Every action of the pack's appendix with all its details, as the CSV attached to the PDF."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Reference", "Title", "Pillar", "Type", "Status", "Owner", "Due", "Overdue", "Per cent complete"])
+    for a in figures["appendix"]:
+        writer.writerow(
+            [
+                _csv_cell(a["reference"]),
+                _csv_cell(a["title"]),
+                _csv_cell(a["pillar"]),
+                a["type"],
+                a["status_label"],
+                _csv_cell(a["owner"]),
+                a["due_iso"],
+                "yes" if a["overdue"] else "no",
+                a["percent"],
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")  # with a BOM, so a spreadsheet reads it as UTF-8
+
+
+def board_pack_pdf(
+    *,
+    body: str,
+    title: str,
+    version: int,
+    running_header: str,
+    appendix_csv: bytes | None = None,
+    generated_at: datetime.datetime | None = None,
+) -> bytes:
+    """A tagged PDF (PDF/UA-1: structure tags, the document title shown, the language set) of `body`,
+    with the appendix's CSV attached when given."""
     weasyprint, *_ = _weasyprint()
     document = render_to_string(
         "reports/board_pack/document.html",
@@ -116,7 +221,18 @@ def board_pack_pdf(*, body: str, title: str, version: int, running_header: str) 
         },
     )
     html = weasyprint.HTML(string=document, base_url=absolute_url("/"), url_fetcher=local_static_fetcher())
-    return html.write_pdf(pdf_variant="pdf/ua-1")
+    attachments = []
+    if appendix_csv is not None:
+        attachments.append(
+            weasyprint.Attachment(
+                string=appendix_csv,
+                name=APPENDIX_CSV_NAME,
+                description="Appendix: every action with its title, pillar, type, status, owner, due date and progress",
+                created=generated_at,
+                modified=generated_at,
+            )
+        )
+    return html.write_pdf(pdf_variant="pdf/ua-1", attachments=attachments)
 
 
 # --- Generating -----------------------------------------------------------------------------------
@@ -182,7 +298,14 @@ def board_pack_generate(
             html_url = absolute_url("/board-packs/")
             title = board_pack_title(figures)
             body = board_pack_render(figures=figures, version=version, generated_at=now, html_url=html_url)
-            pdf = board_pack_pdf(body=body, title=title, version=version, running_header=_running_header(figures))
+            pdf = board_pack_pdf(
+                body=body,
+                title=title,
+                version=version,
+                running_header=_running_header(figures),
+                appendix_csv=board_pack_appendix_csv(figures),
+                generated_at=now,
+            )
             pack = BoardPack.objects.create(
                 meeting=meeting,
                 as_of=as_of,

@@ -1,6 +1,8 @@
 """Board packs (issue 14): generated for a meeting, frozen, the same as the dashboard, as a page and a tagged PDF."""
 
+import csv
 import datetime
+import io
 import shutil
 import subprocess
 
@@ -17,7 +19,13 @@ from reports.governance_figures import dashboard_governance
 from reports.models import BoardPack, BoardPackAsk, BoardPackFrozen
 from reports.selectors.board_pack import SECTIONS
 from reports.selectors.dashboard import dashboard_overview
-from reports.services.board_pack import board_pack_generate, local_static_fetcher
+from reports.services.board_pack import (
+    APPENDIX_CSV_NAME,
+    _pydyf_page_references_once,
+    board_pack_appendix_csv,
+    board_pack_generate,
+    local_static_fetcher,
+)
 from reports.tests.dashboard_data import Programme, days
 from secamb_journey.roles import Role
 
@@ -53,6 +61,16 @@ def pdf_text(pack) -> str:
 
 def pdf_info(pack) -> str:
     return poppler("pdfinfo", "-", data=bytes(pack.pdf))
+
+
+def attached_csv(pack, tmp_path) -> list[list[str]]:
+    """The appendix's CSV attached to the pack's PDF, read back with pdfdetach (poppler-utils)."""
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(bytes(pack.pdf))
+    assert APPENDIX_CSV_NAME in poppler("pdfdetach", "-list", str(path), data=b"")
+    out = tmp_path / "appendix.csv"
+    poppler("pdfdetach", "-save", "1", "-o", str(out), str(path), data=b"")
+    return list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
 
 
 # --- Figures -------------------------------------------------------------------------------------
@@ -245,6 +263,70 @@ def test_the_pdf_renderer_fetches_nothing_but_this_sites_static_files(settings):
     ):
         with pytest.raises(ValueError):
             fetcher(url)
+
+
+@needs_poppler
+def test_the_pdfs_appendix_gives_every_action_a_line_and_attaches_them_as_a_csv(meeting, programme, tmp_path):
+    pack = board_pack_generate(meeting=meeting).pack
+    text = " ".join(pdf_text(pack).split())
+    appendix = text[text.index("Appendix: every action 7 actions") :]
+    for a in pack.figures["appendix"]:
+        assert f"{a['reference']} {a['title']}" in appendix, a["reference"]
+    assert f"{programme.md1.reference} {programme.md1.title} · {programme.md1.get_status_display()}" in appendix
+    rows = attached_csv(pack, tmp_path)
+    assert rows[0][:3] == ["Reference", "Title", "Pillar"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(a["reference"] for a in pack.figures["appendix"])
+
+
+@needs_poppler
+def test_above_the_setting_the_appendix_names_every_action_by_reference_and_status(
+    meeting, programme, settings, tmp_path
+):
+    settings.BOARD_PACK_APPENDIX_LINES = 3  # the programme has 7
+    pack = board_pack_generate(meeting=meeting).pack
+    text = " ".join(pdf_text(pack).split())
+    appendix = text[text.index("Appendix: every action 7 actions") :]
+    for a in pack.figures["appendix"]:
+        assert a["reference"] in appendix, a["reference"]
+    assert programme.md1.title not in appendix  # the titles are in the attached CSV
+    assert "Off track (1, 1 overdue) MD-003" in appendix
+    rows = {r[0]: r for r in attached_csv(pack, tmp_path)[1:]}
+    assert set(rows) == {a["reference"] for a in pack.figures["appendix"]}
+    assert rows["MD-003"][1] == programme.md3.title
+    assert rows["MD-003"][4:8] == ["Off track", programme.md3.owner.get_full_name(), str(programme.md3.due_date), "yes"]
+
+
+def test_the_attached_csv_keeps_a_title_from_running_as_a_spreadsheet_formula(meeting, programme):
+    programme.md3.title = '=HYPERLINK("http://evil.example","x")'
+    programme.md3.save()
+    pack = board_pack_generate(meeting=meeting).pack
+    rows = list(csv.reader(io.StringIO(board_pack_appendix_csv(pack.figures).decode("utf-8-sig"))))
+    assert ["MD-003", '\'=HYPERLINK("http://evil.example","x")'] == rows[[r[0] for r in rows].index("MD-003")][:2]
+
+
+def test_the_pdf_writer_reads_each_pages_reference_from_a_list_kept_per_page_count():
+    # pydyf rebuilt the list on every read (most of the PDF's time at 10,000 actions): the cached one
+    # must give what pydyf's own would, and follow a page added after it was read.
+    import pydyf
+
+    _pydyf_page_references_once()
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    expected = tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3])
+    assert pdf.page_references == expected
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(pdf.page_references) == 4
+    assert pdf.page_references[-1] == f"{pdf.pages['Kids'][-3]} 0 R".encode()
+
+
+def test_the_packs_measures_show_the_making_data_count_icons_with_their_words(meeting):
+    measure = MeasureFactory(name="Category 1 mean response", target=7)
+    add_values(measure, [8.2, 7.9, 8.4, 8.1, 7.7], start=datetime.date(2026, 1, 1))
+    pack = board_pack_generate(meeting=meeting).pack
+    row = pack.figures["measures"]["rows"][0]
+    assert f'class="app-mdc-dot app-mdc-dot--{row["variation_icon"]}" aria-hidden="true">' in pack.html
+    assert row["variation_words"] in pack.html
 
 
 # --- The pages -----------------------------------------------------------------------------------

@@ -376,6 +376,10 @@ STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 30, minimum=1)
 DUE_SOON_DAYS = env_int("DUE_SOON_DAYS", 30, minimum=1)
 # Board packs are generated this many days before each committee meeting (reports.tasks.generate_board_packs).
 BOARD_PACK_DAYS_BEFORE = env_int("BOARD_PACK_DAYS_BEFORE", 7, minimum=0)
+# Up to this many actions a board pack's appendix gives each its own line (title, status, owner, due);
+# above it, each action's reference by pillar and status, every detail in the CSV attached to the PDF
+# (WeasyPrint lays out about a thousand lines a second here: a line each at 10,000 actions took 20 s).
+BOARD_PACK_APPENDIX_LINES = env_int("BOARD_PACK_APPENDIX_LINES", 2000, minimum=0)
 SERVICE_NAME = "Improvement Journey"
 TRUST_NAME = "South East Coast Ambulance Service NHS Foundation Trust"
 

@@ -303,6 +303,7 @@ class Command(BaseCommand):
         has_tables = "actions_action" in connection.introspection.table_names()
         if has_tables and options["reuse"] and data_set_matches(n_actions, n_updates):
             self.stderr.write(f"bench: reusing the data set of {n_actions:,} actions")
+            collect_static_if_needed()  # a fresh checkout reusing a copied database has no manifest yet
             return {"reused": True}
         if has_tables and Action.objects.exists():
             if not options["owned_database"]:
