@@ -47,6 +47,9 @@ def _weasyprint():
     return weasyprint, URLFetcher, URLFetcherResponse
 
 
+PYDYF_PATCHED_VERSION = "0.13.0"
+
+
 def _pydyf_page_references_once():
     """Make pydyf's PDF.page_references a list built once per page count instead of on every read.
 
@@ -56,8 +59,10 @@ def _pydyf_page_references_once():
     values, cached until a page is added (the cache is keyed by the number of pages)."""
     import pydyf
 
-    if getattr(pydyf.PDF, "_board_pack_cached_references", False):
+    # Written against pydyf 0.13 (pinned in requirements.txt): another version keeps its own, slower one.
+    if getattr(pydyf.PDF, "_board_pack_cached_references", False) or pydyf.__version__ != PYDYF_PATCHED_VERSION:
         return
+    pydyf.PDF._original_page_references = pydyf.PDF.page_references
 
     def page_references(pdf):
         kids = pdf.pages["Kids"]
