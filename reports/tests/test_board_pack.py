@@ -499,3 +499,34 @@ def test_markup_and_control_characters_in_a_title_are_text_in_the_page_and_the_p
     pack = board_pack_generate(meeting=meeting).pack
     assert "<img src" not in pack.html and "&lt;img src=" in pack.html
     assert bytes(pack.pdf).startswith(b"%PDF-")
+
+
+def test_the_packs_measures_are_grouped_by_what_their_charts_say_concerns_first():
+    from reports.services.board_pack import measure_groups
+
+    def row(name, variation, assurance):
+        return {
+            "name": name,
+            "variation_icon": variation,
+            "variation_words": variation,
+            "assurance_icon": assurance,
+            "assurance_words": str(assurance),
+        }
+
+    groups = measure_groups(
+        [
+            row("Steady, no target", "common_cause", None),
+            row("Improving, will meet", "improvement_low", "consistent_pass"),
+            row("Concern, will miss", "concern_high", "consistent_fail"),
+            row("Steady, will miss", "common_cause", "consistent_fail"),
+            row("Concern, will miss too", "concern_high", "consistent_fail"),
+            row("No values", None, None),
+        ]
+    )
+    assert [[r["name"] for r in g["rows"]] for g in groups] == [
+        ["Concern, will miss", "Concern, will miss too"],
+        ["Improving, will meet"],
+        ["Steady, will miss"],
+        ["Steady, no target"],
+        ["No values"],
+    ]
