@@ -255,3 +255,36 @@ def test_the_registers_filter_form_is_rendered_once_per_change_and_per_query_str
     chosen = client.get(f"/actions/?pillar={programme.responsive.slug}").content.decode()
     assert f'<option value="{programme.responsive.slug}" selected>' in chosen
     assert f'<option value="{programme.responsive.slug}" selected>' not in client.get("/actions/").content.decode()
+
+
+DASHBOARD_PAGES = [
+    "/dashboard/",
+    "/dashboard/pillars/",
+    "/dashboard/cqc/",
+    "/dashboard/pillars/quality-improvement/",
+    "/dashboard/themes/culture/",
+    "/dashboard/goals/delivering-modern-healthcare/",
+]
+
+
+@pytest.mark.parametrize("path", DASHBOARD_PAGES)
+def test_a_dashboard_page_is_rendered_once_per_change_and_the_next_request_shows_a_change(path, client_for, board):
+    programme = Programme()
+    client = client_for(board)
+    assert "Renamed by an update" not in client.get(path).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    assert not [q for q in queries.captured_queries if "actions_action" in q["sql"]]  # served, not computed
+    # A change no signal sees: the page's fragment is rendered afresh at the next request.
+    Action.objects.filter(pk=programme.md1.pk).update(title="Renamed by an update")
+    assert "Renamed by an update" in client.get(path).content.decode()
+
+
+def test_the_dashboards_cached_part_is_the_same_for_every_viewer_and_the_leavers_link_is_not(client_for, board, lead):
+    Programme()
+    as_board = client_for(board).get("/dashboard/").content.decode()
+    as_lead = client_for(lead).get("/dashboard/").content.decode()  # served from the board member's render
+    assert "MD-001" in as_board and "MD-001" in as_lead
+    # The leavers' figure links to the list only for someone who may change owners (outside the fragment).
+    link = 'href="/actions/needs-owner/" id="needs-new-owner"'
+    assert link in as_lead and link not in as_board
