@@ -14,6 +14,7 @@ from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import importing, selectors
@@ -120,13 +121,18 @@ def register(request):
 @require_GET
 @staff_page("actions.view_action")
 def my_actions(request):
-    actions = selectors.for_action_table(selectors.actions_owned_by(user=request.user))
-    page_obj = Paginator(actions, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    # Those they lead as executive (a board member's, mostly): a list of their own, not paged, few.
-    led = list(selectors.for_action_table(selectors.actions_led_by(user=request.user))[:MINE_PAGE_SIZE])
-    return render(
-        request, "actions/mine.html", {"page_obj": page_obj, "actions": page_obj.object_list, "led_actions": led}
-    )
+    user = request.user
+
+    def lists() -> dict:
+        actions = selectors.for_action_table(selectors.actions_owned_by(user=user))
+        page_obj = Paginator(actions, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
+        # Those they lead as executive (a board member's, mostly): a list of their own, not paged, few.
+        led = list(selectors.for_action_table(selectors.actions_led_by(user=user))[:MINE_PAGE_SIZE])
+        return {"page_obj": page_obj, "actions": page_obj.object_list, "led_actions": led}
+
+    # The lists are this person's own, rendered once per figures generation for them (issue 15):
+    # computed only when the page's fragment is (actions/mine.html).
+    return render(request, "actions/mine.html", {"lists": SimpleLazyObject(lists)})
 
 
 @require_GET

@@ -26,7 +26,12 @@ class FiguresCacheNode(template.Node):
 
     def render(self, context):
         vary = [str(v.resolve(context)) for v in self.vary]
-        html = cached_fragment(str(self.name.resolve(context)), {"vary": vary}, lambda: self._render(context))
+        html = cached_fragment(
+            str(self.name.resolve(context)),
+            {"vary": vary},
+            lambda: self._render(context),
+            request=context.get("request"),
+        )
         return mark_safe(html)  # noqa: S308 -- what this template rendered, escaped as it rendered it
 
     def _render(self, context):

@@ -288,3 +288,20 @@ def test_the_dashboards_cached_part_is_the_same_for_every_viewer_and_the_leavers
     # The leavers' figure links to the list only for someone who may change owners (outside the fragment).
     link = 'href="/actions/needs-owner/" id="needs-new-owner"'
     assert link in as_lead and link not in as_board
+
+
+def test_my_actions_is_each_persons_own_and_shows_a_change_at_the_next_request(client_for, owner, other_owner):
+    from actions.tests.factories import ActionFactory
+
+    first = ActionFactory(owner=owner, title="Owned by the first")
+    ActionFactory(owner=other_owner, title="Owned by the second")
+    as_first = client_for(owner).get("/actions/mine/").content.decode()
+    as_second = client_for(other_owner).get("/actions/mine/").content.decode()
+    assert "Owned by the first" in as_first and "Owned by the second" not in as_first
+    assert "Owned by the second" in as_second and "Owned by the first" not in as_second
+    with CaptureQueriesContext(connection) as queries:
+        client_for(owner).get("/actions/mine/")
+    assert not [q for q in queries.captured_queries if "actions_action" in q["sql"]]  # served, not computed
+    Action.objects.filter(pk=first.pk).update(title="Renamed by an update")
+    assert "Renamed by an update" in client_for(owner).get("/actions/mine/").content.decode()
+    assert "Renamed by an update" not in client_for(other_owner).get("/actions/mine/").content.decode()
