@@ -149,8 +149,13 @@ def action_detail(request, reference):
     access = get_action_for_user(request, reference)
     action = access.action
     # Years of monthly updates make a long log: it is paged, newest first, so the page stays fast.
-    timeline = Paginator(selectors.action_timeline(action=action), TIMELINE_PAGE_SIZE).get_page(
-        request.GET.get("timeline_page")
+    # The log and the history are the same for everyone who may see the action: each is rendered once
+    # per figures generation, action and query string (actions/detail.html, issue 15), so they are
+    # read only when their part of the page is rendered (lazily).
+    timeline = SimpleLazyObject(
+        lambda: Paginator(selectors.action_timeline(action=action), TIMELINE_PAGE_SIZE).get_page(
+            request.GET.get("timeline_page")
+        )
     )
     history_limit = HISTORY_LIMIT if request.GET.get("history") == "all" else HISTORY_FIRST_VIEW
     history_all = request.GET.copy()
@@ -161,11 +166,11 @@ def action_detail(request, reference):
         {
             "action": action,
             "themes": list(action.themes.all()),
-            "timeline": timeline.object_list,
+            "timeline": SimpleLazyObject(lambda: timeline.object_list),
             "timeline_page": timeline,
             "evidence_list": selectors.action_evidence(action=action) if access.may_see_evidence else [],
             "can_view_files": access.may_see_evidence,
-            "history": selectors.action_history(action=action, limit=history_limit),
+            "history": SimpleLazyObject(lambda: selectors.action_history(action=action, limit=history_limit)),
             "history_all_query": history_all.urlencode(),
             "history_all_shown": history_limit == HISTORY_LIMIT,
             "can_log_progress": access.may_log_progress and not action.is_signed_off,

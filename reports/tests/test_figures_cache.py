@@ -305,3 +305,31 @@ def test_my_actions_is_each_persons_own_and_shows_a_change_at_the_next_request(c
     Action.objects.filter(pk=first.pk).update(title="Renamed by an update")
     assert "Renamed by an update" in client_for(owner).get("/actions/mine/").content.decode()
     assert "Renamed by an update" not in client_for(other_owner).get("/actions/mine/").content.decode()
+
+
+def test_the_action_pages_log_evidence_and_history_are_served_until_a_change_and_evidence_stays_need_to_know(
+    client_for, owner, other_owner, lead
+):
+    from actions.tests.factories import ActionFactory, EvidenceFactory
+
+    action = ActionFactory(owner=owner)
+    evidence = EvidenceFactory(action=action)
+    url = f"/actions/{action.reference}/"
+    as_lead = client_for(lead).get(url).content.decode()
+    assert evidence.original_name in as_lead and "No progress has been logged yet." in as_lead
+    # Someone who may not see the files is never served the list rendered for one who may.
+    as_other = client_for(other_owner).get(url).content.decode()
+    assert "You cannot see this action's evidence." in as_other and evidence.original_name not in as_other
+    with CaptureQueriesContext(connection) as queries:
+        client_for(lead).get(url)
+    served = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in served if "actions_progressupdate" in sql or "actions_historicalaction" in sql]
+    # A progress entry written by bulk_create (no signal, no service) is on the page at the next request.
+    ProgressUpdate.objects.bulk_create(
+        [
+            ProgressUpdate(
+                action=action, author=owner, narrative="Logged in bulk.", status=Status.ON_TRACK, percent_complete=5
+            )
+        ]
+    )
+    assert "Logged in bulk." in client_for(lead).get(url).content.decode()
