@@ -196,6 +196,7 @@ class Command(BaseCommand):
             ("dashboard goal", f"/dashboard/goals/{goal.slug}/", "board"),
             ("measures", "/measures/", "board"),
             ("one measure", f"/measures/{one_measure.slug}/", "board"),
+            ("board packs", "/board-packs/", "board"),
         ]
         pages = []
         self.stderr.write(f"bench: timing {len(public) * 2 + len(staff) + 1} page kinds, {reps} requests each")
