@@ -95,6 +95,9 @@ def _sort_links(request, current: str) -> dict[str, dict]:
 @staff_page("actions.view_action")
 def register(request):
     filterset = ActionFilter(request.GET or None, queryset=selectors.action_register_queryset(), request=request)
+    # The rows are the same for every viewer: rendered once per figures generation and query string
+    # (actions/register.html, issue 15), so the page's rows are read only when that part is rendered
+    # (a Page's object_list is a lazy queryset; the title and count need only the paginator's count).
     page_obj = Paginator(selectors.for_action_table(filterset.qs), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     export_query = request.GET.copy()
     export_query.pop("page", None)

@@ -333,3 +333,17 @@ def test_the_action_pages_log_evidence_and_history_are_served_until_a_change_and
         ]
     )
     assert "Logged in bulk." in client_for(lead).get(url).content.decode()
+
+
+def test_the_registers_rows_are_served_until_a_change_and_each_query_string_has_its_own(client_for, lead):
+    programme = Programme()
+    client = client_for(lead)
+    assert "Renamed by an update" not in client.get("/actions/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/actions/")
+    assert not [q for q in queries.captured_queries if q["sql"].lstrip().startswith('SELECT "actions_action"."id"')]
+    Action.objects.filter(pk=programme.md1.pk).update(title="Renamed by an update")
+    assert "Renamed by an update" in client.get("/actions/").content.decode()
+    quality = client.get(f"/actions/?pillar={programme.quality.slug}").content.decode()
+    responsive = client.get(f"/actions/?pillar={programme.responsive.slug}").content.decode()
+    assert "MD-001" in quality and "MD-001" not in responsive
