@@ -21,7 +21,7 @@ from actions import importing, selectors
 from actions.access import get_action_for_user, get_evidence_for_user
 from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
-from actions.governance_selectors import governance_context
+from actions.governance_selectors import action_governance, governance_context
 from actions.services import (
     StaleEdit,
     action_assure,
@@ -30,6 +30,7 @@ from actions.services import (
     action_update,
     evidence_attach,
 )
+from reports.figures_cache import cached_value
 from secamb_journey.access import staff_page
 from secamb_journey.middleware import accepts_uploads
 
@@ -160,6 +161,12 @@ def action_detail(request, reference):
             request.GET.get("timeline_page")
         )
     )
+    # The governance trail (revisions, committee decisions, reopenings) is the same for every viewer and
+    # moves the figures generation when it changes: read once per change (issue 15); the buttons it
+    # decides are still worked out for this viewer.
+    trail = cached_value(
+        "action-governance", {"action": action.pk}, lambda: action_governance(action=action), request=request
+    )
     history_limit = HISTORY_LIMIT if request.GET.get("history") == "all" else HISTORY_FIRST_VIEW
     history_all = request.GET.copy()
     history_all["history"] = "all"
@@ -180,7 +187,7 @@ def action_detail(request, reference):
             "can_attach_evidence": access.may_attach_evidence,
             "can_assure": access.may_assure,
             "can_edit": access.may_edit,
-            **governance_context(action=action, user=request.user),
+            **governance_context(action=action, user=request.user, trail=trail),
         },
     )
 

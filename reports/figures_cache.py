@@ -128,3 +128,19 @@ def cached_fragment(name: str, vary: dict, render, *, request=None) -> str:
         html = str(render())
         cache.set(key, html, FIGURES_CACHE_SECONDS)
     return html
+
+
+def cached_value(name: str, vary: dict, compute, *, request=None):
+    """A small value that only the figures generation covers (the records of one action's governance
+    trail), computed by `compute()` once per change (and per `vary`, and per day), then served from the
+    cache. Pickled, as for @figures_cached: never a large value (see cached_fragment), never None."""
+    token = request_figures_generation(request)
+    if token is None:
+        return compute()
+    key = figures_key(f"value:{name}", token, timezone.localdate(), vary)
+    cache = caches[CACHE_ALIAS]
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FIGURES_CACHE_SECONDS)
+    return value

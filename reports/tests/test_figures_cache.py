@@ -347,3 +347,20 @@ def test_the_registers_rows_are_served_until_a_change_and_each_query_string_has_
     quality = client.get(f"/actions/?pillar={programme.quality.slug}").content.decode()
     responsive = client.get(f"/actions/?pillar={programme.responsive.slug}").content.decode()
     assert "MD-001" in quality and "MD-001" not in responsive
+
+
+def test_the_action_pages_governance_trail_is_read_once_per_change_and_a_new_revision_shows_at_once(
+    client_for, owner, lead
+):
+    from actions.services import due_date_revise
+    from actions.tests.factories import ActionFactory
+
+    action = ActionFactory(owner=owner, due_date=days(10))
+    url = f"/actions/{action.reference}/"
+    client = client_for(lead)
+    assert "Supplier delayed the kit." not in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not [q for q in queries.captured_queries if "actions_duedaterevision" in q["sql"]]  # served
+    due_date_revise(action=action, lead=lead, new_date=days(40), reason="Supplier delayed the kit.", notify=False)
+    assert "Supplier delayed the kit." in client.get(url).content.decode()
