@@ -86,13 +86,13 @@ def actions_awaiting_ratification() -> QuerySet:
     )
 
 
-def governance_context(*, action: Action, user) -> dict:
+def governance_context(*, action: Action, user, trail: GovernanceTrail | None = None) -> dict:
     """What the action page shows of governance, and which governance buttons this user gets (three
-    queries: the trail). The rules are the services'; this only asks them.
+    queries: the trail, unless the caller has it). The rules are the services'; this only asks them.
     """
     from actions.services import action_governance_problem, action_sustainability_problem
 
-    trail = action_governance(action=action)
+    trail = trail if trail is not None else action_governance(action=action)
     is_lead = user.has_perm("actions.assure_action")
     # The four-eyes check costs several queries over the action's history (issue 15's profile of an
     # action with 500 entries): asked only when a button depends on it, and at most once.

@@ -14,13 +14,14 @@ from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import importing, selectors
 from actions.access import get_action_for_user, get_evidence_for_user
 from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
-from actions.governance_selectors import governance_context
+from actions.governance_selectors import action_governance, governance_context
 from actions.models import UploadKind
 from actions.services import (
     StaleEdit,
@@ -31,6 +32,7 @@ from actions.services import (
     evidence_attach,
 )
 from actions.uploads import upload_for, upload_keep
+from reports.figures_cache import cached_value
 from secamb_journey.access import staff_page
 from secamb_journey.middleware import accepts_uploads
 
@@ -39,6 +41,10 @@ logger = logging.getLogger(__name__)
 REGISTER_PAGE_SIZE = 25
 MINE_PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 20
+# The action page shows the latest changes; "?history=all" shows up to HISTORY_LIMIT (issue 15: reading
+# and describing 100 history records with their people was a third of the page's time).
+HISTORY_FIRST_VIEW = 10
+HISTORY_LIMIT = 100
 
 
 def _bound(request):
@@ -92,7 +98,10 @@ def _sort_links(request, current: str) -> dict[str, dict]:
 @staff_page("actions.view_action")
 def register(request):
     filterset = ActionFilter(request.GET or None, queryset=selectors.action_register_queryset(), request=request)
-    page_obj = Paginator(filterset.qs, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows are the same for every viewer: rendered once per figures generation and query string
+    # (actions/register.html, issue 15), so the page's rows are read only when that part is rendered
+    # (a Page's object_list is a lazy queryset; the title and count need only the paginator's count).
+    page_obj = Paginator(selectors.for_action_table(filterset.qs), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     active_filters = [
@@ -118,13 +127,18 @@ def register(request):
 @require_GET
 @staff_page("actions.view_action")
 def my_actions(request):
-    actions = selectors.actions_owned_by(user=request.user)
-    page_obj = Paginator(actions, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
-    # Those they lead as executive (a board member's, mostly): a list of their own, not paged, few.
-    led = list(selectors.actions_led_by(user=request.user)[:MINE_PAGE_SIZE])
-    return render(
-        request, "actions/mine.html", {"page_obj": page_obj, "actions": page_obj.object_list, "led_actions": led}
-    )
+    user = request.user
+
+    def lists() -> dict:
+        actions = selectors.for_action_table(selectors.actions_owned_by(user=user))
+        page_obj = Paginator(actions, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
+        # Those they lead as executive (a board member's, mostly): a list of their own, not paged, few.
+        led = list(selectors.for_action_table(selectors.actions_led_by(user=user))[:MINE_PAGE_SIZE])
+        return {"page_obj": page_obj, "actions": page_obj.object_list, "led_actions": led}
+
+    # The lists are this person's own, rendered once per figures generation for them (issue 15):
+    # computed only when the page's fragment is (actions/mine.html).
+    return render(request, "actions/mine.html", {"lists": SimpleLazyObject(lists)})
 
 
 @require_GET
@@ -141,25 +155,41 @@ def action_detail(request, reference):
     access = get_action_for_user(request, reference)
     action = access.action
     # Years of monthly updates make a long log: it is paged, newest first, so the page stays fast.
-    timeline = Paginator(selectors.action_timeline(action=action), TIMELINE_PAGE_SIZE).get_page(
-        request.GET.get("timeline_page")
+    # The log and the history are the same for everyone who may see the action: each is rendered once
+    # per figures generation, action and query string (actions/detail.html, issue 15), so they are
+    # read only when their part of the page is rendered (lazily).
+    timeline = SimpleLazyObject(
+        lambda: Paginator(selectors.action_timeline(action=action), TIMELINE_PAGE_SIZE).get_page(
+            request.GET.get("timeline_page")
+        )
     )
+    # The governance trail (revisions, committee decisions, reopenings) is the same for every viewer and
+    # moves the figures generation when it changes: read once per change (issue 15); the buttons it
+    # decides are still worked out for this viewer.
+    trail = cached_value(
+        "action-governance", {"action": action.pk}, lambda: action_governance(action=action), request=request
+    )
+    history_limit = HISTORY_LIMIT if request.GET.get("history") == "all" else HISTORY_FIRST_VIEW
+    history_all = request.GET.copy()
+    history_all["history"] = "all"
     return render(
         request,
         "actions/detail.html",
         {
             "action": action,
             "themes": list(action.themes.all()),
-            "timeline": timeline.object_list,
+            "timeline": SimpleLazyObject(lambda: timeline.object_list),
             "timeline_page": timeline,
             "evidence_list": selectors.action_evidence(action=action) if access.may_see_evidence else [],
             "can_view_files": access.may_see_evidence,
-            "history": selectors.action_history(action=action),
+            "history": SimpleLazyObject(lambda: selectors.action_history(action=action, limit=history_limit)),
+            "history_all_query": history_all.urlencode(),
+            "history_all_shown": history_limit == HISTORY_LIMIT,
             "can_log_progress": access.may_log_progress and not action.is_signed_off,
             "can_attach_evidence": access.may_attach_evidence,
             "can_assure": access.may_assure,
             "can_edit": access.may_edit,
-            **governance_context(action=action, user=request.user),
+            **governance_context(action=action, user=request.user, trail=trail),
         },
     )
 

@@ -29,6 +29,7 @@ PAGES = [
     ("my actions", "/actions/mine/", "owner"),
     ("action, longest history", None, "lead"),
     ("measures", "/measures/", "board"),
+    ("board packs", "/board-packs/", "board"),
 ]
 
 

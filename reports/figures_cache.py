@@ -98,13 +98,27 @@ def figures_cached(selector=None, *, name: str | None = None):
     return decorate(selector) if selector is not None else decorate
 
 
-def cached_fragment(name: str, vary: dict, render) -> str:
+def request_figures_generation(request) -> str | None:
+    """The figures generation read once per request: a page with two cached parts (the action page's
+    progress log and its history) looks it up once. Within one request both parts are then of the
+    same generation, as if read together."""
+    if request is None:
+        return figures_generation()
+    try:
+        return request._figures_generation
+    except AttributeError:
+        request._figures_generation = figures_generation()
+        return request._figures_generation
+
+
+def cached_fragment(name: str, vary: dict, render, *, request=None) -> str:
     """HTML that shows only what the figures generation covers, rendered by `render()` once per
     change (and per `vary`, and per day), then served from the cache. For a large part of a page
     whose data is cheaper to render again than to unpickle (the measures summary: 500 rows of
-    charts' data unpickle slower than their HTML is served). Never for anything that differs by viewer.
+    charts' data unpickle slower than their HTML is served). Never for anything that differs by
+    viewer, unless the viewer is in `vary` (a person's own list of actions).
     """
-    token = figures_generation()
+    token = request_figures_generation(request)
     if token is None:
         return render()
     key = figures_key(f"fragment:{name}", token, timezone.localdate(), vary)
@@ -114,3 +128,19 @@ def cached_fragment(name: str, vary: dict, render) -> str:
         html = str(render())
         cache.set(key, html, FIGURES_CACHE_SECONDS)
     return html
+
+
+def cached_value(name: str, vary: dict, compute, *, request=None):
+    """A small value that only the figures generation covers (the records of one action's governance
+    trail), computed by `compute()` once per change (and per `vary`, and per day), then served from the
+    cache. Pickled, as for @figures_cached: never a large value (see cached_fragment), never None."""
+    token = request_figures_generation(request)
+    if token is None:
+        return compute()
+    key = figures_key(f"value:{name}", token, timezone.localdate(), vary)
+    cache = caches[CACHE_ALIAS]
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FIGURES_CACHE_SECONDS)
+    return value

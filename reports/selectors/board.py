@@ -110,15 +110,14 @@ class MeasureGroup:
     code: str  # the icon: measures.selectors.VARIATION_WORDS or ASSURANCE_WORDS
     kind: str  # "variation" or "assurance"
     label: str
+    # Only the first MEASURES_NAMED, and how many in all: the overview is cached (pickled) per change,
+    # and 500 measures' charts with their values took a quarter of a second to unpickle (issue 15).
     charts: list[MeasureChart]
-
-    @property
-    def count(self) -> int:
-        return len(self.charts)
+    count: int
 
     @property
     def shown(self) -> list[MeasureChart]:
-        return self.charts[:MEASURES_NAMED]
+        return self.charts
 
     @property
     def more(self) -> int:
@@ -261,7 +260,9 @@ def _measure_groups() -> tuple[list[MeasureGroup], int]:
         words = VARIATION_WORDS[code] if kind == "variation" else ASSURANCE_WORDS[code]
         matching = [mc for mc in charts if getattr(mc, f"{kind}_icon") == code]
         if matching:
-            groups.append(MeasureGroup(code=code, kind=kind, label=words, charts=matching))
+            groups.append(
+                MeasureGroup(code=code, kind=kind, label=words, charts=matching[:MEASURES_NAMED], count=len(matching))
+            )
     return groups, len(charts)
 
 

@@ -32,6 +32,7 @@ PAGE_KINDS = {
     "plan",
     "measures",
     "one measure",
+    "board packs",
 }
 
 

@@ -255,3 +255,112 @@ def test_the_registers_filter_form_is_rendered_once_per_change_and_per_query_str
     chosen = client.get(f"/actions/?pillar={programme.responsive.slug}").content.decode()
     assert f'<option value="{programme.responsive.slug}" selected>' in chosen
     assert f'<option value="{programme.responsive.slug}" selected>' not in client.get("/actions/").content.decode()
+
+
+DASHBOARD_PAGES = [
+    "/dashboard/",
+    "/dashboard/pillars/",
+    "/dashboard/cqc/",
+    "/dashboard/pillars/quality-improvement/",
+    "/dashboard/themes/culture/",
+    "/dashboard/goals/delivering-modern-healthcare/",
+]
+
+
+@pytest.mark.parametrize("path", DASHBOARD_PAGES)
+def test_a_dashboard_page_is_rendered_once_per_change_and_the_next_request_shows_a_change(path, client_for, board):
+    programme = Programme()
+    client = client_for(board)
+    assert "Renamed by an update" not in client.get(path).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    assert not [q for q in queries.captured_queries if "actions_action" in q["sql"]]  # served, not computed
+    # A change no signal sees: the page's fragment is rendered afresh at the next request.
+    Action.objects.filter(pk=programme.md1.pk).update(title="Renamed by an update")
+    assert "Renamed by an update" in client.get(path).content.decode()
+
+
+def test_the_dashboards_cached_part_is_the_same_for_every_viewer_and_the_leavers_link_is_not(client_for, board, lead):
+    Programme()
+    as_board = client_for(board).get("/dashboard/").content.decode()
+    as_lead = client_for(lead).get("/dashboard/").content.decode()  # served from the board member's render
+    assert "MD-001" in as_board and "MD-001" in as_lead
+    # The leavers' figure links to the list only for someone who may change owners (outside the fragment).
+    link = 'href="/actions/needs-owner/" id="needs-new-owner"'
+    assert link in as_lead and link not in as_board
+
+
+def test_my_actions_is_each_persons_own_and_shows_a_change_at_the_next_request(client_for, owner, other_owner):
+    from actions.tests.factories import ActionFactory
+
+    first = ActionFactory(owner=owner, title="Owned by the first")
+    ActionFactory(owner=other_owner, title="Owned by the second")
+    as_first = client_for(owner).get("/actions/mine/").content.decode()
+    as_second = client_for(other_owner).get("/actions/mine/").content.decode()
+    assert "Owned by the first" in as_first and "Owned by the second" not in as_first
+    assert "Owned by the second" in as_second and "Owned by the first" not in as_second
+    with CaptureQueriesContext(connection) as queries:
+        client_for(owner).get("/actions/mine/")
+    assert not [q for q in queries.captured_queries if "actions_action" in q["sql"]]  # served, not computed
+    Action.objects.filter(pk=first.pk).update(title="Renamed by an update")
+    assert "Renamed by an update" in client_for(owner).get("/actions/mine/").content.decode()
+    assert "Renamed by an update" not in client_for(other_owner).get("/actions/mine/").content.decode()
+
+
+def test_the_action_pages_log_evidence_and_history_are_served_until_a_change_and_evidence_stays_need_to_know(
+    client_for, owner, other_owner, lead
+):
+    from actions.tests.factories import ActionFactory, EvidenceFactory
+
+    action = ActionFactory(owner=owner)
+    evidence = EvidenceFactory(action=action)
+    url = f"/actions/{action.reference}/"
+    as_lead = client_for(lead).get(url).content.decode()
+    assert evidence.original_name in as_lead and "No progress has been logged yet." in as_lead
+    # Someone who may not see the files is never served the list rendered for one who may.
+    as_other = client_for(other_owner).get(url).content.decode()
+    assert "You cannot see this action's evidence." in as_other and evidence.original_name not in as_other
+    with CaptureQueriesContext(connection) as queries:
+        client_for(lead).get(url)
+    served = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in served if "actions_progressupdate" in sql or "actions_historicalaction" in sql]
+    # A progress entry written by bulk_create (no signal, no service) is on the page at the next request.
+    ProgressUpdate.objects.bulk_create(
+        [
+            ProgressUpdate(
+                action=action, author=owner, narrative="Logged in bulk.", status=Status.ON_TRACK, percent_complete=5
+            )
+        ]
+    )
+    assert "Logged in bulk." in client_for(lead).get(url).content.decode()
+
+
+def test_the_registers_rows_are_served_until_a_change_and_each_query_string_has_its_own(client_for, lead):
+    programme = Programme()
+    client = client_for(lead)
+    assert "Renamed by an update" not in client.get("/actions/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/actions/")
+    assert not [q for q in queries.captured_queries if q["sql"].lstrip().startswith('SELECT "actions_action"."id"')]
+    Action.objects.filter(pk=programme.md1.pk).update(title="Renamed by an update")
+    assert "Renamed by an update" in client.get("/actions/").content.decode()
+    quality = client.get(f"/actions/?pillar={programme.quality.slug}").content.decode()
+    responsive = client.get(f"/actions/?pillar={programme.responsive.slug}").content.decode()
+    assert "MD-001" in quality and "MD-001" not in responsive
+
+
+def test_the_action_pages_governance_trail_is_read_once_per_change_and_a_new_revision_shows_at_once(
+    client_for, owner, lead
+):
+    from actions.services import due_date_revise
+    from actions.tests.factories import ActionFactory
+
+    action = ActionFactory(owner=owner, due_date=days(10))
+    url = f"/actions/{action.reference}/"
+    client = client_for(lead)
+    assert "Supplier delayed the kit." not in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not [q for q in queries.captured_queries if "actions_duedaterevision" in q["sql"]]  # served
+    due_date_revise(action=action, lead=lead, new_date=days(40), reason="Supplier delayed the kit.", notify=False)
+    assert "Supplier delayed the kit." in client.get(url).content.decode()

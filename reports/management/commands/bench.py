@@ -199,6 +199,7 @@ class Command(BaseCommand):
             ("dashboard goal", f"/dashboard/goals/{goal.slug}/", "board"),
             ("measures", "/measures/", "board"),
             ("one measure", f"/measures/{one_measure.slug}/", "board"),
+            ("board packs", "/board-packs/", "board"),
         ]
         pages = []
         self.stderr.write(f"bench: timing {len(public) * 2 + len(staff) + 1} page kinds, {reps} requests each")
@@ -300,6 +301,8 @@ class Command(BaseCommand):
         n_actions, n_updates = options["actions"], options["updates"]
         if options["owned_database"]:
             call_command("migrate", interactive=False, verbosity=0)  # a reused data set gets new indexes too
+        # Before the reuse check: a reused data set in a fresh checkout has no manifest yet either.
+        collect_static_if_needed()
         has_tables = "actions_action" in connection.introspection.table_names()
         if has_tables and options["reuse"] and data_set_matches(n_actions, n_updates):
             self.stderr.write(f"bench: reusing the data set of {n_actions:,} actions")
@@ -316,7 +319,6 @@ class Command(BaseCommand):
             has_tables = False
         if options["owned_database"] or not has_tables:
             call_command("migrate", interactive=False, verbosity=0)
-        collect_static_if_needed()
 
         self.stderr.write(f"bench: seeding {n_actions:,} actions and {n_updates:,} progress updates")
         started = time.perf_counter()

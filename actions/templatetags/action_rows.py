@@ -1,0 +1,83 @@
+"""{% action_rows actions %}: the rows of the action table (actions/includes/action_table.html).
+
+Issue 15's profile of "my actions" and the register: most of their time was rendering these rows
+through the template engine (about 20 nodes, a date format, a status tag and four escapes per cell,
+for 25 to 100 rows). The same markup built here in Python costs a fraction of that. Every value is
+escaped by format_html, as the template escaped it.
+"""
+
+from urllib.parse import quote
+
+from django import template
+from django.urls import reverse
+from django.utils.dates import MONTHS_3
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from secamb_journey.templatetags.nhsuk import status_tag
+
+register = template.Library()
+
+HEADING = '<span class="nhsuk-table__heading" aria-hidden="true">{} </span>'
+ROW = (
+    '<tr class="nhsuk-table__row" role="row">\n'
+    '      <td class="nhsuk-table__cell app-nowrap" role="cell">' + HEADING.format("Reference") + ""
+    '<a class="nhsuk-link" href="{}">{}</a></td>\n'
+    '      <td class="nhsuk-table__cell" role="cell">' + HEADING.format("Action") + "<span>{}<br>"
+    '<span class="nhsuk-body-s nhsuk-u-secondary-text-colour">{} · {}</span></span></td>\n'
+    '      <td class="nhsuk-table__cell" role="cell">' + HEADING.format("Owner") + "{}</td>\n"
+    '      <td class="nhsuk-table__cell" role="cell">' + HEADING.format("Due") + ""
+    '<span><span class="app-nowrap">{}</span>{}{}</span></td>\n'
+    '      <td class="nhsuk-table__cell" role="cell">' + HEADING.format("Status") + "{}</td>\n"
+    '      <td class="nhsuk-table__cell nhsuk-table__cell--numeric" role="cell">' + HEADING.format("Progress") + ""
+    "{}%</td>\n"
+    "    </tr>\n"
+)
+OVERDUE = mark_safe(' <strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>')
+SLIPPED = '<br><span class="nhsuk-body-s">Slipped from <span class="app-nowrap">{}</span></span>'
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+class _Rows:
+    """What repeats from row to row worked out once per table: the URL pattern, month names, status tags."""
+
+    def __init__(self):
+        # The action page's URL with a placeholder: a reference is letters, digits and a hyphen, which
+        # reverse() would leave as they are.
+        self.url = reverse("actions:detail", args=["REFERENCE"]).replace("REFERENCE", "{}")
+        # As the template's date:"j M Y" (Django's "M": the month's three letters, title case).
+        self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
+        self.tags = {}
+
+    def date(self, day) -> str:
+        return f"{day.day} {self.months[day.month]} {day.year}" if day else ""
+
+    def status(self, value) -> str:
+        if value not in self.tags:
+            self.tags[value] = status_tag(value)
+        return self.tags[value]
+
+    def row(self, action) -> tuple:
+        slipped = format_html(SLIPPED, self.date(action.original_due_date)) if action.is_slipped else ""
+        return (
+            self.url.format(quote(action.reference)),
+            action.reference,
+            action.title,
+            action.get_action_type_display(),
+            action.pillar.name,
+            _person(action.owner),
+            self.date(action.due_date),
+            OVERDUE if getattr(action, "overdue", False) else "",
+            slipped,
+            self.status(action.status),
+            action.percent_complete,
+        )
+
+
+@register.simple_tag
+def action_rows(actions):
+    rows = _Rows()
+    return format_html_join("    ", ROW, (rows.row(action) for action in actions))
