@@ -14,11 +14,11 @@ from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from actions.figures_cache import figures_cached
 from actions.forms import PersonChoiceField, people_in_roles
 from actions.models import Action
 from actions.selectors import person_name
 from actions.services import EDITABLE_FIELDS, M2M_FIELDS, action_update
-from reports.figures_cache import figures_cached
 from secamb_journey.access import staff_page
 from secamb_journey.forms import NHSFormMixin
 

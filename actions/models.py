@@ -538,7 +538,7 @@ class FiguresGeneration(models.Model):
 
     The staff pages' figures (the dashboard and its drill-downs, the register's counts and filter
     options, the measures' summary) are cached in Django's cache keyed by this token and today's date
-    (reports.figures_cache), so they are computed once per change rather than once per request. The
+    (actions.figures_cache), so they are computed once per change rather than once per request. The
     token is moved by database triggers (migration 0009_figures_generation), not by Python: every
     writer is seen, the services, the admin, an import, a history revert, a queryset .update() or
     bulk_create, a management command or the Celery worker, in whichever process. Random, as

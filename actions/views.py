@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import importing, selectors
 from actions.access import get_action_for_user, get_evidence_for_user
+from actions.figures_cache import cached_value
 from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
 from actions.governance_selectors import action_governance, governance_context
@@ -32,7 +33,6 @@ from actions.services import (
     evidence_attach,
 )
 from actions.uploads import upload_for, upload_keep
-from reports.figures_cache import cached_value
 from secamb_journey.access import staff_page
 from secamb_journey.middleware import accepts_uploads
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.figures_cache import figures_cached
 from actions.models import (
     CQC_TYPES,
     DONE_STATUSES,
@@ -23,7 +24,6 @@ from actions.models import (
     RevisionState,
     Status,
 )
-from reports.figures_cache import figures_cached
 from reports.links import register_url
 
 

@@ -5,10 +5,10 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from actions.figures_cache import cached_fragment
 from measures import selectors
 from measures.charts import spc_svg
 from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS, format_number
-from reports.figures_cache import cached_fragment
 
 register = template.Library()
 
@@ -70,7 +70,7 @@ def measures_summary(pillar=None, theme=None, public=False, caption=""):
     pillar (or theme, or all), for the board dashboard and pillar pages. A fixed number of queries.
 
     Rendered once per change of the figures (issue 15: at 500 measures it was most of the dashboard's
-    time), then served from the cache as HTML (reports.figures_cache.cached_fragment).
+    time), then served from the cache as HTML (actions.figures_cache.cached_fragment).
     """
     caption = caption or "Measures: latest value, variation and assurance"
 

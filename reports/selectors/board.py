@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import changes
+from actions.figures_cache import figures_cached
 from actions.models import (
     CQC_TYPES,
     OPEN_STATUSES,
@@ -26,7 +27,6 @@ from actions.models import (
 )
 from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS, MeasureChart, measures_summary
 from pillars.models import Pillar, StrategicGoal
-from reports.figures_cache import figures_cached
 from reports.governance_figures import dashboard_governance
 from reports.links import RegisterLinks, register_url
 from reports.models import ProgressSnapshot, SnapshotScope

@@ -9,11 +9,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.figures_cache import figures_cached
 from actions.models import CQC_TYPES, Action, ActionType, due_soon_q, open_q, overdue_q, stale_q
 from actions.selectors import StatusCounts
 from pillars.models import Pillar, StrategicGoal
 from reports.charts import LineChart, percent_line_chart
-from reports.figures_cache import figures_cached
 from reports.links import RegisterLinks
 from reports.models import SnapshotScope
 from reports.snapshots import DirectionOfTravel, Trend, snapshot_month_ago, snapshot_trend

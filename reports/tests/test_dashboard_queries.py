@@ -58,7 +58,7 @@ def query_counts(client) -> dict:
     counts = {}
     for path in PAGES:
         client.get(path)  # warm the session and permission caches the same way for both sizes
-        caches["default"].clear()  # count the figures being computed, not served (reports.figures_cache)
+        caches["default"].clear()  # count the figures being computed, not served (actions.figures_cache)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         assert response.status_code == 200, path

@@ -1,5 +1,5 @@
 """Staff figures are computed once per change: every way of writing moves the figures generation in the
-writer's transaction, so the next request computes afresh; and nothing else does (reports.figures_cache)."""
+writer's transaction, so the next request computes afresh; and nothing else does (actions.figures_cache)."""
 
 import datetime
 
@@ -10,13 +10,13 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from actions.figures_cache import figures_generation
 from actions.figures_triggers import tables_missing_triggers
 from actions.models import Action, FiguresGeneration, ProgressUpdate, Status
 from actions.services import action_log_progress
 from actions.tests.factories import UserFactory
 from measures.models import Measure
 from measures.tests.factories import MeasureFactory
-from reports.figures_cache import figures_generation
 from reports.governance_figures import dashboard_governance
 from reports.selectors.dashboard import dashboard_goal, dashboard_overview, dashboard_pillar, dashboard_theme
 from reports.tests.dashboard_data import Programme, days

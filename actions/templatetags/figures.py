@@ -1,6 +1,6 @@
 """{% figures_cache "name" vary... %}...{% endfigures_cache %}: a fragment rendered once per change.
 
-For a part of a staff page that shows only what the figures generation covers (reports.figures_cache),
+For a part of a staff page that shows only what the figures generation covers (actions.figures_cache),
 such as the register's filter form, whose selects list every person in a role, pillar, theme and
 regulation (issue 15's profile: most of the register's time was rendering those options). The
 fragment is kept in the "default" cache under the figures generation, today's date, the name and
@@ -12,7 +12,7 @@ anything that differs by viewer.
 from django import template
 from django.utils.safestring import mark_safe
 
-from reports.figures_cache import cached_fragment
+from actions.figures_cache import cached_fragment
 
 register = template.Library()
 

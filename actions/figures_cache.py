@@ -6,7 +6,7 @@ production, each process's own memory without it) under a key made of:
 - the figures generation (actions.models.FiguresGeneration): one row in the database whose token is
   moved by triggers in the same transaction as every write to a table figures are read from
   (actions.figures_triggers), by whatever path and in whatever process. Reading it is one primary-key
-  look-up, the same as the public pages' generation (reports.public_cache.generation_row);
+  look-up, the same as the public pages' generation (secamb_journey.generation.generation_row);
 - today's date, as figures such as overdue and due soon change at midnight with no write at all;
 - the selector's arguments (a model instance by its primary key).
 
@@ -31,7 +31,7 @@ from django.db import models
 from django.utils import timezone
 
 from actions.models import FiguresGeneration
-from reports.public_cache import generation_row
+from secamb_journey.generation import generation_row
 
 logger = logging.getLogger(__name__)
 
