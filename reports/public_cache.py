@@ -122,16 +122,30 @@ def _eligible(request) -> bool:
     return request.method in ("GET", "HEAD") and is_site_host(request)
 
 
+# The request headers that make a GET conditional (If-None-Match and If-Modified-Since for a 304, the
+# others for a 412): without any of them the stored response is the answer as it is.
+_CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
+def _entry(response, *, complete: bool) -> tuple[HttpResponse, bool]:
+    """What the cache keeps of a page: a bare response with its body and headers (Set-Cookie never), so
+    a reader is answered with one unpickling rather than a response rebuilt header by header."""
+    stored = HttpResponse(response.content)
+    for name, value in response.items():
+        if name.lower() not in _NEVER_STORED:
+            stored[name] = value
+    return stored, complete
+
+
 def _from_entry(request, entry) -> HttpResponse:
-    content, headers, _complete = entry
-    response = HttpResponse(content)
-    for name, value in headers.items():
-        response[name] = value
+    response, _complete = entry  # a copy of its own: the cache unpickles a new one for each reader
+    if not any(header in request.META for header in _CONDITIONAL_HEADERS):
+        return response
     # 304 when the reader's copy (If-None-Match, else If-Modified-Since) is this one.
     return get_conditional_response(
         request,
-        etag=headers.get("ETag"),
-        last_modified=_parse_last_modified(headers.get("Last-Modified")),
+        etag=response.get("ETag"),
+        last_modified=_parse_last_modified(response.get("Last-Modified")),
         response=response,
     )
 
@@ -177,8 +191,7 @@ def public_cache(view=None, *, live: bool = False):
                 # path let through), and again by PublicPageMiddleware as the whole stack finished it: only
                 # that complete entry is served by the fast path, so no header is ever missing from it.
                 response.public_cache_key = key
-                headers = {k: v for k, v in response.items() if k.lower() not in _NEVER_STORED}
-                pages.set(key, (response.content, headers, False), PUBLIC_CACHE_SECONDS)
+                pages.set(key, _entry(response, complete=False), PUBLIC_CACHE_SECONDS)
                 _stored_paths.add(request.path)
             return response
 
@@ -208,11 +221,10 @@ class PublicPageMiddleware:
         )
         if fast:
             entry = caches["public_pages"].get(_key(_generation(request)[0], request))
-            if entry is not None and entry[2]:
+            if entry is not None and entry[1]:
                 return _from_entry(request, entry)
         response = self.get_response(request)
         key = getattr(response, "public_cache_key", None)
         if isinstance(key, str) and response.status_code == 200:
-            headers = {k: v for k, v in response.items() if k.lower() not in _NEVER_STORED}
-            caches["public_pages"].set(key, (response.content, headers, True), PUBLIC_CACHE_SECONDS)
+            caches["public_pages"].set(key, _entry(response, complete=True), PUBLIC_CACHE_SECONDS)
         return response
