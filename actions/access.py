@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from actions import selectors
+from actions.figures_cache import cached_value
 from actions.models import Action, Evidence
 from actions.services import action_assurance_refusal
 
@@ -39,12 +40,24 @@ REFUSALS = {
 }
 
 
-def get_action_for_user(request, reference: str, *, need: str | None = None) -> ActionAccess:
+def get_action_for_user(request, reference: str, *, need: str | None = None, for_reading: bool = False) -> ActionAccess:
     """The action with this reference and what `request.user` may do with it. 404 if there is none;
     403 if `need` (a key of REFUSALS) is something this user may not do. The caller's page decorator
     has already checked the user is staff and may view actions.
+
+    `for_reading`: a page that only shows the action (its own page) is given it from the figures cache,
+    read once per change to any action or person (issue 15); what this user may do is still worked out
+    afresh. Every view that writes reads the action itself, as it is now.
     """
-    action = selectors.action_for_detail(reference=reference)
+    if for_reading:
+        action = cached_value(
+            "action-detail",
+            {"reference": reference},
+            lambda: selectors.action_for_detail(reference=reference),
+            request=request,
+        )
+    else:
+        action = selectors.action_for_detail(reference=reference)
     if action is None:
         raise Http404("No action has that reference.")
     user = request.user

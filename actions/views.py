@@ -152,7 +152,7 @@ def work_queue(request):
 @require_GET
 @staff_page("actions.view_action")
 def action_detail(request, reference):
-    access = get_action_for_user(request, reference)
+    access = get_action_for_user(request, reference, for_reading=True)
     action = access.action
     # Years of monthly updates make a long log: it is paged, newest first, so the page stays fast.
     # The log and the history are the same for everyone who may see the action: each is rendered once
