@@ -20,7 +20,9 @@ from actions.models import (
     Status,
 )
 
-PLAN_PAGE_SIZE = 100
+# Fifty public actions to a page, as GOV.UK lists page: at 100 the first page of a 10,000-action plan was
+# 77 KB, the largest of the public pages a reader opens first (issue 15).
+PLAN_PAGE_SIZE = 50
 
 
 def public_plan_actions() -> QuerySet:
