@@ -111,6 +111,21 @@ def request_figures_generation(request) -> str | None:
         return request._figures_generation
 
 
+def _cached(kind: str, name: str, vary: dict, compute, request):
+    """compute() once per figures generation, day and `vary`, then from the cache (computed afresh, and
+    not kept, when the generation's row is missing)."""
+    token = request_figures_generation(request)
+    if token is None:
+        return compute()
+    key = figures_key(f"{kind}:{name}", token, timezone.localdate(), vary)
+    cache = caches[CACHE_ALIAS]
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FIGURES_CACHE_SECONDS)
+    return value
+
+
 def cached_fragment(name: str, vary: dict, render, *, request=None) -> str:
     """HTML that shows only what the figures generation covers, rendered by `render()` once per
     change (and per `vary`, and per day), then served from the cache. For a large part of a page
@@ -118,29 +133,12 @@ def cached_fragment(name: str, vary: dict, render, *, request=None) -> str:
     charts' data unpickle slower than their HTML is served). Never for anything that differs by
     viewer, unless the viewer is in `vary` (a person's own list of actions).
     """
-    token = request_figures_generation(request)
-    if token is None:
-        return render()
-    key = figures_key(f"fragment:{name}", token, timezone.localdate(), vary)
-    cache = caches[CACHE_ALIAS]
-    html = cache.get(key)
-    if html is None:
-        html = str(render())
-        cache.set(key, html, FIGURES_CACHE_SECONDS)
-    return html
+    return _cached("fragment", name, vary, lambda: str(render()), request)
 
 
 def cached_value(name: str, vary: dict, compute, *, request=None):
     """A small value that only the figures generation covers (the records of one action's governance
-    trail), computed by `compute()` once per change (and per `vary`, and per day), then served from the
-    cache. Pickled, as for @figures_cached: never a large value (see cached_fragment), never None."""
-    token = request_figures_generation(request)
-    if token is None:
-        return compute()
-    key = figures_key(f"value:{name}", token, timezone.localdate(), vary)
-    cache = caches[CACHE_ALIAS]
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, FIGURES_CACHE_SECONDS)
-    return value
+    trail, the action on its own page), computed by `compute()` once per change (and per `vary`, and per
+    day), then served from the cache. Pickled, as for @figures_cached: never a large value (see
+    cached_fragment); None is never kept (computed again each time)."""
+    return _cached("value", name, vary, compute, request)
