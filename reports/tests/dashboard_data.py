@@ -10,6 +10,16 @@ from pillars.tests.factories import PillarFactory, StrategicGoalFactory
 from secamb_journey.roles import Role
 from themes.tests.factories import ThemeFactory
 
+# Every dashboard page, as the Programme below names its pillar, theme and goal.
+DASHBOARD_PAGES = [
+    "/dashboard/",
+    "/dashboard/pillars/",
+    "/dashboard/cqc/",
+    "/dashboard/pillars/quality-improvement/",
+    "/dashboard/themes/culture/",
+    "/dashboard/goals/delivering-modern-healthcare/",
+]
+
 
 def days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)

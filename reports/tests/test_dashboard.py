@@ -9,7 +9,7 @@ from django.utils import timezone
 from actions.models import ActionType, Status
 from reports.models import ProgressSnapshot, SnapshotScope
 from reports.snapshots import month_start, months_before
-from reports.tests.dashboard_data import Programme
+from reports.tests.dashboard_data import DASHBOARD_PAGES, Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -369,14 +369,7 @@ def test_goal_page_shows_each_pillar_that_serves_it(client_for, board, programme
 
 # --- Who may see it -----------------------------------------------------------------------------
 
-PAGES = [
-    "/dashboard/",
-    "/dashboard/pillars/",
-    "/dashboard/cqc/",
-    "/dashboard/pillars/quality-improvement/",
-    "/dashboard/themes/culture/",
-    "/dashboard/goals/delivering-modern-healthcare/",
-]
+PAGES = DASHBOARD_PAGES
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -6,7 +6,7 @@ from html import unescape
 
 import pytest
 
-from reports.tests.dashboard_data import Programme
+from reports.tests.dashboard_data import DASHBOARD_PAGES, Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +25,7 @@ def linked_counts(page: str) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/dashboard/",
-        "/dashboard/pillars/",
-        "/dashboard/cqc/",
-        "/dashboard/pillars/quality-improvement/",
-        "/dashboard/themes/culture/",
-        "/dashboard/goals/delivering-modern-healthcare/",
-    ],
-)
+@pytest.mark.parametrize("path", DASHBOARD_PAGES)
 def test_every_linked_count_leads_to_exactly_that_many_actions_in_the_register(client_for, board, lead, path):
     Programme()
     page = client_for(board).get(path).content.decode()

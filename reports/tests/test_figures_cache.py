@@ -19,7 +19,7 @@ from measures.models import Measure
 from measures.tests.factories import MeasureFactory
 from reports.governance_figures import dashboard_governance
 from reports.selectors.dashboard import dashboard_goal, dashboard_overview, dashboard_pillar, dashboard_theme
-from reports.tests.dashboard_data import Programme, days
+from reports.tests.dashboard_data import DASHBOARD_PAGES, Programme, days
 from secamb_journey.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -255,16 +255,6 @@ def test_the_registers_filter_form_is_rendered_once_per_change_and_per_query_str
     chosen = client.get(f"/actions/?pillar={programme.responsive.slug}").content.decode()
     assert f'<option value="{programme.responsive.slug}" selected>' in chosen
     assert f'<option value="{programme.responsive.slug}" selected>' not in client.get("/actions/").content.decode()
-
-
-DASHBOARD_PAGES = [
-    "/dashboard/",
-    "/dashboard/pillars/",
-    "/dashboard/cqc/",
-    "/dashboard/pillars/quality-improvement/",
-    "/dashboard/themes/culture/",
-    "/dashboard/goals/delivering-modern-healthcare/",
-]
 
 
 @pytest.mark.parametrize("path", DASHBOARD_PAGES)
