@@ -3,7 +3,8 @@
 Rendered pages are kept in each web process's own memory (the "public_pages" cache), keyed by the
 public content generation: one row in the database (reports.models.PublicContentGeneration) whose token
 changes in the same transaction as any write to a published update. Reading it is one primary-key
-look-up per anonymous request; in exchange, a publication or withdrawal made by any process is seen by
+look-up per anonymous request (on PostgreSQL, none: each process keeps it in memory, told of changes by
+NOTIFY; see secamb_journey.generation_watch); in exchange, a publication or withdrawal made by any process is seen by
 every other process at its next request, with or without Redis, and with Redis down. (The generation
 used to live in the cache itself: without Redis each process had its own, and with Redis down it fell
 back to a constant, so other processes served withdrawn updates until their pages expired.)
@@ -39,6 +40,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from measures.models import Measure, MeasureValue, Recalculation
 from reports.models import PublicContentGeneration, PublishedUpdate
+from secamb_journey import generation_watch
 from secamb_journey.generation import generation_row
 from secamb_journey.site_url import is_site_host
 
@@ -59,6 +61,12 @@ _NEVER_STORED = {"set-cookie"}
 _stored_paths: set[str] = set()
 
 
+# PostgreSQL's channel for changes of the generation (reports.public_triggers sends on it): each web
+# process keeps the row in memory instead of reading it per request (secamb_journey.generation_watch).
+GENERATION_CHANNEL = "secamb_public_generation"
+generation_watch.watch(PublicContentGeneration, GENERATION_CHANNEL)
+
+
 def _generation_row() -> tuple[str, datetime | None]:
     return generation_row(PublicContentGeneration) or ("none", None)
 
@@ -74,13 +82,15 @@ def public_cache_clear() -> None:
     Inside a transaction, the change is seen by others when (and only if) that transaction commits.
     """
     token, now = uuid.uuid4().hex, timezone.now()
-    if PublicContentGeneration.objects.filter(pk=1).update(token=token, changed_at=now):
-        return
-    try:  # the row is made by migration; a flushed test database may lack it
-        with transaction.atomic():
-            PublicContentGeneration.objects.create(pk=1, token=token, changed_at=now)
-    except IntegrityError:  # another process made it meanwhile: move it on
-        PublicContentGeneration.objects.filter(pk=1).update(token=token, changed_at=now)
+    if not PublicContentGeneration.objects.filter(pk=1).update(token=token, changed_at=now):
+        try:  # the row is made by migration; a flushed test database may lack it
+            with transaction.atomic():
+                PublicContentGeneration.objects.create(pk=1, token=token, changed_at=now)
+        except IntegrityError:  # another process made it meanwhile: move it on
+            PublicContentGeneration.objects.filter(pk=1).update(token=token, changed_at=now)
+    # PostgreSQL: once committed, wait until every process's watcher has read the change (or its lease
+    # has run out), so that the writer's next request, to whichever process, is served the change.
+    generation_watch.wait_for_watchers_after_commit(PublicContentGeneration, GENERATION_CHANNEL)
 
 
 @receiver(post_save, sender=PublishedUpdate, dispatch_uid="reports.public_cache.saved")

@@ -58,22 +58,60 @@ def create_statements(vendor: str) -> list[str]:
             END;
             $$ LANGUAGE plpgsql;
         """
-        return [function] + [
-            f"CREATE OR REPLACE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
-            f"WHEN ({when}) EXECUTE FUNCTION public_content_generation_bump();"
-            for name, table, event, when in TRIGGERS
-        ]
+        return (
+            [function]
+            + [
+                f"CREATE OR REPLACE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
+                f"WHEN ({when}) EXECUTE FUNCTION public_content_generation_bump();"
+                for name, table, event, when in TRIGGERS
+            ]
+            + _WATCH_STATEMENTS
+        )
     # A database this project does not run on would show the public what it should not: refuse.
     raise RuntimeError(f"No public content triggers for {vendor}")
+
+
+# PostgreSQL only (secamb_journey.generation_watch): the generation row is stamped by the database's
+# clock, so changes compare in commit order whichever machine made them, and every change, by any
+# writer, tells each web process's watcher (NOTIFY, delivered when the writer's transaction commits).
+_WATCH_STATEMENTS = [
+    """
+    CREATE OR REPLACE FUNCTION public_content_generation_stamp() RETURNS trigger AS $$
+    BEGIN
+        NEW.changed_at := clock_timestamp();
+        RETURN NEW;
+    END;
+    $$ LANGUAGE plpgsql;
+    """,
+    "CREATE OR REPLACE TRIGGER public_gen_stamp BEFORE INSERT OR UPDATE ON reports_publiccontentgeneration "
+    "FOR EACH ROW EXECUTE FUNCTION public_content_generation_stamp();",
+    """
+    CREATE OR REPLACE FUNCTION public_content_generation_notify() RETURNS trigger AS $$
+    BEGIN
+        PERFORM pg_notify('secamb_public_generation', '');
+        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql;
+    """,
+    "CREATE OR REPLACE TRIGGER public_gen_notify AFTER INSERT OR UPDATE ON reports_publiccontentgeneration "
+    "FOR EACH ROW EXECUTE FUNCTION public_content_generation_notify();",
+]
+WATCH_TRIGGERS = ["public_gen_stamp", "public_gen_notify"]
 
 
 def drop_statements(vendor: str) -> list[str]:
     if vendor == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {name};" for name, *_ in TRIGGERS]
     if vendor == "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {name} ON {table};" for name, table, *_ in TRIGGERS] + [
-            "DROP FUNCTION IF EXISTS public_content_generation_bump();"
-        ]
+        return (
+            [f"DROP TRIGGER IF EXISTS {name} ON {table};" for name, table, *_ in TRIGGERS]
+            + [f"DROP TRIGGER IF EXISTS {name} ON reports_publiccontentgeneration;" for name in WATCH_TRIGGERS]
+            + [
+                "DROP FUNCTION IF EXISTS public_content_generation_bump();",
+                "DROP FUNCTION IF EXISTS public_content_generation_stamp();",
+                "DROP FUNCTION IF EXISTS public_content_generation_notify();",
+            ]
+        )
     return []
 
 
@@ -84,7 +122,8 @@ def missing_triggers(connection) -> list[str]:
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'public_gen_%'")
         present = {row[0] for row in cursor.fetchall()}
-    return [name for name, *_ in TRIGGERS if name not in present]
+    expected = [name for name, *_ in TRIGGERS] + (WATCH_TRIGGERS if connection.vendor == "postgresql" else [])
+    return [name for name in expected if name not in present]
 
 
 def ensure_triggers(connection) -> None:

@@ -11,6 +11,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from secamb_journey import generation_watch
+
 _GENERATION_SQL: dict[type, str] = {}
 _UNREAD = object()
 
@@ -46,6 +48,9 @@ def generation_row(model) -> tuple[str, datetime | None] | None:
     or actions.models.FiguresGeneration for actions.figures_cache), or None if the row is missing: one
     primary-key SELECT, its SQL compiled once per process (compiling the query each time cost more
     than running it, on the fast path)."""
+    watched = generation_watch.watched_row(model)  # PostgreSQL: no round trip while a watcher's lease holds
+    if watched is not None:
+        return _normalised(watched[0])
     sql = _GENERATION_SQL.get(model)
     if sql is None:
         table = connection.ops.quote_name(model._meta.db_table)
@@ -55,6 +60,10 @@ def generation_row(model) -> tuple[str, datetime | None] | None:
         with connection.cursor() as cursor:
             cursor.execute(sql)
             row = cursor.fetchone()
+    return _normalised(row)
+
+
+def _normalised(row) -> tuple[str, datetime | None] | None:
     if row is None:
         return None
     token, changed_at = row

@@ -7,7 +7,12 @@ Every worker has the pages cached before the change, so a cache that one process
 another is caught, and the counts of wrong reads are in the failure message.
 """
 
+import os
+import signal
+from pathlib import Path
+
 import pytest
+from django.db import connection  # noqa: F401 -- read by the skipif condition
 
 from reports.tests.processes import Site
 
@@ -96,3 +101,24 @@ def test_with_redis_other_workers_see_a_publication_and_a_withdrawal_at_once(sit
 def test_with_redis_stopped_other_workers_see_a_publication_and_a_withdrawal_at_once(sites, redis, tmp_path):
     site = sites(tmp_path / "site", redis_url=redis.url)
     _assert_no_wrong_reads(_publish_and_withdraw_from_other_processes(site, before_change=redis.stop))
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the generation watcher is PostgreSQL's")
+def test_a_worker_stopped_while_an_update_is_withdrawn_serves_the_withdrawal_when_it_resumes(sites, tmp_path):
+    """Each worker keeps the generation in memory, told of changes by NOTIFY (secamb_journey.generation_watch).
+    A worker that cannot acknowledge (here: stopped by SIGSTOP, as an overloaded or swapped-out process
+    would be) makes the writer wait one lease, and is never trusted past it."""
+    site = sites(tmp_path / "site", workers=2)
+    site.manage("generate_update", "--period", "2026-07", "--publish")
+    site.start()
+    _warm(site)
+    worker = int(Path(f"/proc/{site.process.pid}/task/{site.process.pid}/children").read_text().split()[0])
+    os.kill(worker, signal.SIGSTOP)
+    try:
+        site.manage(code=WITHDRAW)
+    finally:
+        os.kill(worker, signal.SIGCONT)
+    still_served = sum(site.get("/updates/july-2026/")[0] == 200 for _ in range(READS))
+    still_in_feed = sum("July 2026" in site.get("/updates/feed/")[1] for _ in range(READS))
+    wrong = {"withdrawn but still served": still_served, "withdrawn but still in the feed": still_in_feed}
+    _assert_no_wrong_reads(wrong)

@@ -150,6 +150,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL to compile them, which took longer than running them (the board's figures: 0.8 s with
     # JIT, 0.5 s without, at 10,000 actions). Short OLTP queries never gain from it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# PostgreSQL: each web process keeps the public content generation in memory, told of changes by
+# LISTEN/NOTIFY, instead of one round trip per anonymous request; a writer waits (one lease at most)
+# until every process has it (secamb_journey.generation_watch). Set the same in every process.
+PUBLIC_GENERATION_WATCH = env_bool("PUBLIC_GENERATION_WATCH", True)
+PUBLIC_GENERATION_LEASE_SECONDS = env_int("PUBLIC_GENERATION_LEASE_MS", 2000, minimum=100) / 1000
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
