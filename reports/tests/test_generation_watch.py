@@ -55,6 +55,19 @@ def _row_token() -> str:
         return cursor.fetchone()[0]
 
 
+WATCHER = generation_watch.APPLICATION_NAME_PREFIX + GENERATION_CHANNEL  # its connection's application_name
+
+
+def _until_no_watcher_is_listed() -> None:
+    deadline = time.monotonic() + 5
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [WATCHER])
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+
+
 def _shell(code: str) -> float:
     """Run `code` in a `manage.py shell` of its own (the same database); how long the process took."""
     started = time.monotonic()
@@ -124,6 +137,7 @@ def test_the_database_stamps_each_change_in_commit_order(watcher):
 def test_a_writer_with_no_watcher_connected_does_not_wait(settings):
     settings.PUBLIC_GENERATION_WATCH = True
     settings.PUBLIC_GENERATION_LEASE_SECONDS = 5.0
+    _until_no_watcher_is_listed()  # an earlier test's watcher, closed, may take a moment to leave
     started = time.monotonic()
     public_cache_clear()
     assert time.monotonic() - started < 2.5
@@ -159,15 +173,9 @@ def test_a_stuck_watcher_costs_the_writer_one_lease_and_serves_nothing_stale(wat
 
 
 def test_a_watcher_whose_connection_is_cut_is_not_trusted_then_recovers(watcher):
-    name = generation_watch.APPLICATION_NAME_PREFIX + GENERATION_CHANNEL
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [name])
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [name])
-            if not cursor.fetchone()[0]:
-                break
-            time.sleep(0.01)
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [WATCHER])
+    _until_no_watcher_is_listed()
     # Changed while the watcher is cut off: no watcher is listed, so the writer does not wait, and the
     # process must not serve what its watcher had.
     public_cache_clear()
