@@ -172,6 +172,16 @@ def test_the_public_performance_pages_show_the_chart_table_and_reading(client, c
     assert "Correct" not in html and "Enter a value" not in html
 
 
+def test_a_measure_without_a_target_says_no_target_in_words(client, client_for, board, cat1):
+    untargeted = MeasureFactory(slug="hear-and-treat", name="Hear and treat rate", target=None, unit="%")
+    add_values(untargeted, STEADY_THEN_BETTER, start=datetime.date(2024, 1, 1))
+    for html in (client.get("/performance/").content.decode(), client_for(board).get("/measures/").content.decode()):
+        row = html[html.index("Hear and treat rate") :].split("</tr>")[0]
+        assert "No target" in row and "None" not in row
+    page = client.get("/performance/hear-and-treat/").content.decode()
+    assert ">No target</dd>" in page and ">None<" not in page
+
+
 def test_an_illustrative_measure_says_so(client, cat1):
     cat1.illustrative = True
     cat1.save()
