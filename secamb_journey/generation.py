@@ -7,7 +7,7 @@ query can be. Plumbing, with no app's models: the caller passes its model.
 
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -17,7 +17,7 @@ _GENERATION_SQL: dict[type, str] = {}
 _UNREAD = object()
 
 
-def _generation_on_open_connection(sql: str):
+def _generation_on_open_connection(connection, sql: str):
     """The generation's row read straight from the open persistent connection, or _UNREAD.
 
     With CONN_HEALTH_CHECKS, Django's first query of a request on a reused connection is preceded by
@@ -48,14 +48,17 @@ def generation_row(model) -> tuple[str, datetime | None] | None:
     or actions.models.FiguresGeneration for actions.figures_cache), or None if the row is missing: one
     primary-key SELECT, its SQL compiled once per process (compiling the query each time cost more
     than running it, on the fast path)."""
-    watched = generation_watch.watched_row(model)  # PostgreSQL: no round trip while a watcher's lease holds
+    # The connection itself, not django.db.connection: each attribute read through that proxy costs a
+    # look-up of the request's context, and on the fast path those look-ups cost more than the query.
+    connection = connections[DEFAULT_DB_ALIAS]
+    watched = generation_watch.watched_row(model, connection)  # PostgreSQL: no round trip under a lease
     if watched is not None:
         return _normalised(watched[0])
     sql = _GENERATION_SQL.get(model)
     if sql is None:
         table = connection.ops.quote_name(model._meta.db_table)
         sql = _GENERATION_SQL[model] = f"SELECT token, changed_at FROM {table} WHERE id = 1"  # noqa: S608 -- our own table name
-    row = _generation_on_open_connection(sql)
+    row = _generation_on_open_connection(connection, sql)
     if row is _UNREAD:
         with connection.cursor() as cursor:
             cursor.execute(sql)

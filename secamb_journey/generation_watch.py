@@ -66,10 +66,13 @@ def watch(model, channel: str) -> "Watcher":
     return watcher
 
 
-def watched_row(model):
-    """(row,) from this process's watcher of `model` while its lease holds, else None (read it yourself)."""
+def watched_row(model, db):
+    """(row,) from this process's watcher of `model` while its lease holds, else None (read it yourself).
+    `db`: the connection the request would read it on (a transaction's reads must see its own change)."""
     watcher = _WATCHERS.get(model)
-    if watcher is None or connection.in_atomic_block or not enabled():
+    if watcher is None or db.vendor != "postgresql" or db.in_atomic_block:
+        return None
+    if not getattr(settings, "PUBLIC_GENERATION_WATCH", False):
         return None
     return watcher.current()
 
