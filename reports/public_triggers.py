@@ -122,8 +122,11 @@ def missing_triggers(connection) -> list[str]:
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'public_gen_%'")
         present = {row[0] for row in cursor.fetchall()}
-    expected = [name for name, *_ in TRIGGERS] + (WATCH_TRIGGERS if connection.vendor == "postgresql" else [])
-    return [name for name in expected if name not in present]
+    return [name for name in expected_triggers(connection.vendor) if name not in present]
+
+
+def expected_triggers(vendor: str) -> list[str]:
+    return [name for name, *_ in TRIGGERS] + (WATCH_TRIGGERS if vendor == "postgresql" else [])
 
 
 def ensure_triggers(connection) -> None:
