@@ -139,6 +139,26 @@ class LoadResult:
     site: str = "product"  # "product", "trivial" (the floor) or "nginx" (the product behind nginx)
     # The floor's requests per second around this measurement (the mean of the one before and after).
     floor_requests_per_second: float | None = None
+    # Measured in slices interleaved with the floor's: each slice's requests per second over the mean of
+    # the floor's slices just before and just after it (see paired_ratios).
+    slice_ratios: list[float] | None = None
+
+
+def paired_ratios(page_slices: list[LoadResult], floor_slices: list[LoadResult]) -> list[float]:
+    """page slice i against the floor's slices i and i + 1 (the floor is measured once more than the page,
+    before and after each slice): a burst of load from elsewhere that hits one slice spoils one ratio,
+    and the median of the ratios ignores it, where a sum over the slices would not."""
+    ratios = []
+    for i, page in enumerate(page_slices):
+        around = (floor_slices[i].requests_per_second + floor_slices[i + 1].requests_per_second) / 2
+        ratios.append(round(page.requests_per_second / around, 3) if around else 0.0)
+    return ratios
+
+
+def share_of_floor(result: dict) -> float | None:
+    """A page's requests per second as a share of the floor's: the median of its paired slice ratios."""
+    ratios = result.get("slice_ratios")
+    return statistics.median(ratios) if ratios else None
 
 
 def combined(slices: list[LoadResult]) -> LoadResult:

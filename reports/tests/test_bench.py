@@ -193,6 +193,38 @@ def test_slices_of_a_load_measurement_combine_as_requests_over_their_total_time(
     assert both.bytes_per_second == 1000
 
 
+def test_a_page_is_judged_by_the_median_of_its_slices_each_against_the_floor_around_it():
+    def load(rps):
+        return measure.LoadResult(
+            path="/",
+            concurrency=16,
+            requests=int(rps),
+            errors=0,
+            seconds=1.0,
+            requests_per_second=rps,
+            median_ms=1.0,
+            p95_ms=2.0,
+        )
+
+    floor = [load(r) for r in (1000, 1000, 400, 1000, 1000)]  # load from elsewhere hit the third floor slice
+    page = [load(r) for r in (900, 600, 300, 850)]  # and the second and third page slices
+    ratios = measure.paired_ratios(page, floor)
+    assert ratios == [0.9, 0.857, 0.429, 0.85]
+    assert measure.share_of_floor({"slice_ratios": ratios}) == (0.857 + 0.85) / 2
+    summed = sum(p.requests_per_second for p in page) / sum(f.requests_per_second for f in floor[1:])
+    assert summed < 0.8  # what the sums alone would have said
+
+    row = {"path": "/", "site": "product", "errors": 0, "requests_per_second": 662.5}
+    trivial = {"path": "/bench/trivial/", "site": "trivial", "errors": 0, "requests_per_second": 850}
+    judged = report.targets(
+        _result_with_load([trivial, {**row, "slice_ratios": ratios, "floor_requests_per_second": 850}])
+    )
+    target = next(t for t in judged if t["what"] == "gunicorn GET / requests per second")
+    assert target["met"] and target["measured"].startswith("0.85x (slices 0.90, 0.86, 0.43, 0.85;")
+    worse = report.targets(_result_with_load([trivial, {**row, "slice_ratios": [0.9, 0.5, 0.4, 0.85]}]))
+    assert not next(t for t in worse if t["what"] == "gunicorn GET / requests per second")["met"]
+
+
 def test_issue_15_holds_each_staff_page_to_a_third_of_its_earlier_median(monkeypatch):
     monkeypatch.setattr(report, "STAFF_TARGET_MS", {"dashboard": 45, "action": 15.7})
     result = _result_with_load([])

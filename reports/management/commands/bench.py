@@ -65,7 +65,7 @@ from reports.snapshots import snapshot_take
 from themes.models import Theme
 
 # Each public page under gunicorn: this many slices interleaved with the floor's (see gunicorn_load).
-LOAD_SLICES = 4
+LOAD_SLICES = 6
 
 
 def public_load_paths(update) -> list[tuple[str, str]]:
@@ -350,10 +350,10 @@ class Command(BaseCommand):
 
         On a machine shared with others, load comes and goes within seconds (the floor alone has moved
         from 400 to 1,500 requests per second inside one run). So each page is measured interleaved with
-        the floor in LOAD_SLICES short slices (floor, page, floor, page, ..., floor) and judged against
-        the floor's slices around it, which see the same load; the slices are summed, so the figures are
-        requests over the same total time. Then the same pages through nginx in front of the product's
-        gunicorn (deploy/)."""
+        the floor in LOAD_SLICES short slices (floor, page, floor, page, ..., floor), each page slice
+        judged against the floor's slices just before and after it, which see the same load, and the page
+        by the median of those ratios (measure.paired_ratios); the summed figures are printed beside it.
+        Then the same pages through nginx in front of the product's gunicorn (deploy/)."""
         trivial = "/bench/trivial/"
         seconds = max(1.0, options["load_seconds"] / LOAD_SLICES)
         results = []
@@ -372,6 +372,7 @@ class Command(BaseCommand):
                     floor_slices.append(self.load_one(floor_port, trivial, options, seconds=seconds))
                 page, floor = measure.combined(page_slices), measure.combined(floor_slices)
                 page.floor_requests_per_second = floor.requests_per_second
+                page.slice_ratios = measure.paired_ratios(page_slices, floor_slices)
                 results += [page, replace(floor, site="trivial")]
             if nginx_available() and not options["no_nginx"]:
                 with nginx_in_front(port) as front:
