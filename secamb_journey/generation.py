@@ -53,7 +53,7 @@ def generation_row(model) -> tuple[str, datetime | None] | None:
     connection = connections[DEFAULT_DB_ALIAS]
     watched = generation_watch.watched_row(model, connection)  # PostgreSQL: no round trip under a lease
     if watched is not None:
-        return _normalised(watched[0])
+        return _normalised(model, watched[0])
     sql = _GENERATION_SQL.get(model)
     if sql is None:
         table = connection.ops.quote_name(model._meta.db_table)
@@ -63,10 +63,22 @@ def generation_row(model) -> tuple[str, datetime | None] | None:
         with connection.cursor() as cursor:
             cursor.execute(sql)
             row = cursor.fetchone()
-    return _normalised(row)
+    return _normalised(model, row)
 
 
-def _normalised(row) -> tuple[str, datetime | None] | None:
+_LAST_READ: dict = {}  # model -> (the row as read, as returned): the row changes rarely, parsing it costs
+
+
+def _normalised(model, row) -> tuple[str, datetime | None] | None:
+    last = _LAST_READ.get(model)
+    if last is not None and last[0] == row:
+        return last[1]
+    result = _parsed(row)
+    _LAST_READ[model] = (row, result)
+    return result
+
+
+def _parsed(row) -> tuple[str, datetime | None] | None:
     if row is None:
         return None
     token, changed_at = row

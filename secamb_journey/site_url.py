@@ -6,6 +6,7 @@ pages, in the feed, open data and e-mails come from here, and public pages are c
 addressed to the configured host.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,7 +23,20 @@ def _netloc(scheme: str, netloc: str) -> str:
     return netloc[: -len(default)] if default and netloc.endswith(default) else netloc
 
 
+@lru_cache(maxsize=8)
+def _site(site_url: str) -> tuple[str, str]:
+    configured = urlsplit(site_url)
+    return configured.scheme, _netloc(configured.scheme, configured.netloc)
+
+
 def is_site_host(request) -> bool:
-    """Whether the request is addressed to the host (and port) of SITE_URL."""
-    configured = urlsplit(settings.SITE_URL)
-    return _netloc(configured.scheme, request.get_host()) == _netloc(configured.scheme, configured.netloc)
+    """Whether the request is addressed to the host (and port) of SITE_URL.
+
+    The Host header as sent is compared first: when it is SITE_URL's host it is the host get_host() would
+    return (without X-Forwarded-Host), so the public pages' fast path is spared get_host()'s checks
+    against ALLOWED_HOSTS. Any other host goes through get_host(), which refuses one not allowed."""
+    scheme, expected = _site(settings.SITE_URL)
+    sent = request.META.get("HTTP_HOST")
+    if sent is not None and not settings.USE_X_FORWARDED_HOST and _netloc(scheme, sent) == expected:
+        return True
+    return _netloc(scheme, request.get_host()) == expected

@@ -63,3 +63,36 @@ def test_a_request_to_another_host_never_fills_a_public_cache_entry(client, publ
     for path in PUBLIC_PATHS:
         assert client.get(path, HTTP_HOST="journey.example.nhs.uk", secure=True).status_code == 200, path
     assert len(pages._cache) == len(PUBLIC_PATHS)
+
+
+@pytest.mark.parametrize(
+    ("host", "forwarded", "use_forwarded", "expected"),
+    [
+        ("journey.example.nhs.uk", None, False, True),
+        ("JOURNEY.example.nhs.uk:443", None, False, True),  # the default port of SITE_URL's scheme
+        ("journey.example.nhs.uk:8443", None, False, False),
+        ("127.0.0.1", None, False, False),
+        # Behind a proxy that sets X-Forwarded-Host, that header decides, not Host.
+        ("journey.example.nhs.uk", "127.0.0.1", True, False),
+        ("127.0.0.1", "journey.example.nhs.uk", True, True),
+    ],
+)
+def test_a_request_is_for_the_site_only_when_addressed_to_site_urls_host(
+    rf, settings, host, forwarded, use_forwarded, expected
+):
+    from secamb_journey.site_url import is_site_host
+
+    settings.USE_X_FORWARDED_HOST = use_forwarded
+    headers = {"HTTP_HOST": host, "wsgi.url_scheme": "https"}
+    if forwarded:
+        headers["HTTP_X_FORWARDED_HOST"] = forwarded
+    assert is_site_host(rf.get("/", **headers)) is expected
+
+
+def test_a_host_that_is_not_allowed_is_refused_not_answered(rf):
+    from django.core.exceptions import DisallowedHost
+
+    from secamb_journey.site_url import is_site_host
+
+    with pytest.raises(DisallowedHost):
+        is_site_host(rf.get("/", HTTP_HOST="evil.example.com"))

@@ -184,3 +184,16 @@ def test_a_post_to_a_public_page_is_never_answered_from_the_cache(client, update
     client.get(f"/updates/{update.slug}/")
     client.get(f"/updates/{update.slug}/")
     assert client.post(f"/updates/{update.slug}/").status_code == 405
+
+
+def test_only_the_page_parameter_tells_cached_pages_apart(client, update, monkeypatch):
+    monkeypatch.setattr("reports.views.plan.PLAN_PAGE_SIZE", 1)  # three public actions: three pages
+    first, page_two = client.get("/plan/"), client.get("/plan/?page=2")
+    assert first.content != page_two.content
+    # A made-up parameter is the page without one, from the fast path; page 2 is its own entry.
+    plain = client.get("/plan/?utm_source=newsletter")
+    assert not hasattr(plain.wsgi_request, "session")
+    assert plain.content == client.get("/plan/").content
+    second = client.get("/plan/?page=2")
+    assert not hasattr(second.wsgi_request, "session")
+    assert second.content == client.get("/plan/?page=2&utm_source=x").content
