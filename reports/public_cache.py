@@ -24,6 +24,7 @@ record, when the page was rendered) and `Cache-Control: public, max-age=PUBLIC_M
 conditional GET that matches is answered `304 Not Modified`.
 """
 
+import copy
 import hashlib
 import uuid
 from datetime import datetime
@@ -34,6 +35,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.http.cookie import SimpleCookie
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
@@ -142,7 +144,7 @@ _CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF
 
 def _entry(response, *, complete: bool) -> tuple[HttpResponse, bool]:
     """What the cache keeps of a page: a bare response with its body and headers (Set-Cookie never), so
-    a reader is answered with one unpickling rather than a response rebuilt header by header."""
+    a reader is answered with a shallow copy of it rather than a response rebuilt header by header."""
     stored = HttpResponse(response.content)
     for name, value in response.items():
         if name.lower() not in _NEVER_STORED:
@@ -150,8 +152,19 @@ def _entry(response, *, complete: bool) -> tuple[HttpResponse, bool]:
     return stored, complete
 
 
+def _own_copy(stored: HttpResponse) -> HttpResponse:
+    """A response of the request's own: the stored one is shared by every reader (the "public_pages" cache
+    keeps objects, not pickles), and the middleware outside this one sets headers on what it is given."""
+    response = copy.copy(stored)
+    response.headers = copy.copy(stored.headers)
+    response.headers._store = stored.headers._store.copy()
+    response.cookies = SimpleCookie()
+    response._resource_closers = []
+    return response
+
+
 def _from_entry(request, entry) -> HttpResponse:
-    response, _complete = entry  # a copy of its own: the cache unpickles a new one for each reader
+    response = _own_copy(entry[0])
     if not any(header in request.META for header in _CONDITIONAL_HEADERS):
         return response
     # 304 when the reader's copy (If-None-Match, else If-Modified-Since) is this one.

@@ -197,3 +197,15 @@ def test_only_the_page_parameter_tells_cached_pages_apart(client, update, monkey
     second = client.get("/plan/?page=2")
     assert not hasattr(second.wsgi_request, "session")
     assert second.content == client.get("/plan/?page=2&utm_source=x").content
+
+
+def test_each_reader_is_answered_with_its_own_copy_of_the_stored_page(client, update):
+    client.get("/updates/")
+    first = client.get("/updates/")
+    assert not hasattr(first.wsgi_request, "session")  # from the fast path
+    first["X-Set-By-A-Later-Middleware"] = "1"
+    first.set_cookie("crumb", "1")
+    second = client.get("/updates/")
+    assert not hasattr(second.wsgi_request, "session")
+    assert "X-Set-By-A-Later-Middleware" not in second.headers and "crumb" not in second.cookies
+    assert second.content == first.content

@@ -317,7 +317,7 @@ CACHES = {
     # be shared for correctness, so production without Redis works rather than refusing to start.
     # See reports.public_cache.
     "public_pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "secamb_journey.cache.ProcessMemoryCache",
         "LOCATION": "public-pages",
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
