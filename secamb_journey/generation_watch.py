@@ -136,12 +136,14 @@ class Watcher:
 
         params = connection.get_connection_params()
         params.pop("cursor_factory", None)
-        params["application_name"] = (APPLICATION_NAME_PREFIX + self.channel)[:63]
         params.setdefault("connect_timeout", 5)
         conn = psycopg2.connect(**params)
         conn.autocommit = True
         with conn.cursor() as cursor:
             cursor.execute(f"LISTEN {self.channel}")
+            # Named only once it listens: a writer waits for the watchers it finds by this name, and one
+            # that was not yet listening would never be told, so never answer.
+            cursor.execute("SET application_name = %s", [(APPLICATION_NAME_PREFIX + self.channel)[:63]])
         return conn
 
     def _sql(self) -> str:
