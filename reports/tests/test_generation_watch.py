@@ -44,7 +44,11 @@ def watcher(settings):
 
 
 def _in_memory(watcher) -> str:
-    seen = watcher.current()
+    """What the watcher holds. A moment when it is not trusted (a reply to its own heartbeat waiting on
+    its socket: requests then read the row themselves) is waited out, briefly."""
+    deadline = time.monotonic() + 1
+    while (seen := watcher.current()) is None and time.monotonic() < deadline:
+        time.sleep(0.005)
     assert seen is not None, "the watcher's lease had run out"
     return seen[0][0]
 
