@@ -10,7 +10,7 @@ Made by migration actions.0009_figures_generation, and made again (if missing) a
 rebuilt table has no triggers. reports.tests.test_figures_cache checks every table has its trigger.
 """
 
-# The tables whose rows any cached figure is read from. History tables are left out (a revert writes
+# The tables whose rows any cached figure (or person's permissions) is read from. History tables are left out (a revert writes
 # the live row, which is caught), and so are ledgers no figure reads (notices, reminder runs, plan
 # uploads before their confirmation, which creates actions).
 FIGURE_TABLES = [
@@ -39,7 +39,13 @@ FIGURE_TABLES = [
     "measures_recalculation",
     "reports_progresssnapshot",
     "reports_publishedupdate",
-    "auth_user_groups",  # a person's roles: who the register offers as an owner
+    "auth_user_groups",  # a person's roles: who the register offers as an owner, and what they may do
+    # What each person may do (secamb_journey.accounts.permissions keeps it under this generation).
+    "auth_group",
+    "auth_group_permissions",
+    "auth_user_user_permissions",
+    "auth_permission",
+    "django_content_type",
 ]
 # People appear in figures by name (an owner in a list, the register's owner filter): only these
 # columns count, so a sign-in (which writes last_login) does not move the generation.

@@ -7,6 +7,8 @@ creates the groups from ROLE_PERMISSIONS.
 
 from django.db import models
 
+from secamb_journey.accounts.permissions import access
+
 
 class Role(models.TextChoices):
     OWNER = "action_owner", "Action owner"
@@ -75,8 +77,7 @@ def user_roles(user) -> list[Role]:
         return []
     if not hasattr(user, "_secamb_roles"):
         by_name = {role.label: role for role in Role}
-        names = user.groups.values_list("name", flat=True)
-        user._secamb_roles = [by_name[name] for name in names if name in by_name]
+        user._secamb_roles = [by_name[name] for name in access(user).group_names if name in by_name]
     return user._secamb_roles
 
 

@@ -172,11 +172,17 @@ class Site:
             _postgres_database(self.postgres_name, create=False)
             self.postgres_name = None
 
-    def get(self, path: str, *, host: str | None = None, method: str = "GET") -> tuple[int, str]:
-        """One request on a new connection (so successive requests spread over the workers)."""
+    def get(
+        self, path: str, *, host: str | None = None, method: str = "GET", session: str | None = None
+    ) -> tuple[int, str]:
+        """One request on a new connection (so successive requests spread over the workers), signed in
+        with the session whose key is `session` if given."""
+        headers = {"Host": host or f"127.0.0.1:{self.port}", "Connection": "close"}
+        if session:
+            headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={session}"
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            conn.request(method, path, headers={"Host": host or f"127.0.0.1:{self.port}", "Connection": "close"})
+            conn.request(method, path, headers=headers)
             response = conn.getresponse()
             return response.status, response.read().decode("utf-8", "replace")
         finally:

@@ -16,6 +16,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from secamb_journey.accounts.permissions import CachedPermissionsMixin
 from secamb_journey.accounts.provider import ProviderUnavailable, SignInRefused, provider_metadata
 from secamb_journey.accounts.services import identity_sign_in
 
@@ -29,7 +30,7 @@ def callback_url() -> str:
     return settings.SITE_URL.rstrip("/") + reverse("oidc_callback")
 
 
-class LocalPasswordBackend(ModelBackend):
+class LocalPasswordBackend(CachedPermissionsMixin, ModelBackend):
     """Username and password. With LOCAL_LOGIN_ENABLED off, only the break-glass administrators."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
@@ -38,7 +39,7 @@ class LocalPasswordBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-class IdentityProviderBackend(OIDCAuthenticationBackend):
+class IdentityProviderBackend(CachedPermissionsMixin, OIDCAuthenticationBackend):
     def __init__(self, *args, **kwargs):
         # Django builds every backend for every sign-in, password ones too: no settings checks and no
         # network here (the parent's __init__ insists on fixed endpoint settings).

@@ -80,7 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     # After the body limit and CSRF: cleans form fields of characters XML cannot carry (secamb_journey/text.py).
     "secamb_journey.middleware.CleanTextInputMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the person's permissions read once per change of them (accounts/permissions.py).
+    "secamb_journey.accounts.middleware.AuthenticationMiddleware",
     # Every response to a signed-in person: Cache-Control: private, no-store (secamb_journey/staff_cache.py).
     "secamb_journey.staff_cache.StaffNoStoreMiddleware",
     # A session begun at the identity provider ends after OIDC_SESSION_MAX_HOURS (so a leaver disabled
