@@ -10,6 +10,12 @@ production, each process's own memory without it) under a key made of:
 - today's date, as figures such as overdue and due soon change at midnight with no write at all;
 - the selector's arguments (a model instance by its primary key).
 
+Each process also keeps what it has read in its own memory for LOCAL_SECONDS ("figures_local"), in
+front of the shared cache: an entry never changes under its key (the key names the generation), so
+this spares a round trip to Redis (a tenth of a millisecond to half of one, six on an action's page)
+without being any less correct. The shared cache keeps an entry LOCAL_SECONDS less, so no entry is
+served older than FIGURES_CACHE_SECONDS.
+
 So a write made anywhere (a web worker, the Celery worker, a management command, the admin, an
 import) is seen by the next request to any process, with or without Redis, and with Redis down (the
 cache is then a miss: ForgivingRedisCache). The cache is never the source of truth: an entry is only
@@ -25,6 +31,7 @@ import functools
 import hashlib
 import inspect
 import logging
+import pickle
 
 from django.core.cache import caches
 from django.db import models
@@ -39,6 +46,38 @@ logger = logging.getLogger(__name__)
 # enough that the clock-driven flags (stale) are never more than five minutes behind.
 FIGURES_CACHE_SECONDS = 300
 CACHE_ALIAS = "default"
+LOCAL_ALIAS = "figures_local"
+LOCAL_SECONDS = 30
+
+
+def _cache_get(key: str):
+    """From this process's memory, else from the shared cache (and then kept in memory too)."""
+    local = caches[LOCAL_ALIAS]
+    kept = local.get(key)
+    if kept is not None:
+        # A fragment is a str, which no caller can change; anything else is kept pickled, so each caller
+        # is given its own copy (as from the shared cache).
+        return kept if isinstance(kept, str) else pickle.loads(kept)  # noqa: S301 -- written by _keep below
+    value = caches[CACHE_ALIAS].get(key)
+    if value is not None:
+        _keep(key, value)
+    return value
+
+
+def _cache_set(key: str, value) -> None:
+    caches[CACHE_ALIAS].set(key, value, FIGURES_CACHE_SECONDS - LOCAL_SECONDS)
+    _keep(key, value)
+
+
+def forget_cached_figures() -> None:
+    """Empty both tiers (tests and benchmarks that count what computing the figures costs)."""
+    caches[CACHE_ALIAS].clear()
+    caches[LOCAL_ALIAS].clear()
+
+
+def _keep(key: str, value) -> None:
+    kept = value if isinstance(value, str) else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    caches[LOCAL_ALIAS].set(key, kept, LOCAL_SECONDS)
 
 
 def figures_generation() -> str | None:
@@ -85,11 +124,10 @@ def figures_cached(selector=None, *, name: str | None = None):
             today = kwargs.pop("today", None) or timezone.localdate()
             kwargs.pop("now", None)
             key = figures_key(label, token, today, kwargs)
-            cache = caches[CACHE_ALIAS]
-            result = cache.get(key)
+            result = _cache_get(key)
             if result is None:
                 result = selector(**kwargs, **({"today": today} if takes_today else {}))
-                cache.set(key, result, FIGURES_CACHE_SECONDS)
+                _cache_set(key, result)
             return result
 
         wrapper.uncached = selector
@@ -118,11 +156,10 @@ def _cached(kind: str, name: str, vary: dict, compute, request):
     if token is None:
         return compute()
     key = figures_key(f"{kind}:{name}", token, timezone.localdate(), vary)
-    cache = caches[CACHE_ALIAS]
-    value = cache.get(key)
+    value = _cache_get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, FIGURES_CACHE_SECONDS)
+        _cache_set(key, value)
     return value
 
 

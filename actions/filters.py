@@ -26,6 +26,20 @@ def _people_to_choose(request):
     return people_in_roles().only("pk", "username", "first_name", "last_name")
 
 
+# Callables rather than querysets: django-filter deep-copies every filter for each request, and a
+# queryset's deep copy is most of the register's filter form (issue 15's profile).
+def _pillars(request):
+    return Pillar.objects.order_by("number")
+
+
+def _themes(request):
+    return Theme.objects.order_by("number")
+
+
+def _regulations(request):
+    return Regulation.objects.order_by("order")
+
+
 class RegisterFilterForm(NHSFormMixin, forms.Form):
     title = "Filter actions"
     submit_text = "Apply filters"
@@ -60,10 +74,10 @@ class ActionFilter(django_filters.FilterSet):
         label="Reference or title contains", method="filter_text", help_text="For example MD-01 or safeguarding"
     )
     pillar = django_filters.ModelChoiceFilter(
-        queryset=Pillar.objects.order_by("number"), to_field_name="slug", empty_label="Any pillar"
+        queryset=_pillars, to_field_name="slug", empty_label="Any pillar"
     )
     theme = django_filters.ModelChoiceFilter(
-        field_name="themes", queryset=Theme.objects.order_by("number"), to_field_name="slug", empty_label="Any theme"
+        field_name="themes", queryset=_themes, to_field_name="slug", empty_label="Any theme"
     )
     type = django_filters.ChoiceFilter(field_name="action_type", choices=ActionType.choices, empty_label="Any type")
     # Repeatable (?status=complete&status=assured) so a dashboard figure such as "done" links to exactly
@@ -98,7 +112,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     regulation = django_filters.ModelChoiceFilter(
         field_name="regulations",
-        queryset=Regulation.objects.order_by("order"),
+        queryset=_regulations,
         to_field_name="number",
         empty_label="Any regulation",
         label="Regulation breached",

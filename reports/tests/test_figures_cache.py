@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions.figures_cache import figures_generation
+from actions.figures_cache import FIGURES_CACHE_SECONDS, LOCAL_SECONDS, figures_generation, forget_cached_figures
 from actions.figures_triggers import tables_missing_triggers
 from actions.models import Action, FiguresGeneration, ProgressUpdate, Status
 from actions.services import action_log_progress
@@ -76,6 +76,36 @@ def test_the_measures_summary_is_rendered_once_per_change():
     assert not any("measures_" in q["sql"] for q in queries.captured_queries)
     Measure.objects.filter(pk=measure.pk).update(name="Response times (category 1)")
     assert "Response times (category 1)" in Template("{% load measures %}{% measures_summary %}").render(Context())
+
+
+def test_each_process_keeps_what_it_read_and_each_caller_gets_its_own_copy():
+    Programme()
+    first = dashboard_overview()
+    caches["default"].clear()  # the shared cache lost it (Redis restarted, say): this process still has it
+    again, reads = action_reads(dashboard_overview)
+    assert reads == 0
+    again["overall"].counts.by_status.clear()  # a caller changing what it was given...
+    third, _ = action_reads(dashboard_overview)
+    assert by_status(third["overall"].figures) == by_status(first["overall"].figures)  # ...changes no one else's
+
+
+def test_no_figure_is_served_older_than_the_cache_seconds_across_both_tiers(monkeypatch):
+    """Kept FIGURES_CACHE_SECONDS - LOCAL_SECONDS in the shared cache, and LOCAL_SECONDS in each process
+    from the moment it read it there: never older than FIGURES_CACHE_SECONDS (the clock-driven flags)."""
+    import time
+
+    Programme()
+    started = time.time()
+    now = [started]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    computed_at, oldest = 0, 0
+    for seconds in range(0, 2 * FIGURES_CACHE_SECONDS, 7):  # a read every 7 s, by this process
+        now[0] = started + seconds
+        _, reads = action_reads(dashboard_overview)
+        if reads:
+            computed_at = seconds
+        oldest = max(oldest, seconds - computed_at)
+    assert 0 < oldest < FIGURES_CACHE_SECONDS
 
 
 def test_a_caller_who_gives_the_moment_is_never_served_from_the_cache():
@@ -145,7 +175,7 @@ def _through_a_history_revert(programme, client_for):
     Action.objects.filter(pk=programme.md1.pk).update(status=Status.AT_RISK)
     programme.md1.status = Status.AT_RISK
     programme.md1.save()  # a history row saying at risk
-    caches["default"].clear()
+    forget_cached_figures()
     dashboard_overview()  # cached at "at risk"
     before = programme.md1.history.order_by("history_date", "history_id").first()
     before.instance.save()  # back to on track
