@@ -97,22 +97,29 @@ def _sort_links(request, current: str) -> dict[str, dict]:
 @require_GET
 @staff_page("actions.view_action")
 def register(request):
-    filterset = ActionFilter(request.GET or None, queryset=selectors.action_register_queryset(), request=request)
-    # The rows are the same for every viewer: rendered once per figures generation and query string
-    # (actions/register.html, issue 15), so the page's rows are read only when that part is rendered
-    # (a Page's object_list is a lazy queryset; the title and count need only the paginator's count).
-    page_obj = Paginator(selectors.for_action_table(filterset.qs), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filter form, the rows and the count are the same for every viewer: each is rendered or counted
+    # once per figures generation and query string (actions/register.html, issue 15). So the filters are
+    # built (the form, its checks, the queryset) only when one of those is worked out afresh, or when
+    # the URL carries a filter whose value may be wrong (its error is shown).
+    filterset = SimpleLazyObject(
+        lambda: ActionFilter(request.GET or None, queryset=selectors.action_register_queryset(), request=request)
+    )
     export_query = request.GET.copy()
     export_query.pop("page", None)
-    active_filters = [
-        name for name in filterset.filters if name not in ("sort",) and request.GET.get(name) not in (None, "")
-    ]
+    paginator = Paginator(_Rows(lambda: selectors.for_action_table(filterset.qs)), REGISTER_PAGE_SIZE)
+    paginator.count = cached_value(
+        "register-count", {"filters": export_query.urlencode()}, lambda: filterset.qs.count(), request=request
+    )
+    page_obj = paginator.get_page(request.GET.get("page"))
+    in_the_url = [name for name in ActionFilter.base_filters if name in request.GET]
+    active_filters = [name for name in in_the_url if name != "sort" and request.GET.get(name) not in (None, "")]
     return render(
         request,
         "actions/register.html",
         {
             "filterset": filterset,
-            "filter_form": filterset.form,
+            "filter_form": SimpleLazyObject(lambda: filterset.form),
+            "filters_open": bool(active_filters) or (bool(in_the_url) and bool(filterset.form.errors)),
             "page_obj": page_obj,
             "actions": page_obj.object_list,
             "sort_links": _sort_links(request, request.GET.get("sort", "")),
@@ -122,6 +129,19 @@ def register(request):
             "can_create": request.user.has_perm("actions.add_action"),
         },
     )
+
+
+class _Rows:
+    """A register's rows for a Paginator whose count is given: the queryset is made (and its filters
+    checked) only when a page's rows are read, not to work out the page number or the links."""
+
+    ordered = True  # the register always sorts (ActionFilter's sort, or the queryset's default order)
+
+    def __init__(self, make):
+        self._make = make
+
+    def __getitem__(self, key):
+        return SimpleLazyObject(lambda: self._make()[key])
 
 
 @require_GET

@@ -148,6 +148,38 @@ def test_an_unknown_filter_value_is_explained_not_a_crash(client_for, lead, mixe
     assert "Select a valid choice" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "query, opened",
+    [
+        ({}, False),
+        ({"page": "2"}, False),
+        ({"type": "nonsense"}, True),  # a filter applied, wrongly: open, with its error
+        ({"sort": "nonsense"}, True),  # only the hidden sort, wrongly: open, so its error is seen
+        ({"sort": "due"}, False),
+        ({"status": ["nonsense", ""]}, True),  # the last value empty: not counted as applied, still checked
+    ],
+)
+def test_the_filters_are_open_when_applied_or_wrong(client_for, lead, mixed, query, opened):
+    body = client_for(lead).get("/actions/", query).content.decode()
+    assert ('<details class="nhsuk-details" open>' in body) is opened
+    assert ("Select a valid choice" in body) is opened
+
+
+def test_the_count_and_links_are_served_once_counted_and_a_change_moves_them(client_for, lead, owner):
+    ActionFactory.create_batch(30, owner=owner)
+    client = client_for(lead)
+    client.get("/actions/", {"owner": "owner"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/actions/", {"owner": "owner", "page": "2"})
+    assert "30 actions match" in response.content.decode()
+    # Page 2's rows are read (a query string of its own); the count and the filters' form are not.
+    assert sum("COUNT(" in q["sql"] for q in queries.captured_queries) == 0
+    ActionFactory(owner=owner)
+    response = client.get("/actions/", {"owner": "owner", "page": "2"})
+    assert "31 actions match" in response.content.decode()
+    assert len(response.context["actions"]) == 6
+
+
 def test_my_actions_lists_overdue_first_then_by_due_date(client_for, owner, other_owner):
     later = ActionFactory(reference="MD-50", owner=owner, due_date=TODAY + datetime.timedelta(days=40))
     sooner = ActionFactory(reference="MD-51", owner=owner, due_date=TODAY + datetime.timedelta(days=5))
