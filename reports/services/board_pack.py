@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 # --- Rendering ------------------------------------------------------------------------------------
 
 
-def _weasyprint():
+def board_pack_weasyprint():
     # Imported when a pack is made, not when Django starts: WeasyPrint loads Pango through cffi.
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -83,7 +83,7 @@ def local_static_fetcher():
     markup, an <img src="http://169.254.169.254/..."> must not make the server fetch it (SSRF). So the
     only URLs answered are SITE_URL + STATIC_URL paths, read from the static files on disk.
     """
-    _, URLFetcher, URLFetcherResponse = _weasyprint()
+    _, URLFetcher, URLFetcherResponse = board_pack_weasyprint()
     site = urlsplit(settings.SITE_URL)
     static_prefix = urlsplit(absolute_url(settings.STATIC_URL)).path
 
@@ -244,7 +244,7 @@ def board_pack_pdf(
 ) -> bytes:
     """A tagged PDF (PDF/UA-1: structure tags, the document title shown, the language set) of `body`,
     with the appendix's CSV attached when given."""
-    weasyprint, *_ = _weasyprint()
+    weasyprint, *_ = board_pack_weasyprint()
     document = render_to_string(
         "reports/board_pack/document.html",
         {

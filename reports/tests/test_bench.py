@@ -77,8 +77,9 @@ def test_the_bench_measures_every_page_kind_with_its_query_count_and_writes_json
         assert page["ratio_to_trivial"] is not None
         # The counts are the pages' own: the trivial view asks nothing, every real page asks something.
         assert page["queries"] == 0 if page["kind"] == "trivial" else page["queries"] >= 1, page
-    # The register's last page costs what its first does: the count does not grow with the offset.
-    assert by_name_kind[("register last page", "staff")]["queries"] == by_name_kind[("register", "staff")]["queries"]
+    # The register's last page costs no more than its first: nothing grows with the offset (and it is
+    # given the first page's count, counted once per figures generation and filters).
+    assert by_name_kind[("register last page", "staff")]["queries"] <= by_name_kind[("register", "staff")]["queries"]
     # A cold public page asks more than the one look-up a warm one costs.
     assert by_name_kind[("updates", "public")]["queries"] > by_name_kind[("updates", "public-cached")]["queries"]
     # Public pages are measured with the cache cold and warm; a warm page asks the database nothing.
