@@ -10,9 +10,9 @@ Made by migration actions.0009_figures_generation, and made again (if missing) a
 rebuilt table has no triggers. reports.tests.test_figures_cache checks every table has its trigger.
 """
 
-# The tables whose rows any cached figure (or person's permissions) is read from. History tables are left out (a revert writes
-# the live row, which is caught), and so are ledgers no figure reads (notices, reminder runs, plan
-# uploads before their confirmation, which creates actions).
+# The tables whose rows any cached figure (or a person's permissions) is read from. History tables are
+# left out (a revert writes the live row, which is caught), and so are ledgers no figure reads (notices,
+# reminder runs, plan uploads before their confirmation, which creates actions).
 FIGURE_TABLES = [
     "actions_action",
     "actions_action_themes",

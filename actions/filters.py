@@ -73,9 +73,7 @@ class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Reference or title contains", method="filter_text", help_text="For example MD-01 or safeguarding"
     )
-    pillar = django_filters.ModelChoiceFilter(
-        queryset=_pillars, to_field_name="slug", empty_label="Any pillar"
-    )
+    pillar = django_filters.ModelChoiceFilter(queryset=_pillars, to_field_name="slug", empty_label="Any pillar")
     theme = django_filters.ModelChoiceFilter(
         field_name="themes", queryset=_themes, to_field_name="slug", empty_label="Any theme"
     )

@@ -84,15 +84,19 @@ def public_cache_clear() -> None:
     Inside a transaction, the change is seen by others when (and only if) that transaction commits.
     """
     token, now = uuid.uuid4().hex, timezone.now()
-    if not PublicContentGeneration.objects.filter(pk=1).update(token=token, changed_at=now):
-        try:  # the row is made by migration; a flushed test database may lack it
-            with transaction.atomic():
-                PublicContentGeneration.objects.create(pk=1, token=token, changed_at=now)
-        except IntegrityError:  # another process made it meanwhile: move it on
-            PublicContentGeneration.objects.filter(pk=1).update(token=token, changed_at=now)
-    # PostgreSQL: once committed, wait until every process's watcher has read the change (or its lease
-    # has run out), so that the writer's next request, to whichever process, is served the change.
-    generation_watch.wait_for_watchers_after_commit(PublicContentGeneration, GENERATION_CHANNEL)
+    # One transaction even for a caller in autocommit: the writer's LISTEN for the watchers'
+    # acknowledgements then takes effect with the change itself, so no acknowledgement can come first
+    # and be missed (which cost the writer a whole lease).
+    with transaction.atomic():
+        if not PublicContentGeneration.objects.filter(pk=1).update(token=token, changed_at=now):
+            try:  # the row is made by migration; a flushed test database may lack it
+                with transaction.atomic():
+                    PublicContentGeneration.objects.create(pk=1, token=token, changed_at=now)
+            except IntegrityError:  # another process made it meanwhile: move it on
+                PublicContentGeneration.objects.filter(pk=1).update(token=token, changed_at=now)
+        # PostgreSQL: once committed, wait until every process's watcher has read the change (or its
+        # lease has run out), so that the writer's next request, to whichever process, is served it.
+        generation_watch.wait_for_watchers_after_commit(PublicContentGeneration, GENERATION_CHANNEL)
 
 
 @receiver(post_save, sender=PublishedUpdate, dispatch_uid="reports.public_cache.saved")

@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions.figures_cache import FIGURES_CACHE_SECONDS, LOCAL_SECONDS, figures_generation, forget_cached_figures
+from actions.figures_cache import FIGURES_CACHE_SECONDS, figures_generation, forget_cached_figures
 from actions.figures_triggers import tables_missing_triggers
 from actions.models import Action, FiguresGeneration, ProgressUpdate, Status
 from actions.services import action_log_progress
