@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from reports.tests.processes import Redis
+from reports.tests.processes import Redis, Site
 
 
 @pytest.fixture
@@ -16,3 +16,18 @@ def redis(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def sites():
+    """sites(folder, **kwargs) -> a Site (the app under gunicorn in other processes), stopped afterwards."""
+    started = []
+
+    def make(folder, **kwargs):
+        site = Site(folder, **kwargs)
+        started.append(site)
+        return site
+
+    yield make
+    for site in started:
+        site.stop()

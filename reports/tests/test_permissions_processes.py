@@ -7,8 +7,6 @@ three sync workers, each of which has the person's access cached before the chan
 the identity provider in another worker, would); without Redis, with Redis, and with Redis stopped.
 """
 
-import pytest
-
 from reports.tests.processes import Site
 
 READS = 30
@@ -35,20 +33,6 @@ from secamb_journey.roles import Role
 person = get_user_model().objects.get(username="xproc-owner")
 person.groups.{verb}(Group.objects.get(name=Role.OWNER.label))
 """
-
-
-@pytest.fixture
-def sites():
-    started = []
-
-    def make(folder, **kwargs):
-        site = Site(folder, **kwargs)
-        started.append(site)
-        return site
-
-    yield make
-    for site in started:
-        site.stop()
 
 
 def _statuses(site: Site, session: str) -> dict[int, int]:

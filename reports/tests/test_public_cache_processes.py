@@ -70,20 +70,6 @@ def _publish_and_withdraw_from_other_processes(site: Site, *, before_change=None
     }
 
 
-@pytest.fixture
-def sites():
-    started = []
-
-    def make(folder, **kwargs):
-        site = Site(folder, **kwargs)
-        started.append(site)
-        return site
-
-    yield make
-    for site in started:
-        site.stop()
-
-
 def _assert_no_wrong_reads(wrong: dict) -> None:
     assert wrong == dict.fromkeys(wrong, 0), f"wrong reads out of {READS} each: {wrong}"
 

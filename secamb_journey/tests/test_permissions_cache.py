@@ -95,20 +95,27 @@ def test_access_taken_away_by_every_path_is_refused_at_the_next_request(how, cli
     assert client.get(QUEUE).status_code == 403
 
 
-def test_a_permission_given_to_the_person_directly_applies_at_the_next_request(client_for, owner):
-    client = client_for(owner)
-    assert client.get(QUEUE).status_code == 403
-    owner.user_permissions.add(_assure())
-    assert client.get(QUEUE).status_code == 200
-    owner.user_permissions.remove(_assure())
-    assert client.get(QUEUE).status_code == 403
+GIVE_AND_TAKE = {
+    "the permission, to the person directly": (
+        lambda person: person.user_permissions.add(_assure()),
+        lambda person: person.user_permissions.remove(_assure()),
+    ),
+    "the improvement lead role": (
+        lambda person: person.groups.add(_lead_group()),
+        lambda person: person.groups.remove(_lead_group()),
+    ),
+}
 
 
-def test_a_role_given_applies_at_the_next_request(client_for, owner):
+@pytest.mark.parametrize("what", GIVE_AND_TAKE)
+def test_access_given_then_taken_away_applies_at_each_next_request(what, client_for, owner):
+    give, take = GIVE_AND_TAKE[what]
     client = client_for(owner)
     assert client.get(QUEUE).status_code == 403
-    owner.groups.add(_lead_group())
+    give(owner)
     assert client.get(QUEUE).status_code == 200
+    take(owner)
+    assert client.get(QUEUE).status_code == 403
 
 
 def test_the_superuser_flag_taken_away_takes_its_permissions_with_it(client_for, owner):
