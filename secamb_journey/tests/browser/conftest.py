@@ -335,7 +335,7 @@ PAGES = [
     PageCase("sign in left empty", "/accounts/login/", setup=submit("Sign in")),
     # Staff
     PageCase("register", "/actions/", "lead"),
-    PageCase("register filtered", "/actions/?status=at_risk&sort=-due_date", "lead"),
+    PageCase("register filtered", "/actions/?status=at_risk&sort=-due", "lead"),
     PageCase("my actions", "/actions/mine/", "owner"),
     PageCase("my actions (executive lead)", "/actions/mine/", "board"),
     PageCase("work queue", "/actions/queue/", "lead"),
