@@ -143,6 +143,17 @@ def action_log_progress(
     return ProgressLogged(update=update, status_changed=status_changed)
 
 
+def _save_with_history(action: Action, *, by, at=None, reason: str, fields=None) -> None:
+    """Save `action` with the history naming who did it, why, and when it happened (`at`, the event's own
+    time: the action's state at any past moment is read from this record, actions.figures).
+    """
+    if by is not None:
+        action._history_user = by  # the history names who, even outside a request (imports, tasks)
+    action._history_date = at or timezone.now()
+    action._change_reason = reason[:100]
+    action.save(update_fields=fields) if fields else action.save()
+
+
 def _apply_latest_progress(action: Action, *, at, by=None) -> None:
     """Make the action's status and percent those of its latest entry (by time, then id)."""
     latest = action.progress_updates.order_by("-created_at", "-id").first()
@@ -153,11 +164,10 @@ def _apply_latest_progress(action: Action, *, at, by=None) -> None:
         action.completed_at = latest.created_at
     elif not status_is_done(latest.status):
         action.completed_at = None
-    action._change_reason = f"Progress logged: {latest.get_status_display()}, {latest.percent_complete}%"
-    if by is not None:
-        action._history_user = by  # the history names who, even outside a request (imports, tasks)
     action.version += 1
-    action.save()
+    _save_with_history(
+        action, by=by, at=at, reason=f"Progress logged: {latest.get_status_display()}, {latest.percent_complete}%"
+    )
 
 
 def _current_cycle_start(action: Action):
@@ -407,7 +417,7 @@ def _describe_for_people(field: str, value) -> str:
     return str(value)
 
 
-def action_create(*, creator, data: dict, notify: bool = True) -> Action:
+def action_create(*, creator, data: dict, notify: bool = True, at=None) -> Action:
     """Create an action from `data` (the CREATE_FIELDS; themes a list of Theme). Improvement leads only.
 
     Status and percent start at "not started", 0%: from then on they follow the progress log.
@@ -421,17 +431,15 @@ def action_create(*, creator, data: dict, notify: bool = True) -> Action:
         action = Action(**{name: data[name] for name in CREATE_FIELDS if name not in M2M_FIELDS and name in data})
         action.title = action.title.strip()
         action.original_due_date = action.due_date  # kept for ever; later dates are revisions
-        action._history_user = creator
-        action._change_reason = "Created"
-        action.save()
+        at = at or timezone.now()
+        action.created_at = at
+        _save_with_history(action, by=creator, at=at, reason="Created")
         themes = list(data.get("themes") or [])
         if themes:
-            action._history_user = creator
             action._change_reason = "Themes set"
             action.themes.set(themes)
         regulations = list(data.get("regulations") or [])
         if regulations:
-            action._history_user = creator
             action._change_reason = "Regulations set"
             action.regulations.set(regulations)
         if notify:
@@ -472,7 +480,7 @@ def _stale_edit(current: Action, expected_version: int) -> StaleEdit:
     return StaleEdit(message, changes=changes, changed_by=people)
 
 
-def action_update(*, action: Action, editor, data: dict, expected_version: int, notify: bool = True) -> Action:
+def action_update(*, action: Action, editor, data: dict, expected_version: int, notify: bool = True, at=None) -> Action:
     """Change an action's details (EDITABLE_FIELDS in `data`) as read at `expected_version`.
 
     If anyone saved the action since (an edit, a progress entry, a sign-off), the edit is refused with
@@ -508,19 +516,16 @@ def action_update(*, action: Action, editor, data: dict, expected_version: int, 
                 reason=data["due_date_reason"].strip(),
                 requested_by=editor,
                 agreed_by=editor,
+                at=at,
             )
         for name in changed:
             setattr(current, name, data[name].strip() if name == "title" else data[name])
         current.version += 1
-        current._history_user = editor
-        current._change_reason = "Details edited"
-        current.save()
+        _save_with_history(current, by=editor, at=at, reason="Details edited")
         if themes_changed:
-            current._history_user = editor
             current._change_reason = "Themes changed"
             current.themes.set(data["themes"])
         if regulations_changed:
-            current._history_user = editor
             current._change_reason = "Regulations changed"
             current.regulations.set(data["regulations"])
         told = [name for name in NOTIFY_FIELDS if name in changed]
@@ -691,9 +696,7 @@ def due_date_revision_decide(*, revision, lead, agree: bool, refusal_reason: str
             revision.previous_due_date = old_date
             action.due_date = revision.new_due_date
             action.version += 1
-            action._history_user = lead
-            action._change_reason = f"Due date revised: {revision.reason}"[:100]
-            action.save()
+            _save_with_history(action, by=lead, at=at, reason=f"Due date revised: {revision.reason}")
         else:
             revision.state = RevisionState.REFUSED
             revision.refusal_reason = refusal_reason.strip()
@@ -787,9 +790,7 @@ def committee_decision_record(
             action.ratified_at = at
             action.sustainability_review_due = review_due or _months_after(ratified_on, SUSTAINABILITY_REVIEW_MONTHS)
             action.version += 1
-            action._history_user = lead
-            action._change_reason = f"Ratified by {item.meeting.committee.name}"[:100]
-            action.save()
+            _save_with_history(action, by=lead, at=at, reason=f"Ratified by {item.meeting.committee.name}")
         if notify:
             words = f"{item.get_decision_display()} by {item.meeting}, minute {item.minute_reference}"
             if item.reason:
@@ -818,9 +819,7 @@ def action_set_sustainability_review(*, action: Action, lead, review_due) -> Act
             raise ValidationError({"review_due": "Enter the date of the sustainability review."})
         action.sustainability_review_due = review_due
         action.version += 1
-        action._history_user = lead
-        action._change_reason = "Sustainability review date changed"
-        action.save()
+        _save_with_history(action, by=lead, at=None, reason="Sustainability review date changed")
     return action
 
 
