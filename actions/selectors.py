@@ -15,6 +15,8 @@ class StatusCounts:
 
     by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Status.values, 0))
     overdue: int = 0
+    # The sum of the actions' percent complete, where the counter was given them (actions.figures).
+    percent_total: int = 0
 
     @property
     def total(self) -> int:
@@ -46,13 +48,19 @@ class StatusCounts:
         """Share of actions complete or assured, as a whole percentage (0 when there are none)."""
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def percent_mean(self) -> float:
+        """The actions' mean percent complete, to one decimal place (0 when there are none)."""
+        return round(self.percent_total / self.total, 1) if self.total else 0
+
     def rows(self):
         """(Status, count) pairs in BRAG order, for tables and charts."""
         return [(Status(value), self.by_status[value]) for value in Status.values]
 
-    def add(self, status: str, count: int, overdue: int) -> None:
+    def add(self, status: str, count: int, overdue: int, *, percent: int = 0) -> None:
         self.by_status[status] += count
         self.overdue += overdue
+        self.percent_total += percent
 
 
 def action_status_counts(*, actions: QuerySet | None = None, group_by: str | None = None, today=None):

@@ -152,6 +152,16 @@ def _save_with_history(action: Action, *, by, at=None, reason: str, fields=None)
     action._history_date = at or timezone.now()
     action._change_reason = reason[:100]
     action.save(update_fields=fields) if fields else action.save()
+    # Forgotten once written, so a later save of the same instance is dated when it happens.
+    action.__dict__.pop("_history_date", None)
+
+
+def _set_related_with_history(action: Action, name: str, values, *, at, reason: str) -> None:
+    """Set the action's themes or regulations: the history records the change at the event's time."""
+    action._history_date = at or timezone.now()
+    action._change_reason = reason
+    getattr(action, name).set(values)
+    action.__dict__.pop("_history_date", None)
 
 
 def _apply_latest_progress(action: Action, *, at, by=None) -> None:
@@ -436,12 +446,10 @@ def action_create(*, creator, data: dict, notify: bool = True, at=None) -> Actio
         _save_with_history(action, by=creator, at=at, reason="Created")
         themes = list(data.get("themes") or [])
         if themes:
-            action._change_reason = "Themes set"
-            action.themes.set(themes)
+            _set_related_with_history(action, "themes", themes, at=at, reason="Themes set")
         regulations = list(data.get("regulations") or [])
         if regulations:
-            action._change_reason = "Regulations set"
-            action.regulations.set(regulations)
+            _set_related_with_history(action, "regulations", regulations, at=at, reason="Regulations set")
         if notify:
             _notify_after_commit(
                 action=action,
@@ -523,11 +531,9 @@ def action_update(*, action: Action, editor, data: dict, expected_version: int, 
         current.version += 1
         _save_with_history(current, by=editor, at=at, reason="Details edited")
         if themes_changed:
-            current._change_reason = "Themes changed"
-            current.themes.set(data["themes"])
+            _set_related_with_history(current, "themes", data["themes"], at=at, reason="Themes changed")
         if regulations_changed:
-            current._change_reason = "Regulations changed"
-            current.regulations.set(data["regulations"])
+            _set_related_with_history(current, "regulations", data["regulations"], at=at, reason="Regulations changed")
         told = [name for name in NOTIFY_FIELDS if name in changed]
         if told and notify:
             _notify_after_commit(

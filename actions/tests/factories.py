@@ -79,10 +79,25 @@ class ActionFactory(factory.django.DjangoModelFactory):
         no_declaration=None,
     )
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The action's history says it stood in the state given here from its creation (created_at,
+        # default now): past figures (actions.figures) read that record. A test that needs an action to
+        # have existed in a past month gives it an earlier created_at.
+        action = model_class(*args, **kwargs)
+        action._history_date = action.created_at
+        action.save()
+        return action
+
     @factory.post_generation
     def themes(self, create, extracted, **kwargs):
         if create and extracted:
             self.themes.set(extracted)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # A later save of this instance is dated when it happens, not at the creation.
+        instance.__dict__.pop("_history_date", None)
 
 
 class ProgressUpdateFactory(factory.django.DjangoModelFactory):

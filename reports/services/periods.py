@@ -5,31 +5,23 @@ The task, the management command and the editorial page's "refresh" all call upd
 
 import datetime
 import re
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Case, Exists, F, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from actions.models import (
-    CQC_TYPES,
-    Action,
-    ActionType,
-    ProgressUpdate,
-    Status,
-    is_overdue_on,
-    public_q,
-)
-from actions.selectors import StatusCounts, action_status_counts
+from actions.figures import Audience, Figures, figures, figures_open_data
+from actions.models import CQC_TYPES, Action, ActionType, ProgressUpdate, Status, public_q
+from actions.selectors import StatusCounts
 from measures.selectors import public_measures_frozen
 from pillars.models import Pillar
 from reports.models import PublishedUpdate, UpdateStatus
 from reports.plan import frozen_reopened
 
 # Bump when the shape of PublishedUpdate.figures changes, so templates can tell old updates apart.
-FIGURES_SCHEMA = 2  # 2: "reopened" (issue 13); an update frozen at 1 has none, and its page says nothing of it
+# 2: "reopened" (issue 13); an update frozen at 1 has none, and its page says nothing of it.
+# 3: "figures", open data's shape (issue 25), from actions.figures like every other count.
+FIGURES_SCHEMA = 3
 
 # --- Periods ---------------------------------------------------------------------------------------
 
@@ -91,102 +83,32 @@ def _change(current: dict, previous: dict | None) -> dict | None:
     return {key: current[key] - previous.get(key, 0) for key in ("done", "assured", "overdue", "percent_done")}
 
 
-@dataclass
-class Counted:
-    """The public actions counted for an update: by pillar, their mean percent complete, and by type."""
-
-    by_pillar: dict
-    mean_by_pillar: dict
-    by_type: dict
-
-
-def _counted_now(public, *, as_of: datetime.date) -> Counted:
-    means = public.order_by().values("pillar_id").annotate(mean=Avg("percent_complete"))
-    return Counted(
-        by_pillar=action_status_counts(actions=public, group_by="pillar_id", today=as_of),
-        mean_by_pillar={row["pillar_id"]: row["mean"] for row in means},
-        by_type=action_status_counts(
-            actions=public.filter(action_type__in=CQC_TYPES), group_by="action_type", today=as_of
-        ),
-    )
-
-
-def _counted_as_at(public, *, as_of: datetime.date, end: datetime.datetime) -> Counted:
-    """The public actions as they stood at `end` (a past period's close), from the progress log: each
-    action's status and percent are those of its latest entry before `end` (an action with no entry at
-    all keeps its own). Actions are not filtered by when they were created: imported plans carry
-    actions created after the work began, and an action with no entry before `end` counts as not
-    started then, which is what the public read at the time. One query.
-
-    Not from the daily ProgressSnapshots: those count internal actions too, and what is frozen here is
-    what the public reads (only public actions).
-    """
-    entries = ProgressUpdate.objects.filter(action=OuterRef("pk"))
-    before_end = entries.filter(created_at__lt=end).order_by("-created_at", "-id")
-    never_logged = ~Exists(entries)
-    rows = (
-        public.annotate(
-            status_then=Coalesce(
-                Subquery(before_end.values("status")[:1]),
-                Case(When(never_logged, then=F("status")), default=Value(Status.NOT_STARTED.value)),
-            ),
-            percent_then=Coalesce(
-                Subquery(before_end.values("percent_complete")[:1]),
-                Case(When(never_logged, then=F("percent_complete")), default=Value(0)),
-            ),
-        )
-        .order_by()
-        .values_list("pillar_id", "action_type", "due_date", "status_then", "percent_then")
-    )
-    by_pillar: dict = {}
-    percents: dict = {}
-    by_type: dict = {}
-    for pillar_id, action_type, due_date, status, percent in rows:
-        overdue = int(is_overdue_on(status=status, due_date=due_date, day=as_of))
-        by_pillar.setdefault(pillar_id, StatusCounts()).add(status, 1, overdue)
-        percents.setdefault(pillar_id, []).append(percent)
-        if action_type in CQC_TYPES:
-            by_type.setdefault(action_type, StatusCounts()).add(status, 1, overdue)
-    return Counted(
-        by_pillar=by_pillar,
-        mean_by_pillar={pk: sum(values) / len(values) for pk, values in percents.items()},
-        by_type=by_type,
-    )
-
-
-def _pillar_rows(counted: Counted, *, previous: dict) -> tuple[list[dict], StatusCounts]:
-    """Each pillar's frozen counts (with the change since the previous update), and their sum."""
+def _pillar_rows(counted: Figures, *, pillars, previous: dict) -> list[dict]:
+    """Each pillar's frozen counts, with the change since the previous update."""
     previous_pillars = {row["slug"]: row for row in previous.get("pillars", [])}
-    by_pillar = counted.by_pillar
-    mean_by_pillar = counted.mean_by_pillar
-    overall = StatusCounts()
     rows = []
-    for pillar in Pillar.objects.order_by("number"):
-        counts = by_pillar.get(pillar.pk, StatusCounts())
-        for status, n in counts.by_status.items():
-            overall.by_status[status] += n
-        overall.overdue += counts.overdue
+    for pillar in pillars:
+        counts = counted.pillar(pillar.pk)
         row = {
             "name": pillar.name,
             "slug": pillar.slug,
             **_counts_figures(counts),
-            "mean_percent_complete": round(mean_by_pillar.get(pillar.pk) or 0),
+            "mean_percent_complete": round(counts.percent_mean),
         }
         row["change"] = _change(row, previous_pillars.get(pillar.slug)) if previous else None
         rows.append(row)
-    return rows, overall
+    return rows
 
 
-def _compliance_rows(counted: Counted, *, previous: dict) -> list[dict]:
+def _compliance_rows(counted: Figures, *, previous: dict) -> list[dict]:
     """CQC warning notices, must-do and should-do actions: frozen counts for each type."""
     previous_compliance = {row["action_type"]: row for row in previous.get("compliance", [])}
-    by_type = counted.by_type
     rows = []
     for action_type in CQC_TYPES:
         row = {
             "action_type": action_type.value,
             "label": action_type.label,
-            **_counts_figures(by_type.get(action_type.value, StatusCounts())),
+            **_counts_figures(counted.action_type(action_type)),
         }
         row["change"] = _change(row, previous_compliance.get(action_type.value)) if previous else None
         rows.append(row)
@@ -239,15 +161,11 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
     public = Action.objects.public()
     start, end = _period_bounds(period)
     previous_figures = previous.figures if previous else {}
-    period_over = timezone.localtime(end).date() <= as_of
-    if period_over:
-        # Drafted after the month ended: the figures as they stood at its end, and dated so.
-        as_of = period_next(period) - datetime.timedelta(days=1)
-        counted = _counted_as_at(public, as_of=as_of, end=end)
-    else:
-        counted = _counted_now(public, as_of=as_of)
-    pillars, overall = _pillar_rows(counted, previous=previous_figures)
-    overall_figures = _counts_figures(overall)
+    # Drafted after the month ended: the figures as they stood at its end, and dated so.
+    as_of = min(as_of, period_next(period) - datetime.timedelta(days=1))
+    counted = figures(as_at=as_of, audience=Audience.PUBLIC)
+    pillars = list(Pillar.objects.order_by("number"))
+    overall_figures = _counts_figures(counted.overall)
     overall_figures["change"] = _change(overall_figures, previous_figures.get("overall")) if previous else None
     return {
         "schema": FIGURES_SCHEMA,
@@ -258,8 +176,10 @@ def _freeze_figures(*, period: datetime.date, as_of: datetime.date, previous: Pu
             if previous
             else None
         ),
+        # The figures in open data's shape (/open-data/updates/<slug>.json), from the one figures function.
+        "figures": figures_open_data(counted, pillars=pillars),
         "overall": overall_figures,
-        "pillars": pillars,
+        "pillars": _pillar_rows(counted, pillars=pillars, previous=previous_figures),
         "compliance": _compliance_rows(counted, previous=previous_figures),
         **_period_events(public, start=start, end=end),
         # The public measures' figures and icons for the period's values (issue 12), frozen like the rest.

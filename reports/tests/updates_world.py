@@ -61,6 +61,7 @@ def build_world() -> World:
     due = datetime.date(2027, 3, 31)
 
     public_action = ActionFactory(
+        created_at=at(1, month=9),
         reference="MD-101",
         title="Check medicines on every vehicle",
         pillar=pillar,
@@ -81,6 +82,7 @@ def build_world() -> World:
         action=public_action, narrative="September work", public_highlight="Old news", created_at=at(20, month=9)
     )
     internal_action = ActionFactory(
+        created_at=at(1, month=9),
         reference="IJ-900",
         action_type=ActionType.IMPROVEMENT,
         title="Secret estates disposal plan",
@@ -99,6 +101,7 @@ def build_world() -> World:
     )
     # Done in October: one complete (awaiting assurance), one assured; and one done back in September.
     ActionFactory(
+        created_at=at(1, month=9),
         reference="WN-101",
         action_type=ActionType.WARNING_NOTICE,
         title="Track safeguarding referrals within 24 hours",
@@ -110,6 +113,7 @@ def build_world() -> World:
         due_date=due,
     )
     ActionFactory(
+        created_at=at(1, month=9),
         reference="SD-101",
         action_type=ActionType.SHOULD_DO,
         title="Share learning from incidents every month",
@@ -123,6 +127,7 @@ def build_world() -> World:
         due_date=due,
     )
     ActionFactory(
+        created_at=at(1, month=9),
         reference="MD-102",
         title="Give every member of staff a yearly appraisal",
         pillar=other_pillar,
