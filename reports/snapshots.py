@@ -1,4 +1,5 @@
-"""Dated progress figures: taking one day's ProgressSnapshot rows, and reading them back for trends.
+"""Dated progress figures for trends: each month's figures from actions.figures, and the daily
+ProgressSnapshot rows, a cache of the same function that can be rebuilt from the record.
 
 `snapshot_take` is the service the daily Celery task and `manage.py take_snapshot` both call.
 """
@@ -7,11 +8,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from actions.models import Action, ActionType, Status, overdue_q
+from actions.figures import Audience, Figures, figures, figures_series
+from actions.models import ActionType, Status
 from actions.selectors import StatusCounts
 from pillars.models import Pillar
 from reports.models import ProgressSnapshot, SnapshotScope
@@ -33,74 +33,81 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return first.replace(day=min(day.day, (following - datetime.timedelta(days=1)).day))
 
 
-# --- Taking a snapshot ---------------------------------------------------------------------------
+# --- Snapshots: a cache of actions.figures ---------------------------------------------------------
 
 
-def _aggregates(day: datetime.date) -> dict:
-    """The figures of one snapshot row as database aggregates, so counting happens in one query per scope."""
-    figures = {"total": Count("id")}
-    for status in Status:
-        figures[status.value] = Count("id", filter=Q(status=status))
-    # Overdue is judged on the snapshot's day.
-    figures["overdue"] = Count("id", filter=overdue_q(day))
-    figures["mean_percent"] = Avg("percent_complete")
-    return figures
-
-
-def _row_fields(row: dict | None) -> dict:
-    row = row or {}
-    fields = {status.value: row.get(status.value, 0) for status in Status}
-    fields["total"] = row.get("total", 0)
-    fields["overdue"] = row.get("overdue", 0)
-    fields["mean_percent_complete"] = round(row.get("mean_percent") or 0)
+def _row_fields(counts: StatusCounts) -> dict:
+    fields = {status: counts.by_status[status] for status in Status.values}
+    fields["total"] = counts.total
+    fields["overdue"] = counts.overdue
+    fields["mean_percent_complete"] = round(counts.percent_mean)
     return fields
 
 
-def _grouped(actions: QuerySet, key: str, day: datetime.date) -> dict:
-    rows = actions.order_by().values(key).annotate(**_aggregates(day))
-    return {row[key]: row for row in rows}
+def _snapshot_rows(result: Figures, *, day: datetime.date, pillar_ids, theme_ids) -> list[ProgressSnapshot]:
+    """The rows for one day: the programme, each pillar, each theme and each type, including those with
+    no actions (so a trend line has no false gap). Unsaved: a trend reads them without storing them.
+    """
+    rows = [ProgressSnapshot(taken_on=day, scope=SnapshotScope.OVERALL, **_row_fields(result.overall))]
+    rows += [
+        ProgressSnapshot(taken_on=day, scope=SnapshotScope.PILLAR, pillar_id=pk, **_row_fields(result.pillar(pk)))
+        for pk in pillar_ids
+    ]
+    rows += [
+        ProgressSnapshot(taken_on=day, scope=SnapshotScope.THEME, theme_id=pk, **_row_fields(result.theme(pk)))
+        for pk in theme_ids
+    ]
+    rows += [
+        ProgressSnapshot(
+            taken_on=day, scope=SnapshotScope.ACTION_TYPE, action_type=value, **_row_fields(result.action_type(value))
+        )
+        for value in ActionType.values
+    ]
+    return rows
+
+
+def _keys() -> tuple[list, list]:
+    return (
+        list(Pillar.objects.order_by("number").values_list("pk", flat=True)),
+        list(Theme.objects.order_by("number").values_list("pk", flat=True)),
+    )
 
 
 def snapshot_take(*, day: datetime.date | None = None) -> int:
-    """Record the programme's figures for `day` (default today): one row overall, and one per pillar,
-    per theme and per action type, including those with no actions (so a trend line has no false gap).
+    """Record the programme's figures for `day` (default today), every action counted (the board's
+    audience), as actions.figures gives them: the rows are a cache of that function, and a rebuild
+    (snapshots_rebuild) writes the same rows again.
 
     Idempotent: taking the day's snapshot again replaces that day's rows. Atomic: a failure leaves the
-    day's previous rows as they were. Figures are the actions' current state, with overdue judged on
-    `day`. Returns the number of rows written.
+    day's previous rows as they were. Returns the number of rows written.
     """
     day = day or timezone.localdate()
-    actions = Action.objects.all()
-    with transaction.atomic():
-        overall = actions.aggregate(**_aggregates(day))
-        by_pillar = _grouped(actions, "pillar_id", day)
-        # An action answering two themes counts once under each: the join yields one row per theme.
-        by_theme = _grouped(actions.filter(themes__isnull=False), "themes", day)
-        by_type = _grouped(actions, "action_type", day)
+    return _snapshots_write(days=[day])
 
-        rows = [ProgressSnapshot(taken_on=day, scope=SnapshotScope.OVERALL, **_row_fields(overall))]
-        rows += [
-            ProgressSnapshot(taken_on=day, scope=SnapshotScope.PILLAR, pillar_id=pk, **_row_fields(by_pillar.get(pk)))
-            for pk in Pillar.objects.order_by("number").values_list("pk", flat=True)
-        ]
-        rows += [
-            ProgressSnapshot(taken_on=day, scope=SnapshotScope.THEME, theme_id=pk, **_row_fields(by_theme.get(pk)))
-            for pk in Theme.objects.order_by("number").values_list("pk", flat=True)
-        ]
-        rows += [
-            ProgressSnapshot(
-                taken_on=day, scope=SnapshotScope.ACTION_TYPE, action_type=value, **_row_fields(by_type.get(value))
-            )
-            for value in ActionType.values
-        ]
+
+def _snapshots_write(*, days: list[datetime.date]) -> int:
+    pillar_ids, theme_ids = _keys()
+    results = figures_series(days=days, audience=Audience.BOARD)
+    rows = []
+    for day, result in zip(days, results, strict=True):
+        rows += _snapshot_rows(result, day=day, pillar_ids=pillar_ids, theme_ids=theme_ids)
+    with transaction.atomic():
         # Delete then insert, inside the transaction: a rerun for the same day is a refresh, and the
         # unique constraints refuse a duplicate should two runs ever race.
-        ProgressSnapshot.objects.filter(taken_on=day).delete()
-        ProgressSnapshot.objects.bulk_create(rows)
+        ProgressSnapshot.objects.filter(taken_on__in=days).delete()
+        ProgressSnapshot.objects.bulk_create(rows, batch_size=500)
     return len(rows)
 
 
-# --- Reading snapshots back ----------------------------------------------------------------------
+def snapshots_rebuild() -> int:
+    """Write every stored day's snapshot again from the record (manage.py take_snapshot --rebuild).
+    A rebuild changes nothing unless something wrote the snapshots behind the record.
+    """
+    days = sorted(set(ProgressSnapshot.objects.values_list("taken_on", flat=True)))
+    return _snapshots_write(days=days) if days else 0
+
+
+# --- Trends: the figures at each month's end -----------------------------------------------------
 
 SCOPE_KEY = {
     SnapshotScope.PILLAR: "pillar_id",
@@ -111,7 +118,9 @@ SCOPE_KEY = {
 
 @dataclass
 class Trend:
-    """One figure per month for each key (pillar id, theme id...): the month's last snapshot, or None."""
+    """One figure per month for each key (pillar id, theme id...): the figures at the month's end (today
+    for this month), or None for a month before the programme had any action.
+    """
 
     months: list[datetime.date]
     series: dict
@@ -120,59 +129,75 @@ class Trend:
         return self.series.get(key, [None] * len(self.months))
 
 
+def _month_last_day(month: datetime.date, today: datetime.date) -> datetime.date:
+    return min(month_start(month, back=-1) - datetime.timedelta(days=1), today)
+
+
+def _scope_keys(scope: str, keys: list | None) -> list:
+    """The keys a scope has figures for: the programme (None), every pillar, theme or type, or `keys`."""
+    if scope == SnapshotScope.OVERALL:
+        return [None]
+    if keys is not None:
+        return list(keys)
+    if scope == SnapshotScope.PILLAR:
+        return list(Pillar.objects.order_by("number").values_list("pk", flat=True))
+    if scope == SnapshotScope.THEME:
+        return list(Theme.objects.order_by("number").values_list("pk", flat=True))
+    return list(ActionType.values)
+
+
+def _figures_by_key(result: Figures, *, scope: str, day: datetime.date, keys: list) -> dict:
+    """Unsaved snapshot rows of `scope` for `day`, by key (None for the programme). A key with no actions
+    that day has none (and the programme none before it had an action), so a chart shows no point
+    rather than a false zero.
+    """
+    if not result.overall.total:
+        return {}
+    counts_for = {
+        SnapshotScope.OVERALL: lambda key: result.overall,
+        SnapshotScope.PILLAR: result.pillar,
+        SnapshotScope.THEME: result.theme,
+        SnapshotScope.ACTION_TYPE: result.action_type,
+    }[scope]
+    key_field = SCOPE_KEY.get(scope)
+    return {
+        key: ProgressSnapshot(
+            taken_on=day, scope=scope, **({key_field: key} if key_field else {}), **_row_fields(counts_for(key))
+        )
+        for key in keys
+        if counts_for(key).total
+    }
+
+
 def snapshot_trend(
     *, scope: str, months: int = 12, today: datetime.date | None = None, keys: list | None = None
 ) -> Trend:
-    """The last `months` months (this one included) of `scope`'s snapshots, one per month: the last
-    taken that month. Two queries, however many daily snapshots there are.
-
-    `keys` narrows to some pillars, themes or types (by id or value).
+    """The last `months` months (this one included) of `scope`'s figures, one per month: those at the
+    month's end (today for this one), from actions.figures. `keys` narrows to some pillars, themes or types.
     """
     today = today or timezone.localdate()
     month_list = [month_start(today, back=n) for n in range(months - 1, -1, -1)]
-    snapshots = ProgressSnapshot.objects.filter(scope=scope, taken_on__gte=month_list[0], taken_on__lte=today)
-    key_field = SCOPE_KEY.get(scope)
-    if keys is not None and key_field:
-        snapshots = snapshots.filter(**{f"{key_field}__in": keys})
-    # Each key's last day in each month (at most months x keys pairs), then those rows: two queries.
-    group = [key_field, "month"] if key_field else ["month"]
-    last_days = (
-        snapshots.order_by().annotate(month=TruncMonth("taken_on")).values(*group).annotate(last=Max("taken_on"))
-    )
-    # The rows of those days, keeping each key's own day here: one OR term per (key, day) pair made the
-    # query slower to build than to run, with a year of pillars or themes (issue 8, `manage.py bench`).
-    wanted = {(row[key_field] if key_field else None, row["last"]) for row in last_days}
-    rows = snapshots.filter(taken_on__in={day for _, day in wanted}).order_by("taken_on")
-    index = {month: n for n, month in enumerate(month_list)}
+    days = [_month_last_day(month, today) for month in month_list]
+    keys = _scope_keys(scope, keys)
     series: dict = {}
-    for row in rows:
-        key = getattr(row, key_field) if key_field else None
-        if (key, row.taken_on) not in wanted:
-            continue
-        series.setdefault(key, [None] * len(month_list))[index[month_start(row.taken_on)]] = row
+    for index, (day, result) in enumerate(zip(days, figures_series(days=days, audience=Audience.BOARD), strict=True)):
+        for key, row in _figures_by_key(result, scope=scope, day=day, keys=keys).items():
+            series.setdefault(key, [None] * len(month_list))[index] = row
     return Trend(months=month_list, series=series)
 
 
-# A month ago, give or take: a snapshot older than this before the one-month mark is too old to compare.
-MONTH_AGO_TOLERANCE_DAYS = 14
-
-
 def snapshot_month_ago(*, scope: str, today: datetime.date | None = None, keys: list | None = None) -> dict:
-    """The snapshots taken about a month before `today` (the latest on or before that day, and no more
-    than a fortnight earlier), by key (pillar id, theme id, type; None for the programme). One query.
+    """The figures of a month before `today` (the same day of the previous month), by key (pillar id,
+    theme id, type; None for the programme), from actions.figures; {} before the programme began.
     """
     today = today or timezone.localdate()
-    mark = months_before(today, 1)
-    candidates = ProgressSnapshot.objects.filter(
-        scope=scope, taken_on__lte=mark, taken_on__gte=mark - datetime.timedelta(days=MONTH_AGO_TOLERANCE_DAYS)
-    )
-    key_field = SCOPE_KEY.get(scope)
-    if keys is not None and key_field:
-        candidates = candidates.filter(**{f"{key_field}__in": keys})
-    # Each key's own latest day: a pillar added (or a snapshot missed) that day still finds its figure.
-    same_key = candidates.filter(**{key_field: OuterRef(key_field)}) if key_field else candidates
-    rows = candidates.filter(taken_on=Subquery(same_key.order_by("-taken_on").values("taken_on")[:1]))
-    return {(getattr(row, key_field) if key_field else None): row for row in rows}
+    return snapshot_as_at(day=months_before(today, 1), scope=scope, keys=keys)
+
+
+def snapshot_as_at(*, day: datetime.date, scope: str, keys: list | None = None) -> dict:
+    """The figures at the end of `day`, by key (None for the programme), as unsaved snapshot rows."""
+    result = figures(as_at=day, audience=Audience.BOARD)
+    return _figures_by_key(result, scope=scope, day=day, keys=_scope_keys(scope, keys) if result.overall.total else [])
 
 
 class Direction:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("open-data/", public.open_data, name="open_data"),
     path("open-data/actions.csv", public.open_data_csv, name="open_data_csv"),
     path("open-data/actions.json", public.open_data_json, name="open_data_json"),
+    path("open-data/figures.json", public.open_data_figures_json, name="open_data_figures"),
+    path("open-data/updates/<slug:slug>.json", public.open_data_update_json, name="open_data_update"),
     path("plan/", plan.plan_list, name="public_plan"),
     path("plan/<str:reference>/", plan.plan_detail, name="public_plan_action"),
     # --- End of public pages ---

@@ -40,14 +40,11 @@ from reports.selectors.dashboard import (
     action_figures,
     furthest_behind,
 )
-from reports.snapshots import DirectionOfTravel
+from reports.snapshots import DirectionOfTravel, snapshot_as_at
 from themes.models import Theme
 
 # "Since the last meeting" when no committee has met yet: the last this many days.
 SINCE_DAYS_WITHOUT_A_MEETING = 30
-# The figures at the meeting: the latest daily snapshot on or before its day, if no older than this
-# (the page names the snapshot's date, so an older one is never passed off as the meeting's).
-SNAPSHOT_TOLERANCE_DAYS = 31
 # The first screen names at most this many actions or measures in a list; the counts link to the rest.
 FIRST_SCREEN_LIST_LIMIT = 3
 # Measures named under each Making Data Count reading; the rest are counted, on the measures page.
@@ -169,15 +166,7 @@ def _since(*, today: datetime.date) -> Since:
         slipped=Count("id", filter=changes.slipped_since_q(day)),
         reopened=Count("id", filter=changes.reopened_since_q(day)),
     )
-    then = (
-        ProgressSnapshot.objects.filter(
-            scope=SnapshotScope.OVERALL,
-            taken_on__lte=day,
-            taken_on__gte=day - datetime.timedelta(days=SNAPSHOT_TOLERANCE_DAYS),
-        )
-        .order_by("-taken_on")
-        .first()
-    )
+    then = snapshot_as_at(day=day, scope=SnapshotScope.OVERALL).get(None)
     return Since(
         day=day,
         meeting=meeting,

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from actions.figures import Audience, figures, figures_open_data
 from actions.models import Action, ActionType, Status
-from actions.selectors import StatusCounts, action_status_counts
+from actions.selectors import StatusCounts
 from pillars.models import Pillar, StrategicGoal
 from reports.models import PublishedUpdate, UpdateStatus
 from reports.plan import GOVERNANCE_OPEN_DATA_FIELDS, add_governance_fields
@@ -30,19 +31,15 @@ def home_page_content() -> dict:
     goals = list(StrategicGoal.objects.all())
     pillars = list(Pillar.objects.prefetch_related("goals"))
     themes = list(Theme.objects.prefetch_related("pillars"))
-    by_pillar = action_status_counts(actions=Action.objects.public(), group_by="pillar_id")
-    overall = StatusCounts()
-    for counts in by_pillar.values():
-        for status, n in counts.by_status.items():
-            overall.by_status[status] += n
-        overall.overdue += counts.overdue
+    counted = figures(audience=Audience.PUBLIC)
     latest_update = PublishedUpdate.objects.filter(status=UpdateStatus.PUBLISHED).order_by("-period").first()
     return {
         "strategy": strategy_text(),
         "goals": goals,
-        "pillars": [PillarProgress(pillar, by_pillar.get(pillar.pk, StatusCounts())) for pillar in pillars],
+        "pillars": [PillarProgress(pillar, counted.pillar(pillar.pk)) for pillar in pillars],
         "themes": themes,
-        "overall": overall,
+        "overall": counted.overall,
+        "as_at": counted.as_at,
         "latest_update": latest_update,
     }
 
@@ -132,3 +129,56 @@ def open_data_actions() -> list[dict]:
         for row in public.order_by("reference").values(*fields)
     ]
     return add_governance_fields(rows)
+
+
+def open_data_figures(*, as_at) -> dict:
+    """/open-data/figures.json: the public figures at the end of `as_at`, from actions.figures."""
+    return figures_open_data(figures(as_at=as_at, audience=Audience.PUBLIC))
+
+
+def open_data_update(update: PublishedUpdate) -> dict:
+    """/open-data/updates/<slug>.json: a published or withdrawn update's frozen figures, in the shape of
+    /open-data/figures.json, so "what did the trust say at the time" can be checked against the record.
+    """
+    data = {
+        "slug": update.slug,
+        "period": update.period.isoformat()[:7],
+        "status": update.status,
+        "published_at": update.published_at.isoformat(timespec="seconds") if update.published_at else None,
+        "figures": update.figures.get("figures") or _figures_from_schema_2(update.figures),
+    }
+    if update.status == UpdateStatus.WITHDRAWN:
+        data["withdrawn_at"] = update.withdrawn_at.isoformat(timespec="seconds") if update.withdrawn_at else None
+        data["withdrawal_note"] = update.withdrawal_note
+    return data
+
+
+def _figures_from_schema_2(frozen: dict) -> dict:
+    """The open-data shape of an update frozen before issue 25 (schema 1 or 2), from its own counts."""
+    overall = frozen.get("overall") or {}
+    return {
+        "as_at": frozen.get("as_of"),
+        "audience": "public",
+        "actions_total": overall.get("total", 0),
+        "by_status": overall.get("by_status", {}),
+        "overdue": overall.get("overdue", 0),
+        "by_pillar": [
+            {
+                "slug": row["slug"],
+                "name": row["name"],
+                "actions_total": row["total"],
+                "by_status": row["by_status"],
+                "overdue": row["overdue"],
+                "percent_mean": row.get("mean_percent_complete", 0),
+            }
+            for row in frozen.get("pillars", [])
+        ],
+        "by_type": {
+            row["action_type"]: {
+                "actions_total": row["total"],
+                "by_status": row["by_status"],
+                "overdue": row["overdue"],
+            }
+            for row in frozen.get("compliance", [])
+        },
+    }

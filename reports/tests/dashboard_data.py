@@ -25,6 +25,24 @@ def days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
 
 
+def had_state(action, *, on: datetime.date, **fields):
+    """Test data: write into `action`'s history that it stood with `fields` (and otherwise as it is now)
+    at noon on `on`, as a service would have recorded it then; the action itself is left as it is.
+    Past figures (actions.figures) read the history, so this is how a test says what the past was.
+    """
+    present = {name: getattr(action, name) for name in fields}
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action._history_date = datetime.datetime.combine(on, datetime.time(12), tzinfo=timezone.get_current_timezone())
+    action.save()
+    for name, value in present.items():
+        setattr(action, name, value)
+    action._history_date = timezone.now()
+    action.save()
+    del action._history_date
+    return action
+
+
 def make_action(**kwargs):
     """An action; an assured one gets its sign-off (by a lead who is not the owner), as the rules require."""
     if kwargs.get("status") == Status.ASSURED:

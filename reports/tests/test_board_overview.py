@@ -9,12 +9,11 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from actions.models import ActionReopening, ActionType, Committee, Meeting, Status
+from actions.models import Action, ActionReopening, ActionType, Committee, Meeting, Status
 from actions.services import due_date_revise
 from measures.tests.factories import MeasureFactory, add_values
-from reports.models import ProgressSnapshot, SnapshotScope
 from reports.selectors.board import SINCE_DAYS_WITHOUT_A_MEETING, board_overview, last_meeting
-from reports.tests.dashboard_data import Programme, days, make_action
+from reports.tests.dashboard_data import Programme, days, had_state, make_action
 
 pytestmark = pytest.mark.django_db
 
@@ -215,21 +214,26 @@ def test_without_a_past_meeting_the_last_thirty_days_are_shown_and_the_page_says
     assert "No committee has met yet: the last 30 days" in page
 
 
-def test_the_programme_then_and_now_compares_with_the_snapshot_at_the_meeting(client_for, board, since_last_meeting):
-    ProgressSnapshot.objects.create(
-        taken_on=days(-11), scope=SnapshotScope.OVERALL, total=10, assured=1, on_track=9, overdue=1
-    )
+def test_the_programme_then_and_now_compares_with_the_figures_at_the_meeting(client_for, board, programme, lead):
+    meeting(-10)
+    # At the meeting, ten actions stood as they do now, but for WN-001 (then on track), and the rest
+    # (IJ-030, IJ-031, IJ-032) were still to come.
+    for action in Action.objects.exclude(reference="MD-003"):  # MD-003's record goes back 100 days
+        had_state(action, on=days(-12))
+    had_state(programme.wn1, on=days(-11), status=Status.ON_TRACK, percent_complete=50)
+    for n in range(3):
+        make_action(reference=f"IJ-03{n}", action_type=ActionType.IMPROVEMENT, pillar=programme.quality)
     overview = board_overview()
-    assert overview.direction.then.taken_on == days(-11)
-    assert overview.direction.then.percent_done == 10
-    # Now 4 done of 13 (WN-001, MD-002, IJ-030, IJ-031): 31%, better.
-    assert (overview.overall.counts.percent_done, overview.direction.direction) == (31, "better")
+    assert overview.direction.then.taken_on == days(-10)
+    # Then 1 done (MD-002) of 7: 14%. Now 2 done (WN-001, MD-002) of 10: 20%, better.
+    assert (overview.direction.then.total, overview.direction.then.percent_done) == (7, 14)
+    assert (overview.overall.counts.percent_done, overview.direction.direction) == (20, "better")
     page = client_for(board).get("/dashboard/").content.decode()
-    assert re.search(r"Better</strong>\s+10% → 31% complete or assured", page)
+    assert re.search(r"Better</strong>\s+14% → 20% complete or assured", page)
 
 
-def test_a_snapshot_long_before_the_meeting_is_not_passed_off_as_its_figures(since_last_meeting):
-    ProgressSnapshot.objects.create(taken_on=days(-60), scope=SnapshotScope.OVERALL, total=10, assured=1, on_track=9)
+def test_before_the_programme_had_an_action_there_are_no_figures_to_compare(programme):
+    meeting(-150)
     assert board_overview().direction.known is False
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from actions.models import ActionType, Status
-from reports.models import ProgressSnapshot, SnapshotScope
+from pillars.tests.factories import PillarFactory
 from reports.snapshots import month_start, months_before
-from reports.tests.dashboard_data import DASHBOARD_PAGES, Programme
+from reports.tests.dashboard_data import DASHBOARD_PAGES, Programme, had_state, make_action
 
 pytestmark = pytest.mark.django_db
 
@@ -244,23 +244,25 @@ def test_long_lists_show_the_first_few_and_link_to_the_rest(client_for, board, p
 # --- Direction of travel and trend ----------------------------------------------------------------
 
 
-def snapshot(pillar, day, *, total, assured=0, complete=0, overdue=0, on_track=None):
-    return ProgressSnapshot.objects.create(
-        taken_on=day,
-        scope=SnapshotScope.PILLAR,
-        pillar=pillar,
-        total=total,
-        assured=assured,
-        complete=complete,
-        overdue=overdue,
-        on_track=total - assured - complete if on_track is None else on_track,
-    )
-
-
-def test_direction_of_travel_compares_each_pillar_with_about_a_month_ago(client_for, board, programme):
+def test_direction_of_travel_compares_each_pillar_with_a_month_ago(client_for, board, programme, lead):
     month_ago = months_before(timezone.localdate(), 1)
-    snapshot(programme.quality, month_ago, total=4, assured=1, overdue=2)  # 25% then, 50% now: better
-    snapshot(programme.responsive, month_ago - datetime.timedelta(days=3), total=3, assured=1)  # 33% then, 0%: worse
+    before = month_ago - datetime.timedelta(days=1)
+    # Quality Improvement then: MD-002 assured, WN-001 on track, MD-001 and SD-001 overdue: 25%; now 50%.
+    had_state(programme.md1, on=before, due_date=month_ago - datetime.timedelta(days=3))
+    had_state(programme.md2, on=before)
+    had_state(programme.wn1, on=before, status=Status.ON_TRACK, percent_complete=50)
+    had_state(programme.sd1, on=before, due_date=month_ago - datetime.timedelta(days=2))
+    # Responsive Care then: MD-003 assured (33%); now 0%.
+    had_state(
+        programme.md3,
+        on=before,
+        status=Status.ASSURED,
+        percent_complete=100,
+        assured_by=lead,
+        assured_at=timezone.now(),
+    )
+    had_state(programme.ij1, on=before)
+    had_state(programme.ij2, on=before)
     response = client_for(board).get(PILLARS)
     cards = by_label(response.context["pillar_cards"])
     quality, responsive = cards["Quality Improvement"].direction, cards["Responsive Care"].direction
@@ -271,26 +273,34 @@ def test_direction_of_travel_compares_each_pillar_with_about_a_month_ago(client_
     assert "Worse</strong>" in page and "33% → 0% complete or assured" in page and "down 33 points" in page
 
 
-def test_direction_of_travel_is_same_when_nothing_moved_and_unknown_without_a_snapshot(client_for, board, programme):
-    snapshot(programme.quality, months_before(timezone.localdate(), 1), total=4, assured=1, complete=1, overdue=1)
-    # A snapshot from three months ago is too old to stand for "last month".
-    snapshot(programme.responsive, months_before(timezone.localdate(), 3), total=3)
+def test_direction_of_travel_is_same_when_nothing_moved_and_unknown_for_a_pillar_with_no_actions_then(
+    client_for, board, programme
+):
+    month_ago = months_before(timezone.localdate(), 1)
+    before = month_ago - datetime.timedelta(days=1)
+    for action in (programme.md2, programme.wn1, programme.sd1):
+        had_state(action, on=before)
+    had_state(programme.md1, on=before, due_date=month_ago - datetime.timedelta(days=1))  # overdue then as now
     cards = by_label(client_for(board).get(PILLARS).context["pillar_cards"])
     assert cards["Quality Improvement"].direction.direction == "same"
-    assert cards["Responsive Care"].direction.known is False
+    # A pillar whose first action came this week has no figures from a month ago to compare with.
+    later = PillarFactory(name="Digital Care", slug="digital-care", number=3)
+    make_action(reference="IJ-090", action_type=ActionType.IMPROVEMENT, pillar=later)
+    cards = by_label(client_for(board).get(PILLARS).context["pillar_cards"])
+    assert cards["Digital Care"].direction.known is False
 
 
 def test_trend_chart_is_server_rendered_svg_with_a_text_alternative_and_a_table(client_for, board, programme):
     today = timezone.localdate()
-    snapshot(programme.quality, month_start(today, back=2), total=4, assured=1)  # 25%
-    # Two snapshots in one month: the later one is that month's figure.
-    snapshot(programme.quality, month_start(today, back=1), total=4, assured=1)
-    last_month_later = month_start(today, back=1) + datetime.timedelta(days=10)
-    snapshot(programme.quality, last_month_later, total=4, assured=1, complete=1)  # 50%
+    # Quality Improvement two months ago: 1 of 4 done (25%); WN-001 completed last month: 50% since.
+    for action in (programme.md1, programme.md2, programme.sd1):
+        had_state(action, on=month_start(today, back=2))
+    had_state(programme.wn1, on=month_start(today, back=2), status=Status.ON_TRACK, percent_complete=50)
+    had_state(programme.wn1, on=month_start(today, back=1) + datetime.timedelta(days=10))
     response = client_for(board).get(PILLARS)
     page = response.content.decode()
     card = by_label(response.context["pillar_cards"])["Quality Improvement"]
-    assert [p.value for p in card.chart.points] == [25, 50]
+    assert [p.value for p in card.chart.points] == [25, 50, 50]
     assert '<svg class="app-chart__svg"' in page and 'role="img"' in page
     assert 'aria-describedby="chart-quality-improvement-desc"' in page
     assert re.search(
@@ -298,7 +308,7 @@ def test_trend_chart_is_server_rendered_svg_with_a_text_alternative_and_a_table(
         r"or assured rose from 25% in \w+ \d{4} to 50% in \w+ \d{4}",
         page,
     )
-    # The same figures in a table, month by month; a month with no snapshot says so in words.
+    # The same figures in a table, month by month; a month with no figures says so in words.
     rows = response.context["trend_table"].rows
     assert len(rows) == 12 and rows[-1][0] == month_start(today)
     assert '25% <span class="nhsuk-body-s">(1 of 4)</span>' in page
@@ -308,13 +318,13 @@ def test_trend_chart_is_server_rendered_svg_with_a_text_alternative_and_a_table(
     assert "style=" not in page
 
 
-def test_a_month_without_snapshots_breaks_the_line_rather_than_bridging_it(client_for, board, programme):
+def test_a_trend_line_starts_at_the_first_month_with_figures_rather_than_at_zero(client_for, board, programme):
     today = timezone.localdate()
-    snapshot(programme.quality, month_start(today, back=4), total=4, assured=1)
-    snapshot(programme.quality, month_start(today, back=2), total=4, assured=2)
+    for action in (programme.md1, programme.md2, programme.wn1, programme.sd1):
+        had_state(action, on=month_start(today, back=4))
     card = by_label(client_for(board).get(PILLARS).context["pillar_cards"])["Quality Improvement"]
-    assert len(card.chart.segments) == 2
-    assert "No figures for 10 of the 12 months" in card.chart.description
+    assert len(card.chart.segments) == 1 and len(card.chart.points) == 5
+    assert "No figures for 7 of the 12 months" in card.chart.description
 
 
 # --- Drill-down pages ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_safe
 
 from reports.models import PublishedUpdate
@@ -18,6 +19,8 @@ from reports.selectors.public import (
     PUBLIC_UPDATES_PER_PAGE,
     home_page_content,
     open_data_actions,
+    open_data_figures,
+    open_data_update,
     public_update_for_slug,
     public_updates,
     public_withdrawal_notices,
@@ -215,3 +218,36 @@ def open_data_json(request):
             "actions": actions,
         }
     )
+
+
+def _as_at_problem(text: str | None, today) -> tuple[object, str | None]:
+    """The day ?as_at= asks for (default today), or why it cannot be answered."""
+    if not text:
+        return today, None
+    try:
+        day = parse_date(text)
+    except ValueError:
+        day = None
+    if day is None:
+        return None, f"as_at must be a date written YYYY-MM-DD, for example {today.isoformat()} (not {text!r})."
+    if day > today:
+        return None, f"as_at must be today ({today.isoformat()}) or earlier: figures are not known in advance."
+    return day, None
+
+
+@require_safe
+@public_cache(live=True)
+def open_data_figures_json(request):
+    day, problem = _as_at_problem(request.GET.get("as_at"), timezone.localdate())
+    if problem:
+        return JsonResponse({"error": problem}, status=400)
+    return JsonResponse(_clean_deep(open_data_figures(as_at=day)))
+
+
+@require_safe
+@public_cache
+def open_data_update_json(request, slug):
+    update = public_update_for_slug(slug)
+    if update is None:
+        raise Http404("No published or withdrawn update has that address.")
+    return JsonResponse(_clean_deep(open_data_update(update)))
