@@ -37,6 +37,10 @@ FORBIDDEN = re.compile(r"\b(None|null|nan|NaN)\b")
 VISITORS = tuple(role for role in ROLES if role not in ("other_owner", "outsider"))
 
 
+# Elements that break a line or a cell: text either side of them is two words, not one.
+BLOCKS = {"br", "p", "li", "td", "th", "tr", "dt", "dd", "div", "h1", "h2", "h3", "h4", "h5", "h6", "option", "title"}
+
+
 class VisibleText(HTMLParser):
     """The text a reader sees (and a screen reader reads) in an HTML page: no tags, scripts or styles."""
 
@@ -48,10 +52,14 @@ class VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self._skip += 1
+        elif tag in BLOCKS:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag):
         if tag in ("script", "style") and self._skip:
             self._skip -= 1
+        elif tag in BLOCKS:
+            self.parts.append(" ")
 
     def handle_data(self, data):
         if not self._skip:
@@ -61,7 +69,7 @@ class VisibleText(HTMLParser):
 def visible_text(html: str) -> str:
     parser = VisibleText()
     parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
+    return " ".join("".join(parser.parts).split())
 
 
 def forbidden_words(text: str) -> list[str]:
