@@ -146,6 +146,9 @@ def assert_one_statement(html: str):
         ("board", "/dashboard/pillars/"),
         (None, "/plan/"),
         (None, "/plan/MD-050/"),
+        # The forms that say where the action stands now.
+        ("owner", "/actions/MD-050/progress/"),
+        ("owner", "/actions/MD-050/due-date/"),
     ],
 )
 def test_each_page_says_on_track_but_overdue_as_one_statement(late, client_for, request, who, url):
