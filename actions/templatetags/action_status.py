@@ -5,8 +5,8 @@ saying how they fit; here they read as one: "On track, but overdue by 3 days", "
 by 1 day". Every page that shows an action's status with its overdue state uses this one tag: My
 actions and the register (through actions/templatetags/action_rows.py, which builds its rows in
 Python and calls action_status_html), the action page, the dashboard's action lists, the board pack's
-exception report and appendix, and the public plan. Days overdue come from Action.days_overdue_on,
-the one home of that rule.
+exception report and appendix, the public plan, the progress and governance forms' "Now:" line and a
+committee's agenda. Days overdue come from Action.days_overdue_on, the one home of that rule.
 
 A simple tag built with format_html rather than an inclusion template: the register renders it on up
 to 100 rows, and issue 15's profile found the template engine was most of that page's time.
