@@ -270,7 +270,7 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
         self.fields["themes"].queryset = Theme.objects.order_by("number")
         self.fields["regulations"].queryset = Regulation.objects.order_by("order", "number")
         self.fields["cqc_regulation"].choices = [
-            ("", "None"),
+            ("", "No regulation"),
             *[c for c in self.fields["cqc_regulation"].choices if c[0]],
         ]
 

@@ -367,6 +367,10 @@ class Action(models.Model):
     def is_overdue(self) -> bool:
         return self.is_overdue_on(timezone.localdate())
 
+    def days_overdue_on(self, day: datetime.date) -> int:
+        """How many days past its due date the action is on `day`: 0 unless it is overdue then."""
+        return (day - self.due_date).days if self.is_overdue_on(day) else 0
+
     def is_due_soon_on(self, day: datetime.date) -> bool:
         return not self.is_done and day <= self.due_date <= due_soon_until(day)
 

@@ -10,11 +10,11 @@ from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
-from secamb_journey.templatetags.nhsuk import status_tag
+from actions.templatetags.action_status import action_status_html
 
 register = template.Library()
 
@@ -27,13 +27,12 @@ ROW = (
     '<span class="nhsuk-body-s nhsuk-u-secondary-text-colour">{} · {}</span></span></td>\n'
     '      <td class="nhsuk-table__cell" role="cell">' + HEADING.format("Owner") + "{}</td>\n"
     '      <td class="nhsuk-table__cell" role="cell">' + HEADING.format("Due") + ""
-    '<span><span class="app-nowrap">{}</span>{}{}</span></td>\n'
+    '<span><span class="app-nowrap">{}</span>{}</span></td>\n'
     '      <td class="nhsuk-table__cell" role="cell">' + HEADING.format("Status") + "{}</td>\n"
     '      <td class="nhsuk-table__cell nhsuk-table__cell--numeric" role="cell">' + HEADING.format("Progress") + ""
     "{}%</td>\n"
     "    </tr>\n"
 )
-OVERDUE = mark_safe(' <strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>')
 SLIPPED = '<br><span class="nhsuk-body-s">Slipped from <span class="app-nowrap">{}</span></span>'
 
 
@@ -42,7 +41,8 @@ def _person(user) -> str:
 
 
 class _Rows:
-    """What repeats from row to row worked out once per table: the URL pattern, month names, status tags."""
+    """What repeats from row to row worked out once per table: the URL pattern, month names, today, the
+    status words (by status and days overdue: the same few on most rows)."""
 
     def __init__(self):
         # The action page's URL with a placeholder: a reference is letters, digits and a hyphen, which
@@ -50,15 +50,18 @@ class _Rows:
         self.url = reverse("actions:detail", args=["REFERENCE"]).replace("REFERENCE", "{}")
         # As the template's date:"j M Y" (Django's "M": the month's three letters, title case).
         self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
+        self.today = timezone.localdate()
         self.tags = {}
 
     def date(self, day) -> str:
         return f"{day.day} {self.months[day.month]} {day.year}" if day else ""
 
-    def status(self, value) -> str:
-        if value not in self.tags:
-            self.tags[value] = status_tag(value)
-        return self.tags[value]
+    def status(self, action) -> str:
+        # The status and how overdue, as one statement (actions/templatetags/action_status.py).
+        key = (action.status, action.days_overdue_on(self.today))
+        if key not in self.tags:
+            self.tags[key] = action_status_html(status=key[0], days_overdue=key[1])
+        return self.tags[key]
 
     def row(self, action) -> tuple:
         slipped = format_html(SLIPPED, self.date(action.original_due_date)) if action.is_slipped else ""
@@ -70,9 +73,8 @@ class _Rows:
             action.pillar.name,
             _person(action.owner),
             self.date(action.due_date),
-            OVERDUE if getattr(action, "overdue", False) else "",
             slipped,
-            self.status(action.status),
+            self.status(action),
             action.percent_complete,
         )
 

@@ -84,5 +84,6 @@ def measures_summary(pillar=None, theme=None, public=False, caption=""):
 
 
 @register.inclusion_tag("measures/includes/spc_chart.html")
-def spc_chart(mc, id="chart"):
-    return {"svg": spc_svg(mc), "mc": mc, "id": id}
+def spc_chart(mc, id="chart", can_enter=False):
+    # can_enter: the table under the chart links each value to its correction form (staff who may enter values).
+    return {"svg": spc_svg(mc), "mc": mc, "id": id, "can_enter": can_enter}
