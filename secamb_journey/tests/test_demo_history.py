@@ -102,6 +102,7 @@ def test_the_demo_obeys_the_rules_of_time(seeded):
     # A measure value only for a period that has ended.
     this_month = timezone.localdate().replace(day=1)
     assert not MeasureValue.objects.filter(period__gte=this_month).exists()
+    assert all(timezone.localdate(value.entered_at) > value.period for value in MeasureValue.objects.all())
 
 
 def _sentences(text: str) -> list[str]:
