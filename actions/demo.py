@@ -145,7 +145,8 @@ class DemoAction:
     events: tuple = field(default=())
 
 
-# One action a row-group; each has its own description and its owner's own account of the work.
+# Each action has its own description and its owner's own account of the work (story), and the events
+# that the leads, committees and reviews added to it (events), all dated in days before today.
 DEMO_ACTIONS = [
     DemoAction(
         "WN-01", "Make sure safeguarding referrals are made and tracked within 24 hours", 1, (4,), R.REG_13,
