@@ -443,13 +443,14 @@ def action_create(*, creator, data: dict, notify: bool = True, at=None) -> Actio
         action.original_due_date = action.due_date  # kept for ever; later dates are revisions
         at = at or timezone.now()
         action.created_at = at
+        # One history record holds every field, the themes and regulations too: the row and its links
+        # are written without history first, then recorded once, as created.
+        action.skip_history_when_saving = True
+        action.save()
+        action.themes.set(list(data.get("themes") or []))
+        action.regulations.set(list(data.get("regulations") or []))
+        del action.skip_history_when_saving
         _save_with_history(action, by=creator, at=at, reason="Created")
-        themes = list(data.get("themes") or [])
-        if themes:
-            _set_related_with_history(action, "themes", themes, at=at, reason="Themes set")
-        regulations = list(data.get("regulations") or [])
-        if regulations:
-            _set_related_with_history(action, "regulations", regulations, at=at, reason="Regulations set")
         if notify:
             _notify_after_commit(
                 action=action,

@@ -150,6 +150,9 @@ def _first_period(frequency: str, count: int, today: datetime.date) -> datetime.
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+ENTERED_AT = datetime.time(9)  # on the morning after its period ends, before that month's update is drafted
+
+
 @transaction.atomic
 def seed_demo_measures(*, today: datetime.date | None = None) -> int:
     """Idempotent: creates the demo measures that are missing, with their values and links. A measure
@@ -186,7 +189,12 @@ def seed_demo_measures(*, today: datetime.date | None = None) -> int:
         period = _first_period(spec.frequency, len(values), today)
         rows = []
         for i, value in enumerate(values):
-            rows.append(MeasureValue(measure=measure, period=period, value=value, entered_at=now))
+            # Entered once its period had ended (never later than now), and recorded as entered then.
+            ended = period_next(spec.frequency, period)
+            entered = min(now, timezone.make_aware(datetime.datetime.combine(ended, ENTERED_AT)))
+            row = MeasureValue(measure=measure, period=period, value=value, entered_at=entered)
+            row._history_date = entered
+            rows.append(row)
             if spec.recalculation and spec.recalculation[0] == i:
                 Recalculation.objects.create(measure=measure, period=period, reason=spec.recalculation[1])
             period = period_next(spec.frequency, period)

@@ -1,9 +1,11 @@
 """Demo only: a newcomer's demo has public updates to read and one to edit.
 
-The two months before last are published (by the demo communications editor, a few days after each
-month ended, their figures frozen as at the month's end from the backfilled snapshots); last month is a
-draft waiting for its editor, as it would be on the 2nd of a month. Idempotent: when any update exists,
-nothing is added or changed, and a published update is never touched (it never changes after publication).
+Drafted by the real service after the demo's history has been replayed (actions.demo), each on the day
+it would have been drafted (`now=`), so its figures come from the record. The two months before last
+are published (by the demo communications editor, a few days after each month ended, their figures as
+at the month's end); last month is a draft waiting for its editor, as it would be early in a month.
+Idempotent: when any update exists, nothing is added or changed, and a published update is never
+touched (it never changes after publication).
 """
 
 import datetime
@@ -35,5 +37,5 @@ def seed_demo_updates(users: dict) -> int:
             drafted = _month_end_plus(period, 1)
             update = update_draft_for_period(period=period, now=drafted)
             update_publish(update=update, publisher=users["comms"], at=_month_end_plus(period, 4))
-        update_draft_for_period(period=last_month)
+        update_draft_for_period(period=last_month, now=min(_month_end_plus(last_month, 1), timezone.now()))
     return len(months)

@@ -1,6 +1,4 @@
-"""The demo measures tell a story, are labelled illustrative, and seeding twice changes nothing; the
-trend snapshots are backfilled so every trend chart has a line on a first run.
-"""
+"""The demo measures tell a story, are labelled illustrative, and seeding twice changes nothing."""
 
 import datetime
 
@@ -10,8 +8,6 @@ from django.core.management import call_command
 from measures.demo import DEMO_MEASURES, seed_demo_measures, seed_scale_measures
 from measures.models import Measure, MeasureValue, Recalculation
 from measures.selectors import measures_summary
-from reports.models import ProgressSnapshot, SnapshotScope
-from reports.snapshots import snapshot_trend
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 26)
@@ -64,16 +60,6 @@ def test_the_demo_values_end_last_month():
     seed_demo_measures(today=TODAY)
     last = MeasureValue.objects.filter(measure__slug="cat1-mean").order_by("-period").first()
     assert last.period == datetime.date(2026, 10, 1)
-
-
-def test_every_trend_chart_has_twelve_months_of_snapshots_on_a_first_run(seeded):
-    trend = snapshot_trend(scope=SnapshotScope.PILLAR)
-    assert trend.series and all(all(row is not None for row in rows) for rows in trend.series.values())
-    first_done = [r.complete + r.assured for r in trend.series[next(iter(trend.series))]]
-    assert first_done[0] <= first_done[-1]  # the line rises towards today's real figures
-    count = ProgressSnapshot.objects.count()
-    call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))
-    assert ProgressSnapshot.objects.count() == count  # idempotent
 
 
 def test_the_scale_data_set_is_built_in_bulk_and_idempotent():

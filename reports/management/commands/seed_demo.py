@@ -1,4 +1,5 @@
-"""Seed the trust's strategy content and, with DEBUG on, demo users, actions, measures and trend history.
+"""Seed the trust's strategy content and, with DEBUG on, demo users, actions (their history replayed), measures
+and updates.
 
 It lives in reports, the app at the top of the dependencies, because it seeds every app's demo data.
 """
@@ -8,10 +9,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from actions.demo import demo_actions_seed
-from actions.demo_governance import demo_governance_seed
 from actions.models import Meeting
 from measures.demo import seed_demo_measures
-from reports.demo_snapshots import backfill_demo_snapshots
 from reports.demo_updates import seed_demo_updates
 from reports.services.board_pack import board_pack_generate
 from secamb_journey import demo
@@ -29,7 +28,7 @@ def demo_board_pack_seed():
 class Command(BaseCommand):
     help = (
         "Idempotent. Seeds the four strategic goals, four pillars and six urgent themes; with DEBUG on, "
-        "also one demo user per role and at least thirty demo actions with progress histories."
+        "also one demo user per role and at least thirty demo actions, their year of history replayed."
     )
 
     def handle(self, *args, **options):
@@ -44,13 +43,15 @@ class Command(BaseCommand):
             )
             return
         users = demo.demo_users_seed()
+        # A year of each action's history, replayed through the services in time order: progress,
+        # evidence, sign-offs, revised due dates, committee decisions, reviews, reopenings.
         created = demo_actions_seed(users)
-        self.stdout.write(f"Demo actions created: {created} (existing ones left as they were).")
-        if demo_governance_seed(users):  # issue 13: revisions, committees, embedded, reopened
-            self.stdout.write("Demo governance created: committees, meetings, decisions and revised due dates.")
+        if created:
+            self.stdout.write(f"Demo actions created, with a year of history replayed: {created}.")
+        else:
+            self.stdout.write("Demo actions already seeded: left as they were.")
         self.stdout.write(f"Illustrative demo measures created: {seed_demo_measures()}.")
-        self.stdout.write(f"Trend snapshots backfilled: {backfill_demo_snapshots()} rows (12 months).")
-        if created_updates := seed_demo_updates(users):  # after the snapshots: past months freeze from them
+        if created_updates := seed_demo_updates(users):  # after the history: their figures come from it
             self.stdout.write(f"Demo public updates: {created_updates - 1} published, last month's a draft to edit.")
         pack = demo_board_pack_seed()
         if pack is not None:
