@@ -82,10 +82,11 @@ def snapshot_take(*, day: datetime.date | None = None) -> int:
     day's previous rows as they were. Returns the number of rows written.
     """
     day = day or timezone.localdate()
-    return _snapshots_write(days=[day])
+    return snapshots_take(days=[day])
 
 
-def _snapshots_write(*, days: list[datetime.date]) -> int:
+def snapshots_take(*, days: list[datetime.date]) -> int:
+    """snapshot_take for each of `days`, reading the record once."""
     pillar_ids, theme_ids = _keys()
     results = figures_series(days=days, audience=Audience.BOARD)
     rows = []
@@ -104,7 +105,7 @@ def snapshots_rebuild() -> int:
     A rebuild changes nothing unless something wrote the snapshots behind the record.
     """
     days = sorted(set(ProgressSnapshot.objects.values_list("taken_on", flat=True)))
-    return _snapshots_write(days=days) if days else 0
+    return snapshots_take(days=days) if days else 0
 
 
 # --- Trends: the figures at each month's end -----------------------------------------------------

@@ -3,14 +3,15 @@
 Every row satisfies the model's rules (references unique and matching the type, done means 100%,
 assured means signed off by a lead who is not the owner, each action's status and percent those of
 its latest progress entry), but the rows are written with bulk_create rather than through the
-services, so no history rows or emails: this is for measuring pages at size, not for demos.
+services, so no emails: this is for measuring pages at size, not for demos. Each action's history is
+written too (its creation and each progress entry, as the services record them), because past figures
+(actions.figures) are read from it; the snapshots are then taken from that record.
 """
 
-import bisect
 import datetime
 import random
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -30,12 +31,10 @@ from actions.models import (
     Evidence,
     ProgressUpdate,
     Status,
-    is_overdue_on,
     status_is_done,
 )
 from pillars.models import Pillar
-from reports.models import ProgressSnapshot, SnapshotScope
-from reports.snapshots import months_before, snapshot_take
+from reports.snapshots import months_before, snapshots_take
 from secamb_journey.demo import strategy_seed
 from secamb_journey.roles import Role
 from themes.models import Theme
@@ -272,11 +271,6 @@ class ScaleBuilder:
         statuses = self._statuses(n_actions, n_updates)
         update_counts = self._update_counts(statuses, n_updates)
         snapshot_days = [months_before(self.today, m) for m in range(snapshot_months, 0, -1)]
-        # The end of each snapshot day in the trust's time zone: what "on that day" means to the board.
-        self.ends_of_days = [
-            timezone.make_aware(datetime.datetime.combine(d, datetime.time.max)) for d in snapshot_days
-        ]
-        self.tally = defaultdict(Counter)  # (day, scope, key) -> figures, for the synthetic history
         evidence_file = None
         written = Counter(users=people)
         done_without_evidence: list[tuple] = []
@@ -327,11 +321,11 @@ class ScaleBuilder:
             written["actions"] += len(plans)
 
             Through = Action.themes.through
-            Through.objects.bulk_create(
+            links = Through.objects.bulk_create(
                 [Through(action_id=a.pk, theme_id=t) for a, themes, _ in plans for t in themes], batch_size=900
             )
             updates = []
-            for action, themes, timeline in plans:
+            for action, _themes, timeline in plans:
                 for moment, status, percent in timeline:
                     author = action.assured_by_id if status == S.ASSURED else action.owner_id
                     updates.append(
@@ -347,9 +341,11 @@ class ScaleBuilder:
                     )
                 if action.completed_at:
                     done_without_evidence.append((action.pk, action.owner_id, action.completed_at))
-                self._tally(action, themes=themes, timeline=timeline, days=snapshot_days)
             ProgressUpdate.objects.bulk_create(updates, batch_size=2000)
             written["updates"] += len(updates)
+            written["history"] += self._history(
+                plans, links={(link.action_id, link.theme_id): link.pk for link in links}
+            )
 
         wanted_evidence = len(done_without_evidence) if n_evidence is None else n_evidence
         if wanted_evidence:
@@ -358,27 +354,54 @@ class ScaleBuilder:
                 ContentFile(b"Synthetic completion report, shared by every synthetic evidence row.\n"),
             )
             written["evidence"] = self._evidence(evidence_file, done_without_evidence, wanted_evidence)
-        written["snapshots"] = self._snapshots(snapshot_days, pillars, all_themes)
+        # The snapshots: a cache of actions.figures, taken from the history just written.
+        written["snapshots"] = snapshots_take(days=[*snapshot_days, self.today])
         return written
 
-    def _tally(self, action: Action, *, themes: set, timeline: list, days: list) -> None:
-        """Add the action's state on each snapshot day to the synthetic history's running figures."""
-        times = [t for t, _, _ in timeline]
-        for day, end_of_day in zip(days, self.ends_of_days, strict=True):
-            if action.created_at > end_of_day:
-                continue
-            position = bisect.bisect_right(times, end_of_day)
-            status, percent = (timeline[position - 1][1], timeline[position - 1][2]) if position else (S.NOT_STARTED, 0)
-            overdue = int(is_overdue_on(status=status, due_date=action.due_date, day=day))
-            keys = [(SnapshotScope.OVERALL, None), (SnapshotScope.PILLAR, action.pillar_id)]
-            keys += [(SnapshotScope.THEME, theme) for theme in themes]
-            keys.append((SnapshotScope.ACTION_TYPE, action.action_type))
-            for scope, key in keys:
-                figures = self.tally[(day, scope, key)]
-                figures["total"] += 1
-                figures[status] += 1
-                figures["overdue"] += overdue
-                figures["percent"] += percent
+    def _history(self, plans: list, *, links: dict) -> int:
+        """Each action's history as the services would have written it: created (not started, 0%), then
+        one record per progress entry, each with the action's themes.
+        """
+        History = Action.history.model
+        ThemeHistory = History._meta.get_field("historicalaction_themes").related_model
+        fields = [f.attname for f in History._meta.fields if not f.name.startswith("history_")]
+        records, themes_of = [], []
+        for action, themes, timeline in plans:
+            row = {name: getattr(action, name) for name in fields}
+            states = [(action.created_at, S.NOT_STARTED, 0, None, "+", "Created")]
+            states += [(t, status, percent, t, "~", "Progress logged") for t, status, percent in timeline]
+            for version, (moment, status, percent, progress_at, kind, reason) in enumerate(states, start=1):
+                done = status_is_done(status)
+                records.append(
+                    History(
+                        **{
+                            **row,
+                            "status": status,
+                            "percent_complete": percent,
+                            "last_progress_at": progress_at,
+                            "version": version,
+                            "completed_at": row["completed_at"] if done else None,
+                            "assured_by_id": row["assured_by_id"] if status == S.ASSURED else None,
+                            "assured_at": row["assured_at"] if status == S.ASSURED else None,
+                        },
+                        history_date=moment,
+                        history_type=kind,
+                        history_change_reason=reason,
+                    )
+                )
+                themes_of.append((action.pk, themes))
+        History.objects.bulk_create(records, batch_size=1000)
+        ThemeHistory.objects.bulk_create(
+            [
+                ThemeHistory(
+                    history_id=record.history_id, id=links[(action_id, theme)], action_id=action_id, theme_id=theme
+                )
+                for record, (action_id, themes) in zip(records, themes_of, strict=True)
+                for theme in themes
+            ],
+            batch_size=1000,
+        )
+        return len(records)
 
     def _evidence(self, file_name: str, done: list, wanted: int) -> int:
         rows = []
@@ -405,31 +428,3 @@ class ScaleBuilder:
             )
         Evidence.objects.bulk_create(rows, batch_size=1000)
         return len(rows)
-
-    def _snapshots(self, days: list, pillars: list, themes: list) -> int:
-        """The synthetic history (the actions' state on each past day), then today's from the database."""
-        keys = [(SnapshotScope.OVERALL, None)]
-        keys += [(SnapshotScope.PILLAR, p.pk) for p in pillars]
-        keys += [(SnapshotScope.THEME, t) for t in themes]
-        keys += [(SnapshotScope.ACTION_TYPE, v) for v in ActionType.values]
-        rows = []
-        for day in days:
-            for scope, key in keys:
-                figures = self.tally.get((day, scope, key), Counter())
-                total = figures["total"]
-                rows.append(
-                    ProgressSnapshot(
-                        taken_on=day,
-                        scope=scope,
-                        pillar_id=key if scope == SnapshotScope.PILLAR else None,
-                        theme_id=key if scope == SnapshotScope.THEME else None,
-                        action_type=key if scope == SnapshotScope.ACTION_TYPE else "",
-                        total=total,
-                        overdue=figures["overdue"],
-                        mean_percent_complete=round(figures["percent"] / total) if total else 0,
-                        **{status: figures[status] for status in Status.values},
-                    )
-                )
-        ProgressSnapshot.objects.filter(taken_on__in=days).delete()
-        ProgressSnapshot.objects.bulk_create(rows, batch_size=500)
-        return len(rows) + snapshot_take(day=self.today)
