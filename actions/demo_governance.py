@@ -306,6 +306,7 @@ def demo_governance_seed(users: dict) -> bool:
             lead=lead,
             status=S.AT_RISK,
             percent_complete=80,
+            new_due_date=today + datetime.timedelta(days=45),
             reason="The staff survey showed reports of bullying rising again in two operating units.",
             at=_ago(now, 20),
             notify=False,
