@@ -69,7 +69,28 @@ def open_returns(*, actions: QuerySet, limit: int | None = None) -> list[OpenRet
     ]
 
 
-def open_return(*, action: Action) -> OpenReturn | None:
-    """This action's open return (why its completion was not assured), or None."""
-    found = open_returns(actions=Action.objects.filter(pk=action.pk))
-    return found[0] if found else None
+def open_return(*, action: Action) -> dict:
+    """This action's open return, {"reason", "returned_at", "returned_by"}, or {} when it has none (an empty
+    dict rather than None, so the action page's cache keeps the answer). Reads the progress log only
+    (two queries), never the action's row: the page has it already.
+    """
+    if action.status in DONE_STATUSES:
+        return {}
+    entry = (
+        ProgressUpdate.objects.filter(action_id=action.pk, narrative__startswith=RETURN_NARRATIVE_PREFIX)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if entry is None:
+        return {}
+    done_since = ProgressUpdate.objects.filter(
+        action_id=action.pk, status__in=DONE_STATUSES, created_at__gt=entry.created_at
+    ).exists()
+    if done_since:
+        return {}
+    return {
+        "reason": _reason(entry.narrative),
+        "returned_at": entry.created_at,
+        "returned_by": entry.author.get_full_name() or entry.author.get_username(),
+    }

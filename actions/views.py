@@ -226,7 +226,9 @@ def action_detail(request, reference):
             "can_assure": access.may_assure,
             "can_edit": access.may_edit,
             # Why a lead returned its completion, on top while the owner still has it to answer.
-            "open_return": returns.open_return(action=action) if not action.is_done else None,
+            "open_return": cached_value(
+                "action-return", {"action": action.pk}, lambda: returns.open_return(action=action), request=request
+            ),
             **governance_context(action=action, user=request.user, trail=trail),
         },
     )

@@ -58,7 +58,7 @@ def measure_value_period_problem(*, measure: Measure, period: datetime.date, tod
                 f"{what} has not ended yet: enter its value once the period is over, from {date_format(ends, 'j F Y')}."
             )
         return (
-            f"{what} is still to come: a value is entered once its period is over, from {date_format(ends, 'j F Y')}."
+            f"{what} is still to come: a value is entered once the period is over, from {date_format(ends, 'j F Y')}."
         )
     return None
 

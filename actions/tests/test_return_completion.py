@@ -63,7 +63,7 @@ def test_a_lead_returns_a_completion_to_the_status_it_had_before_with_the_reason
     # The owner and the executive lead are told, with the reason.
     assert sorted(message.to[0] for message in mail.outbox) == sorted([owner.email, board.email])
     assert all(REASON in message.body and "Not assured" in message.body for message in mail.outbox)
-    assert open_return(action=completed).reason == REASON
+    assert open_return(action=completed)["reason"] == REASON
 
 
 def test_a_completion_logged_as_the_first_entry_goes_back_to_not_started(owner, board, lead):
@@ -137,10 +137,10 @@ def test_the_return_closes_when_the_owner_completes_again(completed, lead, owner
         action=completed, author=owner, narrative="Auditing the rest", status=Status.ON_TRACK,
         percent_complete=80, notify=False,
     )  # fmt: skip
-    assert open_return(action=completed).reason == REASON
+    assert open_return(action=completed)["reason"] == REASON
     EvidenceFactory(action=completed, uploaded_by=owner)
     action_log_progress(action=completed, author=owner, narrative="All twelve", status=Status.COMPLETE, notify=False)
-    assert open_return(action=completed) is None
+    assert open_return(action=completed) == {}
 
 
 # --- The pages ------------------------------------------------------------------------------------
