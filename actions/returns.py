@@ -26,7 +26,7 @@ class OpenReturn:
     returned_by: str
 
 
-def with_open_return(actions: QuerySet) -> QuerySet:
+def with_open_return(*, actions: QuerySet) -> QuerySet:
     """`actions` narrowed to the open ones whose latest return is still open, annotated with
     `return_narrative`, `returned_at` and `returned_by_id`. Three subqueries, one query.
     """
@@ -53,7 +53,7 @@ def _reason(narrative: str) -> str:
 
 def open_returns(*, actions: QuerySet, limit: int | None = None) -> list[OpenReturn]:
     """The open returns among `actions`, most recent first (two queries)."""
-    rows = list(with_open_return(actions).order_by("-returned_at", "reference")[:limit])
+    rows = list(with_open_return(actions=actions).order_by("-returned_at", "reference")[:limit])
     people = {
         user.pk: user.get_full_name() or user.get_username()
         for user in get_user_model().objects.filter(pk__in={row.returned_by_id for row in rows})

@@ -172,7 +172,9 @@ def work_queue(request):
     """An improvement lead's start page: what awaits them, with counts, most urgent first."""
     sections = selectors.work_queue_for(user=request.user)
     # Completions returned to their owners, not assured, still to be answered (the latest first).
-    returned = returns.with_open_return(selectors.action_register_queryset()).order_by("-returned_at", "reference")
+    returned = returns.with_open_return(actions=selectors.action_register_queryset()).order_by(
+        "-returned_at", "reference"
+    )
     sections.append(
         selectors.QueueSection(
             key="returned",
