@@ -103,10 +103,13 @@ class Sustain:
 
 @dataclass(frozen=True)
 class Reopen:
+    """A lead reopens an assured action: a new start, with a new agreed due date `due_in` days on."""
+
     days_ago: int
     status: str
     percent: int
     reason: str
+    due_in: int
 
 
 @dataclass(frozen=True)
@@ -517,8 +520,10 @@ DEMO_ACTIONS = [
         created_days_ago=420, last_days_ago=200, evidence="Training records for every manager",
         events=(
             Assure(195), Put(187, EMB, -180), Decision(EMB, -180, "ratified", "EMB/24/139"),
-            Reopen(20, S.AT_RISK, 80, "The staff survey showed reports of bullying rising again in two operating units."),
-            Revise(19, 60, "Reopened: a new plan for the two operating units, agreed with staff side."),
+            Reopen(
+                20, S.AT_RISK, 80, "The staff survey showed reports of bullying rising again in two operating units.",
+                due_in=80,
+            ),
             Log(10, S.AT_RISK, 82, "Refresher sessions booked for managers in the two units; staff side co-facilitate."),
         ),
     ),
@@ -838,6 +843,7 @@ def _apply(replay: _Replay, item: DemoAction, event, at) -> None:
             reason=event.reason,
             status=event.status,
             percent_complete=event.percent,
+            new_due_date=at.date() + datetime.timedelta(days=event.due_in),
             at=at,
             notify=False,
         )

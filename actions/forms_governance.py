@@ -7,7 +7,7 @@ from django import forms
 
 from actions.models import Decision, Meeting, Status
 from actions.services import REOPEN_STATUSES
-from secamb_journey.forms import NHSFormMixin
+from secamb_journey.forms import NHSFormMixin, NHSSubmit
 
 
 class DueDateRevisionForm(NHSFormMixin, forms.Form):
@@ -110,10 +110,32 @@ class ReopenForm(NHSFormMixin, forms.Form):
         choices=[(s.value, s.label) for s in Status if s in REOPEN_STATUSES],
     )
     percent_complete = forms.IntegerField(
-        label="Percent complete",
+        label="Percent complete now",
         min_value=0,
-        max_value=100,
-        required=False,
+        max_value=99,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-3"}),
-        help_text="Leave empty to keep it as it is.",
+        help_text="From 0 to 99: a reopened action has work still to do.",
     )
+    new_due_date = forms.DateField(
+        label="New due date",
+        help_text="Agreed for the reopened work, after today. It is recorded as a revision of the due date, with "
+        "the reason above. For example, 31 3 2027",
+    )
+
+
+class ReturnCompletionForm(NHSFormMixin, forms.Form):
+    title = "Not assured: return to the owner"
+    submit_text = "Return to the owner"
+
+    reason = forms.CharField(
+        label="Why is the completion not assured?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="The owner reads this at the top of the action and in their e-mail: say what is missing.",
+    )
+
+    def build_helper(self):
+        # On the sign-off page, beside the sign-off form: its button needs a name (and id) of its own.
+        helper = super().build_helper()
+        helper.inputs = [NHSSubmit("return", self.submit_text)]
+        return helper

@@ -38,6 +38,7 @@ from actions.services import (
     action_data_problems,
     action_governance_problem,
     action_update,
+    due_date_revision_date_problem,
 )
 from pillars.models import Pillar
 from secamb_journey.forms import MONTH_NAMES, size_in_words
@@ -578,6 +579,11 @@ def _update_problems(number: int, action: Action, data: dict, changes: list[Fiel
         refusal = action_governance_problem(action, importer) if importer is not None else None
         if refusal:
             problems.append(RowProblem(number, HEADINGS["due_date"], f"A new due date is a revision. {refusal}"))
+        too_soon = data.get("due_date") and due_date_revision_date_problem(
+            new_date=data["due_date"], today=timezone.localdate()
+        )
+        if too_soon:
+            problems.append(RowProblem(number, HEADINGS["due_date"], too_soon))
         if not (data.get("due_date_reason") or "").strip():
             problems.append(
                 RowProblem(

@@ -19,13 +19,19 @@ from django.utils.formats import date_format
 from actions import tasks
 from actions.evidence import EvidenceRejected, identify_evidence
 from actions.models import (
+    DONE_STATUSES,
     REFERENCE_PREFIXES,
     SIGNED_OFF_STATUSES,
     Action,
+    ActionReopening,
     ActionType,
+    CommitteeDecision,
+    Decision,
+    DueDateRevision,
     Evidence,
     EvidenceKind,
     ProgressUpdate,
+    RevisionState,
     Status,
     status_is_done,
 )
@@ -518,7 +524,13 @@ def action_update(*, action: Action, editor, data: dict, expected_version: int, 
         if "due_date" in changed:
             # A new due date is a revision, whoever changes it and however: the same rule as the
             # revision pages (a reason, agreed by a lead who is not the owner), recorded as one.
-            _revision_refusal_for_edit(current, editor=editor, new_date=data["due_date"], data=data)
+            _revision_refusal_for_edit(
+                current,
+                editor=editor,
+                new_date=data["due_date"],
+                data=data,
+                today=timezone.localdate(at) if at else timezone.localdate(),
+            )
             _record_agreed_revision(
                 current,
                 new_date=data["due_date"],
@@ -604,13 +616,16 @@ def _refuse(problem: str, user) -> None:
     raise ValidationError(problem)
 
 
-def _revision_refusal_for_edit(action: Action, *, editor, new_date, data: dict) -> None:
+def _revision_refusal_for_edit(action: Action, *, editor, new_date, data: dict, today) -> None:
     """The revision rule applied to a due date changed on the edit form, the import or the admin."""
     problem = action_governance_problem(action, editor)
     if problem:
         raise ValidationError(
             {"due_date": f"The due date changes only as a revision agreed by another lead. {problem}"}
         )
+    problem = due_date_revision_date_problem(new_date=new_date, today=today)
+    if problem:
+        raise ValidationError({"due_date": problem})
     if not (data.get("due_date_reason") or "").strip():
         raise ValidationError(
             {"due_date_reason": "Enter the reason for the new due date: a change of due date is a revision."}
@@ -622,8 +637,6 @@ def _revision_refusal_for_edit(action: Action, *, editor, new_date, data: dict) 
 
 
 def _record_agreed_revision(action: Action, *, new_date, reason: str, requested_by, agreed_by, at=None):
-    from actions.models import DueDateRevision, RevisionState
-
     at = at or timezone.now()
     return DueDateRevision.objects.create(
         action=action,
@@ -638,12 +651,27 @@ def _record_agreed_revision(action: Action, *, new_date, reason: str, requested_
     )
 
 
-def _revision_data_problems(action: Action, *, new_date, reason: str) -> dict[str, str]:
+def due_date_revision_date_problem(*, new_date, today) -> str | None:
+    """Why `new_date` will not do as a revised due date on `today`, or None. A due date is for work still
+    to do, so a revision (asked for, set directly, on the edit page, by import, on reopening) names a day
+    after today: nothing is recorded before it happens.
+    """
+    if new_date <= today:
+        return (
+            f"Enter a date after today ({date_format(today, 'j F Y')}): a new due date is for work still to do. "
+            "If the work is already done, log it as complete instead."
+        )
+    return None
+
+
+def _revision_data_problems(action: Action, *, new_date, reason: str, today) -> dict[str, str]:
     errors = {}
     if new_date is None:
         errors["new_due_date"] = "Enter the new due date."
     elif new_date == action.due_date:
         errors["new_due_date"] = "The new due date is the same as the agreed one. Enter a different date."
+    elif problem := due_date_revision_date_problem(new_date=new_date, today=today):
+        errors["new_due_date"] = problem
     if not (reason or "").strip():
         errors["reason"] = "Enter the reason for the new due date."
     elif len(reason) > 2000:
@@ -655,11 +683,11 @@ def due_date_revision_request(*, action: Action, requested_by, new_date, reason:
     """Ask for a new due date (the owner or a lead). It moves nothing until a lead who does not own the
     action agrees it (due_date_revision_decide). One open request per action.
     """
-    from actions.models import DueDateRevision
-
     if not action.can_log_progress(requested_by):
         raise PermissionDenied("Only the action's owner or an improvement lead can ask for a new due date.")
-    errors = _revision_data_problems(action, new_date=new_date, reason=reason)
+    errors = _revision_data_problems(
+        action, new_date=new_date, reason=reason, today=timezone.localdate(at) if at else timezone.localdate()
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -682,8 +710,6 @@ def due_date_revision_decide(*, revision, lead, agree: bool, refusal_reason: str
     """Agree (the action's due date becomes the new one) or refuse (with a reason) a requested revision.
     By an improvement lead who does not own the action (action_signoff_problem).
     """
-    from actions.models import DueDateRevision, RevisionState
-
     with transaction.atomic():
         revision = DueDateRevision.objects.select_for_update().get(pk=revision.pk)
         action = _locked(revision.action)
@@ -737,8 +763,6 @@ def due_date_revise(*, action: Action, lead, new_date, reason: str, at=None, not
 
 def action_put_to_meeting(*, action: Action, meeting, lead, at=None):
     """Put an assured action on a committee meeting's agenda, to be ratified or returned."""
-    from actions.models import CommitteeDecision, Decision
-
     if not lead.has_perm("actions.assure_action"):
         raise PermissionDenied("Only an improvement lead can put an action to a committee.")
     with transaction.atomic():
@@ -751,9 +775,49 @@ def action_put_to_meeting(*, action: Action, meeting, lead, at=None):
             raise ValidationError("This action is already on a committee's agenda, awaiting its decision.")
         if action.committee_decisions.filter(meeting=meeting).exists():
             raise ValidationError("This action has already been put to that meeting.")
+        problem = committee_meeting_problem(action=action, meeting=meeting, today=None)
+        if problem:
+            raise ValidationError({"meeting": problem})
         return CommitteeDecision.objects.create(
             action=action, meeting=meeting, put_by=lead, put_at=at or timezone.now()
         )
+
+
+def committee_meeting_problem(*, action: Action, meeting, today) -> str | None:
+    """Why `meeting` cannot decide on `action`, or None. A meeting decides on work already assured, so it
+    comes on or after the day the action was assured; and a decision is recorded once the meeting has
+    taken place (`today` on or after its date; None: only the first check, for putting on an agenda).
+    """
+    if action.assured_at is not None:
+        assured_on = timezone.localdate(action.assured_at)
+        if meeting.date < assured_on:
+            return (
+                f"That meeting ({date_format(meeting.date, 'j F Y')}) came before the action was assured on "
+                f"{date_format(assured_on, 'j F Y')}, so it cannot have decided on it. Choose a meeting held "
+                "on or after that day."
+            )
+    if today is not None and meeting.date > today:
+        return (
+            f"The meeting on {date_format(meeting.date, 'j F Y')} has not taken place yet. Record its decision "
+            "on or after that day, from its minutes."
+        )
+    return None
+
+
+def earliest_sustainability_review(meeting_date):
+    """The first day a sustainability review may be due: the sustainability period after the meeting."""
+    return _months_after(meeting_date, SUSTAINABILITY_REVIEW_MONTHS)
+
+
+def _review_due_problem(review_due, *, meeting_date) -> str | None:
+    earliest = earliest_sustainability_review(meeting_date)
+    if review_due < earliest:
+        return (
+            f"The sustainability review comes at least {SUSTAINABILITY_REVIEW_MONTHS} months after the meeting "
+            f"that ratified the action ({date_format(meeting_date, 'j F Y')}): enter "
+            f"{date_format(earliest, 'j F Y')} or later."
+        )
+    return None
 
 
 def committee_decision_record(
@@ -764,8 +828,6 @@ def committee_decision_record(
     Ratified: the action carries a sustainability review date (by default three months on). Returned:
     the reason is kept, and the action stays assured, to be put to a later meeting.
     """
-    from actions.models import CommitteeDecision, Decision
-
     errors = {}
     if decision not in (Decision.RATIFIED, Decision.RETURNED):
         errors["decision"] = "Select whether the committee ratified or returned the action."
@@ -786,6 +848,13 @@ def committee_decision_record(
         if action.status != Status.ASSURED:
             raise ValidationError("The action is no longer assured, so the committee cannot ratify it.")
         at = at or timezone.now()
+        problem = committee_meeting_problem(action=action, meeting=item.meeting, today=timezone.localdate(at))
+        if problem:
+            raise ValidationError(problem)
+        if decision == Decision.RATIFIED and review_due is not None:
+            problem = _review_due_problem(review_due, meeting_date=item.meeting.date)
+            if problem:
+                raise ValidationError({"review_due": problem})
         item.decision = decision
         item.minute_reference = minute_reference.strip()
         item.reason = reason.strip()
@@ -795,7 +864,7 @@ def committee_decision_record(
         if decision == Decision.RATIFIED:
             ratified_on = item.meeting.date
             action.ratified_at = at
-            action.sustainability_review_due = review_due or _months_after(ratified_on, SUSTAINABILITY_REVIEW_MONTHS)
+            action.sustainability_review_due = review_due or earliest_sustainability_review(ratified_on)
             action.version += 1
             _save_with_history(action, by=lead, at=at, reason=f"Ratified by {item.meeting.committee.name}")
         if notify:
@@ -815,7 +884,9 @@ def _months_after(day, months: int):
 
 
 def action_set_sustainability_review(*, action: Action, lead, review_due) -> Action:
-    """Change when a ratified action's sustainability review is due."""
+    """Change when a ratified action's sustainability review is due (never sooner than the sustainability
+    period after the meeting that ratified it).
+    """
     if not lead.has_perm("actions.assure_action"):
         raise PermissionDenied("Only an improvement lead can change the sustainability review date.")
     with transaction.atomic():
@@ -824,6 +895,16 @@ def action_set_sustainability_review(*, action: Action, lead, review_due) -> Act
             raise ValidationError("Only a ratified action awaiting its sustainability review has a review date.")
         if review_due is None:
             raise ValidationError({"review_due": "Enter the date of the sustainability review."})
+        ratified_by = (
+            action.committee_decisions.filter(decision=Decision.RATIFIED)
+            .select_related("meeting")
+            .order_by("-meeting__date", "-id")
+            .first()
+        )
+        if ratified_by is not None:
+            problem = _review_due_problem(review_due, meeting_date=ratified_by.meeting.date)
+            if problem:
+                raise ValidationError({"review_due": problem})
         action.sustainability_review_due = review_due
         action.version += 1
         _save_with_history(action, by=lead, at=None, reason="Sustainability review date changed")
@@ -881,44 +962,73 @@ REOPEN_STATUSES = (Status.AT_RISK, Status.OFF_TRACK)
 
 
 def action_reopen(
-    *, action: Action, lead, reason: str, status: str, percent_complete: int | None = None, at=None, notify=True
+    *,
+    action: Action,
+    lead,
+    reason: str,
+    status: str,
+    percent_complete: int | None,
+    new_due_date,
+    at=None,
+    notify=True,
 ):
-    """A lead reopens an assured or embedded action: it returns to at risk or off track with a reason,
-    keeping its whole history (the sign-off, decisions and reviews stay on the record).
+    """A lead reopens an assured or embedded action: a new start. It returns to at risk or off track with
+    a reason, the percent still to do (below 100: an open action at 100% reads as complete) and a new due
+    date after today, agreed by this lead and recorded as an agreed revision with the reopening's reason
+    (so "slipped" keeps its one meaning: the agreed due date is later than the original). Its whole
+    history stays (the sign-off, decisions and reviews remain on the record).
     """
-    from actions.models import ActionReopening
-
     if not lead.has_perm("actions.assure_action"):
         raise PermissionDenied("Only an improvement lead can reopen an action.")
+    at = at or timezone.now()
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = "Enter why the action is reopened."
+    elif len(reason) > 2000:
+        errors["reason"] = "Reason must be 2,000 characters or fewer."
     if status not in REOPEN_STATUSES:
         errors["status"] = "Select at risk or off track."
-    if percent_complete is not None and not 0 <= percent_complete <= 100:
-        errors["percent_complete"] = "Percent complete must be a whole number from 0 to 100."
+    if percent_complete is None:
+        errors["percent_complete"] = "Enter the percent complete now, from 0 to 99."
+    elif not isinstance(percent_complete, int) or not 0 <= percent_complete <= 100:
+        errors["percent_complete"] = "Percent complete must be a whole number from 0 to 99."
+    elif percent_complete == 100:
+        errors["percent_complete"] = (
+            "A reopened action has work still to do: enter the percent complete now, below 100. "
+            "An open action at 100% reads as complete."
+        )
+    if new_due_date is None:
+        errors["new_due_date"] = "Enter the new due date agreed for the reopened work."
+    elif problem := due_date_revision_date_problem(new_date=new_due_date, today=timezone.localdate(at)):
+        errors["new_due_date"] = problem
     if errors:
         raise ValidationError(errors)
+    reason = reason.strip()
     with transaction.atomic():
         action = _locked(action)
         if action.status not in SIGNED_OFF_STATUSES:
             raise ValidationError("Only an assured or embedded action can be reopened.")
-        at = at or timezone.now()
         previous = action.status
+        old_due_date = action.due_date
+        if new_due_date != old_due_date:
+            _record_agreed_revision(
+                action, new_date=new_due_date, reason=f"Reopened: {reason}", requested_by=lead, agreed_by=lead, at=at
+            )
+            action.due_date = new_due_date
         ActionReopening.objects.create(
             action=action,
             reopened_by=lead,
             reopened_at=at,
-            reason=reason.strip(),
+            reason=reason,
             previous_status=previous,
             status=status,
         )
         ProgressUpdate.objects.create(
             action=action,
             author=lead,
-            narrative=f"Reopened by {person_name(lead)}: {reason.strip()}",
+            narrative=f"Reopened by {person_name(lead)}: {reason}",
             status=status,
-            percent_complete=action.percent_complete if percent_complete is None else percent_complete,
+            percent_complete=percent_complete,
             created_at=at,
         )
         # The sign-off belongs to the closed record: a reopened action must be completed, assured,
@@ -932,9 +1042,81 @@ def action_reopen(
         action.reopened_at = at
         _apply_latest_progress(action, at=at, by=lead)
         if notify:
+            changes = [["Reopened", Status(previous).label, f"{Status(status).label}: {reason}"]]
+            if new_due_date != old_due_date:
+                changes.append(
+                    [
+                        "Due date",
+                        _describe_for_people("due_date", old_due_date),
+                        _describe_for_people("due_date", new_due_date),
+                    ]
+                )
+            _notify_after_commit(action=action, actor=lead, changes=changes)
+    return action
+
+
+# --- Returning a completion to its owner: "not assured" --------------------------------------------
+
+# The narrative of the progress entry a return writes: the log says what happened, in these words, and
+# actions.returns reads the latest return (and its reason) back from it.
+RETURN_NARRATIVE_PREFIX = "Not assured: returned to the owner: "
+
+
+def action_return_refusal(*, action: Action, user) -> str | None:
+    """Why `user` may not return this completion to its owner now, or None: the sign-off's own rule
+    (action_assurance_refusal: an improvement lead, four eyes, a complete action), since a return is the
+    other answer to the same review.
+    """
+    if user.has_perm("actions.assure_action") and action.status != Status.COMPLETE:
+        return "Only a complete action, awaiting assurance, can be returned to its owner."
+    return action_assurance_refusal(action=action, user=user)
+
+
+def action_return_completion(*, action: Action, lead, reason: str, at=None, notify: bool = True) -> Action:
+    """A lead who reviewed a completion and is not convinced returns it to the owner, with a reason.
+
+    The rule for where it goes back to (one, simple and honest): the status and percent it had just
+    before it was marked complete, that is of its latest progress entry that is not complete, assured
+    or embedded (not started, 0% if the completion was its first entry), the percent at most 99.
+    The return is a progress entry by the lead ("Not assured: returned to the owner: <reason>"), so the
+    status stays that of the latest entry and the log and history record who returned it and why; the
+    completion date is cleared; the owner and executive lead are told by e-mail.
+    """
+    with transaction.atomic():
+        action = _locked(action)
+        refusal = action_return_refusal(action=action, user=lead)
+        if refusal and not lead.has_perm("actions.assure_action"):
+            raise PermissionDenied(refusal)
+        if refusal:
+            raise ValidationError(refusal)
+        reason = (reason or "").strip()
+        narrative = RETURN_NARRATIVE_PREFIX + reason
+        if not reason:
+            raise ValidationError({"reason": "Enter why the completion is not assured: the owner reads it."})
+        if len(narrative) > ProgressUpdate.NARRATIVE_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "reason": f"Reason must be {ProgressUpdate.NARRATIVE_MAX_LENGTH - len(RETURN_NARRATIVE_PREFIX):,} "
+                    "characters or fewer."
+                }
+            )
+        at = at or timezone.now()
+        before = action.progress_updates.exclude(status__in=DONE_STATUSES).order_by("-created_at", "-id").first()
+        status, percent = (before.status, min(before.percent_complete, 99)) if before else (Status.NOT_STARTED, 0)
+        ProgressUpdate.objects.create(
+            action=action, author=lead, narrative=narrative, status=status, percent_complete=percent, created_at=at
+        )
+        _apply_latest_progress(action, at=at, by=lead)
+        if notify:
             _notify_after_commit(
                 action=action,
                 actor=lead,
-                changes=[["Reopened", Status(previous).label, f"{Status(status).label}: {reason.strip()}"]],
+                changes=[
+                    [
+                        "Assurance",
+                        "Complete, awaiting assurance",
+                        f"Not assured: returned to the owner ({Status(status).label}, {percent}%): {reason}",
+                    ]
+                ],
             )
     return action

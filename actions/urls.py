@@ -19,6 +19,7 @@ urlpatterns = [
     path("<str:reference>/evidence/", views.attach_evidence, name="evidence"),
     path("<str:reference>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("<str:reference>/assure/", views.assure, name="assure"),
+    path("<str:reference>/return/", views.return_completion, name="return_completion"),
     path("<str:reference>/edit/", views.action_edit, name="edit"),
     # Governance (issue 13): due-date revisions, committees, sustainability, reopening.
     path("<str:reference>/due-date/", views_governance.due_date, name="due_date"),

@@ -13,15 +13,17 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions import importing, selectors
+from actions import importing, returns, selectors
 from actions.access import get_action_for_user, get_evidence_for_user
 from actions.figures_cache import cached_value
 from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
+from actions.forms_governance import ReturnCompletionForm
 from actions.governance_selectors import action_governance, governance_context
 from actions.models import UploadKind
 from actions.services import (
@@ -29,6 +31,7 @@ from actions.services import (
     action_assure,
     action_create,
     action_log_progress,
+    action_return_completion,
     action_update,
     evidence_attach,
 )
@@ -154,7 +157,9 @@ def my_actions(request):
         page_obj = Paginator(actions, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
         # Those they lead as executive (a board member's, mostly): a list of their own, not paged, few.
         led = list(selectors.for_action_table(selectors.actions_led_by(user=user))[:MINE_PAGE_SIZE])
-        return {"page_obj": page_obj, "actions": page_obj.object_list, "led_actions": led}
+        # Completions a lead returned to them, not assured, with the reason, first: their next job.
+        returned = returns.open_returns(actions=selectors.actions_owned_by(user=user), limit=MINE_PAGE_SIZE)
+        return {"page_obj": page_obj, "actions": page_obj.object_list, "led_actions": led, "returned": returned}
 
     # The lists are this person's own, rendered once per figures generation for them (issue 15):
     # computed only when the page's fragment is (actions/mine.html).
@@ -166,6 +171,19 @@ def my_actions(request):
 def work_queue(request):
     """An improvement lead's start page: what awaits them, with counts, most urgent first."""
     sections = selectors.work_queue_for(user=request.user)
+    # Completions returned to their owners, not assured, still to be answered (the latest first).
+    returned = returns.with_open_return(actions=selectors.action_register_queryset()).order_by(
+        "-returned_at", "reference"
+    )
+    sections.append(
+        selectors.QueueSection(
+            key="returned",
+            title="Returned to their owners, not assured",
+            count=returned.count(),
+            actions=list(returned[: selectors.QUEUE_SECTION_SIZE]),
+            register_query="",
+        )
+    )
     return render(request, "actions/queue.html", {"sections": sections, "section_size": selectors.QUEUE_SECTION_SIZE})
 
 
@@ -209,6 +227,10 @@ def action_detail(request, reference):
             "can_attach_evidence": access.may_attach_evidence,
             "can_assure": access.may_assure,
             "can_edit": access.may_edit,
+            # Why a lead returned its completion, on top while the owner still has it to answer.
+            "open_return": cached_value(
+                "action-return", {"action": action.pk}, lambda: returns.open_return(action=action), request=request
+            ),
             **governance_context(action=action, user=request.user, trail=trail),
         },
     )
@@ -278,7 +300,8 @@ def attach_evidence(request, reference):
 @staff_page("actions.assure_action")
 def assure(request, reference):
     """A confirmation page (GET) and the sign-off itself (POST). The rules are the model's and the
-    service's: this view only shows their answer.
+    service's: this view only shows their answer. The same page offers the other answer to the review:
+    "Not assured: return to the owner" (return_completion).
     """
     access = get_action_for_user(request, reference)
     action, refusal = access.action, access.assurance_refusal
@@ -289,12 +312,37 @@ def assure(request, reference):
         if form.is_valid():
             messages.success(request, f"{action.reference} is signed off as assured.")
             return redirect(action)
+    return _assure_page(request, action=action, refusal=refusal, form=form, return_form=ReturnCompletionForm())
+
+
+def _assure_page(request, *, action, refusal, form, return_form):
+    return_form.helper.form_action = reverse("actions:return_completion", args=[action.reference])
     evidence = selectors.action_evidence(action=action)
     return render(
         request,
         "actions/assure_form.html",
-        {"action": action, "form": form, "refusal": refusal, "evidence_list": evidence},
+        {"action": action, "form": form, "return_form": return_form, "refusal": refusal, "evidence_list": evidence},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page("actions.assure_action")
+def return_completion(request, reference):
+    """The lead's other answer to a completion: not assured, returned to the owner with a reason. The
+    four-eyes rule is the sign-off's (action_return_refusal); the form is on the sign-off page.
+    """
+    access = get_action_for_user(request, reference)
+    action, refusal = access.action, access.assurance_refusal
+    if request.method == "GET":
+        return redirect("actions:assure", reference=action.reference)
+    return_form = ReturnCompletionForm(request.POST)
+    if return_form.is_valid():
+        with saving(return_form, "the return"):
+            action_return_completion(action=action, lead=request.user, reason=return_form.cleaned_data["reason"])
+        if return_form.is_valid():
+            messages.success(request, f"{action.reference} is returned to its owner, not assured.")
+            return redirect(action)
+    return _assure_page(request, action=action, refusal=refusal, form=AssureForm(), return_form=return_form)
 
 
 # --- Creating and editing -----------------------------------------------------------------------

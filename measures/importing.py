@@ -2,7 +2,8 @@
 
 Two kinds of file (DESIGN.md, interface contract), told apart by their heading row:
   measures: slug,name,unit,improvement,target,baseline_points,screen_outliers,public (creates or updates)
-  values:   measure,period,value[,rebase][,note] (enters new values, corrects changed ones)
+  values:   measure,period,value[,rebase][,note] (enters new values, corrects changed ones; a value is for
+            a period that has ended: measures.services.measure_value_period_problem)
 A file with one bad row is refused whole, naming the row (the file's line, the heading being row 1) and
 the problem; nothing of it is stored. Values are read with float() on the text as sent: never rounded.
 """
@@ -13,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from measures.forms import parse_value
 from measures.models import Measure, MeasureValue, parse_period, period_text
-from measures.services import measure_save, measure_value_record, recalculation_add
+from measures.services import measure_save, measure_value_period_problem, measure_value_record, recalculation_add
 
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 20000
@@ -194,6 +196,7 @@ def _check_values(heading, rows, preview: ImportPreview) -> None:
         )
     }
     seen = set()
+    today = timezone.localdate()
     for offset, raw in enumerate(rows):
         number = offset + 2
         cells = _cells(heading, raw)
@@ -207,6 +210,10 @@ def _check_values(heading, rows, preview: ImportPreview) -> None:
                 period = parse_period(measure.frequency, cells["period"])
             except ValueError as problem:
                 problems.append(RowProblem(number, "period", str(problem)))
+        if period is not None and (
+            not_ended := measure_value_period_problem(measure=measure, period=period, today=today)
+        ):
+            problems.append(RowProblem(number, "period", not_ended))
         value = None
         try:
             value = parse_value(cells["value"])

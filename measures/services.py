@@ -2,8 +2,8 @@
 
 Every caller (the pages, the CSV import, the import commands, the admin, the demo seed) goes through
 these, so the rules live here once: a value is a finite number stored exactly as given; one value per
-period; a correction keeps the old value in the history; only an improvement lead (or a command, with no
-user) enters values.
+period; a value is only for a period that has ended (nothing is recorded before it happens); a correction
+keeps the old value in the history; only an improvement lead (or a command, with no user) enters values.
 """
 
 import datetime
@@ -12,8 +12,9 @@ import math
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from measures.models import Frequency, Improvement, Measure, MeasureValue, Recalculation, period_text
+from measures.models import Frequency, Improvement, Measure, MeasureValue, Recalculation, period_next, period_text
 
 MEASURE_FIELDS = (
     "name",
@@ -42,6 +43,31 @@ def _finite(value) -> float:
     if not math.isfinite(number):
         raise ValidationError("A value must be a finite number.")
     return number
+
+
+def measure_value_period_problem(*, measure: Measure, period: datetime.date, today: datetime.date) -> str | None:
+    """Why a value for `period` cannot be recorded on `today`, or None: a value is for a period that has
+    ended, so the current period's (or a future one's) waits until the period is over. The one rule for the
+    value form, the import page, the import command and every other writer (they all call the services).
+    """
+    ends = period_next(measure.frequency, period)
+    if today < ends:
+        what = period_text(measure.frequency, period)
+        if period <= today:
+            return (
+                f"{what} has not ended yet: enter its value once the period is over, from {date_format(ends, 'j F Y')}."
+            )
+        return (
+            f"{what} is still to come: a value is entered once the period is over, from {date_format(ends, 'j F Y')}."
+        )
+    return None
+
+
+def _require_ended(*, measure: Measure, period: datetime.date, at: datetime.datetime | None, field=None) -> None:
+    today = timezone.localdate(at) if at else timezone.localdate()
+    problem = measure_value_period_problem(measure=measure, period=period, today=today)
+    if problem:
+        raise ValidationError({field: problem} if field else problem)
 
 
 def measure_data_problems(data: dict) -> dict[str, str]:
@@ -86,6 +112,7 @@ def measure_value_enter(
     """A value for a period that has none yet. A period that has one is corrected, not entered again."""
     _require(user, "measures.add_measurevalue")
     number = _finite(value)
+    _require_ended(measure=measure, period=period, at=at, field="period")
     if MeasureValue.objects.filter(measure=measure, period=period).exists():
         raise ValidationError(
             f"{measure.name} already has a value for {period_text(measure.frequency, period)}: correct it instead."
@@ -104,7 +131,8 @@ def measure_value_correct(
     number = _finite(new_value)
     if not note.strip():
         raise ValidationError("Say why the value is being corrected.")
-    locked = MeasureValue.objects.select_for_update().get(pk=value.pk)
+    locked = MeasureValue.objects.select_for_update().select_related("measure").get(pk=value.pk)
+    _require_ended(measure=locked.measure, period=locked.period, at=at)
     if not locked.history.exists():
         # A value bulk-loaded without history (the scale benchmark's data): record it as it stands first,
         # so the correction never loses the old value.

@@ -3,7 +3,7 @@ reopenings frozen into a public update. Public actions only; nobody below execut
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -53,14 +53,43 @@ class PublicPlanAction:
     decisions: list
     highlights: list
     regulations: list
+    reopenings: list = field(
+        default_factory=list
+    )  # ActionReopening rows, newest first: the reason is published (the form says so)
 
     @property
     def status(self) -> Status:
         return Status(self.action.status)
 
+    @property
+    def reopened(self):
+        """The latest reopening while the action is open since (it says why the work started again), or None."""
+        if self.reopenings and not self.action.is_done:
+            return self.reopenings[0]
+        return None
+
+    @property
+    def progress(self) -> list[dict]:
+        """The public highlights and the reopenings (their reasons), newest first: a highlight written
+        before a reopening (“this work is now complete”) reads below the reopening that followed it,
+        marked as said before it.
+        """
+        entries = [{"on": r.reopened_at, "text": f"Reopened: {r.reason}", "reopening": True} for r in self.reopenings]
+        latest = self.reopenings[0].reopened_at if self.reopenings else None
+        entries += [
+            {
+                "on": note.created_at,
+                "text": note.public_highlight,
+                "reopening": False,
+                "before_reopening": latest is not None and note.created_at <= latest,
+            }
+            for note in self.highlights
+        ]
+        return sorted(entries, key=lambda entry: entry["on"], reverse=True)
+
 
 def public_plan_action(*, reference: str) -> PublicPlanAction | None:
-    """One public action as /plan/<ref>/ shows it, or None (unknown, or internal). Five queries.
+    """One public action as /plan/<ref>/ shows it, or None (unknown, or internal). Six queries.
 
     Agreed revisions with their reasons, committee decisions (committee, date, decision, returned
     reason), and the public highlights of progress: never internal narratives, evidence or names
@@ -86,12 +115,16 @@ def public_plan_action(*, reference: str) -> PublicPlanAction | None:
         .only("public_highlight", "created_at")
         .order_by("-created_at", "-id")[:20]
     )
+    reopenings = list(
+        ActionReopening.objects.filter(action=action).only("reason", "reopened_at").order_by("-reopened_at", "-id")
+    )
     return PublicPlanAction(
         action=action,
         revisions=revisions,
         decisions=decisions,
         highlights=highlights,
         regulations=list(action.regulations.all()),
+        reopenings=reopenings,
     )
 
 

@@ -56,7 +56,14 @@ def committee_meeting(db):
 
 @pytest.fixture
 def assured_action(owner, board, other_lead):
-    return ActionFactory(reference="MD-050", owner=owner, executive_lead=board, status=Status.ASSURED)
+    # Assured before the committee's meeting (100 days ago): a meeting decides on work already assured.
+    return ActionFactory(
+        reference="MD-050",
+        owner=owner,
+        executive_lead=board,
+        status=Status.ASSURED,
+        assured_at=timezone.now() - datetime.timedelta(days=120),
+    )
 
 
 # --- The one eligibility rule ---------------------------------------------------------------------
@@ -217,7 +224,7 @@ def test_only_an_eligible_lead_records_a_decision(
     for person in (owner, other_owner, outsider):
         with pytest.raises(PermissionDenied):
             committee_decision_record(item=item, lead=person, decision="ratified", minute_reference="M1")
-    own = ActionFactory(owner=lead_owner, status=Status.ASSURED)
+    own = ActionFactory(owner=lead_owner, status=Status.ASSURED, assured_at=assured_action.assured_at)
     own_item = action_put_to_meeting(action=own, meeting=committee_meeting, lead=lead)
     with pytest.raises(ValidationError, match="You own this action"):
         committee_decision_record(item=own_item, lead=lead_owner, decision="ratified", minute_reference="M1")
@@ -297,7 +304,14 @@ def test_a_lead_reopens_an_embedded_action_with_a_reason_and_its_history_stays(
     EvidenceFactory(action=ratified_action, kind=EvidenceKind.SUSTAINABILITY)
     action_review_sustainability(action=ratified_action, lead=lead)
     with django_capture_on_commit_callbacks(execute=True):
-        action_reopen(action=ratified_action, lead=lead, reason="Survey results fell", status=Status.OFF_TRACK)
+        action_reopen(
+            action=ratified_action,
+            lead=lead,
+            reason="Survey results fell",
+            status=Status.OFF_TRACK,
+            percent_complete=70,
+            new_due_date=timezone.localdate() + LATER,
+        )
     ratified_action.refresh_from_db()
     assert ratified_action.status == Status.OFF_TRACK and ratified_action.reopened_at is not None
     reopening = ActionReopening.objects.get()
@@ -312,21 +326,25 @@ def test_a_lead_reopens_an_embedded_action_with_a_reason_and_its_history_stays(
     assert any("reopened" in m.subject and "Survey results fell" in m.body for m in mail.outbox)
 
 
+# What a reopening needs besides its reason and status: the percent still to do and a new due date.
+NEW_START = {"percent_complete": 60, "new_due_date": timezone.localdate() + LATER}
+
+
 def test_reopening_needs_a_lead_a_reason_an_open_status_and_a_signed_off_action(
     assured_action, action, owner, other_owner, outsider, lead
 ):
     for person in (owner, other_owner, outsider):
         with pytest.raises(PermissionDenied):
-            action_reopen(action=assured_action, lead=person, reason="x", status=Status.AT_RISK)
+            action_reopen(action=assured_action, lead=person, reason="x", status=Status.AT_RISK, **NEW_START)
     with pytest.raises(ValidationError) as refused:
-        action_reopen(action=assured_action, lead=lead, reason=" ", status=Status.COMPLETE)
+        action_reopen(action=assured_action, lead=lead, reason=" ", status=Status.COMPLETE, **NEW_START)
     assert set(refused.value.message_dict) == {"reason", "status"}
     with pytest.raises(ValidationError, match="Only an assured or embedded action"):
-        action_reopen(action=action, lead=lead, reason="x", status=Status.AT_RISK)
+        action_reopen(action=action, lead=lead, reason="x", status=Status.AT_RISK, **NEW_START)
 
 
 def test_a_reopened_action_must_be_completed_and_assured_again(assured_action, lead, other_lead, owner):
-    action_reopen(action=assured_action, lead=lead, reason="Slipped", status=Status.AT_RISK)
+    action_reopen(action=assured_action, lead=lead, reason="Slipped", status=Status.AT_RISK, **NEW_START)
     assured_action.refresh_from_db()
     with pytest.raises(ValidationError, match="Only a complete action"):
         action_assure(action=assured_action, lead=other_lead)

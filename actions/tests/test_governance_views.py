@@ -114,12 +114,21 @@ def test_the_sustainability_review_and_reopening_from_the_action_page(owner, boa
     assert client.post(f"/actions/{action.reference}/sustainability/", {}).status_code == 302
     action.refresh_from_db()
     assert action.status == Status.EMBEDDED
+    new_due = timezone.localdate() + datetime.timedelta(days=60)
     reopened = client.post(
-        f"/actions/{action.reference}/reopen/", {"reason": "Audit slipped", "status": "at_risk", "percent_complete": ""}
+        f"/actions/{action.reference}/reopen/",
+        {
+            "reason": "Audit slipped",
+            "status": "at_risk",
+            "percent_complete": "70",
+            "new_due_date_day": new_due.day,
+            "new_due_date_month": new_due.month,
+            "new_due_date_year": new_due.year,
+        },
     )
     assert reopened.status_code == 302
     action.refresh_from_db()
-    assert action.status == Status.AT_RISK
+    assert (action.status, action.percent_complete, action.due_date) == (Status.AT_RISK, 70, new_due)
     page = signed_in(owner).get(f"/actions/{action.reference}/").content.decode()
     assert "Audit slipped" in page and "Reopened" in page
 

@@ -1,7 +1,8 @@
 """One set of figures (issue 25), proved by replaying random histories through the real services.
 
 Each example is a random sequence of service calls (create, log progress, complete with evidence,
-assure, revise a due date, make public or internal, put to a committee and ratify, reopen) by several
+assure, return a completion, revise a due date, make public or internal, put to a committee and ratify,
+reopen) by several
 people on random days. After every call the test writes down, itself, how every action then stood (read
 from the present rows, never from the history). At the end, for every day from before the first call
 to today and for both audiences, the figures that every surface gives must equal a recount of that
@@ -266,8 +267,14 @@ class FiguresMachine(RuleBasedStateMachine):
 
         self.attempt(put_and_ratify)
 
-    @rule(action=actions, days=days_on, status=st.sampled_from([Status.AT_RISK, Status.OFF_TRACK]))
-    def reopen(self, action, days, status):
+    @rule(
+        action=actions,
+        days=days_on,
+        status=st.sampled_from([Status.AT_RISK, Status.OFF_TRACK]),
+        percent=st.integers(0, 99),
+        due_in=st.integers(1, 90),
+    )
+    def reopen(self, action, days, status, percent, due_in):
         at = self.later(days)
         self.attempt(
             lambda: services.action_reopen(
@@ -275,7 +282,21 @@ class FiguresMachine(RuleBasedStateMachine):
                 lead=self.other_lead,
                 reason="The audit found the change had not lasted.",
                 status=status,
-                percent_complete=50,
+                percent_complete=percent,
+                new_due_date=at.date() + datetime.timedelta(days=due_in),
+                at=at,
+                notify=False,
+            )
+        )
+
+    @rule(action=actions, days=days_on)
+    def return_completion(self, action, days):
+        at = self.later(days)
+        self.attempt(
+            lambda: services.action_return_completion(
+                action=Action.objects.get(pk=action),
+                lead=self.other_lead,
+                reason="The evidence does not show the change across every station.",
                 at=at,
                 notify=False,
             )

@@ -61,6 +61,7 @@ def governed(db):
         pillar=world.pillar,
         owner=world.owner,
         status=Status.ASSURED,
+        assured_at=datetime.datetime(2026, 10, 1, 12, tzinfo=datetime.UTC),  # before the meeting that decides
     )
     meeting = Meeting.objects.create(
         committee=Committee.objects.create(name="Quality Governance Committee"), date=datetime.date(2026, 10, 20)
@@ -164,7 +165,15 @@ def test_the_next_public_update_counts_a_reopened_action_without_naming_who(clie
         reference="SD-160", action_type="should_do", title="Civility", pillar=world.pillar, status=Status.ASSURED
     )
     at = datetime.datetime(2026, 10, 10, 12, tzinfo=datetime.UTC)
-    action_reopen(action=assured, lead=lead, reason="Survey results fell back", status=Status.AT_RISK, at=at)
+    action_reopen(
+        action=assured,
+        lead=lead,
+        reason="Survey results fell back",
+        status=Status.AT_RISK,
+        percent_complete=60,
+        new_due_date=datetime.date(2027, 1, 31),
+        at=at,
+    )
     update = update_draft_for_period(period=datetime.date(2026, 10, 1))
     assert [row["reference"] for row in update.figures["reopened"]] == ["SD-160"]
     update_publish(update=update, publisher=comms)

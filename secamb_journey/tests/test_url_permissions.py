@@ -98,6 +98,8 @@ EXPECTED = {
     "actions:evidence_download": staff_only(owner=200, other_owner=403, lead=200, board=200, comms=403),
     # Sign-off: improvement leads only (four eyes is tested in actions/tests/test_permissions.py).
     "actions:assure": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    # Not assured, returned to the owner: leads only; a GET goes to the sign-off page, where its form is.
+    "actions:return_completion": staff_only(owner=403, other_owner=403, lead=302, board=403, comms=403),
     # --- Governance (issue 13). A new due date: the owner asks, a lead (who does not own it) agrees.
     "actions:due_date": staff_only(owner=200, other_owner=403, lead=200, board=403, comms=403),
     # Deciding on a revision, putting to a committee, sustainability, reopening: improvement leads
