@@ -31,12 +31,22 @@ PARAMETERS = {
     "q": "q",
     # Governance and the regulatory mapping (issue 13).
     "slipped": "slipped",
+    "brought_forward": "brought_forward",
+    "awaiting_ratification": "awaiting_ratification",
+    "review_due": "review_due",
+    "embedded": "embedded",
+    "reopened": "reopened",
+    "reopened_open": "reopened_open",
+    "revision_pending": "revision_pending",
+    "on_agenda": "on_agenda",
     "regulation": "regulation",
+    "cqc": "cqc",
     "key_question": "key_question",
     "core_service": "core_service",
     # What changed since a day (issue 14, the dashboard's "since the last meeting").
     "completed_since": "completed_since",
     "slipped_since": "slipped_since",
+    "brought_forward_since": "brought_forward_since",
     "reopened_since": "reopened_since",
 }
 
