@@ -102,9 +102,7 @@ def governance_context(*, action: Action, user, trail: GovernanceTrail | None = 
         "trail": trail,
         "can_revise_due_date": action.can_log_progress(user) and not action.is_done and not trail.pending_revision,
         "can_decide_revision": eligible and trail.pending_revision is not None,
-        "can_put_to_meeting": is_lead
-        and action.is_awaiting_ratification
-        and trail.pending_decision is None,
+        "can_put_to_meeting": is_lead and action.is_awaiting_ratification and trail.pending_decision is None,
         # action_sustainability_problem asks the four-eyes rule again first: only when it is the answer.
         "can_review_sustainability": eligible and reviewable and action_sustainability_problem(action, user) is None,
         "can_reopen": is_lead and action.is_signed_off,

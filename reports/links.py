@@ -12,7 +12,7 @@ import datetime
 import functools
 from urllib.parse import urlencode
 
-from actions.models import DONE_STATUSES, OPEN_STATUSES, Status, due_soon_until
+from actions.models import DONE_STATUSES, OPEN_STATUSES, SIGNED_OFF_STATUSES, Status, due_soon_until
 
 REGISTER_PATH = "/actions/"
 
@@ -107,6 +107,11 @@ class RegisterLinks:
     @property
     def done(self) -> str:
         return self.url(status=list(DONE_STATUSES))
+
+    @property
+    def assured(self) -> str:
+        # StatusCounts.assured: signed off, embedded or not (an embedded action was assured first).
+        return self.url(status=list(SIGNED_OFF_STATUSES))
 
     @property
     def open(self) -> str:
