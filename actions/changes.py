@@ -17,10 +17,10 @@ a revision pending a lead's decision, and a place on a committee's agenda.
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from actions.governance_models import ActionReopening, CommitteeDecision, Decision, DueDateRevision, RevisionState
-from actions.models import DONE_STATUSES, overdue_q
+from actions.models import DONE_STATUSES, overdue_q, slipped_q
 
 
 def completed_since_q(since: datetime.date) -> Q:
@@ -66,6 +66,20 @@ def slipped_since_q(since: datetime.date) -> Q:
 def brought_forward_since_q(since: datetime.date) -> Q:
     """Brought forward since: a revision agreed on or after `since` moved the action's due date earlier."""
     return Q(Exists(brought_forward_revisions_since(since).filter(action=OuterRef("pk"))))
+
+
+def slipped_twice_q() -> Q:
+    """Slipped (actions.models.slipped_q), by two or more agreed revisions that each moved the date later."""
+    twice = (
+        DueDateRevision.objects.filter(state=RevisionState.AGREED)
+        .filter(revision_slip_q())
+        .order_by()
+        .values("action")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .values("action")
+    )
+    return slipped_q() & Q(pk__in=twice)
 
 
 def revision_pending_q() -> Q:

@@ -113,6 +113,9 @@ class ActionFilter(django_filters.FilterSet):
     slipped = django_filters.BooleanFilter(
         label="Slipped: agreed due date later than the original", method="filter_slipped", widget=forms.CheckboxInput
     )
+    slipped_twice = django_filters.BooleanFilter(
+        label="Slipped by two or more agreed revisions", method="filter_slipped_twice", widget=forms.CheckboxInput
+    )
     brought_forward = django_filters.BooleanFilter(
         label="Brought forward: agreed due date earlier than the original",
         method="filter_brought_forward",
@@ -186,6 +189,9 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_slipped(self, queryset, name, value):
         return queryset.slipped() if value else queryset
+
+    def filter_slipped_twice(self, queryset, name, value):
+        return queryset.filter(changes.slipped_twice_q()) if value else queryset
 
     def filter_brought_forward(self, queryset, name, value):
         return queryset.brought_forward() if value else queryset

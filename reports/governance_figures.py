@@ -6,7 +6,7 @@ it counts, where the register can filter them.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +16,6 @@ from actions.models import (
     Action,
     KeyQuestion,
     Regulation,
-    RevisionState,
     awaiting_ratification_q,
     brought_forward_q,
     cqc_q,
@@ -56,19 +55,14 @@ class RegulatoryRow:
 def _slipped(today) -> dict:
     # Slips are few next to all actions: fetch the slipped ones and measure each with its own rule
     # (date arithmetic in SQL differs between SQLite and PostgreSQL).
-    actions = list(
-        Action.objects.slipped()
-        .annotate(n=Count("due_date_revisions", filter=Q(due_date_revisions__state=RevisionState.AGREED)))
-        .only("due_date", "original_due_date")
-    )
-    days = sorted(action.slipped_days for action in actions)
+    days = sorted(action.slipped_days for action in Action.objects.slipped().only("due_date", "original_due_date"))
     return {
         "count": len(days),
         "total_days": sum(days),
         "median_days": days[len(days) // 2] if days else 0,
         "max_days": days[-1] if days else 0,
-        "twice": sum(1 for action in actions if action.n >= 2),
         "link": register_url(slipped=True),
+        "twice_link": register_url(slipped_twice=True),
     }
 
 
@@ -118,6 +112,7 @@ def dashboard_governance(*, today=None, now=None) -> dict:
     regulations, questions = _regulatory(today)
     recent = today - datetime.timedelta(days=REOPENED_RECENTLY_DAYS)
     counts = Action.objects.aggregate(
+        slipped_twice=Count("id", filter=changes.slipped_twice_q()),
         brought_forward=Count("id", filter=brought_forward_q()),
         awaiting_ratification=Count("id", filter=awaiting_ratification_q()),
         review_due=Count("id", filter=review_due_q(today)),
@@ -132,7 +127,7 @@ def dashboard_governance(*, today=None, now=None) -> dict:
     )
     return {
         "governance": {
-            "slipped": _slipped(today),
+            "slipped": {**_slipped(today), "twice": counts.pop("slipped_twice")},
             **counts,
             "reopened_since": recent,
             "by_regulation": regulations,

@@ -31,6 +31,7 @@ PARAMETERS = {
     "q": "q",
     # Governance and the regulatory mapping (issue 13).
     "slipped": "slipped",
+    "slipped_twice": "slipped_twice",
     "brought_forward": "brought_forward",
     "awaiting_ratification": "awaiting_ratification",
     "review_due": "review_due",

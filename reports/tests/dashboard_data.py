@@ -135,7 +135,7 @@ class EveryState(Programme):
     MD-010 ratified, its sustainability review due yesterday; MD-011 ratified, review in 60 days;
     WN-010 embedded; SD-010 reopened after sign-off, at risk again; MD-012 assured, returned by a
     committee 20 days ago (awaiting ratification again); MD-013 assured and on a committee's agenda;
-    IJ-010 slipped (a later date agreed 3 days ago); IJ-011 brought forward (an earlier date agreed 2
+    IJ-010 slipped twice (later dates agreed 10 and 3 days ago); IJ-011 brought forward (an earlier date agreed 2
     days ago); MD-014 with a new due date pending a lead's decision, due soon; IJ-012 internal and
     overdue; MD-015 slipped (agreed 100 days ago) and since completed.
     """
@@ -228,7 +228,8 @@ class EveryState(Programme):
             themes=[self.culture],
             last_progress_at=recent,
         )
-        self._revision(self.slipped, days(10), days(40), decided=days(-3))
+        self._revision(self.slipped, days(10), days(25), decided=days(-10))
+        self._revision(self.slipped, days(25), days(40), decided=days(-3))
         self.brought_forward = make_action(
             reference="IJ-011",
             action_type=ActionType.IMPROVEMENT,
