@@ -193,8 +193,12 @@ def awaiting_review_q(prefix: str = "") -> Q:
 
 
 def review_due_q(today: datetime.date, prefix: str = "") -> Q:
-    """Ratified, not yet embedded, and its sustainability review falls due on or before `today`."""
-    return awaiting_review_q(prefix) & Q(**{f"{prefix}sustainability_review_due__lte": today})
+    """Ratified, not yet embedded, and its sustainability review falls due on or before `today` (or no
+    date was ever set for it: then nothing holds the review back, as actions.services allows)."""
+    return awaiting_review_q(prefix) & (
+        Q(**{f"{prefix}sustainability_review_due__lte": today})
+        | Q(**{f"{prefix}sustainability_review_due__isnull": True})
+    )
 
 
 def embedded_q(prefix: str = "") -> Q:
@@ -485,10 +489,8 @@ class Action(models.Model):
 
     def is_review_due_on(self, day: datetime.date) -> bool:
         """review_due_q on this action."""
-        return (
-            self.is_awaiting_review
-            and self.sustainability_review_due is not None
-            and self.sustainability_review_due <= day
+        return self.is_awaiting_review and (
+            self.sustainability_review_due is None or self.sustainability_review_due <= day
         )
 
     @property
