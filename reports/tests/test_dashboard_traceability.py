@@ -241,7 +241,30 @@ def test_every_count_in_the_pack_heads_exactly_the_actions_it_counts(every_state
         a.reference for a in actions for d in a.committee_decisions.all() if d.decision == "pending"
     }
     assert ratification["awaiting_ratification"] == sum(a.is_awaiting_ratification for a in actions)
+    # The summary's tables: by status and by pillar, recounted action by action.
+    assert {value: n for value, _label, n in summary["by_status"]} == {
+        status: sum(a.status == status for a in actions) for status in Status.values
+    }
+    assert {p["name"]: (p["total"], p["overdue"], p["off_track"]) for p in summary["pillars"]} == {
+        pillar.name: (
+            sum(a.pillar_id == pillar.pk for a in actions),
+            sum(a.pillar_id == pillar.pk and a.is_overdue_on(today) for a in actions),
+            sum(a.pillar_id == pillar.pk and a.status == Status.OFF_TRACK for a in actions),
+        )
+        for pillar in (every_state.quality, every_state.responsive)
+    }
     headline = {key: value for key, _label, value in pack.figures["headline"]}
     assert headline["slipped"] == sum(a.is_slipped for a in actions)
     assert headline["reopened_open"] == sum(a.is_reopened_open for a in actions)
     assert headline["overdue"] == len(expected["overdue"])
+
+
+def test_a_date_brought_forward_reads_as_brought_forward_on_the_register_the_action_and_the_pack(
+    client_for, lead, every_state
+):
+    register = client_for(lead).get("/actions/?brought_forward=yes").content.decode()
+    assert "Brought forward from" in register and "Slipped from" not in register
+    page = client_for(lead).get("/actions/IJ-011/").content.decode()
+    assert "Brought forward: the agreed due date is 20 days before the original." in page
+    html = board_pack_generate().pack.html
+    assert "(20 days earlier)" in html and "-20 days" not in html and "−20" not in html
