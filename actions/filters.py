@@ -78,6 +78,11 @@ class ActionFilter(django_filters.FilterSet):
         field_name="themes", queryset=_themes, to_field_name="slug", empty_label="Any theme"
     )
     type = django_filters.ChoiceFilter(field_name="action_type", choices=ActionType.choices, empty_label="Any type")
+    cqc = django_filters.BooleanFilter(
+        label="CQC actions only (warning notices, must-dos, should-dos)",
+        method="filter_cqc",
+        widget=forms.CheckboxInput,
+    )
     # Repeatable (?status=complete&status=assured) so a dashboard figure such as "done" links to exactly
     # the actions it counts.
     status = django_filters.MultipleChoiceFilter(
@@ -108,6 +113,33 @@ class ActionFilter(django_filters.FilterSet):
     slipped = django_filters.BooleanFilter(
         label="Slipped: agreed due date later than the original", method="filter_slipped", widget=forms.CheckboxInput
     )
+    slipped_twice = django_filters.BooleanFilter(
+        label="Slipped by two or more agreed revisions", method="filter_slipped_twice", widget=forms.CheckboxInput
+    )
+    brought_forward = django_filters.BooleanFilter(
+        label="Brought forward: agreed due date earlier than the original",
+        method="filter_brought_forward",
+        widget=forms.CheckboxInput,
+    )
+    revision_pending = django_filters.BooleanFilter(
+        label="A new due date awaits a lead's decision", method="filter_revision_pending", widget=forms.CheckboxInput
+    )
+    awaiting_ratification = django_filters.BooleanFilter(
+        label="Assured, awaiting ratification", method="filter_awaiting_ratification", widget=forms.CheckboxInput
+    )
+    on_agenda = django_filters.BooleanFilter(
+        label="On a committee's agenda", method="filter_on_agenda", widget=forms.CheckboxInput
+    )
+    review_due = django_filters.BooleanFilter(
+        label="Ratified, sustainability review due", method="filter_review_due", widget=forms.CheckboxInput
+    )
+    embedded = django_filters.BooleanFilter(label="Embedded", method="filter_embedded", widget=forms.CheckboxInput)
+    reopened = django_filters.BooleanFilter(
+        label="Reopened after sign-off", method="filter_reopened", widget=forms.CheckboxInput
+    )
+    reopened_open = django_filters.BooleanFilter(
+        label="Reopened and still open", method="filter_reopened_open", widget=forms.CheckboxInput
+    )
     regulation = django_filters.ModelChoiceFilter(
         field_name="regulations",
         queryset=_regulations,
@@ -124,6 +156,11 @@ class ActionFilter(django_filters.FilterSet):
     )
     slipped_since = django_filters.DateFilter(
         label="A later due date agreed on or after", method="filter_slipped_since", help_text="For example, 1 3 2026"
+    )
+    brought_forward_since = django_filters.DateFilter(
+        label="An earlier due date agreed on or after",
+        method="filter_brought_forward_since",
+        help_text="For example, 1 3 2026",
     )
     reopened_since = django_filters.DateFilter(
         label="Reopened on or after", method="filter_reopened_since", help_text="For example, 1 3 2026"
@@ -144,17 +181,50 @@ class ActionFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue=True) if value else queryset
 
+    def filter_cqc(self, queryset, name, value):
+        return queryset.cqc() if value else queryset
+
     def filter_stale(self, queryset, name, value):
         return queryset.stale() if value else queryset
 
     def filter_slipped(self, queryset, name, value):
         return queryset.slipped() if value else queryset
 
+    def filter_slipped_twice(self, queryset, name, value):
+        return queryset.filter(changes.slipped_twice_q()) if value else queryset
+
+    def filter_brought_forward(self, queryset, name, value):
+        return queryset.brought_forward() if value else queryset
+
+    def filter_revision_pending(self, queryset, name, value):
+        return queryset.filter(changes.revision_pending_q()) if value else queryset
+
+    def filter_awaiting_ratification(self, queryset, name, value):
+        return queryset.awaiting_ratification() if value else queryset
+
+    def filter_on_agenda(self, queryset, name, value):
+        return queryset.filter(changes.on_agenda_q()) if value else queryset
+
+    def filter_review_due(self, queryset, name, value):
+        return queryset.review_due() if value else queryset
+
+    def filter_embedded(self, queryset, name, value):
+        return queryset.embedded() if value else queryset
+
+    def filter_reopened(self, queryset, name, value):
+        return queryset.reopened() if value else queryset
+
+    def filter_reopened_open(self, queryset, name, value):
+        return queryset.reopened_open() if value else queryset
+
     def filter_completed_since(self, queryset, name, value):
         return queryset.filter(changes.completed_since_q(value)) if value else queryset
 
     def filter_slipped_since(self, queryset, name, value):
         return queryset.filter(changes.slipped_since_q(value)) if value else queryset
+
+    def filter_brought_forward_since(self, queryset, name, value):
+        return queryset.filter(changes.brought_forward_since_q(value)) if value else queryset
 
     def filter_reopened_since(self, queryset, name, value):
         return queryset.filter(changes.reopened_since_q(value)) if value else queryset

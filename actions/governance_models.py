@@ -98,8 +98,19 @@ class DueDateRevision(models.Model):
         return f"{self.action.reference}: {self.previous_due_date} → {self.new_due_date} ({self.get_state_display()})"
 
     @property
-    def slip_days(self) -> int:
-        return (self.new_due_date - self.previous_due_date).days
+    def is_slip(self) -> bool:
+        """actions.changes.revision_slip_q on this revision: it moves the date later."""
+        return self.new_due_date > self.previous_due_date
+
+    @property
+    def is_brought_forward(self) -> bool:
+        """actions.changes.revision_brought_forward_q on this revision: it moves the date earlier."""
+        return self.new_due_date < self.previous_due_date
+
+    @property
+    def days_moved(self) -> int:
+        """How many days the date moved, later or earlier (is_slip or is_brought_forward says which)."""
+        return abs((self.new_due_date - self.previous_due_date).days)
 
 
 class Committee(models.Model):

@@ -79,7 +79,7 @@ def meeting_decisions(*, meeting: Meeting) -> list:
 def actions_awaiting_ratification() -> QuerySet:
     """Assured actions not yet ratified and not on any agenda: what a lead should put to a committee."""
     return (
-        Action.objects.filter(status="assured", ratified_at__isnull=True)
+        Action.objects.awaiting_ratification()
         .exclude(committee_decisions__decision=Decision.PENDING)
         .select_related("owner")
         .order_by("assured_at", "reference")
@@ -96,16 +96,13 @@ def governance_context(*, action: Action, user, trail: GovernanceTrail | None = 
     is_lead = user.has_perm("actions.assure_action")
     # The four-eyes check costs several queries over the action's history (issue 15's profile of an
     # action with 500 entries): asked only when a button depends on it, and at most once.
-    reviewable = action.status == "assured" and action.ratified_at is not None
+    reviewable = action.is_awaiting_review
     eligible = (trail.pending_revision is not None or reviewable) and action_governance_problem(action, user) is None
     return {
         "trail": trail,
         "can_revise_due_date": action.can_log_progress(user) and not action.is_done and not trail.pending_revision,
         "can_decide_revision": eligible and trail.pending_revision is not None,
-        "can_put_to_meeting": is_lead
-        and action.status == "assured"
-        and action.ratified_at is None
-        and trail.pending_decision is None,
+        "can_put_to_meeting": is_lead and action.is_awaiting_ratification and trail.pending_decision is None,
         # action_sustainability_problem asks the four-eyes rule again first: only when it is the answer.
         "can_review_sustainability": eligible and reviewable and action_sustainability_problem(action, user) is None,
         "can_reopen": is_lead and action.is_signed_off,

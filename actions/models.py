@@ -119,11 +119,19 @@ class CoreService(models.TextChoices):
 
 
 # --- The derived states, each defined once --------------------------------------------------------
-# "Complete", "overdue", "due soon", "stale" and "public" are never stored (DESIGN.md, domain rules).
-# Each is written here once, as a Q expression the database evaluates (querysets, aggregates,
-# snapshots, reminders, the published update's frozen figures) and, beside it, the same rule on one
-# action in Python (templates, e-mails). actions/tests/test_rules.py holds the two to the same
+# "Complete", "overdue" (and by how many days), "due soon", "stale", "slipped", "brought forward",
+# "awaiting ratification", "review due", "embedded", "reopened and open" and "public" are never stored
+# (DESIGN.md, domain rules). Each is written here once, as a Q expression the database evaluates
+# (querysets, aggregates, snapshots, reminders, the published update's frozen figures) and, beside it,
+# the same rule on one action in Python (templates, e-mails). What changed in a window ("slipped
+# since", "brought forward since") is actions/changes.py; the four-eyes rule is
+# actions.services.action_signoff_problem. actions/tests/test_rules.py holds the two to the same
 # boundary dates. `prefix` reaches the rule through a relation, e.g. prefix="action__".
+
+
+def cqc_q(prefix: str = "") -> Q:
+    """A CQC action: a warning notice, a must-do or a should-do (Action.is_cqc)."""
+    return Q(**{f"{prefix}action_type__in": CQC_TYPES})
 
 
 def done_q(prefix: str = "") -> Q:
@@ -164,6 +172,50 @@ def stale_q(now: datetime.datetime, prefix: str = "") -> Q:
     )
 
 
+def slipped_q(prefix: str = "") -> Q:
+    """Slipped: the agreed due date is later than the original one. The one definition of "slipped"."""
+    return Q(**{f"{prefix}due_date__gt": F(f"{prefix}original_due_date")})
+
+
+def brought_forward_q(prefix: str = "") -> Q:
+    """Brought forward: the agreed due date is earlier than the original one (never "negative slippage")."""
+    return Q(**{f"{prefix}due_date__lt": F(f"{prefix}original_due_date")})
+
+
+def awaiting_ratification_q(prefix: str = "") -> Q:
+    """Assured (signed off by a lead) and not yet ratified by a committee."""
+    return Q(**{f"{prefix}status": Status.ASSURED, f"{prefix}ratified_at__isnull": True})
+
+
+def awaiting_review_q(prefix: str = "") -> Q:
+    """Assured and ratified, not yet embedded: waiting for its sustainability review, due or not."""
+    return Q(**{f"{prefix}status": Status.ASSURED, f"{prefix}ratified_at__isnull": False})
+
+
+def review_due_q(today: datetime.date, prefix: str = "") -> Q:
+    """Ratified, not yet embedded, and its sustainability review falls due on or before `today` (or no
+    date was ever set for it: then nothing holds the review back, as actions.services allows)."""
+    return awaiting_review_q(prefix) & (
+        Q(**{f"{prefix}sustainability_review_due__lte": today})
+        | Q(**{f"{prefix}sustainability_review_due__isnull": True})
+    )
+
+
+def embedded_q(prefix: str = "") -> Q:
+    """Embedded (blue): the change has lasted, shown at a sustainability review after ratification."""
+    return Q(**{f"{prefix}status": Status.EMBEDDED})
+
+
+def reopened_q(prefix: str = "") -> Q:
+    """Reopened after sign-off at least once."""
+    return Q(**{f"{prefix}reopened_at__isnull": False})
+
+
+def reopened_open_q(prefix: str = "") -> Q:
+    """Reopened after sign-off at least once, and open now (not done again yet)."""
+    return open_q(prefix) & reopened_q(prefix)
+
+
 def public_q(prefix: str = "") -> Q:
     """Marked public by a person: the only actions (and their highlights) the public may read."""
     return Q(**{f"{prefix}is_public": True})
@@ -176,6 +228,11 @@ def status_is_done(status: str) -> bool:
 def is_overdue_on(*, status: str, due_date: datetime.date, day: datetime.date) -> bool:
     """overdue_q for one action's values, also for a status it had on a past day (synthetic history)."""
     return not status_is_done(status) and due_date < day
+
+
+def days_overdue(*, status: str, due_date: datetime.date, day: datetime.date) -> int:
+    """How many days overdue on `day`: 1 the day after the due date, 0 when not overdue."""
+    return (day - due_date).days if is_overdue_on(status=status, due_date=due_date, day=day) else 0
 
 
 class ActionQuerySet(models.QuerySet):
@@ -197,9 +254,29 @@ class ActionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(public_q())
 
+    def cqc(self):
+        return self.filter(cqc_q())
+
     def slipped(self):
-        """Agreed due date later than the original one: the one definition of "slipped"."""
-        return self.filter(due_date__gt=F("original_due_date"))
+        return self.filter(slipped_q())
+
+    def brought_forward(self):
+        return self.filter(brought_forward_q())
+
+    def awaiting_ratification(self):
+        return self.filter(awaiting_ratification_q())
+
+    def review_due(self, *, today=None):
+        return self.filter(review_due_q(today or timezone.localdate()))
+
+    def embedded(self):
+        return self.filter(embedded_q())
+
+    def reopened(self):
+        return self.filter(reopened_q())
+
+    def reopened_open(self):
+        return self.filter(reopened_open_q())
 
 
 class Action(models.Model):
@@ -369,7 +446,7 @@ class Action(models.Model):
 
     def days_overdue_on(self, day: datetime.date) -> int:
         """How many days past its due date the action is on `day`: 0 unless it is overdue then."""
-        return (day - self.due_date).days if self.is_overdue_on(day) else 0
+        return days_overdue(status=self.status, due_date=self.due_date, day=day)
 
     def is_due_soon_on(self, day: datetime.date) -> bool:
         return not self.is_done and day <= self.due_date <= due_soon_until(day)
@@ -383,12 +460,54 @@ class Action(models.Model):
 
     @property
     def is_slipped(self) -> bool:
-        """The same rule as ActionQuerySet.slipped()."""
+        """slipped_q on this action."""
         return self.due_date > self.original_due_date
 
     @property
     def slipped_days(self) -> int:
-        return max((self.due_date - self.original_due_date).days, 0)
+        """How many days later than the original the agreed due date is (0 unless slipped)."""
+        return (self.due_date - self.original_due_date).days if self.is_slipped else 0
+
+    @property
+    def is_brought_forward(self) -> bool:
+        """brought_forward_q on this action."""
+        return self.due_date < self.original_due_date
+
+    @property
+    def brought_forward_days(self) -> int:
+        """How many days earlier than the original the agreed due date is (0 unless brought forward)."""
+        return (self.original_due_date - self.due_date).days if self.is_brought_forward else 0
+
+    @property
+    def is_awaiting_ratification(self) -> bool:
+        """awaiting_ratification_q on this action."""
+        return self.status == Status.ASSURED and self.ratified_at is None
+
+    @property
+    def is_awaiting_review(self) -> bool:
+        """awaiting_review_q on this action."""
+        return self.status == Status.ASSURED and self.ratified_at is not None
+
+    def is_review_due_on(self, day: datetime.date) -> bool:
+        """review_due_q on this action."""
+        return self.is_awaiting_review and (
+            self.sustainability_review_due is None or self.sustainability_review_due <= day
+        )
+
+    @property
+    def is_embedded(self) -> bool:
+        """embedded_q on this action."""
+        return self.status == Status.EMBEDDED
+
+    @property
+    def is_reopened(self) -> bool:
+        """reopened_q on this action."""
+        return self.reopened_at is not None
+
+    @property
+    def is_reopened_open(self) -> bool:
+        """reopened_open_q on this action."""
+        return not self.is_done and self.is_reopened
 
     @property
     def is_signed_off(self) -> bool:
@@ -417,11 +536,12 @@ class Action(models.Model):
         )
 
     def assurance_refusal(self, user) -> str | None:
-        """Why `user` may not sign this action off as assured, or None if they may (four eyes)."""
+        """Why `user` may not sign this action off as assured, its role and its status aside from
+        independence, or None. Four eyes (the owner, the completer) is one rule, asked after this one:
+        actions.services.action_signoff_problem.
+        """
         if not user.has_perm("actions.assure_action"):
             return "Only an improvement lead can sign off an action as assured."
-        if user.pk == self.owner_id:
-            return "You own this action, so another improvement lead must sign it off as assured."
         if self.status == Status.ASSURED:
             return "This action is already assured."
         if self.status != Status.COMPLETE:

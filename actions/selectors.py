@@ -6,7 +6,7 @@ from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, 
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.models import DONE_STATUSES, Action, Evidence, ProgressUpdate, Status, overdue_q
+from actions.models import DONE_STATUSES, SIGNED_OFF_STATUSES, Action, Evidence, ProgressUpdate, Status, overdue_q
 
 
 @dataclass
@@ -29,7 +29,7 @@ class StatusCounts:
     @property
     def assured(self) -> int:
         """Assured, embedded or not: an embedded action was assured first."""
-        return self.by_status[Status.ASSURED] + self.by_status[Status.EMBEDDED]
+        return sum(self.by_status[s] for s in SIGNED_OFF_STATUSES)
 
     @property
     def embedded(self) -> int:

@@ -18,7 +18,7 @@ from actions.forms_governance import (
     RevisionDecisionForm,
     SustainabilityReviewForm,
 )
-from actions.models import Action, Committee, CommitteeDecision, Decision, DueDateRevision, Meeting, Status
+from actions.models import Action, Committee, CommitteeDecision, Decision, DueDateRevision, Meeting
 from actions.services import (
     action_governance_problem,
     action_put_to_meeting,
@@ -127,7 +127,7 @@ def put_to_meeting(request, reference):
     action = get_action_for_user(request, reference).action
     form = PutToMeetingForm(_bound(request)[0])
     refusal = None
-    if action.status != Status.ASSURED or action.ratified_at:
+    if not action.is_awaiting_ratification:
         refusal = "Only an assured action that has not been ratified can be put to a committee."
     if request.method == "POST" and form.is_valid():
         with saving(form, "the agenda item"):

@@ -6,34 +6,46 @@ it counts, where the register can filter them.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from actions import changes
 from actions.figures_cache import figures_cached
 from actions.models import (
-    CQC_TYPES,
-    DONE_STATUSES,
     Action,
-    ActionReopening,
-    CommitteeDecision,
-    Decision,
-    DueDateRevision,
     KeyQuestion,
     Regulation,
-    RevisionState,
-    Status,
+    awaiting_ratification_q,
+    brought_forward_q,
+    cqc_q,
+    done_q,
+    embedded_q,
+    overdue_q,
+    reopened_open_q,
+    reopened_q,
+    review_due_q,
 )
-from reports.links import register_url
+from reports.links import RegisterLinks, register_url
+
+# "Reopened recently": in the last this many days.
+REOPENED_RECENTLY_DAYS = 90
 
 
 @dataclass
 class RegulatoryRow:
+    """CQC actions answering one regulation or key question; `links` give the register list behind
+    each figure (total, open, done, overdue), with `link` the total's."""
+
     label: str
     total: int
     done: int
     overdue: int
-    link: str
+    links: RegisterLinks
+
+    @property
+    def link(self) -> str:
+        return self.links.total
 
     @property
     def open(self) -> int:
@@ -41,44 +53,34 @@ class RegulatoryRow:
 
 
 def _slipped(today) -> dict:
-    # Slips are few next to all actions: fetch the two dates of each slipped one and measure here
+    # Slips are few next to all actions: fetch the slipped ones and measure each with its own rule
     # (date arithmetic in SQL differs between SQLite and PostgreSQL).
-    rows = list(
-        Action.objects.slipped()
-        .annotate(n=Count("due_date_revisions", filter=Q(due_date_revisions__state=RevisionState.AGREED)))
-        .values_list("due_date", "original_due_date", "n")
-    )
-    days = sorted((due - original).days for due, original, _n in rows)
+    days = sorted(action.slipped_days for action in Action.objects.slipped().only("due_date", "original_due_date"))
     return {
         "count": len(days),
         "total_days": sum(days),
         "median_days": days[len(days) // 2] if days else 0,
         "max_days": days[-1] if days else 0,
-        "twice": sum(1 for *_dates, n in rows if n >= 2),
         "link": register_url(slipped=True),
+        "twice_link": register_url(slipped_twice=True),
     }
 
 
 def _regulatory(today) -> tuple[list[RegulatoryRow], list[RegulatoryRow]]:
-    overdue = Q(due_date__lt=today) & ~Q(status__in=DONE_STATUSES)
-    done = Q(status__in=DONE_STATUSES)
-    cqc = Action.objects.filter(action_type__in=CQC_TYPES)
-    on_cqc = Q(actions__action_type__in=CQC_TYPES)
+    cqc = Action.objects.cqc()
+    on_cqc = cqc_q("actions__")
     regulations = [
         RegulatoryRow(
             label=str(regulation),
             total=regulation.total,
             done=regulation.done,
             overdue=regulation.overdue,
-            link=register_url(regulation=regulation.number),
+            links=RegisterLinks(today=today, regulation=regulation.number, cqc=True),
         )
         for regulation in Regulation.objects.annotate(
             total=Count("actions", filter=on_cqc),
-            done=Count("actions", filter=on_cqc & Q(actions__status__in=DONE_STATUSES)),
-            overdue=Count(
-                "actions",
-                filter=on_cqc & Q(actions__due_date__lt=today) & ~Q(actions__status__in=DONE_STATUSES),
-            ),
+            done=Count("actions", filter=on_cqc & done_q("actions__")),
+            overdue=Count("actions", filter=on_cqc & overdue_q(today, "actions__")),
         ).order_by("order")
         if regulation.total
     ]
@@ -87,7 +89,7 @@ def _regulatory(today) -> tuple[list[RegulatoryRow], list[RegulatoryRow]]:
         for row in cqc.exclude(key_question="")
         .order_by()
         .values("key_question")
-        .annotate(total=Count("id"), done=Count("id", filter=done), overdue=Count("id", filter=overdue))
+        .annotate(total=Count("id"), done=Count("id", filter=done_q()), overdue=Count("id", filter=overdue_q(today)))
     }
     questions = [
         RegulatoryRow(
@@ -95,7 +97,7 @@ def _regulatory(today) -> tuple[list[RegulatoryRow], list[RegulatoryRow]]:
             total=by_question[choice.value]["total"],
             done=by_question[choice.value]["done"],
             overdue=by_question[choice.value]["overdue"],
-            link=register_url(key_question=choice.value),
+            links=RegisterLinks(today=today, key_question=choice.value, cqc=True),
         )
         for choice in KeyQuestion
         if choice.value in by_question
@@ -107,41 +109,38 @@ def _regulatory(today) -> tuple[list[RegulatoryRow], list[RegulatoryRow]]:
 def dashboard_governance(*, today=None, now=None) -> dict:
     """Everything the dashboard's governance section shows, in a fixed number of queries."""
     today = today or timezone.localdate()
-    now = now or timezone.now()
     regulations, questions = _regulatory(today)
+    recent = today - datetime.timedelta(days=REOPENED_RECENTLY_DAYS)
     counts = Action.objects.aggregate(
-        awaiting_ratification=Count("id", filter=Q(status=Status.ASSURED, ratified_at__isnull=True)),
-        review_due=Count(
-            "id",
-            filter=Q(status=Status.ASSURED, ratified_at__isnull=False, sustainability_review_due__lte=today),
-        ),
-        embedded=Count("id", filter=Q(status=Status.EMBEDDED)),
-        reopened_open=Count("id", filter=Q(reopened_at__isnull=False) & ~Q(status__in=DONE_STATUSES)),
+        slipped_twice=Count("id", filter=changes.slipped_twice_q()),
+        brought_forward=Count("id", filter=brought_forward_q()),
+        awaiting_ratification=Count("id", filter=awaiting_ratification_q()),
+        review_due=Count("id", filter=review_due_q(today)),
+        embedded=Count("id", filter=embedded_q()),
+        reopened_open=Count("id", filter=reopened_open_q()),
         # At most one pending decision and one open revision request per action (unique constraints),
         # so counting the actions that have one counts them, in this same query.
-        awaiting_decision=Count(
-            "id",
-            filter=Q(Exists(CommitteeDecision.objects.filter(action=OuterRef("pk"), decision=Decision.PENDING))),
-        ),
-        revisions_awaiting=Count(
-            "id",
-            filter=Q(Exists(DueDateRevision.objects.filter(action=OuterRef("pk"), state=RevisionState.REQUESTED))),
-        ),
-    )
-    recent = now - datetime.timedelta(days=90)
-    reopenings = ActionReopening.objects.aggregate(
-        recently=Count("id", filter=Q(reopened_at__gte=recent)), ever=Count("action", distinct=True)
+        awaiting_decision=Count("id", filter=changes.on_agenda_q()),
+        revisions_awaiting=Count("id", filter=changes.revision_pending_q()),
+        reopened_ever=Count("id", filter=reopened_q()),
+        reopened_recently=Count("id", filter=changes.reopened_since_q(recent)),
     )
     return {
         "governance": {
-            "slipped": _slipped(today),
+            "slipped": {**_slipped(today), "twice": counts.pop("slipped_twice")},
             **counts,
-            "reopened_recently": reopenings["recently"],
-            "reopened_ever": reopenings["ever"],
+            "reopened_since": recent,
             "by_regulation": regulations,
             "by_key_question": questions,
-            "embedded_link": register_url(status=Status.EMBEDDED.value),
-            "assured_link": register_url(status=Status.ASSURED.value),
+            "brought_forward_link": register_url(brought_forward=True),
+            "awaiting_ratification_link": register_url(awaiting_ratification=True),
+            "review_due_link": register_url(review_due=True),
+            "embedded_link": register_url(embedded=True),
+            "reopened_open_link": register_url(reopened_open=True),
+            "reopened_ever_link": register_url(reopened=True),
+            "reopened_recently_link": register_url(reopened_since=recent),
+            "revisions_awaiting_link": register_url(revision_pending=True),
+            "awaiting_decision_link": register_url(on_agenda=True),
             "committees_link": reverse("committees:list"),
         }
     }

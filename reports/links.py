@@ -12,7 +12,7 @@ import datetime
 import functools
 from urllib.parse import urlencode
 
-from actions.models import DONE_STATUSES, OPEN_STATUSES, Status, due_soon_until
+from actions.models import DONE_STATUSES, OPEN_STATUSES, SIGNED_OFF_STATUSES, Status, due_soon_until
 
 REGISTER_PATH = "/actions/"
 
@@ -31,12 +31,23 @@ PARAMETERS = {
     "q": "q",
     # Governance and the regulatory mapping (issue 13).
     "slipped": "slipped",
+    "slipped_twice": "slipped_twice",
+    "brought_forward": "brought_forward",
+    "awaiting_ratification": "awaiting_ratification",
+    "review_due": "review_due",
+    "embedded": "embedded",
+    "reopened": "reopened",
+    "reopened_open": "reopened_open",
+    "revision_pending": "revision_pending",
+    "on_agenda": "on_agenda",
     "regulation": "regulation",
+    "cqc": "cqc",
     "key_question": "key_question",
     "core_service": "core_service",
     # What changed since a day (issue 14, the dashboard's "since the last meeting").
     "completed_since": "completed_since",
     "slipped_since": "slipped_since",
+    "brought_forward_since": "brought_forward_since",
     "reopened_since": "reopened_since",
 }
 
@@ -97,6 +108,11 @@ class RegisterLinks:
     @property
     def done(self) -> str:
         return self.url(status=list(DONE_STATUSES))
+
+    @property
+    def assured(self) -> str:
+        # StatusCounts.assured: signed off, embedded or not (an embedded action was assured first).
+        return self.url(status=list(SIGNED_OFF_STATUSES))
 
     @property
     def open(self) -> str:

@@ -34,6 +34,7 @@ ROW = (
     "    </tr>\n"
 )
 SLIPPED = '<br><span class="nhsuk-body-s">Slipped from <span class="app-nowrap">{}</span></span>'
+BROUGHT_FORWARD = '<br><span class="nhsuk-body-s">Brought forward from <span class="app-nowrap">{}</span></span>'
 
 
 def _person(user) -> str:
@@ -64,7 +65,9 @@ class _Rows:
         return self.tags[key]
 
     def row(self, action) -> tuple:
-        slipped = format_html(SLIPPED, self.date(action.original_due_date)) if action.is_slipped else ""
+        # The agreed date against the original (actions.models.slipped_q, brought_forward_q).
+        moved = SLIPPED if action.is_slipped else BROUGHT_FORWARD if action.is_brought_forward else ""
+        slipped = format_html(moved, self.date(action.original_due_date)) if moved else ""
         return (
             self.url.format(quote(action.reference)),
             action.reference,

@@ -6,7 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from actions.models import Status
-from actions.services import action_assure, action_log_progress, action_signoff_problem, action_update
+from actions.services import (
+    action_assurance_refusal,
+    action_assure,
+    action_log_progress,
+    action_signoff_problem,
+    action_update,
+)
 from actions.tests.factories import ActionFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +105,15 @@ def test_the_sign_off_button_is_hidden_and_the_post_refused_for_a_lead_who_walke
     assert response.status_code == 200 and "owned this action" in response.content.decode()
     action.refresh_from_db()
     assert action.status == Status.COMPLETE and action.assured_by is None
+
+
+def test_the_owner_check_is_the_four_eyes_rule_alone_not_restated_on_the_model(lead, other_lead):
+    """Action.assurance_refusal asks only the role and the status; independence (the owner among it)
+    is action_signoff_problem's, so the two can never disagree about who may sign off."""
+    action = ActionFactory(owner=lead, status=Status.COMPLETE)
+    assert action.assurance_refusal(lead) is None
+    assert action_signoff_problem(action=action, user=lead) == (
+        "You own this action, so another improvement lead must sign it off."
+    )
+    assert action_assurance_refusal(action=action, user=lead) == action_signoff_problem(action=action, user=lead)
+    assert action_assurance_refusal(action=action, user=other_lead) is None

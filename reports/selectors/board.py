@@ -203,9 +203,11 @@ def _cqc(
         )
         for value in BOARD_CQC_TYPES
     ]
-    latest_slip = DueDateRevision.objects.filter(
-        action=OuterRef("pk"), state=RevisionState.AGREED, new_due_date__gt=OuterRef("original_due_date")
-    ).order_by("-decided_on", "-requested_at", "-pk")
+    latest_slip = (
+        DueDateRevision.objects.filter(action=OuterRef("pk"), state=RevisionState.AGREED)
+        .filter(changes.revision_slip_q())
+        .order_by("-decided_on", "-requested_at", "-pk")
+    )
     concerning = cqc.filter(overdue_q(today) | Q(pk__in=open_slipped.values("pk")))
     # Open, so ordering by due date puts the overdue first, longest overdue first; then the slipped.
     rows = list(
@@ -216,7 +218,7 @@ def _cqc(
     concerns = [
         Concern(
             action=action,
-            overdue_days=(today - action.due_date).days if action.is_overdue_on(today) else 0,
+            overdue_days=action.days_overdue_on(today),
             slipped_days=action.slipped_days,
             slip_reason=action.slip_reason or "",
         )
@@ -280,7 +282,7 @@ def board_overview(*, today: datetime.date | None = None, now: datetime.datetime
     # Why it is behind: its figures, and its most overdue open actions.
     behind_actions = (
         [
-            Concern(action=action, overdue_days=(today - action.due_date).days, slipped_days=0, slip_reason="")
+            Concern(action=action, overdue_days=action.days_overdue_on(today), slipped_days=0, slip_reason="")
             for action in Action.objects.filter(pillar=behind.obj)
             .filter(overdue_q(today))
             .order_by("due_date", "reference")[:FIRST_SCREEN_LIST_LIMIT]

@@ -15,16 +15,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from actions import changes
 from actions.models import (
-    OPEN_STATUSES,
     Action,
     ActionReopening,
     ActionType,
     CommitteeDecision,
     Decision,
-    DueDateRevision,
-    RevisionState,
     Status,
+    days_overdue,
+    is_overdue_on,
 )
 from measures.charts import spc_svg
 from measures.selectors import format_number, measures_summary
@@ -95,7 +95,8 @@ def _appendix(*, today: datetime.date) -> list[dict]:
                 "owner": f"{first} {last}".strip() or username,
                 "due": _date(due),
                 "due_iso": due.isoformat(),
-                "overdue": status in OPEN_STATUSES and due < today,
+                "overdue": is_overdue_on(status=status, due_date=due, day=today),
+                "days_overdue": days_overdue(status=status, due_date=due, day=today),
                 "percent": percent,
                 "url": f"{prefix}{ref}/",
             }
@@ -107,23 +108,28 @@ def _cut(rows: list[dict]) -> dict:
     return {"rows": rows[:EXCEPTION_LIST_LIMIT], "total": len(rows)}
 
 
-def _since_rows(*, since: datetime.datetime, today: datetime.date) -> dict:
-    prefix = _action_url_prefix()
-    slipped = [
+def _revision_rows(revisions, *, prefix: str) -> list[dict]:
+    return [
         {
             "reference": r.action.reference,
             "title": r.action.title,
             "url": f"{prefix}{r.action.reference}/",
             "previous_due": _date(r.previous_due_date),
             "new_due": _date(r.new_due_date),
-            "days": r.slip_days,
+            "days": r.days_moved,
             "reason": r.reason,
             "decided_on": _date(r.decided_on),
         }
-        for r in DueDateRevision.objects.filter(state=RevisionState.AGREED, decided_on__gte=since.date())
-        .select_related("action")
-        .order_by("-decided_on", "action__reference")
+        for r in revisions.select_related("action").order_by("-decided_on", "action__reference", "-pk")
     ]
+
+
+def _since_rows(*, since: datetime.datetime, today: datetime.date) -> dict:
+    """What happened since the last pack. A revision that moved a date later is a slip; one that moved
+    it earlier is "brought forward", listed apart (actions.changes): never a negative slip."""
+    prefix = _action_url_prefix()
+    slipped = _revision_rows(changes.slips_since(since.date()), prefix=prefix)
+    brought_forward = _revision_rows(changes.brought_forward_revisions_since(since.date()), prefix=prefix)
     reopened = [
         {
             "reference": r.action.reference,
@@ -150,7 +156,12 @@ def _since_rows(*, since: datetime.datetime, today: datetime.date) -> dict:
         .select_related("action", "meeting__committee")
         .order_by("-recorded_at", "-id")
     ]
-    return {"slipped": _cut(slipped), "reopened": _cut(reopened), "returned": _cut(returned)}
+    return {
+        "slipped": _cut(slipped),
+        "brought_forward": _cut(brought_forward),
+        "reopened": _cut(reopened),
+        "returned": _cut(returned),
+    }
 
 
 def _awaiting(*, meeting) -> list[dict]:

@@ -166,7 +166,7 @@ def test_cqc_warning_notices_must_do_and_should_do_are_shown_separately(client_f
         ActionType.SHOULD_DO: (1, 0, 0, 0),
     }
     page = response.content.decode()
-    assert 'href="/actions/?type=must_do&amp;status=assured">1<' in page
+    assert 'href="/actions/?type=must_do&amp;status=assured&amp;status=embedded">1<' in page
     assert 'href="/actions/?type=warning_notice&amp;status=complete">1<' in page
     assert 'href="/actions/?type=should_do">1<' in page
 

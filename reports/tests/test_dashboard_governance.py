@@ -61,8 +61,8 @@ def test_the_cqc_page_shows_the_section_with_register_links_and_the_brag_key(cli
     # On the CQC page, one click from the dashboard's first screen (issue 14).
     page = client_for(board).get("/dashboard/cqc/").content.decode()
     assert 'href="/actions/?slipped=yes">2 actions slipped</a>' in page
-    assert 'href="/actions/?regulation=12">Regulation 12: Safe care and treatment</a>' in page
-    assert 'href="/actions/?key_question=safe">Safe</a>' in page
+    assert 'href="/actions/?regulation=12&amp;cqc=yes">Regulation 12: Safe care and treatment</a>' in page
+    assert 'href="/actions/?key_question=safe&amp;cqc=yes">Safe</a>' in page
     assert "What the status colours mean" in page and "Blue: embedded" in page
 
 
