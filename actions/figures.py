@@ -196,4 +196,3 @@ def figures_open_data(result: Figures, *, pillars: Iterable[Pillar] | None = Non
             for action_type in CQC_TYPES
         },
     }
-
