@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import changes
+from actions.figures import Audience, figures
 from actions.figures_cache import figures_cached
 from actions.models import (
     CQC_TYPES,
@@ -133,6 +134,9 @@ class BoardOverview:
     cqc_concern_total: int
     measure_groups: list[MeasureGroup]
     measure_total: int
+    # How many of the actions counted here the public pages count (only those public): every page says
+    # which it counts, so "39 actions in all" is never mistaken for the public "31".
+    public_total: int
 
     @property
     def special_cause(self) -> bool:
@@ -305,6 +309,7 @@ def board_overview(*, today: datetime.date | None = None, now: datetime.datetime
         cqc_concern_total=concern_total,
         measure_groups=groups,
         measure_total=measure_total,
+        public_total=figures(as_at=today, audience=Audience.PUBLIC).overall.total,
         since=since,
         direction=DirectionOfTravel(then=since.then, now=overall.counts),
         themes=list(Theme.objects.order_by("number")),

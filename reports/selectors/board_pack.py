@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import changes
+from actions.figures import Audience, Figures, figures, figures_open_data
 from actions.models import (
     Action,
     ActionReopening,
@@ -221,10 +222,10 @@ def _measures() -> dict:
     return {"rows": rows, "charts": charts}
 
 
-def _headline(overview: dict, governance: dict) -> list[list]:
+def _headline(overview: dict, governance: dict, counted: Figures) -> list[list]:
     """[key, label, value]: the figures "what changed" sets side by side with the previous pack's."""
-    overall = overview["overall"].counts
-    figures = [
+    overall = counted.overall
+    rows = [
         ["total", "Actions", overall.total],
         ["percent_done", "Complete or assured (%)", overall.percent_done],
         *[[f"status:{s.value}", s.label, n] for s, n in overall.rows()],
@@ -235,12 +236,16 @@ def _headline(overview: dict, governance: dict) -> list[list]:
         ["reopened_open", "Reopened and still open", governance["reopened_open"]],
     ]
     for card in overview["pillar_cards"]:
-        figures.append(
-            [f"pillar:{card.obj.number}", f"{card.label}: complete or assured (%)", card.counts.percent_done]
+        rows.append(
+            [
+                f"pillar:{card.obj.number}",
+                f"{card.label}: complete or assured (%)",
+                counted.pillar(card.obj.pk).percent_done,
+            ]
         )
     for s in overview["cqc"]:
-        figures.append([f"type:{s.obj.value}", f"{s.label}: overdue", s.counts.overdue])
-    return figures
+        rows.append([f"type:{s.obj.value}", f"{s.label}: overdue", counted.action_type(s.obj).overdue])
+    return rows
 
 
 def _changes(headline: list[list], previous: dict | None) -> list[dict]:
@@ -281,13 +286,16 @@ def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | N
     since = previous_at or now - datetime.timedelta(days=FIRST_PACK_LOOKBACK_DAYS)
     overview = dashboard_overview(today=today, now=now)
     governance = dashboard_governance(today=today, now=now)["governance"]
-    overall = overview["overall"].counts
+    # The pack's counts are frozen from the one figures function (actions.figures), as an update's are.
+    counted = figures(as_at=today, audience=Audience.BOARD)
+    public_total = figures(as_at=today, audience=Audience.PUBLIC).overall.total
+    overall = counted.overall
     appendix = _appendix(today=today)
     off_track = [a for a in appendix if a["status"] == Status.OFF_TRACK]
     overdue = sorted((a for a in appendix if a["overdue"]), key=lambda a: (a["due_iso"], a["reference"]))
     since_rows = _since_rows(since=since, today=today)
     awaiting = _awaiting(meeting=meeting)
-    headline = _headline(overview, governance)
+    headline = _headline(overview, governance, counted)
     ask, asks = _asks(
         awaiting=len(awaiting),
         off_track=len(off_track),
@@ -311,8 +319,10 @@ def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | N
         "ask": ask,
         "asks": asks,
         "sections": [list(s) for s in SECTIONS],
+        "figures": figures_open_data(counted),
         "summary": {
             "total": overall.total,
+            "public_total": public_total,
             "percent_done": overall.percent_done,
             "open": overall.open,
             "overdue": overall.overdue,
@@ -322,10 +332,10 @@ def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | N
             "pillars": [
                 {
                     "name": card.label,
-                    "total": card.counts.total,
-                    "percent_done": card.counts.percent_done,
-                    "overdue": card.counts.overdue,
-                    "off_track": card.counts.by_status[Status.OFF_TRACK],
+                    "total": counted.pillar(card.obj.pk).total,
+                    "percent_done": counted.pillar(card.obj.pk).percent_done,
+                    "overdue": counted.pillar(card.obj.pk).overdue,
+                    "off_track": counted.pillar(card.obj.pk).by_status[Status.OFF_TRACK],
                     "url": absolute_url(card.url),
                 }
                 for card in overview["pillar_cards"]
@@ -341,10 +351,10 @@ def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | N
             "types": [
                 {
                     "label": s.label,
-                    "total": s.counts.total,
-                    "done": s.counts.done,
-                    "percent_done": s.counts.percent_done,
-                    "overdue": s.counts.overdue,
+                    "total": counted.action_type(s.obj).total,
+                    "done": counted.action_type(s.obj).done,
+                    "percent_done": counted.action_type(s.obj).percent_done,
+                    "overdue": counted.action_type(s.obj).overdue,
                 }
                 for s in overview["cqc"]
             ],

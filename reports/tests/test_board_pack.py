@@ -222,7 +222,8 @@ def test_the_pdf_holds_every_section_and_the_right_numbers(meeting, programme):
     for _key, heading in SECTIONS:
         assert heading in text, heading
     assert "What the paper asks" in text
-    assert "7 actions: 29% complete or assured" in text  # 2 of 7 done (WN-001 complete, MD-002 assured)
+    # 2 of 7 done (WN-001 complete, MD-002 assured); all 7 are public.
+    assert "7 actions in all (7 of them public: the public pages count only those): 29% complete or assured" in text
     assert "MD-003" in text and "IJ-002" in text
     assert "Quality Governance Committee" in text
     # The running header and the page numbers.

@@ -24,12 +24,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from actions import services
-from actions.figures import Audience, figures_open_data, figures_series, moment_end
+from actions.figures import Audience, figures_series, moment_end
 from actions.governance_models import Committee, Meeting
 from actions.models import CQC_TYPES, DONE_STATUSES, Action, ActionType, Status
 from actions.tests.factories import UserFactory
 from pillars.tests.factories import PillarFactory
 from reports.models import SnapshotScope
+from reports.selectors.board_pack import board_pack_figures
 from reports.selectors.dashboard import dashboard_overview
 from reports.selectors.public import home_page_content, open_data_figures
 from reports.services.periods import period_start, update_draft_for_period
@@ -369,9 +370,13 @@ class FiguresMachine(RuleBasedStateMachine):
             now_board["overdue"],
             now_board["by_status"],
         )
-        assert (
-            figures_open_data(figures_series(days=[today], audience=Audience.BOARD)[0])["actions_total"]
-            == (now_board["total"])
+        # A freshly frozen board pack (today's) and its summary.
+        pack = board_pack_figures(today=today)
+        assert open_data_counted(pack["figures"], pillar_ids) == cqc_only(now_board)
+        assert (pack["summary"]["total"], pack["summary"]["overdue"], pack["summary"]["public_total"]) == (
+            now_board["total"],
+            now_board["overdue"],
+            now_public["total"],
         )
 
 

@@ -236,8 +236,9 @@ def _as_at_problem(text: str | None, today) -> tuple[object, str | None]:
 
 
 @require_safe
-@public_cache(live=True)
 def open_data_figures_json(request):
+    # Not in the public pages' cache: its key ignores query strings (so made-up ones cannot flood it),
+    # and each ?as_at= is its own answer. Counting a day's figures is one pass over the history.
     day, problem = _as_at_problem(request.GET.get("as_at"), timezone.localdate())
     if problem:
         return JsonResponse({"error": problem}, status=400)

@@ -53,6 +53,9 @@ EXPECTED = {
     "reports:open_data": PUBLIC,
     "reports:open_data_csv": PUBLIC,
     "reports:open_data_json": PUBLIC,
+    # Past figures as open data (issue 25): the public figures on a day, and an update's frozen ones.
+    "reports:open_data_figures": PUBLIC,
+    "reports:open_data_update": PUBLIC,
     # The public plan (issue 13): every public action, and one.
     "reports:public_plan": PUBLIC,
     "reports:public_plan_action": PUBLIC,
@@ -276,6 +279,7 @@ def _arguments(name: str, parameters: list[str], world: World) -> dict:
                 "reports:dashboard_goal": world.goal_slug,
                 "reports:public_update": world.published_slug,
                 "reports:public_update_section": world.published_slug,
+                "reports:open_data_update": world.published_slug,
             }.get(name, world.draft_slug if name.startswith("reports:editorial") else None)
             assert values[parameter], f"No object for the slug of {name}: map it in _arguments()"
         else:
