@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from actions.models import Action, EvidenceKind, ProgressUpdate, Regulation, Status, status_is_done
+from actions.models import SIGNED_OFF_STATUSES, Action, EvidenceKind, ProgressUpdate, Regulation, Status, status_is_done
 from actions.services import CREATE_FIELDS, action_reference_problem
 from secamb_journey.forms import NHSFormMixin, size_in_words
 from secamb_journey.roles import Role
@@ -97,7 +97,7 @@ class ProgressForm(NHSFormMixin, forms.Form):
     status = forms.ChoiceField(
         label="Status",
         widget=forms.RadioSelect,
-        choices=[(s.value, s.label) for s in Status if s not in (Status.ASSURED, Status.EMBEDDED)],
+        choices=[(s.value, s.label) for s in Status if s not in SIGNED_OFF_STATUSES],
         error_messages={"required": "Select the action's status"},
     )
     percent_complete = forms.IntegerField(

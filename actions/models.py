@@ -549,6 +549,14 @@ class Action(models.Model):
         return None
 
 
+class EntryKind(models.TextChoices):
+    """What a progress entry records, where its words alone would not say it for certain."""
+
+    PROGRESS = "progress", "Progress"
+    # A lead reviewed a completion, was not convinced, and returned it to the owner with a reason.
+    RETURN = "return", "Not assured: returned to the owner"
+
+
 class ProgressUpdate(models.Model):
     """One entry in an action's progress log. Append-only: a correction is a new entry."""
 
@@ -564,6 +572,7 @@ class ProgressUpdate(models.Model):
         blank=True,
         help_text="Optional. One or two plain sentences the public may read in a published update.",
     )
+    kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.PROGRESS, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -580,6 +589,7 @@ class ProgressUpdate(models.Model):
                 condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100), name="progress_percent_0_100"
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="progress_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=EntryKind.values), name="progress_kind_valid"),
         ]
 
     def __str__(self):

@@ -1,7 +1,7 @@
 """Reads of completions returned to their owners ("Not assured: returned to the owner"): which open
 actions were returned since they were last done, and why. The return itself is written by
-actions.services.action_return_completion, as a progress entry whose narrative starts with
-RETURN_NARRATIVE_PREFIX; these read it back.
+actions.services.action_return_completion, as a progress entry of kind EntryKind.RETURN whose
+narrative starts with RETURN_NARRATIVE_PREFIX; these read it back.
 
 A return is open while the action has not been done again since (no complete, assured or embedded entry
 after it): the owner still has its reason to answer, on the action page, in "My actions" and in a lead's
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
-from actions.models import DONE_STATUSES, Action, ProgressUpdate
+from actions.models import DONE_STATUSES, Action, EntryKind, ProgressUpdate
 from actions.services import RETURN_NARRATIVE_PREFIX
 
 
@@ -30,9 +30,7 @@ def with_open_return(*, actions: QuerySet) -> QuerySet:
     """`actions` narrowed to the open ones whose latest return is still open, annotated with
     `return_narrative`, `returned_at` and `returned_by_id`. Three subqueries, one query.
     """
-    returns = ProgressUpdate.objects.filter(
-        action=OuterRef("pk"), narrative__startswith=RETURN_NARRATIVE_PREFIX
-    ).order_by("-created_at", "-id")
+    returns = ProgressUpdate.objects.filter(action=OuterRef("pk"), kind=EntryKind.RETURN).order_by("-created_at", "-id")
     done = ProgressUpdate.objects.filter(action=OuterRef("pk"), status__in=DONE_STATUSES).order_by("-created_at", "-id")
     return (
         actions.exclude(status__in=DONE_STATUSES)
@@ -77,7 +75,7 @@ def open_return(*, action: Action) -> dict:
     if action.status in DONE_STATUSES:
         return {}
     entry = (
-        ProgressUpdate.objects.filter(action_id=action.pk, narrative__startswith=RETURN_NARRATIVE_PREFIX)
+        ProgressUpdate.objects.filter(action_id=action.pk, kind=EntryKind.RETURN)
         .select_related("author")
         .order_by("-created_at", "-id")
         .first()

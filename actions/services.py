@@ -28,6 +28,7 @@ from actions.models import (
     CommitteeDecision,
     Decision,
     DueDateRevision,
+    EntryKind,
     Evidence,
     EvidenceKind,
     ProgressUpdate,
@@ -891,7 +892,7 @@ def action_set_sustainability_review(*, action: Action, lead, review_due) -> Act
         raise PermissionDenied("Only an improvement lead can change the sustainability review date.")
     with transaction.atomic():
         action = _locked(action)
-        if action.ratified_at is None or action.status != Status.ASSURED:
+        if not action.is_awaiting_review:
             raise ValidationError("Only a ratified action awaiting its sustainability review has a review date.")
         if review_due is None:
             raise ValidationError({"review_due": "Enter the date of the sustainability review."})
@@ -916,12 +917,12 @@ def action_sustainability_problem(action: Action, user, *, today=None) -> str | 
     problem = action_governance_problem(action, user)
     if problem:
         return problem
-    if action.status == Status.EMBEDDED:
+    if action.is_embedded:
         return "This action is already embedded."
-    if action.status != Status.ASSURED or action.ratified_at is None:
+    if not action.is_awaiting_review:
         return "Only an assured action ratified by a committee can be reviewed for sustainability."
     today = today or timezone.localdate()
-    if action.sustainability_review_due and today < action.sustainability_review_due:
+    if not action.is_review_due_on(today):
         return (
             "The sustainability review is due on "
             f"{date_format(action.sustainability_review_due, 'j F Y')}: it cannot be done before then."
@@ -1057,8 +1058,8 @@ def action_reopen(
 
 # --- Returning a completion to its owner: "not assured" --------------------------------------------
 
-# The narrative of the progress entry a return writes: the log says what happened, in these words, and
-# actions.returns reads the latest return (and its reason) back from it.
+# The narrative of the progress entry a return writes (its kind is EntryKind.RETURN): the log says what
+# happened, in these words, and actions.returns reads the reason back after them.
 RETURN_NARRATIVE_PREFIX = "Not assured: returned to the owner: "
 
 
@@ -1104,7 +1105,13 @@ def action_return_completion(*, action: Action, lead, reason: str, at=None, noti
         before = action.progress_updates.exclude(status__in=DONE_STATUSES).order_by("-created_at", "-id").first()
         status, percent = (before.status, min(before.percent_complete, 99)) if before else (Status.NOT_STARTED, 0)
         ProgressUpdate.objects.create(
-            action=action, author=lead, narrative=narrative, status=status, percent_complete=percent, created_at=at
+            action=action,
+            author=lead,
+            narrative=narrative,
+            status=status,
+            percent_complete=percent,
+            kind=EntryKind.RETURN,
+            created_at=at,
         )
         _apply_latest_progress(action, at=at, by=lead)
         if notify:

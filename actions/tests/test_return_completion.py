@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from actions.models import ProgressUpdate, Status
+from actions.models import EntryKind, ProgressUpdate, Status
 from actions.returns import open_return
 from actions.services import action_assure, action_log_progress, action_return_completion
 from actions.tests.factories import ActionFactory, EvidenceFactory
@@ -141,6 +141,20 @@ def test_the_return_closes_when_the_owner_completes_again(completed, lead, owner
     EvidenceFactory(action=completed, uploaded_by=owner)
     action_log_progress(action=completed, author=owner, narrative="All twelve", status=Status.COMPLETE, notify=False)
     assert open_return(action=completed) == {}
+
+
+def test_an_owner_who_types_the_return_words_has_not_returned_anything(action, owner):
+    action_log_progress(
+        action=action, author=owner, narrative="Not assured: returned to the owner: a joke", status=Status.ON_TRACK,
+        percent_complete=10, notify=False,
+    )  # fmt: skip
+    assert open_return(action=action) == {}
+    assert ProgressUpdate.objects.get(action=action).kind == EntryKind.PROGRESS
+
+
+def test_a_return_is_recorded_as_one(completed, lead):
+    action_return_completion(action=completed, lead=lead, reason=REASON, notify=False)
+    assert ProgressUpdate.objects.filter(action=completed).latest().kind == EntryKind.RETURN
 
 
 # --- The pages ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actions.figures import Audience, Figures, figures, figures_open_data
-from actions.models import CQC_TYPES, Action, ActionType, ProgressUpdate, Status, public_q
+from actions.models import CQC_TYPES, SIGNED_OFF_STATUSES, Action, ActionType, ProgressUpdate, public_q
 from actions.selectors import StatusCounts
 from measures.selectors import public_measures_frozen
 from pillars.models import Pillar
@@ -128,7 +128,7 @@ def _action_row(action: Action, on: datetime.datetime) -> dict:
 def _period_events(public, *, start: datetime.datetime, end: datetime.datetime) -> dict:
     """The actions completed and assured in the period, and the public highlights logged in it."""
     completed = public.filter(completed_at__gte=start, completed_at__lt=end)
-    assured = public.filter(status__in=[Status.ASSURED, Status.EMBEDDED], assured_at__gte=start, assured_at__lt=end)
+    assured = public.filter(status__in=SIGNED_OFF_STATUSES, assured_at__gte=start, assured_at__lt=end)
     notes = ProgressUpdate.objects.filter(public_q("action__"), created_at__gte=start, created_at__lt=end)
     return {
         "completed": [

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -66,7 +67,8 @@ def reminders_send_weekly(*, day: datetime.date | None = None) -> RemindersSent:
             continue
         context = {
             "person": owner,
-            "overdue": [a for a in actions if a.is_overdue_on(today)],
+            # (action, days overdue): the status is said with how late it is, never "on track" beside "overdue".
+            "overdue": [(a, a.days_overdue_on(today)) for a in actions if a.is_overdue_on(today)],
             "due_soon": [a for a in actions if a.is_due_soon_on(today)],
             "site_url": settings.SITE_URL.rstrip("/"),
             "due_soon_days": settings.DUE_SOON_DAYS,
@@ -89,7 +91,10 @@ def reminders_send_weekly(*, day: datetime.date | None = None) -> RemindersSent:
                     [
                         reason
                         for reason, applies in (
-                            ("overdue", a.is_overdue_on(today)),
+                            (
+                                f"overdue by {a.days_overdue_on(today)} day{pluralize(a.days_overdue_on(today))}",
+                                a.is_overdue_on(today),
+                            ),
                             ("off track", a.status == Status.OFF_TRACK),
                             (f"no progress logged for over {settings.STALE_AFTER_DAYS} days", a.is_stale_at(now)),
                         )

@@ -146,10 +146,14 @@ def test_owners_hear_about_their_overdue_and_due_soon_actions_and_leads_get_a_di
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert sorted(by_recipient) == ["exec@example.nhs.uk", "owner@example.nhs.uk"]
     to_owner = by_recipient["owner@example.nhs.uk"].body
-    assert "Overdue:\n- MD-001 Overdue one" in to_owner and "Due soon:\n- MD-002 Due soon" in to_owner
+    assert (
+        "Overdue:\n- MD-001 Overdue one" in to_owner
+        and "but overdue by 3 days" in to_owner
+        and "Due soon:\n- MD-002 Due soon" in to_owner
+    )
     assert "MD-003" not in to_owner and "MD-004" not in to_owner
     digest = by_recipient["exec@example.nhs.uk"].body
-    assert "MD-001 Overdue one" in digest and "Overdue." in digest
+    assert "MD-001 Overdue one" in digest and "Overdue by 3 days." in digest
     assert "MD-003 Off track but far off" in digest and "Off track." in digest
     assert "MD-002" not in digest  # due soon but on time, recent and not off track
     assert "http://testserver/actions/MD-001/" in digest
