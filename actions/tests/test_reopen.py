@@ -107,7 +107,7 @@ def test_the_public_page_gives_the_reason_and_never_reads_complete_above_the_reo
     reopen(assured, lead)
     page = client.get(f"/plan/{assured.reference}/").content.decode()
     assert REASON in page and "Reopened on" in page
-    assert "100% complete" not in page and "70% complete" in page
+    assert "100% complete" not in page and "70% done so far" in page
     # The reopening (with its reason) reads above the highlight written when it was completed, which is
     # marked as said before the reopening.
     assert page.index(REASON) < page.index("This work is now complete")
