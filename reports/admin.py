@@ -9,13 +9,12 @@ from secamb_journey.admin_readonly import ViewOnlyAdmin, ViewOnlyHistoryAdmin
 
 
 @admin.register(ProgressSnapshot)
-class ProgressSnapshotAdmin(admin.ModelAdmin):
+class ProgressSnapshotAdmin(ViewOnlyAdmin):
+    """A cache of actions.figures, written only by `take_snapshot` (and rebuilt by `--rebuild`)."""
+
     list_display = ["taken_on", "scope", "pillar", "theme", "action_type", "total", "overdue"]
     list_filter = ["scope", "taken_on"]
     date_hierarchy = "taken_on"
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PublishedUpdate)
