@@ -19,6 +19,7 @@ from django.utils import timezone
 from measures.forms import parse_value
 from measures.models import Measure, MeasureValue, parse_period, period_text
 from measures.services import (
+    baseline_points_problem,
     measure_data_problems,
     measure_number_problem,
     measure_save,
@@ -178,12 +179,12 @@ def _check_measures(heading, rows, preview: ImportPreview) -> None:
                 problems.append(RowProblem(number, "target", "Enter a number, or leave it blank"))
         baseline = None
         if cells["baseline_points"]:
-            if not WHOLE_NUMBER_RE.match(cells["baseline_points"]):
-                problems.append(
-                    RowProblem(number, "baseline_points", "Enter a whole number of 2 or more, or leave it blank")
-                )
+            if WHOLE_NUMBER_RE.match(cells["baseline_points"]):
+                baseline = int(cells["baseline_points"])  # its range: measure_data_problems, below
             else:
-                baseline = int(cells["baseline_points"])
+                problems.append(
+                    RowProblem(number, "baseline_points", baseline_points_problem(cells["baseline_points"]))
+                )
         screen = _flag(cells["screen_outliers"], "screen_outliers", number, problems)
         public = _flag(cells["public"], "public", number, problems)
         data = {
