@@ -1,7 +1,8 @@
 """Writes for measures: saving a measure, entering and correcting values, recalculation points.
 
 Every caller (the pages, the CSV import, the import commands, the admin, the demo seed) goes through
-these, so the rules live here once: a value is a finite number stored exactly as given; one value per
+these, so the rules live here once: a value (and a target) is a number within the range the charts carry
+(measure_number_problem), stored exactly as given; text fits its field with no control character; one value per
 period; a value is only for a period that has ended (nothing is recorded before it happens); a correction
 keeps the old value in the history; only an improvement lead (or a command, with no user) enters values.
 """
