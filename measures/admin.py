@@ -2,12 +2,13 @@
 entered on the measure pages or by import (which check and keep history), so here they are read only.
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from measures.models import Measure, MeasureValue, Recalculation
-from measures.services import MEASURE_FIELDS, measure_save
+from measures.services import MEASURE_FIELDS, measure_data_problems, measure_save
 
 
 class NoRevertHistoryAdmin(SimpleHistoryAdmin):
@@ -33,8 +34,24 @@ class ReadOnlyHistoryAdmin(NoRevertHistoryAdmin):
         return False
 
 
+class MeasureAdminForm(forms.ModelForm):
+    """The service's checks as field errors, so a refusal is a message on the form, not a 500 at the save."""
+
+    class Meta:
+        model = Measure
+        fields = "__all__"  # noqa: DJ007 -- the admin's fieldsets choose what is shown
+
+    def clean(self):
+        data = super().clean()
+        for name, problem in measure_data_problems({key: data.get(key) for key in MEASURE_FIELDS}).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, problem)
+        return data
+
+
 @admin.register(Measure)
 class MeasureAdmin(NoRevertHistoryAdmin):
+    form = MeasureAdminForm
     list_display = ["name", "slug", "unit", "improvement", "target", "is_public", "exit_criterion", "illustrative"]
     list_filter = ["is_public", "exit_criterion", "improvement", "frequency", "pillars"]
     search_fields = ["name", "slug"]

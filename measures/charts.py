@@ -58,23 +58,33 @@ class SpcSvg:
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """About `count` round numbers spanning low..high. The values are bounded (measures.services), so the
+    span is finite and above zero; the guard keeps a chart of anything else to one tick, never a 500.
+    """
     span = high - low or abs(high) or 1.0
     raw = span / count
+    if not (math.isfinite(raw) and raw > 0):
+        return [low]
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.floor(low / step) * step
+    step = next((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw), 10 * magnitude)
+    if step <= 0:
+        return [low]
+    first = math.floor(low / step)
+    # Each tick from its index (no running sum to drift), rounded to the step's own decimals.
+    places = max(0, 3 - math.floor(math.log10(step)))
     ticks = []
-    t = first
-    while t <= high + step / 2 and len(ticks) < 12:
-        ticks.append(round(t, 10))
-        t += step
-    return ticks
+    for i in range(12):
+        t = (first + i) * step
+        if t > high + step / 2:
+            break
+        ticks.append(round(t, places))
+    return ticks or [low]
 
 
 def spc_svg(mc: MeasureChart, *, width: int = 720, height: int = 300) -> SpcSvg:
     left, right, top, bottom = 56, width - 16, 14, height - 34
     svg = SpcSvg(width=width, height=height, left=left, right=right, top=top, bottom=bottom)
-    if not mc.points:
+    if not mc.points or mc.problem:
         return svg
     numbers = [p.value for p in mc.points]
     for p in mc.points:

@@ -8,7 +8,8 @@ import math
 
 from django import forms
 
-from measures.models import parse_period
+from measures.models import PERIOD_FORMATS, parse_period
+from measures.services import measure_number_problem
 from pillars.models import Pillar
 from secamb_journey.forms import NHSFormMixin
 from themes.models import Theme
@@ -29,9 +30,12 @@ class ValueField(forms.CharField):
         if text in self.empty_values:
             return None
         try:
-            return parse_value(text)
+            number = parse_value(text)
         except ValueError:
             raise forms.ValidationError("Enter the value as a number, for example 7.25") from None
+        if problem := measure_number_problem(number):
+            raise forms.ValidationError(problem)
+        return number
 
 
 class MeasureValueForm(NHSFormMixin, forms.Form):
@@ -55,8 +59,6 @@ class MeasureValueForm(NHSFormMixin, forms.Form):
     def __init__(self, *args, measure, **kwargs):
         self.measure = measure
         super().__init__(*args, **kwargs)
-        from measures.models import PERIOD_FORMATS
-
         self.fields["period"].help_text = f"Enter it as {PERIOD_FORMATS[measure.frequency]}"
         if measure.unit:
             self.fields["value"].help_text = f"In {measure.unit}, exactly as reported."

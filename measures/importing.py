@@ -18,7 +18,16 @@ from django.utils import timezone
 
 from measures.forms import parse_value
 from measures.models import Measure, MeasureValue, parse_period, period_text
-from measures.services import measure_save, measure_value_period_problem, measure_value_record, recalculation_add
+from measures.services import (
+    baseline_points_problem,
+    measure_data_problems,
+    measure_number_problem,
+    measure_save,
+    measure_value_period_problem,
+    measure_value_record,
+    recalculation_add,
+    text_problem,
+)
 
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 20000
@@ -26,6 +35,9 @@ MEASURE_COLUMNS = ["slug", "name", "unit", "improvement", "target", "baseline_po
 VALUE_COLUMNS = ["measure", "period", "value"]
 VALUE_OPTIONAL = ["rebase", "note"]
 SLUG_RE = re.compile(r"^[-a-z0-9_]{1,80}$")
+WHOLE_NUMBER_RE = re.compile(r"^[0-9]+$")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
+# A measure's field by the column that carries it, where the two names differ.
+MEASURE_COLUMN_FOR = {"is_public": "public"}
 FLAGS = {"yes": True, "no": False}
 
 
@@ -75,7 +87,18 @@ def _read(content: bytes) -> tuple[list[str], list[list[str]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFileProblem("The file is not CSV text (UTF-8). Save it as CSV and try again.") from None
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as problem:
+        # A field longer than the csv module's limit (an unclosed quote swallowing the rest of the file,
+        # most often), or a line it cannot read at all.
+        if "field larger than field limit" in str(problem):
+            raise ImportFileProblem(
+                f"Row {reader.line_num}: a field is longer than {csv.field_size_limit():,} characters, far more "
+                'than any column takes. Check for a quote (") that is opened and never closed'
+            ) from None
+        raise ImportFileProblem(f"Row {reader.line_num}: the line cannot be read as CSV ({problem})") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise ImportFileProblem("The file is empty: it needs a heading row and then one row a line.")
@@ -146,8 +169,6 @@ def _check_measures(heading, rows, preview: ImportPreview) -> None:
         elif slug in seen:
             problems.append(RowProblem(number, "slug", f"{slug} appears on an earlier row"))
         seen.add(slug)
-        if not cells["name"]:
-            problems.append(RowProblem(number, "name", "Enter the measure's name"))
         if cells["improvement"] not in ("increase", "decrease", "neutral"):
             problems.append(RowProblem(number, "improvement", "Enter increase, decrease or neutral"))
         target = None
@@ -158,15 +179,14 @@ def _check_measures(heading, rows, preview: ImportPreview) -> None:
                 problems.append(RowProblem(number, "target", "Enter a number, or leave it blank"))
         baseline = None
         if cells["baseline_points"]:
-            if not cells["baseline_points"].isdigit() or int(cells["baseline_points"]) < 2:
-                problems.append(
-                    RowProblem(number, "baseline_points", "Enter a whole number of 2 or more, or leave it blank")
-                )
+            if WHOLE_NUMBER_RE.match(cells["baseline_points"]):
+                baseline = int(cells["baseline_points"])  # its range: measure_data_problems, below
             else:
-                baseline = int(cells["baseline_points"])
+                problems.append(
+                    RowProblem(number, "baseline_points", baseline_points_problem(cells["baseline_points"]))
+                )
         screen = _flag(cells["screen_outliers"], "screen_outliers", number, problems)
         public = _flag(cells["public"], "public", number, problems)
-        preview.problems.extend(problems)
         data = {
             "name": cells["name"],
             "unit": cells["unit"],
@@ -176,6 +196,13 @@ def _check_measures(heading, rows, preview: ImportPreview) -> None:
             "screen_outliers": screen,
             "is_public": public,
         }
+        # The services' own check, so the preview refuses exactly what saving would (measures.services).
+        flagged = {p.column for p in problems}
+        for name, message in measure_data_problems(data).items():
+            column = MEASURE_COLUMN_FOR.get(name, name)
+            if column not in flagged:
+                problems.append(RowProblem(number, column, message))
+        preview.problems.extend(problems)
         outcome = "New measure"
         if slug in existing:
             m = existing[slug]
@@ -219,6 +246,13 @@ def _check_values(heading, rows, preview: ImportPreview) -> None:
             value = parse_value(cells["value"])
         except ValueError:
             problems.append(RowProblem(number, "value", "Enter the value as a number, for example 7.25"))
+        else:
+            if out_of_range := measure_number_problem(value):
+                problems.append(RowProblem(number, "value", out_of_range))
+                value = None
+        note = cells.get("note", "")
+        if note_problem := text_problem(note, model=MeasureValue, name="note", multiline=True):
+            problems.append(RowProblem(number, "note", note_problem))
         rebase = _flag(cells.get("rebase", ""), "rebase", number, problems, blank=False)
         if measure is not None and period is not None:
             if (measure.pk, period) in seen:
@@ -251,7 +285,7 @@ def _check_values(heading, rows, preview: ImportPreview) -> None:
                     "period": period,
                     "value": value,
                     "rebase": rebase,
-                    "note": cells.get("note", ""),
+                    "note": note,
                 },
             )
         )

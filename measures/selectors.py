@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 
 from measures import spc
 from measures.models import Frequency, Measure, MeasureValue, Recalculation, period_text
+from measures.services import measure_number_problem
 
 VARIATION_WORDS = {
     "common_cause": "No significant change (common cause variation)",
@@ -49,7 +50,10 @@ def format_number(value: float | None, *, places: int = 1) -> str:
     """For display only: stored values are never rounded."""
     if value is None or not math.isfinite(value):
         return ""
-    if float(value).is_integer() and abs(value) < 1e15:
+    if abs(value) >= 1e15:
+        # Only a value stored before values were bounded (measures.services.measure_number_problem).
+        return f"{value:.6g}"
+    if float(value).is_integer():
         return f"{int(value):,}"
     text = f"{value:,.{places}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -76,16 +80,39 @@ class ChartPoint:
         return RULE_WORDS[self.point.rule]
 
 
+CANNOT_BE_DRAWN = "These figures cannot be drawn"
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    """A value as stored, for a chart that cannot be drawn: the staff page lists it to be corrected."""
+
+    period: datetime.date
+    period_text: str
+    value: float
+    problem: str | None
+
+
 @dataclass
 class MeasureChart:
     measure: Measure
     chart: spc.Chart
     points: list[ChartPoint]
     recalculations: list[Recalculation] = field(default_factory=list)
+    # Set when a stored value or the target is outside the range a value may take (stored before the
+    # rule, or by a path around it): the chart has no points and every page says so for this measure alone.
+    problem: str = ""
+    stored: list[StoredValue] = field(default_factory=list)
 
     @property
     def latest(self) -> ChartPoint | None:
         return self.points[-1] if self.points else None
+
+    @property
+    def target(self) -> float | None:
+        """The measure's target when it is one a value may be (open data and frozen figures stay valid JSON)."""
+        target = self.measure.target
+        return None if target is None or measure_number_problem(target) else target
 
     @property
     def variation_icon(self) -> str | None:
@@ -97,10 +124,14 @@ class MeasureChart:
 
     @property
     def variation_words(self) -> str:
+        if self.problem:
+            return CANNOT_BE_DRAWN
         return VARIATION_WORDS.get(self.chart.variation_icon, "No values yet")
 
     @property
     def assurance_words(self) -> str:
+        if self.problem:
+            return CANNOT_BE_DRAWN
         return ASSURANCE_WORDS[self.chart.assurance_icon]
 
     @property
@@ -116,6 +147,8 @@ def chart_reading(mc: "MeasureChart") -> str:
     """The chart in one sentence, for everyone and for screen readers."""
     m = mc.measure
     unit = f" {m.unit}" if m.unit and m.unit != "%" else (m.unit or "")
+    if mc.problem:
+        return f"{m.name}: {mc.problem}"
     if not mc.points:
         return f"{m.name} has no values yet."
     last = mc.latest
@@ -148,10 +181,55 @@ def chart_reading(mc: "MeasureChart") -> str:
     return text
 
 
+def _undrawable(measure: Measure, values: list, recalculations: list[Recalculation], why: str) -> MeasureChart:
+    stored = [
+        StoredValue(
+            period=period,
+            period_text=period_text(measure.frequency, period),
+            value=value,
+            problem=measure_number_problem(value),
+        )
+        for period, value, _ in values
+    ]
+    return MeasureChart(
+        measure=measure,
+        chart=spc.xmr([], improvement=measure.improvement),
+        points=[],
+        recalculations=recalculations,
+        problem=f"{CANNOT_BE_DRAWN}: {why}",
+        stored=stored,
+    )
+
+
+def _finite_figures(chart: spc.Chart) -> bool:
+    return all(
+        math.isfinite(v)
+        for p in chart.points
+        for v in (p.value, p.mean, p.lower, p.upper, p.near_lower, p.near_upper)
+        if v is not None
+    )
+
+
 def build_chart(
     measure: Measure, values: list[tuple[datetime.date, float, int | None]], recalculations: list[Recalculation]
 ) -> MeasureChart:
-    """The SPC chart of one measure from its values (period, value, id) in period order."""
+    """The SPC chart of one measure from its values (period, value, id) in period order.
+
+    A value or target outside the range the services accept (stored before the rule existed) would make
+    the maths overflow or the chart's scale fail: that measure alone gets no chart, and says why, so every
+    page, pack, update and open-data file listing it beside others still stands (issue 28, finding 3).
+    """
+    if any(measure_number_problem(v) for _, v, _ in values):
+        return _undrawable(
+            measure,
+            values,
+            recalculations,
+            "a stored value is outside the range a value may take, until it is corrected.",
+        )
+    if measure.target is not None and measure_number_problem(measure.target):
+        return _undrawable(
+            measure, values, recalculations, "the target is outside the range a value may take, until it is corrected."
+        )
     rebase_periods = {r.period for r in recalculations}
     rebase = [i for i, (period, _, _) in enumerate(values) if period in rebase_periods]
     chart = spc.xmr(
@@ -162,6 +240,8 @@ def build_chart(
         baseline_points=measure.baseline_points,
         screen_outliers=measure.screen_outliers,
     )
+    if not _finite_figures(chart):
+        return _undrawable(measure, values, recalculations, "its mean or limits are not finite numbers.")
     points = [
         ChartPoint(period=period, period_text=period_text(measure.frequency, period), value=value, point=p, value_id=pk)
         for (period, value, pk), p in zip(values, chart.points, strict=True)
@@ -265,7 +345,7 @@ def public_measures_frozen(period_end: datetime.date) -> list[dict]:
                 "unit": mc.measure.unit,
                 "illustrative": mc.measure.illustrative,
                 "improvement": mc.measure.improvement,
-                "target": mc.measure.target,
+                "target": mc.target,
                 "period": last.period_text if last else None,
                 "value": last.value if last else None,
                 "mean": last.point.mean if last else None,
@@ -276,6 +356,7 @@ def public_measures_frozen(period_end: datetime.date) -> list[dict]:
                 "assurance_icon": mc.assurance_icon,
                 "assurance_words": mc.assurance_words,
                 "reading": mc.reading,
+                "problem": mc.problem,
             }
         )
     return frozen
@@ -293,14 +374,16 @@ def open_data_point(point: ChartPoint) -> dict:
 
 
 def open_data_measure(mc: MeasureChart) -> dict:
-    """The JSON contract: slug name unit improvement target variation_icon assurance_icon points[...]."""
+    """The JSON contract: slug name unit improvement target variation_icon assurance_icon points[...]. A
+    measure whose figures cannot be drawn (mc.problem) has no points and no icons, never Infinity or NaN.
+    """
     m = mc.measure
     return {
         "slug": m.slug,
         "name": m.name,
         "unit": m.unit,
         "improvement": m.improvement,
-        "target": m.target,
+        "target": mc.target,
         "variation_icon": mc.variation_icon,
         "assurance_icon": mc.assurance_icon,
         "points": [open_data_point(p) for p in mc.points],
@@ -330,7 +413,7 @@ def open_data_measure_rows() -> list[list]:
         for p in mc.points:
             d = open_data_point(p)
             rows.append(
-                [m.slug, m.name, m.unit, m.improvement, m.target, d["period"], d["value"], d["mean"]]
+                [m.slug, m.name, m.unit, m.improvement, mc.target, d["period"], d["value"], d["mean"]]
                 + [d["lower"], d["upper"], d["point_type"]]
             )
     return rows

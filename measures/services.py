@@ -1,7 +1,8 @@
 """Writes for measures: saving a measure, entering and correcting values, recalculation points.
 
 Every caller (the pages, the CSV import, the import commands, the admin, the demo seed) goes through
-these, so the rules live here once: a value is a finite number stored exactly as given; one value per
+these, so the rules live here once: a value (and a target) is a number within the range the charts carry
+(measure_number_problem), stored exactly as given; text fits its field with no control character; one value per
 period; a value is only for a period that has ended (nothing is recorded before it happens); a correction
 keeps the old value in the history; only an improvement lead (or a command, with no user) enters values.
 """
@@ -11,10 +12,12 @@ import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from measures.models import Frequency, Improvement, Measure, MeasureValue, Recalculation, period_next, period_text
+from secamb_journey.text import clean_text
 
 MEASURE_FIELDS = (
     "name",
@@ -38,11 +41,69 @@ def _require(user, permission: str) -> None:
         raise PermissionDenied("Only an improvement lead can change measure values.")
 
 
+# The range of a value (and a target) the SPC maths and the chart can always carry exactly enough: no
+# trust measure comes near a trillion, nor needs a non-zero value smaller than a billionth. Beyond them,
+# means, moving ranges and the chart's scale overflow (1e308 twice) or underflow (5e-324) in floating point.
+VALUE_MAX = 1e12
+VALUE_MIN_NONZERO = 1e-9
+VALUE_RANGE_TEXT = (
+    "Enter a number between -1,000,000,000,000 and 1,000,000,000,000: either 0 or at least 0.000000001 "
+    "either side of it"
+)
+
+
+def measure_number_problem(number: float) -> str | None:
+    """Why `number` cannot be a measure's value or target, or None. The one rule, for the value form, the
+    import page, the import commands, the services and the pages that draw what was stored before it.
+    """
+    if not isinstance(number, int | float) or isinstance(number, bool) or not math.isfinite(number):
+        return VALUE_RANGE_TEXT
+    if abs(number) > VALUE_MAX or (number != 0 and abs(number) < VALUE_MIN_NONZERO):
+        return VALUE_RANGE_TEXT
+    return None
+
+
 def _finite(value) -> float:
     number = float(value)
-    if not math.isfinite(number):
-        raise ValidationError("A value must be a finite number.")
+    if problem := measure_number_problem(number):
+        raise ValidationError({"value": problem})
     return number
+
+
+def _require_text(text: str, *, model, name: str) -> None:
+    if problem := text_problem(text, model=model, name=name, multiline=True):
+        raise ValidationError({name: problem})
+
+
+def _field_limit(model, name: str) -> tuple[int, int]:
+    """(least, most) a model's integer field takes in every database Django supports (SQLite takes more;
+    PostgreSQL refuses a smallint above 32,767 at the save, too late for a clear message).
+    """
+    return BaseDatabaseOperations.integer_field_ranges[model._meta.get_field(name).get_internal_type()]
+
+
+def text_problem(text: str, *, model, name: str, multiline: bool = False) -> str | None:
+    """Why `text` cannot be stored in the model's field `name`, or None: longer than the field takes, or
+    holding a character the site's outputs cannot carry (secamb_journey.text.clean_text: NUL and the other
+    control characters); a one-line field (a name, a unit) takes no line break or tab either.
+    """
+    text = text or ""
+    most = model._meta.get_field(name).max_length
+    if most is not None and len(text) > most:
+        return f"Use {most:,} characters or fewer (this has {len(text):,})"
+    if clean_text(text) != text or (not multiline and any(c in text for c in "\t\n\r")):
+        return "Remove the control character (a NUL, tab, line break or similar): it cannot be stored"
+    return None
+
+
+def baseline_points_problem(points) -> str | None:
+    """Why a baseline of `points` cannot be stored, or None: a whole number from 2 to what the field holds."""
+    _, most = _field_limit(Measure, "baseline_points")
+    if points is None:
+        return None
+    if not isinstance(points, int) or isinstance(points, bool) or points < 2 or points > most:
+        return f"Enter a whole number from 2 to {most:,}, or leave it blank"
+    return None
 
 
 def measure_value_period_problem(*, measure: Measure, period: datetime.date, today: datetime.date) -> str | None:
@@ -79,12 +140,16 @@ def measure_data_problems(data: dict) -> dict[str, str]:
         problems["improvement"] = "Improvement must be increase, decrease or neutral"
     if data.get("frequency", Frequency.MONTHLY) not in Frequency.values:
         problems["frequency"] = "Frequency must be monthly, weekly or quarterly"
+    for name, multiline in (("name", False), ("unit", False), ("source", False), ("description", True)):
+        if name not in problems and (
+            problem := text_problem(data.get(name) or "", model=Measure, name=name, multiline=multiline)
+        ):
+            problems[name] = problem
     target = data.get("target")
-    if target is not None and not (isinstance(target, float) and math.isfinite(target)):
-        problems["target"] = "The target must be a number"
-    baseline = data.get("baseline_points")
-    if baseline is not None and (not isinstance(baseline, int) or baseline < 2):
-        problems["baseline_points"] = "A baseline needs at least 2 points"
+    if target is not None and (problem := measure_number_problem(target)):
+        problems["target"] = f"The target: {problem[0].lower()}{problem[1:]}"
+    if problem := baseline_points_problem(data.get("baseline_points")):
+        problems["baseline_points"] = problem
     return problems
 
 
@@ -112,6 +177,7 @@ def measure_value_enter(
     """A value for a period that has none yet. A period that has one is corrected, not entered again."""
     _require(user, "measures.add_measurevalue")
     number = _finite(value)
+    _require_text(note, model=MeasureValue, name="note")
     _require_ended(measure=measure, period=period, at=at, field="period")
     if MeasureValue.objects.filter(measure=measure, period=period).exists():
         raise ValidationError(
@@ -129,6 +195,7 @@ def measure_value_correct(
     """Change a value; the history keeps the old one, with who entered it and when."""
     _require(user, "measures.change_measurevalue")
     number = _finite(new_value)
+    _require_text(note, model=MeasureValue, name="note")
     if not note.strip():
         raise ValidationError("Say why the value is being corrected.")
     locked = MeasureValue.objects.select_for_update().select_related("measure").get(pk=value.pk)
@@ -170,6 +237,7 @@ def recalculation_add(*, measure: Measure, period: datetime.date, reason: str, u
     _require(user, "measures.change_measurevalue")
     if not reason.strip():
         raise ValidationError("Give the reason the limits are recalculated from this period.")
+    _require_text(reason, model=Recalculation, name="reason")
     recalculation, created = Recalculation.objects.get_or_create(
         measure=measure, period=period, defaults={"reason": reason, "created_by": user}
     )

@@ -55,13 +55,14 @@ def measure_number(value, places=2):
 
 
 @register.simple_tag
-def variation_icon(code):
-    return _icon(VARIATION_ICONS.get(code), VARIATION_WORDS.get(code, "No values yet"), "variation")
+def variation_icon(code, words=None):
+    # words: a chart's own (MeasureChart.variation_words), which say when its figures cannot be drawn.
+    return _icon(VARIATION_ICONS.get(code), words or VARIATION_WORDS.get(code, "No values yet"), "variation")
 
 
 @register.simple_tag
-def assurance_icon(code):
-    return _icon(ASSURANCE_ICONS.get(code), ASSURANCE_WORDS.get(code, "No target"), "assurance")
+def assurance_icon(code, words=None):
+    return _icon(ASSURANCE_ICONS.get(code), words or ASSURANCE_WORDS.get(code, "No target"), "assurance")
 
 
 @register.simple_tag

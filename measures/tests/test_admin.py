@@ -46,3 +46,21 @@ def test_values_cannot_be_added_changed_or_reverted_in_the_admin(admin_client):
     assert admin_client.post(url, {"value": "1"}).status_code == 403
     assert MeasureValue.objects.get(pk=value.pk).value == 7.5
     assert datetime.date(2024, 1, 1) == value.period
+
+
+@pytest.mark.parametrize("target", ["1e308", "5e-324", "1500000000000"])
+def test_a_target_out_of_range_is_refused_in_the_admin_with_the_range(admin_client, target):
+    response = admin_client.post(
+        "/admin/measures/measure/add/",
+        {
+            "slug": "cat1-mean",
+            "name": "Category 1 mean",
+            "frequency": "monthly",
+            "improvement": "decrease",
+            "target": target,
+            "screen_outliers": "on",
+        },  # fmt: skip
+    )
+    assert response.status_code == 200
+    assert "The target: enter a number between -1,000,000,000,000 and 1,000,000,000,000" in response.content.decode()
+    assert not Measure.objects.exists()

@@ -50,7 +50,7 @@ def test_import_measures_creates_then_updates(tmp_path):
         ("x,,,increase,,,yes,yes", "Row 3, name: Enter the measure's name"),
         ("x,X,,up,,,yes,yes", "Row 3, improvement: Enter increase, decrease or neutral"),
         ("x,X,,increase,seven,,yes,yes", "Row 3, target: Enter a number"),
-        ("x,X,,increase,,1,yes,yes", "Row 3, baseline_points: Enter a whole number of 2 or more"),
+        ("x,X,,increase,,1,yes,yes", "Row 3, baseline_points: Enter a whole number from 2 to 32,767"),
         ("x,X,,increase,,,maybe,yes", "Row 3, screen_outliers: Enter yes or no"),
         ("x,X,,increase,,,yes,true", "Row 3, public: Enter yes or no"),
     ],

@@ -196,9 +196,11 @@ def _measures() -> dict:
             {
                 "name": m.name,
                 "url": absolute_url(m.get_absolute_url()),
-                "latest": f"{format_number(latest.value, places=2)}{unit}" if latest else "No values yet",
+                "latest": f"{format_number(latest.value, places=2)}{unit}"
+                if latest
+                else (mc.problem or "No values yet"),
                 "period": latest.period_text if latest else "",
-                "target": f"{format_number(m.target, places=2)}{unit}" if m.target is not None else "None",
+                "target": f"{format_number(mc.target, places=2)}{unit}" if mc.target is not None else "None",
                 "variation_icon": mc.variation_icon,
                 "variation_words": mc.variation_words,
                 "assurance_icon": mc.assurance_icon,
