@@ -137,6 +137,14 @@ def test_a_lead_s_message_is_not_shown_to_anonymous_readers(lead, public_actions
     assert held["Cache-Control"] == "private, no-store"
 
 
+def test_any_page_that_shows_a_message_is_private_and_the_holder_still_sees_it(owner, media, public_actions):
+    kept = attach_hostile_evidence(owner)
+    for path in ("/accessibility/", "/"):  # a page outside the public cache, and one in it
+        held = replay(kept, path)
+        assert "Evidence attached: OFFICIAL NOTICE" in held.content.decode(), path  # theirs, not lost
+        assert held["Cache-Control"] == "private, no-store", path
+
+
 def test_a_session_cookie_is_answered_privately_and_never_stored(recorded, public_actions):
     reader = Client()
     reader.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
