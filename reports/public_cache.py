@@ -19,22 +19,36 @@ rendered afresh; SecurityMiddleware, outside it, adds its own to both. A view jo
 wearing `@public_cache` (nothing else to register): /plan/ and /performance/ do the same.
 
 HTTP caching: every cached public response carries a strong `ETag` (a digest of its body),
-`Last-Modified` (when the public content generation last moved, or for pages that follow the live
-record, when the page was rendered) and `Cache-Control: public, max-age=PUBLIC_MAX_AGE`, and a
-conditional GET that matches is answered `304 Not Modified`.
+`Cache-Control: public, max-age=PUBLIC_MAX_AGE` and, for a page of a publication, `Last-Modified` (when
+the public content generation last moved); a conditional GET that matches is answered `304 Not
+Modified`. A page that follows the live record has no Last-Modified (issue 28, finding 6): the time it
+was rendered, to the second, is not when its content changed, and an action made internal within that
+second was answered 304 to a reader holding the copy that showed it. Its ETag is exact.
+
+Issue 28, finding 1: staff messages never reach the public. A request that carries a session or a
+messages cookie is never answered from the cache, never stored and never marked public: it is rendered
+afresh and marked `private, no-store` (a messages cookie replayed after signing out used to put "Evidence
+attached: <the file's name>" in the page stored for every reader). A page rendered for the cache never
+shows messages (base.html leaves them for the next page), and a response that showed one is never stored
+nor public. Only the page a view really rendered is stored: a query string other than none or
+`page=<n>` is redirected to the page's canonical URL, as is a page number the list does not have, so no
+made-up query string makes an entry here or in nginx's micro-cache.
 """
 
 import copy
 import hashlib
+import re
 import uuid
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.http.cookie import SimpleCookie
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -127,18 +141,69 @@ def _generation(request) -> tuple[str, datetime | None]:
     return cached
 
 
-def _key(token: str, request) -> str:
-    # Only the `page` parameter is part of the key, so made-up query strings cannot flood the cache. (No
-    # query string, the usual case, is not parsed into request.GET: that cost the fast path more than
-    # the look-up it keys.)
-    page = request.GET.get("page", "")[:8] if request.META.get("QUERY_STRING") else ""
-    return f"reports:public:{token}:{request.path}:{page}"
+# The one query string a cached page may have besides none: a page number as the list's links write it.
+_PAGE_NUMBER = r"[1-9][0-9]{0,5}"
+_PAGE_QUERY = re.compile(rf"page=({_PAGE_NUMBER})")
+
+
+def _requested_page(request) -> str | None:
+    """The page number of a canonical query string ("" for none), or None for any other query string
+    (a made-up parameter, a page that is not a number, `page=01`, two pages): that is redirected, never
+    stored. Read from the raw query string, so the fast path parses nothing for the usual request."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return ""
+    match = _PAGE_QUERY.fullmatch(query)
+    return match.group(1) if match else None
+
+
+def _key(token: str, request) -> str | None:
+    page = _requested_page(request)
+    return None if page is None else f"reports:public:{token}:{request.path}:{page}"
+
+
+def _canonical_url(request, page: int | None) -> str:
+    return request.path if page is None or page == 1 else f"{request.path}?page={page}"
+
+
+def _canonical_for_query(request) -> str:
+    """The URL of a request whose query string is not canonical: its page number if it gives one well
+    written (`?page=2&utm_source=x` is page 2), else the page itself."""
+    pages = request.GET.getlist("page")
+    wanted = int(pages[0]) if len(pages) == 1 and re.fullmatch(_PAGE_NUMBER, pages[0]) else None
+    return _canonical_url(request, wanted)
+
+
+def rendered_page(request, *, number: int) -> None:
+    """Say which page of a paged list a view rendered: a request for another page number (`?page=99999`
+    of a list of three pages, answered with the third) is redirected to that page's own URL, not stored.
+    (A view of an app that may not import this one sets `request.public_cache_rendered_page` itself.)"""
+    request.public_cache_rendered_page = number
 
 
 def _eligible(request) -> bool:
     """An anonymous reader's GET or HEAD, addressed to the configured host (issue 11: a request for
     another host is answered afresh and never stored, whatever it makes of the Host header)."""
     return request.method in ("GET", "HEAD") and is_site_host(request)
+
+
+# The cookies that make a request one person's: a session (even an anonymous one), or messages waiting
+# to be shown (Django's cookie storage of messages, signed, and replayable after signing out).
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+
+
+def _personal(request) -> bool:
+    return any(name in request.COOKIES for name in PERSONAL_COOKIES)
+
+
+def _has_messages(request) -> bool:
+    """Whether the request has messages, shown by the page or waiting (the messages machinery may not
+    have run: the fast path answers before it)."""
+    return len(get_messages(request)) > 0
+
+
+def _keep_private(response) -> None:
+    response["Cache-Control"] = "private, no-store"
 
 
 # The request headers that make a GET conditional (If-None-Match and If-Modified-Since for a 304, the
@@ -184,10 +249,12 @@ def _parse_last_modified(value):
     return parse_http_date_safe(value) if value else None
 
 
-def _mark_cacheable(response, *, last_modified: datetime) -> None:
-    """The HTTP caching headers of a public page: its ETag, Last-Modified and Cache-Control."""
+def _mark_cacheable(response, *, last_modified: datetime | None) -> None:
+    """The HTTP caching headers of a public page: its ETag, Last-Modified (when known exactly) and
+    Cache-Control."""
     response["ETag"] = '"' + hashlib.blake2b(response.content, digest_size=12).hexdigest() + '"'
-    response["Last-Modified"] = http_date(last_modified.timestamp())
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
     response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
 
 
@@ -195,28 +262,42 @@ def public_cache(view=None, *, live: bool = False):
     """Cache an anonymous visitor's successful GET of a public page, keyed by the content generation.
 
     `live=True` for a page that follows the live record rather than a publication (the home page's
-    progress, open data): its Last-Modified is when it was rendered, not when the generation moved.
+    progress, open data): it has no Last-Modified, since the generation's time is not when it changed.
     Signed-in staff are never served from the cache: their header differs (their name, their links).
+    Nor is a request with a session or messages cookie: it is rendered afresh, `private, no-store`.
     The view stores what it renders; `PublicPageMiddleware` serves it from then on, before the session
-    machinery (an anonymous reader who has a session cookie is served here, after it).
+    machinery.
     """
 
     def decorate(view):
         def wrapper(request, *args, **kwargs):
             if not _eligible(request) or request.user.is_authenticated:
                 return view(request, *args, **kwargs)
+            if _personal(request):
+                response = view(request, *args, **kwargs)
+                _keep_private(response)
+                return response
             token, changed_at = _generation(request)
             key = _key(token, request)
+            if key is None:  # a made-up query string: the page's own URL instead, nothing stored
+                return HttpResponseRedirect(_canonical_for_query(request))
             pages = caches["public_pages"]
             entry = pages.get(key)
             if entry is not None:
                 return _from_entry(request, entry)
+            # base.html shows no messages on a page rendered for the cache (they wait for the next page).
+            request.public_cache_page = True
             response = view(request, *args, **kwargs)
+            if _has_messages(request):  # never stored nor public (base.html shows none here, but a view may)
+                _keep_private(response)
+                return response
+            rendered = getattr(request, "public_cache_rendered_page", None)
+            if _requested_page(request) not in ("", str(rendered)) and response.status_code == 200:
+                return HttpResponseRedirect(_canonical_url(request, rendered))
             if response.status_code == 200 and not getattr(response, "streaming", False):
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
-                rendered = timezone.now().replace(microsecond=0)
-                _mark_cacheable(response, last_modified=rendered if live or changed_at is None else changed_at)
+                _mark_cacheable(response, last_modified=None if live else changed_at)
                 # Stored here with the view's own headers (served by this decorator to a reader the fast
                 # path let through), and again by PublicPageMiddleware as the whole stack finished it: only
                 # that complete entry is served by the fast path, so no header is ever missing from it.
@@ -236,25 +317,28 @@ def public_cache(view=None, *, live: bool = False):
 class PublicPageMiddleware:
     """Serve a stored public page to an anonymous reader before the session machinery runs.
 
-    Placed right after SecurityMiddleware and WhiteNoise. Only a request with no session cookie, for a
-    path this process has stored, costs a look-up: the generation (one PK query) and one cache get.
-    On a miss it lets the request through, and if the view stored the page (`@public_cache`) it stores
-    again the response as the inner middleware finished it, headers and all, for the next reader.
+    Placed right after SecurityMiddleware and WhiteNoise. Only a request with no session or messages
+    cookie and no query string but a page number, for a path this process has stored, costs a look-up:
+    the generation (one PK query) and one cache get. On a miss it lets the request through, and if the
+    view stored the page (`@public_cache`) it stores again the response as the inner middleware finished
+    it, headers and all, for the next reader. Any response that showed a message, from whichever view,
+    leaves `private, no-store` and is never stored.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        fast = (
-            request.path in _stored_paths and settings.SESSION_COOKIE_NAME not in request.COOKIES and _eligible(request)
-        )
-        if fast:
-            entry = caches["public_pages"].get(_key(_generation(request)[0], request))
+        if request.path in _stored_paths and not _personal(request) and _eligible(request):
+            key = _key(_generation(request)[0], request)
+            entry = caches["public_pages"].get(key) if key is not None else None
             if entry is not None and entry[1]:
                 return _from_entry(request, entry)
         response = self.get_response(request)
+        if _has_messages(request):
+            _keep_private(response)
+            return response
         key = getattr(response, "public_cache_key", None)
-        if isinstance(key, str) and response.status_code == 200:
+        if isinstance(key, str) and response.status_code == 200 and not _personal(request):
             caches["public_pages"].set(key, _entry(response, complete=True), PUBLIC_CACHE_SECONDS)
         return response

@@ -30,6 +30,9 @@ def performance(request):
     page, rows = selectors.measures_summary_page(
         public_only=True, number=request.GET.get("page"), per_page=PERFORMANCE_PER_PAGE
     )
+    # The page rendered, for the public cache (reports.public_cache.rendered_page: measures may not
+    # import reports): `?page=99999` is redirected to the last page's own URL, not stored as another page.
+    request.public_cache_rendered_page = page.number
     return render(request, "measures/public_list.html", {"rows": rows, "page_obj": page})
 
 

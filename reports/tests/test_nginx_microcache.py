@@ -9,6 +9,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 
 from reports.benchmark.nginx import nginx_in_front
 
@@ -90,3 +92,32 @@ def test_a_request_with_a_session_or_messages_cookie_goes_past_the_cache(upstrea
         assert status == "BYPASS"
         assert body == b"/public #2"
         assert get(front, "/public", cookie="csrftoken=x")[1] == "HIT"
+
+
+# Issue 28: the cookie names are the app's own (Django's session cookie and its messages cookie), and
+# Django reads a name with blanks round it as that name, so nginx must too.
+SESSION, MESSAGES = settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        f"{MESSAGES}=m",
+        f"csrftoken=x; {MESSAGES}=m",
+        f"{MESSAGES} =m",
+        f"csrftoken=x;{MESSAGES}\t= m",
+        f"{SESSION} =abc",
+    ],
+)
+def test_the_answer_to_a_request_with_a_session_or_messages_cookie_is_never_stored(upstream, cookie):
+    # A messages cookie replayed after signing out, on a page nginx has no copy of: the answer (which
+    # showed the message) must not be what the next anonymous reader gets.
+    port, hits = upstream
+    with nginx_in_front(port) as front:
+        held, status = get(front, "/public", cookie=cookie)
+        assert status == "BYPASS"
+        assert held == b"/public #1"
+        body, status = get(front, "/public")
+        assert status == "MISS"
+        assert body == b"/public #2"
+    assert hits["/public"] == 2

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from reports.plan import PLAN_PAGE_SIZE, public_plan_action, public_plan_actions
-from reports.public_cache import public_cache
+from reports.public_cache import public_cache, rendered_page
 
 
 @require_safe
@@ -14,6 +14,7 @@ from reports.public_cache import public_cache
 @public_cache(live=True)
 def plan_list(request):
     page = Paginator(public_plan_actions(), PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
+    rendered_page(request, number=page.number)
     return render(request, "reports/plan/list.html", {"page_obj": page, "actions": page.object_list})
 
 

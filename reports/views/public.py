@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from reports.models import PublishedUpdate
 from reports.plan import governance_csv_cells, update_reopened
-from reports.public_cache import public_cache
+from reports.public_cache import public_cache, rendered_page
 from reports.selectors.public import (
     OPEN_DATA_FIELDS,
     PUBLIC_UPDATES_PER_PAGE,
@@ -53,6 +53,7 @@ def home(request):
 @public_cache
 def update_list(request):
     page = Paginator(public_updates(), PUBLIC_UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    rendered_page(request, number=page.number)
     return render(
         request,
         "reports/updates/list.html",
@@ -115,6 +116,7 @@ def update_section(request, slug, section):
         raise Http404("No published update has that list.")
     items = update_section_items(update_figures(update), section)
     page = Paginator(items, UPDATE_SECTION_PER_PAGE).get_page(request.GET.get("page"))
+    rendered_page(request, number=page.number)
     entries = group_highlights(page.object_list) if section == "highlights" else page.object_list
     return render(
         request,

@@ -7,7 +7,7 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
@@ -153,6 +153,9 @@ def sign_out(request):
     """
     via_provider = user_signed_in_via_identity_provider(request)
     id_token = request.session.get(ID_TOKEN_SESSION_KEY)
+    # Messages not yet shown are the signed-in person's: read here and so dropped, and their cookie is
+    # cleared with the session (issue 28: a kept cookie replayed them on public pages).
+    list(messages.get_messages(request))
     auth.logout(request)
     home = settings.SITE_URL.rstrip("/") + "/"
     if via_provider and settings.OIDC_ENABLED:
