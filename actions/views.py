@@ -416,7 +416,7 @@ def _say_which_published_updates_still_name(request, action) -> None:
         request,
         format_html(
             "{} is now internal, but published updates are frozen, so it stays on {}: {}. To take it off "
-            "an update, withdraw it and publish a correction from its page (withdraw and correct).",
+            "an update, withdraw it and publish a correction from the update's page.",
             action.reference,
             "this published update" if len(updates) == 1 else f"these {len(updates)} published updates",
             links,
