@@ -90,7 +90,7 @@ def governance_context(*, action: Action, user, trail: GovernanceTrail | None = 
     """What the action page shows of governance, and which governance buttons this user gets (three
     queries: the trail, unless the caller has it). The rules are the services'; this only asks them.
     """
-    from actions.services import action_governance_problem, action_sustainability_problem
+    from actions.services import action_governance_problem, action_sustainability_problem, due_date_change_problem
 
     trail = trail if trail is not None else action_governance(action=action)
     is_lead = user.has_perm("actions.assure_action")
@@ -100,7 +100,9 @@ def governance_context(*, action: Action, user, trail: GovernanceTrail | None = 
     eligible = (trail.pending_revision is not None or reviewable) and action_governance_problem(action, user) is None
     return {
         "trail": trail,
-        "can_revise_due_date": action.can_log_progress(user) and not action.is_done and not trail.pending_revision,
+        "can_revise_due_date": action.can_log_progress(user)
+        and due_date_change_problem(action) is None
+        and not trail.pending_revision,
         "can_decide_revision": eligible and trail.pending_revision is not None,
         "can_put_to_meeting": is_lead and action.is_awaiting_ratification and trail.pending_decision is None,
         # action_sustainability_problem asks the four-eyes rule again first: only when it is the answer.

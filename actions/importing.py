@@ -36,9 +36,8 @@ from actions.services import (
     StaleEdit,
     action_create,
     action_data_problems,
-    action_governance_problem,
     action_update,
-    due_date_revision_date_problem,
+    due_date_edit_problems,
 )
 from pillars.models import Pillar
 from secamb_journey.forms import MONTH_NAMES, size_in_words
@@ -576,20 +575,15 @@ def _update_problems(number: int, action: Action, data: dict, changes: list[Fiel
             )
         )
     if any(change.column == HEADINGS["due_date"] for change in changes):
-        refusal = action_governance_problem(action, importer) if importer is not None else None
-        if refusal:
-            problems.append(RowProblem(number, HEADINGS["due_date"], f"A new due date is a revision. {refusal}"))
-        too_soon = data.get("due_date") and due_date_revision_date_problem(
-            new_date=data["due_date"], today=timezone.localdate()
-        )
-        if too_soon:
-            problems.append(RowProblem(number, HEADINGS["due_date"], too_soon))
-        if not (data.get("due_date_reason") or "").strip():
-            problems.append(
-                RowProblem(
-                    number, HEADINGS["due_date_reason"], "The due date changes: say why in the Due date reason column."
-                )
-            )
+        # The edit page's rule for a new due date, in one place (actions.services), by column.
+        for field, message in due_date_edit_problems(
+            action,
+            editor=importer,
+            new_date=data.get("due_date"),
+            reason=data.get("due_date_reason") or "",
+            today=timezone.localdate(),
+        ).items():
+            problems.append(RowProblem(number, HEADINGS[field], message))
     return problems
 
 

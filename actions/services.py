@@ -617,24 +617,43 @@ def _refuse(problem: str, user) -> None:
     raise ValidationError(problem)
 
 
+def due_date_change_problem(action: Action) -> str | None:
+    """Why `action`'s due date may not change at all now, or None. The one rule for every way of moving
+    a due date: a revision asked for or set on the revision pages, the edit page, the admin and the
+    import. Work that is done has no date still to meet; reopening it (action_reopen) is how a done
+    action gets a new due date, with the work it needs.
+    """
+    if action.is_done:
+        return "This action's work is done, so its due date no longer changes."
+    return None
+
+
+def due_date_edit_problems(action: Action, *, editor, new_date, reason: str, today) -> dict[str, str]:
+    """What stops a due date changed outside the revision pages (the edit page, the admin, the import),
+    by field ("due_date", "due_date_reason"): the revision pages' rules, since such a change is recorded
+    as a revision agreed by the editor. `editor` None: who will save it is not known yet (not checked).
+    """
+    if problem := due_date_change_problem(action):
+        return {"due_date": problem}
+    errors = {}
+    if editor is not None and (problem := action_governance_problem(action, editor)):
+        errors["due_date"] = f"The due date changes only as a revision agreed by another lead. {problem}"
+    elif new_date is not None and (problem := due_date_revision_date_problem(new_date=new_date, today=today)):
+        errors["due_date"] = problem
+    elif action.due_date_revisions.filter(state="requested").exists():
+        errors["due_date"] = "A revision of the due date is awaiting a decision. Agree or refuse it first."
+    if not (reason or "").strip():
+        errors["due_date_reason"] = "Enter the reason for the new due date: a change of due date is a revision."
+    return errors
+
+
 def _revision_refusal_for_edit(action: Action, *, editor, new_date, data: dict, today) -> None:
-    """The revision rule applied to a due date changed on the edit form, the import or the admin."""
-    problem = action_governance_problem(action, editor)
-    if problem:
-        raise ValidationError(
-            {"due_date": f"The due date changes only as a revision agreed by another lead. {problem}"}
-        )
-    problem = due_date_revision_date_problem(new_date=new_date, today=today)
-    if problem:
-        raise ValidationError({"due_date": problem})
-    if not (data.get("due_date_reason") or "").strip():
-        raise ValidationError(
-            {"due_date_reason": "Enter the reason for the new due date: a change of due date is a revision."}
-        )
-    if action.due_date_revisions.filter(state="requested").exists():
-        raise ValidationError(
-            {"due_date": "A revision of the due date is awaiting a decision. Agree or refuse it first."}
-        )
+    """The revision rule applied to a due date changed on the edit form or the admin (and so the import)."""
+    errors = due_date_edit_problems(
+        action, editor=editor, new_date=new_date, reason=data.get("due_date_reason") or "", today=today
+    )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _record_agreed_revision(action: Action, *, new_date, reason: str, requested_by, agreed_by, at=None):
@@ -686,6 +705,8 @@ def due_date_revision_request(*, action: Action, requested_by, new_date, reason:
     """
     if not action.can_log_progress(requested_by):
         raise PermissionDenied("Only the action's owner or an improvement lead can ask for a new due date.")
+    if problem := due_date_change_problem(action):
+        raise ValidationError(problem)
     errors = _revision_data_problems(
         action, new_date=new_date, reason=reason, today=timezone.localdate(at) if at else timezone.localdate()
     )
@@ -693,8 +714,8 @@ def due_date_revision_request(*, action: Action, requested_by, new_date, reason:
         raise ValidationError(errors)
     with transaction.atomic():
         action = _locked(action)
-        if action.is_done:
-            raise ValidationError("This action's work is done, so its due date no longer changes.")
+        if problem := due_date_change_problem(action):  # again under the lock: it may have been completed since
+            raise ValidationError(problem)
         if action.due_date_revisions.filter(state="requested").exists():
             raise ValidationError("A new due date has already been asked for and awaits a decision.")
         return DueDateRevision.objects.create(

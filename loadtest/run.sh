@@ -8,9 +8,12 @@
 #
 # Options (environment): LOADTEST_DURATION (seconds, 60), LOADTEST_STAFF (50), LOADTEST_READERS (20),
 # LOADTEST_THINK (average seconds between one person's requests, 1), LOADTEST_RAMP (seconds over which the staff arrive to sign in, before the timed run, 60),
-# LOADTEST_PORT (a free one), LOADTEST_WORKERS (gunicorn processes, 3), LOADTEST_THREADS (threads each, 8).
-# Results: printed, and written to var/loadtest/result-<time>.json. Exit status 0 only with zero
+# LOADTEST_PORT (a free one), LOADTEST_WORKERS (gunicorn processes, 3), LOADTEST_THREADS (threads each, 8),
+# LOADTEST_TO_ASSURE (complete actions the two leads sign off together, 200), LOADTEST_OUT (var/loadtest),
+# LOADTEST_SETTINGS (secamb_journey.settings.base; loadtest.short_settings collects no static files).
+# Results: printed, and written to $LOADTEST_OUT/result-<time>.json. Exit status 0 only with zero
 # errors and zero lost writes. Traffic goes to 127.0.0.1 only.
+# secamb_journey/tests/test_loadtest.py runs this for a few seconds in CI, so it cannot rot unnoticed.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -31,7 +34,8 @@ RAMP=${LOADTEST_RAMP:-60}
 PORT=${LOADTEST_PORT:-$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 WORKERS=${LOADTEST_WORKERS:-3}
 THREADS=${LOADTEST_THREADS:-8}
-OUT=var/loadtest
+TO_ASSURE=${LOADTEST_TO_ASSURE:-200}
+OUT=${LOADTEST_OUT:-var/loadtest}
 mkdir -p "$OUT"
 scratch=$(mktemp -d /tmp/secamb-loadtest.XXXXXX)
 password="loadtest-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
@@ -39,7 +43,8 @@ password="loadtest-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 # Production settings (DEBUG off, manifest static files, tasks queued to the live worker), except
 # that this server speaks plain HTTP on loopback, so the HTTPS redirect and HTTPS-only cookies are
 # turned off: with them on, no browser-like client could sign in over http://127.0.0.1.
-export DJANGO_SETTINGS_MODULE=secamb_journey.settings.base
+SETTINGS=${LOADTEST_SETTINGS:-secamb_journey.settings.base}
+export DJANGO_SETTINGS_MODULE="$SETTINGS"
 export DEBUG=false
 export SECRET_KEY="loadtest-throwaway-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 export ALLOWED_HOSTS=127.0.0.1,localhost
@@ -66,8 +71,10 @@ trap cleanup EXIT
 
 echo "loadtest: collecting static files and seeding $STAFF staff" >&2
 "$PY" manage.py migrate --noinput -v0
-"$PY" manage.py collectstatic --noinput -v0
-"$PY" -m loadtest.seed --staff "$STAFF" --password "$password" --out "$scratch/people.json"
+if [ "$SETTINGS" != loadtest.short_settings ]; then
+    "$PY" manage.py collectstatic --noinput -v0
+fi
+"$PY" -m loadtest.seed --staff "$STAFF" --to-assure "$TO_ASSURE" --password "$password" --out "$scratch/people.json"
 
 # --keep-alive 5: longer than a simulated person's longest pause (1.5 x think), as a proxy in front
 # of gunicorn would keep its upstream connections; the default (2 s) closes them mid-conversation.

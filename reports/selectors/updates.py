@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from actions.selectors import StatusCounts
-from reports.models import PublishedUpdate
+from reports.models import PublishedUpdate, UpdateStatus
 
 
 def editorial_updates() -> QuerySet:
@@ -178,6 +178,20 @@ def update_figures(update: PublishedUpdate) -> UpdateFigures:
         assured=_frozen_actions(figures.get("assured", [])),
         highlights=_frozen_actions(figures.get("highlights", [])),
     )
+
+
+def published_updates_naming(reference: str) -> list[PublishedUpdate]:
+    """The published updates whose frozen figures name the action `reference` (in a month's completed or
+    assured list, or a highlight), newest first. They are frozen: making the action internal later leaves
+    it on them until each is withdrawn and corrected (README, "Privacy").
+    """
+    published = PublishedUpdate.objects.filter(status=UpdateStatus.PUBLISHED).only("slug", "period", "figures")
+    naming = []
+    for update in published.order_by("-period"):
+        figures = update_figures(update)
+        if any(row.reference == reference for row in (*figures.completed, *figures.assured, *figures.highlights)):
+            naming.append(update)
+    return naming
 
 
 # Open data: (field, what it holds). The /open-data/ page documents the files from this list.

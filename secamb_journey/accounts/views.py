@@ -56,6 +56,24 @@ def _failed(request, refusal: SignInRefused):
     return render(request, "accounts/sign_in_failed.html", {"reason": refusal.message}, status=refusal.status)
 
 
+def _ignored(request):
+    """The clear page for a callback that answers no sign-in this browser started. Nothing in the
+    session changes: whoever is signed in stays signed in, whoever is not stays signed out.
+    """
+    logger.warning("Sign-in callback ignored: its state is not one this browser's session issued")
+    return render(
+        request,
+        "accounts/sign_in_failed.html",
+        {
+            "reason": "This sign-in link has already been used, has expired, or was started in another browser. "
+            "Start again from the sign-in page.",
+            "still_signed_in": request.user.is_authenticated,
+            "continue_url": landing_url(request.user) if is_staff_member(request.user) else "/",
+        },
+        status=400,
+    )
+
+
 @never_cache
 @require_GET
 def sign_in_start(request):
@@ -91,10 +109,17 @@ def callback(request):
     _require_single_sign_on()
     state = request.GET.get("state", "")
     states = request.session.get(STATES_SESSION_KEY) or {}
-    # Used up now, whatever happens next: a state is good for one callback only (a replay fails).
-    started = states.pop(state, None) if isinstance(states, dict) else None
-    request.session[STATES_SESSION_KEY] = states
-    request.session.save()
+    ours = bool(state) and isinstance(states, dict) and state in states
+    if not ours and request.user.is_authenticated:
+        # Not the answer to a sign-in this browser started (a link anyone could send, a replay, a state
+        # from another browser): it may not touch this session. A signed-in person stays signed in.
+        return _ignored(request)
+    started = None
+    if ours:
+        # Used up now, whatever happens next: a state is good for one callback only (a replay fails).
+        started = states.pop(state)
+        request.session[STATES_SESSION_KEY] = states
+        request.session.save()
     if "error" in request.GET:
         error = request.GET.get("error", "")
         return _failed(

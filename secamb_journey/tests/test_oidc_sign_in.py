@@ -348,9 +348,12 @@ def test_a_replayed_callback_is_refused(client, sso):
     back = path_and_query(sso.authorize(start(client), sub="replay"))
     assert client.get(back).status_code == 302
     assert signed_in(client)
-    # The same callback again, in the person's browser: the state is used up.
+    # The same callback again, in the person's browser: the state is used up, so it is ignored, and
+    # the person stays signed in (a used state is no more theirs than a forged one).
     again = client.get(back)
-    assert_refused(client, again, 400, "already been used")
+    assert again.status_code == 400
+    assert "already been used" in again.content.decode()
+    assert signed_in(client)
     # And in an attacker's browser, which never started a sign-in.
     attacker = Client()
     assert_refused(attacker, attacker.get(back), 400, "already been used")
@@ -402,9 +405,86 @@ def test_a_provider_that_goes_down_during_the_sign_in_gives_a_clear_page(client,
     assert not ProviderIdentity.objects.exists()
 
 
+def refused(provider: LoopbackProvider, authorization_url: str) -> str:
+    """The provider's answer when the person refuses (or is refused), with the state of the request, as
+    RFC 6749 4.1.2.1 requires (the loopback provider leaves it out of its error answers)."""
+    back = provider.authorize(authorization_url, deny=True)
+    assert query_of(back)["error"] == "access_denied"
+    return f"{path_and_query(back)}&state={query_of(authorization_url)['state']}"
+
+
 def test_a_failed_sign_in_ends_any_session_the_browser_already_had(client, sso):
     sso.set_user("first", groups=["ij-owners"])
     sign_in(client, sso, "first")
     assert signed_in(client)
-    back = sso.authorize(start(client), deny=True)
-    assert_refused(client, client.get(path_and_query(back)), 400, "did not let you sign in")
+    assert_refused(client, client.get(refused(sso, start(client))), 400, "did not let you sign in")
+
+
+# --- A callback that answers no sign-in of this browser's never touches its session (issue 28, 7) ----
+
+
+def signed_in_through_the_provider(client, sso, sub="stays") -> str:
+    sso.set_user(sub, groups=["ij-owners"])
+    sign_in(client, sso, sub)
+    assert signed_in(client)
+    return client.session[SESSION_KEY]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "error=access_denied",
+        "error=access_denied&state=never-issued",
+        "error=login_required&state=",
+        "code=anything&state=never-issued",
+        "",
+    ],
+)
+def test_a_link_to_the_callback_without_this_browsers_state_leaves_a_signed_in_person_signed_in(
+    client, sso, query, caplog
+):
+    before = signed_in_through_the_provider(client, sso)
+    session_before = dict(client.session.items())
+    response = client.get(f"/oidc/callback/?{query}")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This sign-in link was ignored" in page
+    assert "you are still signed in" in page
+    assert "not one this browser" in caplog.text
+    assert client.session[SESSION_KEY] == before
+    assert dict(client.session.items()) == session_before  # nothing in the session changed
+    assert client.get("/actions/mine/").status_code == 200
+
+
+def test_a_link_carrying_another_browsers_real_state_leaves_a_signed_in_person_signed_in(client, sso):
+    before = signed_in_through_the_provider(client, sso)
+    attacker = Client()
+    # A genuine refusal of the attacker's own sign-in, with its genuine state.
+    response = client.get(refused(sso, start(attacker)))
+    assert response.status_code == 400
+    assert client.session[SESSION_KEY] == before
+
+
+def test_a_signed_in_person_with_a_sign_in_of_their_own_pending_keeps_it_when_a_forged_link_comes(client, sso):
+    signed_in_through_the_provider(client, sso)
+    own = start(client)
+    client.get("/oidc/callback/?error=access_denied&state=forged")
+    assert query_of(own)["state"] in client.session["oidc_states"]  # their own sign-in can still finish
+
+
+def test_a_signed_out_browser_following_the_link_gets_the_page_with_the_sign_in_button(client, sso):
+    own = start(client)
+    response = client.get("/oidc/callback/?error=access_denied")
+    assert_refused(client, response, 400, "did not let you sign in")
+    assert "Go to the sign-in page" in response.content.decode()
+    assert query_of(own)["state"] in client.session["oidc_states"]  # nothing in the session was used up
+
+
+def test_the_persons_own_refused_sign_in_still_ends_their_session(client, sso):
+    """The state matches a sign-in this browser started: handled as before (the failed sign-in ends any
+    session, as test_a_failed_sign_in_ends_any_session_the_browser_already_had shows for the provider's
+    own refusal), and the state is used up."""
+    signed_in_through_the_provider(client, sso)
+    url = start(client)
+    assert_refused(client, client.get(refused(sso, url)), 400, "did not let you sign in")
+    assert query_of(url)["state"] not in client.session.get("oidc_states", {})
