@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 
 from actions.models import (
     Action,
@@ -17,6 +19,8 @@ from actions.models import (
     Evidence,
     Meeting,
     ProgressUpdate,
+    RedactedField,
+    Redaction,
     Regulation,
 )
 from actions.services import CREATE_FIELDS, EDITABLE_FIELDS, action_create, action_update
@@ -140,8 +144,27 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
+class RedactLinkMixin:
+    """Issue 28, finding 8: the record's published reason can be redacted by an administrator (the
+    `actions.redact_text` permission), on the page named here, which shows the words and asks why."""
+
+    redacted_field: str
+
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        return [*shown, "redact_link"] if request.user.has_perm("actions.redact_text") else shown
+
+    @admin.display(description="Redact")
+    def redact_link(self, obj):
+        if not obj.reason or obj.reason.startswith("Removed on "):
+            return ""
+        url = reverse("reports:redact", args=[self.redacted_field, obj.pk])
+        return format_html('<a href="{}">Redact the reason</a>', url)
+
+
 @admin.register(DueDateRevision)
-class DueDateRevisionAdmin(ViewOnlyAdmin):
+class DueDateRevisionAdmin(RedactLinkMixin, ViewOnlyAdmin):
+    redacted_field = RedactedField.REVISION_REASON
     list_display = ["action", "previous_due_date", "new_due_date", "state", "requested_by", "decided_by", "decided_on"]
     list_filter = ["state"]
     search_fields = ["action__reference", "reason"]
@@ -149,7 +172,8 @@ class DueDateRevisionAdmin(ViewOnlyAdmin):
 
 
 @admin.register(CommitteeDecision)
-class CommitteeDecisionAdmin(ViewOnlyAdmin):
+class CommitteeDecisionAdmin(RedactLinkMixin, ViewOnlyAdmin):
+    redacted_field = RedactedField.DECISION_REASON
     list_display = ["action", "meeting", "decision", "minute_reference", "recorded_by", "recorded_at"]
     list_filter = ["decision", "meeting__committee"]
     search_fields = ["action__reference", "minute_reference"]
@@ -157,10 +181,21 @@ class CommitteeDecisionAdmin(ViewOnlyAdmin):
 
 
 @admin.register(ActionReopening)
-class ActionReopeningAdmin(ViewOnlyAdmin):
+class ActionReopeningAdmin(RedactLinkMixin, ViewOnlyAdmin):
+    redacted_field = RedactedField.REOPENING_REASON
     list_display = ["action", "reopened_at", "reopened_by", "previous_status", "status"]
     search_fields = ["action__reference", "reason"]
     list_select_related = ["action", "reopened_by"]
+
+
+@admin.register(Redaction)
+class RedactionAdmin(ViewOnlyAdmin):
+    """The record of redactions: who, when, why and the fingerprint of the words, never the words."""
+
+    list_display = ["field", "record_id", "action", "redacted_by", "redacted_at", "reason"]
+    list_filter = ["field"]
+    search_fields = ["action__reference", "reason"]
+    list_select_related = ["action", "redacted_by"]
 
 
 class MeetingInline(admin.TabularInline):

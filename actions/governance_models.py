@@ -17,6 +17,8 @@ __all__ = [
     "Decision",
     "DueDateRevision",
     "Meeting",
+    "Redaction",
+    "RedactedField",
     "Regulation",
     "RevisionState",
 ]
@@ -227,3 +229,42 @@ class ActionReopening(models.Model):
 
     def __str__(self):
         return f"{self.action.reference} reopened {self.reopened_at:%Y-%m-%d}"
+
+
+class RedactedField(models.TextChoices):
+    """The published words an administrator may redact (issue 28, finding 8)."""
+
+    REVISION_REASON = "revision_reason", "Reason for a due-date revision"
+    REOPENING_REASON = "reopening_reason", "Reason for a reopening"
+    DECISION_REASON = "decision_reason", "Reason a committee returned an action"
+    UPDATE_FIGURES = "update_figures", "Words frozen in a published update"
+
+
+class Redaction(models.Model):
+    """Words removed from a published record by an administrator: who, when, why, and the SHA-256 of
+    what was removed (never the words themselves). Written by reports.redactions.redaction_apply.
+    """
+
+    field = models.CharField(max_length=30, choices=RedactedField.choices)
+    # The row redacted (a revision, reopening, decision or published update, as `field` says).
+    record_id = models.PositiveBigIntegerField()
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, null=True, blank=True, related_name="redactions")
+    reason = models.TextField()
+    original_sha256 = models.CharField(max_length=64)
+    replacement = models.TextField()
+    redacted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    redacted_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-redacted_at", "-id"]
+        permissions = [("redact_text", "Can redact published words (a name typed by mistake)")]
+        constraints = [
+            models.CheckConstraint(condition=Q(field__in=RedactedField.values), name="redaction_field_valid"),
+            models.CheckConstraint(condition=~Q(reason=""), name="redaction_has_reason"),
+            models.CheckConstraint(
+                condition=Q(original_sha256__regex=r"^[0-9a-f]{64}$"), name="redaction_sha256_is_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_field_display()} #{self.record_id}, redacted {self.redacted_at:%Y-%m-%d}"

@@ -53,3 +53,18 @@ class UpdateWithdrawForm(NHSFormMixin, forms.Form):
             "“Withdrawn because the figures for People and Culture were wrong. A corrected update will follow.”"
         ),
     )
+
+
+class RedactionForm(NHSFormMixin, forms.Form):
+    title = "Redact these words"
+    submit_text = "Redact the words"
+
+    reason = forms.CharField(
+        label="Why they are removed",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "Shown in their place, after “Removed on <today>:”, for example: “a patient’s name entered by mistake”. "
+            "Do not repeat the words removed."
+        ),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import board_pack, dashboard, editorial, plan, public  # noqa: F401 -- each section uses one
+from reports.views import board_pack, dashboard, editorial, plan, public, redactions  # noqa: F401 -- each section uses one
 
 app_name = "reports"
 
@@ -43,4 +43,6 @@ urlpatterns = [
     path("reports/updates/<slug:slug>/withdraw/", editorial.update_withdraw_view, name="editorial_withdraw"),
     path("reports/updates/<slug:slug>/correct/", editorial.update_correct_view, name="editorial_correct"),
     # --- End of editorial pages ---
+    # Issue 28, finding 8: an administrator redacts published words.
+    path("reports/redact/<str:field>/<int:record_id>/", redactions.redact, name="redact"),
 ]
