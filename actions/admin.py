@@ -149,6 +149,7 @@ class RedactLinkMixin:
     `actions.redact_text` permission), on the page named here, which shows the words and asks why."""
 
     redacted_field: str
+    redacted_attribute = "reason"
 
     def get_list_display(self, request):
         shown = list(super().get_list_display(request))
@@ -156,10 +157,11 @@ class RedactLinkMixin:
 
     @admin.display(description="Redact")
     def redact_link(self, obj):
-        if not obj.reason or obj.reason.startswith("Removed on "):
+        text = getattr(obj, self.redacted_attribute)
+        if not text or text.startswith("Removed on "):
             return ""
         url = reverse("reports:redact", args=[self.redacted_field, obj.pk])
-        return format_html('<a href="{}">Redact the reason</a>', url)
+        return format_html('<a href="{}">Redact the words</a>', url)
 
 
 @admin.register(DueDateRevision)
@@ -227,7 +229,9 @@ class RegulationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ViewOnlyAdmin):
+class ProgressUpdateAdmin(RedactLinkMixin, ViewOnlyAdmin):
+    redacted_field = RedactedField.HIGHLIGHT
+    redacted_attribute = "public_highlight"
     list_display = ["action", "created_at", "author", "status", "percent_complete"]
     list_filter = ["status"]
     search_fields = ["action__reference", "narrative"]

@@ -237,6 +237,7 @@ class RedactedField(models.TextChoices):
     REVISION_REASON = "revision_reason", "Reason for a due-date revision"
     REOPENING_REASON = "reopening_reason", "Reason for a reopening"
     DECISION_REASON = "decision_reason", "Reason a committee returned an action"
+    HIGHLIGHT = "highlight", "Public highlight of a progress entry"
     UPDATE_FIGURES = "update_figures", "Words frozen in a published update"
 
 

@@ -1,7 +1,8 @@
 """Redacting published words (issue 28, finding 8): a patient's name typed by mistake into a reason.
 
 Due-date revision, reopening and committee-return reasons are shown on /plan/, in open data and on the
-staff pages, and the reasons of reopenings are frozen into published updates. An administrator (the
+staff pages; public highlights of progress entries on /plan/ and in published updates; and the reasons
+of reopenings and the highlights are frozen into published updates. An administrator (the
 `actions.redact_text` permission, given to no role: a superuser has it, or it is granted to a named
 person in the admin) may replace such words with "Removed on <date>: <reason>". In one transaction:
 
@@ -30,7 +31,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from actions.models import ActionReopening, CommitteeDecision, DueDateRevision, RedactedField, Redaction
+from actions.models import (
+    ActionReopening,
+    CommitteeDecision,
+    DueDateRevision,
+    ProgressUpdate,
+    RedactedField,
+    Redaction,
+)
 from reports.models import PublishedUpdate
 from reports.public_cache import public_cache_clear
 
@@ -42,6 +50,7 @@ REDACTABLE = {
     RedactedField.REVISION_REASON: (DueDateRevision, "reason"),
     RedactedField.REOPENING_REASON: (ActionReopening, "reason"),
     RedactedField.DECISION_REASON: (CommitteeDecision, "reason"),
+    RedactedField.HIGHLIGHT: (ProgressUpdate, "public_highlight"),
 }
 
 # A history change reason is cut to 100 characters: a quoted text cut short is still found when at
@@ -63,9 +72,13 @@ def sha256_of(text: str) -> str:
 
 
 def redactable_record(*, field: str, record_id: int):
-    """The record an administrator may redact the `field` of, or DoesNotExist / KeyError."""
+    """The record an administrator may redact the `field` of, or DoesNotExist / KeyError / ValueError."""
     model, _ = REDACTABLE[RedactedField(field)]
     return model.objects.select_related("action").get(pk=record_id)
+
+
+def redactable_text(record, *, field: str) -> str:
+    return getattr(record, REDACTABLE[RedactedField(field)][1])
 
 
 def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
@@ -83,7 +96,11 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
         raise ValidationError({"reason": f"Reason must be {REASON_MAX_LENGTH:,} characters or fewer."})
     now = timezone.now()
     replacement = redaction_text(reason=reason, on=timezone.localdate(now))
-    attribute = REDACTABLE[field][1]
+    model, attribute = REDACTABLE[field]
+    limit = model._meta.get_field(attribute).max_length
+    if limit is not None and len(replacement) > limit:
+        room = limit - len(redaction_text(reason="", on=timezone.localdate(now)))
+        raise ValidationError({"reason": f"Reason must be {room:,} characters or fewer here."})
     with transaction.atomic():
         record = type(record).objects.select_for_update().select_related("action").get(pk=record.pk)
         original = getattr(record, attribute)

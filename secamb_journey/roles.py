@@ -67,6 +67,11 @@ ROLE_PERMISSIONS = {
 }
 
 
+# Permissions no role grants: an administrator (a superuser) holds them, or grants one in the admin to a
+# named person. Redacting published words (issue 28, finding 8) rewrites what the public has read.
+ADMINISTRATOR_ONLY_PERMISSIONS = ["actions.redact_text"]
+
+
 def role_group_name(role: Role) -> str:
     return role.label
 

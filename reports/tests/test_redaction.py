@@ -9,7 +9,7 @@ import datetime
 import hashlib
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -28,17 +28,19 @@ from actions.models import (
     Status,
 )
 from actions.services import action_put_to_meeting, action_reopen, committee_decision_record, due_date_revise
-from actions.tests.factories import ActionFactory, UserFactory
+from actions.tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
 from reports.models import PublicContentGeneration, PublishedUpdate
 from reports.redactions import redaction_apply
 from reports.services.editorial import update_publish
 from reports.services.periods import update_draft_for_period
+from secamb_journey.roles import ADMINISTRATOR_ONLY_PERMISSIONS, ROLE_PERMISSIONS, Role
 
 pytestmark = pytest.mark.django_db
 
 NAME = "Mrs Edith Marlowe"
 REOPEN_REASON = f"Audit found {NAME} waited four hours for a crew; the fix has not held."
 REVISION_REASON = f"Delayed after the complaint from {NAME}'s family."
+HIGHLIGHT = f"Crews now reach patients faster, as {NAME} told us."
 RETURN_REASON = f"The evidence named {NAME}; bring it back without patient details."
 WHY = "a patient's name entered by mistake"
 
@@ -95,7 +97,10 @@ def world(owner, board, lead, comms):
     committee_decision_record(
         item=item, lead=lead, decision="returned", minute_reference="QGC/26/7", reason=RETURN_REASON, notify=False
     )
-    update = update_draft_for_period(period=timezone.localdate(), now=now)
+    note = ProgressUpdateFactory(
+        action=action, author=owner, status=Status.AT_RISK, percent_complete=60, public_highlight=HIGHLIGHT
+    )
+    update = update_draft_for_period(period=timezone.localdate(), now=timezone.now())
     update_publish(update=update, publisher=comms)
     return {
         "action": action,
@@ -103,6 +108,7 @@ def world(owner, board, lead, comms):
         "reopening": ActionReopening.objects.get(action=action),
         "revision": DueDateRevision.objects.get(action=action, reason=REVISION_REASON),
         "decision": CommitteeDecision.objects.get(action=returned),
+        "note": note,
         "update": PublishedUpdate.objects.get(pk=update.pk),
     }
 
@@ -131,7 +137,7 @@ def test_the_names_are_published_before_redaction(world, lead, client_for):
     anonymous, signed_in = Client(), client_for(lead)
     seen = "".join(_text(anonymous.get(url)) for url in public) + "".join(_text(signed_in.get(u)) for u in staff)
     assert seen.count(NAME) >= 8
-    assert NAME in str(world["update"].figures)
+    assert NAME in str(world["update"].figures["reopened"]) and NAME in str(world["update"].figures["highlights"])
     assert any(NAME in (h.history_change_reason or "") for h in world["action"].history.all())
 
 
@@ -150,6 +156,7 @@ def test_a_redaction_removes_the_words_everywhere_at_once_and_is_audited(world, 
     for field, record in (
         (RedactedField.REVISION_REASON, world["revision"]),
         (RedactedField.DECISION_REASON, world["decision"]),
+        (RedactedField.HIGHLIGHT, world["note"]),
     ):
         response = admin.post(reverse("reports:redact", args=[field, record.pk]), {"reason": WHY})
         assert response.status_code == 302
@@ -167,6 +174,10 @@ def test_a_redaction_removes_the_words_everywhere_at_once_and_is_audited(world, 
         body = _text(signed_in.get(url))
         assert NAME not in body and "Edith" not in body, url
     assert escape(replacement) in _text(signed_in.get(staff[1]))
+    # The redacted highlight is recorded against the update too (the one change to a published update).
+    assert Redaction.objects.filter(field=RedactedField.UPDATE_FIGURES, record_id=world["update"].pk).count() == 2
+    world["note"].refresh_from_db()
+    assert world["note"].public_highlight == replacement
     # The records and the history hold the replacement.
     world["reopening"].refresh_from_db()
     assert world["reopening"].reason == replacement
@@ -187,6 +198,7 @@ def test_a_redaction_removes_the_words_everywhere_at_once_and_is_audited(world, 
         (RedactedField.REOPENING_REASON, world["reopening"].pk),
         (RedactedField.REVISION_REASON, world["revision"].pk),
         (RedactedField.DECISION_REASON, world["decision"].pk),
+        (RedactedField.HIGHLIGHT, world["note"].pk),
         (RedactedField.UPDATE_FIGURES, update.pk),
     }
     first = rows.get(field=RedactedField.REOPENING_REASON)
@@ -243,3 +255,19 @@ def test_a_redaction_needs_a_reason_and_words_to_remove(world, admin_user, clien
 def test_the_admin_lists_link_to_redaction_for_administrators_only(world, admin_user, client_for):
     page = client_for(admin_user).get("/admin/actions/duedaterevision/")
     assert reverse("reports:redact", args=[RedactedField.REVISION_REASON, world["revision"].pk]) in _text(page)
+
+
+def test_a_highlight_redaction_fits_the_highlight(world, admin_user):
+    with pytest.raises(ValidationError) as refused:
+        redaction_apply(record=world["note"], field=RedactedField.HIGHLIGHT, reason="x" * 300, by=admin_user)
+    assert "characters or fewer" in str(refused.value)
+    world["note"].refresh_from_db()
+    assert world["note"].public_highlight == HIGHLIGHT
+
+
+def test_no_role_grants_redaction():
+    assert "actions.redact_text" in ADMINISTRATOR_ONLY_PERMISSIONS
+    for role in Role:
+        assert "actions.redact_text" not in ROLE_PERMISSIONS[role]
+        group = Group.objects.get(name=role.label)
+        assert not group.permissions.filter(codename="redact_text").exists()

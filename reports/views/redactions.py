@@ -6,8 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from actions.models import RedactedField
 from reports.forms import RedactionForm
-from reports.redactions import REDACT_PERMISSION, redactable_record, redaction_apply
+from reports.redactions import REDACT_PERMISSION, redactable_record, redactable_text, redaction_apply
 from secamb_journey.access import staff_page
 
 
@@ -31,5 +32,10 @@ def redact(request, field, record_id):
         else:
             messages.success(request, "Redacted. The public pages show the reason in place of the words.")
             return redirect("actions:detail", reference=record.action.reference)
-    context = {"record": record, "form": form, "text": record.reason, "field_label": record._meta.verbose_name}
+    context = {
+        "record": record,
+        "form": form,
+        "text": redactable_text(record, field=field),
+        "field_label": RedactedField(field).label,
+    }
     return render(request, "reports/redact.html", context)

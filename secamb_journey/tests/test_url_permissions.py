@@ -147,6 +147,8 @@ EXPECTED = {
     "reports:editorial_refresh": staff_only(owner=403, other_owner=403, lead=405, board=403, comms=405),
     "reports:editorial_publish": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
     "reports:editorial_withdraw": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
+    # Redacting published words (issue 28, finding 8): administrators only, no role.
+    "reports:redact": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=403),
     # Starting a corrected update: POST only, communications editors only.
     "reports:editorial_correct": staff_only(owner=403, other_owner=403, lead=405, board=403, comms=405),
 }
@@ -266,6 +268,10 @@ def _arguments(name: str, parameters: list[str], world: World) -> dict:
             values[parameter] = world.evidence_id
         elif parameter in ("revision_id", "committee_id", "meeting_id", "decision_id", "pack_id"):
             values[parameter] = getattr(world, parameter)
+        elif parameter == "field":
+            values[parameter] = "revision_reason"
+        elif parameter == "record_id":
+            values[parameter] = world.revision_id
         elif parameter == "section":
             values[parameter] = "completed"
         elif parameter == "period":
