@@ -205,7 +205,7 @@ def test_two_runs_at_once_send_each_notice_once(owner, board, settings, django_c
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_at_the_same_moment_send_each_notice_once(owner, board, settings):
     """Real concurrency: two threads, two database connections, the same waiting notices."""
     settings.EMAIL_BACKEND = "actions.tests.mail_backends.MailServerDown"
