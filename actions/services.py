@@ -593,7 +593,8 @@ def _notify_after_commit(*, action: Action, actor, changes: list[list[str]], als
     def enqueue():
         try:
             tasks.send_change_notice.delay(notice_id=notice.pk)
-        except Exception as error:  # noqa: BLE001 -- broker down, refused or timed out: the outbox keeps it
+        except Exception as error:
+            # Whatever the broker did (down, refused, timed out), the notice is in the outbox and the save stands.
             logger.warning(
                 "Could not queue the change email for action %s now; notice %s waits for the periodic run: %s",
                 action.reference,

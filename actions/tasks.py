@@ -101,7 +101,8 @@ def change_notice_send(*, notice_id: int) -> int:
     except SoftTimeLimitExceeded:
         ChangeNotice.objects.filter(pk=notice_id).update(claimed_until=None, last_error="Out of time; to try again")
         raise
-    except Exception as error:  # noqa: BLE001 -- whatever failed, the notice waits for the next run and says why
+    except Exception as error:
+        # Whatever failed (the mail server, most often), the notice waits for the next run and says why.
         ChangeNotice.objects.filter(pk=notice_id).update(
             claimed_until=None, last_error=f"{timezone.now():%Y-%m-%d %H:%M:%S}: {type(error).__name__}: {error}"
         )
