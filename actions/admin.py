@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from actions.models import (
     Action,
     ActionReopening,
+    ChangeNotice,
     Committee,
     CommitteeDecision,
     DueDateRevision,
@@ -246,3 +247,15 @@ class EvidenceAdmin(ViewOnlyHistoryAdmin):
     list_display = ["action", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["action__reference", "original_name", "description"]
     list_select_related = ["action", "uploaded_by"]
+
+
+@admin.register(ChangeNotice)
+class ChangeNoticeAdmin(ViewOnlyAdmin):
+    """The outbox of change e-mails, to read: a notice that keeps failing shows its attempts and last
+    error here, and is tried again each minute (actions.tasks.send_unsent_change_notices)."""
+
+    list_display = ["pk", "action", "created_at", "attempts", "sent_at", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["action__reference"]
+    list_select_related = ["action"]
+    date_hierarchy = "created_at"

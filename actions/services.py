@@ -25,6 +25,7 @@ from actions.models import (
     Action,
     ActionReopening,
     ActionType,
+    ChangeNotice,
     CommitteeDecision,
     Decision,
     DueDateRevision,
@@ -575,22 +576,31 @@ def _label_for(field_name: str) -> str:
 
 
 def _notify_after_commit(*, action: Action, actor, changes: list[list[str]], also_notify=()) -> None:
-    """Email the owner and executive lead once the change is committed (never about a change that was
-    rolled back). A broker that is down must not undo or break the save: the failure is logged.
+    """Email the owner and executive lead about a change, once it is committed.
+
+    The notice goes to the outbox (ChangeNotice) inside the caller's transaction: a change rolled back
+    leaves none, a committed one always leaves one. After the commit its sending is queued at once; a
+    broker that is down neither breaks the save nor loses the email, which the periodic run
+    (actions.tasks.send_unsent_change_notices) sends within a minute or two of the broker's return.
     """
-    kwargs = {
-        "action_id": action.pk,
-        "changes": changes,
-        "actor_id": getattr(actor, "pk", None),
-        "also_notify_ids": [user.pk for user in also_notify],
-    }
+    notice = ChangeNotice.objects.create(
+        action=action,
+        actor_id=getattr(actor, "pk", None),
+        changes=changes,
+        also_notify=[user.pk for user in also_notify],
+    )
 
     def enqueue():
         try:
-            tasks.action_change_notify.delay(**kwargs)
-        except Exception:
-            # Any failure to enqueue (broker down, refused, timed out) is logged and the save stands.
-            logger.exception("Could not queue the change email for action %s", action.reference)
+            tasks.send_change_notice.delay(notice_id=notice.pk)
+        except Exception as error:
+            # Whatever the broker did (down, refused, timed out), the notice is in the outbox and the save stands.
+            logger.warning(
+                "Could not queue the change email for action %s now; notice %s waits for the periodic run: %s",
+                action.reference,
+                notice.pk,
+                error,
+            )
 
     transaction.on_commit(enqueue)
 

@@ -1,7 +1,8 @@
 """Faults real deployments have, each with what the person using the site sees:
 
 - Redis down (cache and broker): pages still serve, staff still log progress, the e-mail that could
-  not be queued is logged, and /healthz answers 503 naming the broker;
+  not be queued waits in the outbox and the periodic run sends it, once, and /healthz answers 503
+  naming the broker;
 - a Celery worker killed part-way through drafting an update: nothing half-written, the next run
   completes it;
 - the database refusing a write: a clear message on the same form, with what was typed kept, and
@@ -10,16 +11,21 @@
 """
 
 import contextlib
+import datetime
 import logging
 import threading
 import time
 
 import pytest
 from celery import current_app
+from django.core import mail
 from django.db import OperationalError, connection
 from django.test import Client
+from django.utils import timezone
 
-from actions.models import Action, Evidence, ProgressUpdate, Status
+from actions.models import Action, ChangeNotice, Evidence, ProgressUpdate, Status
+from actions.services import action_log_progress
+from actions.tasks import change_notices_send_unsent
 from actions.tests.factories import ActionFactory
 from pillars.tests.factories import PillarFactory
 from themes.tests.factories import ThemeFactory
@@ -83,10 +89,11 @@ def test_with_redis_down_staff_pages_still_serve(redis_down, owner, action):
     assert client.get(f"/actions/{action.reference}/").status_code == 200
 
 
-def test_with_redis_down_staff_still_log_progress_and_the_unsent_email_is_logged(
-    redis_down, owner, action, caplog, django_capture_on_commit_callbacks
+def test_with_redis_down_staff_still_log_progress_and_the_email_waits_for_the_periodic_run(
+    redis_down, owner, board, action, caplog, django_capture_on_commit_callbacks
 ):
-    caplog.set_level(logging.ERROR, logger="actions.services")
+    """Issue 28, finding 11: each e-mail that could not be queued used to be logged as an error and lost."""
+    caplog.set_level(logging.INFO)
     started = time.monotonic()
 
     def elapsed():
@@ -102,7 +109,35 @@ def test_with_redis_down_staff_still_log_progress_and_the_unsent_email_is_logged
     assert ProgressUpdate.objects.get().narrative == NARRATIVE
     action.refresh_from_db()
     assert action.status == Status.ON_TRACK and action.percent_complete == 30
-    assert any("Could not queue the change email for action MD-010" in r.getMessage() for r in caplog.records)
+    # The e-mail is not lost: its notice was written with the change, and waits.
+    notice = ChangeNotice.objects.get()
+    assert notice.action == action and notice.sent_at is None and notice.attempts == 0
+    assert any("waits for the periodic run" in r.getMessage() for r in caplog.records)
+    assert mail.outbox == []
+
+    # More changes while the broker is still down: each leaves its notice, none an error.
+    with django_capture_on_commit_callbacks(execute=True):
+        for percent in (40, 50, 60):
+            action_log_progress(
+                action=action, author=owner, narrative=NARRATIVE, status=Status.ON_TRACK, percent_complete=percent
+            )
+    assert ChangeNotice.objects.filter(sent_at__isnull=True).count() == 1  # percent alone is not news
+    with django_capture_on_commit_callbacks(execute=True):
+        action_log_progress(
+            action=action, author=owner, narrative=NARRATIVE, status=Status.AT_RISK, percent_complete=60
+        )
+    assert ChangeNotice.objects.filter(sent_at__isnull=True).count() == 2
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+    # The broker back, beat's run a minute later sends each notice once; runs after it send nothing.
+    a_minute_later = timezone.now() + datetime.timedelta(minutes=1)
+    assert change_notices_send_unsent(now=a_minute_later) == 2
+    assert change_notices_send_unsent(now=a_minute_later) == 0
+    assert [m.to for m in mail.outbox] == [[board.email], [board.email]]
+    assert [m.subject for m in mail.outbox] == ["MD-010: status changed"] * 2
+    assert "Status: Not started → On track" in mail.outbox[0].body
+    assert "Status: On track → At risk" in mail.outbox[1].body
+    assert not ChangeNotice.objects.filter(sent_at__isnull=True).exists()
 
 
 def test_with_redis_down_the_health_check_answers_503_naming_the_broker(redis_down):
