@@ -31,7 +31,7 @@ TASKS = [
     "secamb_journey.accounts.tasks.deactivate_leavers",
     # Board packs (issue 14): reports/migrations/0009_board_pack_schedule_and_permission.py.
     "reports.tasks.generate_board_packs",
-    # The outbox of change e-mails (issue 28, finding 11): actions/migrations/0014_change_notice_schedule.py.
+    # The outbox of change e-mails (issue 28, finding 11): actions/migrations/0015_change_notice_schedule.py.
     "actions.tasks.send_unsent_change_notices",
 ]
 

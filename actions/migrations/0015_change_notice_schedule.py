@@ -37,7 +37,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0013_change_notice_outbox"),
+        ("actions", "0014_change_notice_outbox"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

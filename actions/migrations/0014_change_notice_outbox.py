@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0012_progress_entry_kind'),
+        ('actions', '0013_redactions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
