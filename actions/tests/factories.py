@@ -29,15 +29,24 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(*[Group.objects.get(name=role.label) for role in extracted])
 
 
+def unused_reference(action_type: str, n: int) -> str:
+    """The sequence's next reference of the type, stepping over one a test has already used by name
+    (a test that makes "MD-090" and then more actions would otherwise meet the sequence's MD-090)."""
+    prefix = REFERENCE_PREFIXES[ActionType(action_type)]
+    reference = f"{prefix}-{n + 1:03d}"
+    while Action.objects.filter(reference=reference).exists():
+        n += 1
+        reference = f"{prefix}-{n + 1:03d}"
+    return reference
+
+
 class ActionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Action
         skip_postgeneration_save = True
 
     action_type = ActionType.MUST_DO
-    reference = factory.LazyAttributeSequence(
-        lambda a, n: f"{REFERENCE_PREFIXES[ActionType(a.action_type)]}-{n + 1:03d}"
-    )
+    reference = factory.LazyAttributeSequence(lambda a, n: unused_reference(a.action_type, n))
     title = factory.Sequence(lambda n: f"Improvement action {n + 1}")
     description = "What will be done and how we will know."
     pillar = factory.SubFactory(PillarFactory)
