@@ -96,26 +96,6 @@ def months_ago(count: int) -> str:
     return f"{day:%Y-%m}"
 
 
-def ensure_roles() -> None:
-    """The role groups and their permissions, as the roles migration makes them. A flush after an
-    earlier live-server test removes them; serialized_rollback puts them back only once world has
-    given the connection its serialized copy (see browser_type_launch_args), so make sure.
-    """
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    from secamb_journey.roles import ROLE_PERMISSIONS
-
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    for role, codes in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.label)
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=c.split(".")[0], codename=c.split(".")[1]) for c in codes]
-        )
-
-
 # Every status, each owner, a lead's own action, a private one, overdue and not.
 DEMO_SUBSET = {"WN-01", "WN-02", "WN-03", "WN-04", "MD-01", "MD-02", "MD-03", "MD-07", "SD-03", "IJ-08", "IJ-10"}
 
@@ -139,7 +119,6 @@ def seed_world() -> World:
     from secamb_journey import demo
     from themes.models import Theme
 
-    ensure_roles()
     demo.strategy_seed()
     users = demo.demo_users_seed()
     subset = [a for a in action_demo.DEMO_ACTIONS if a.reference in DEMO_SUBSET]
@@ -180,37 +159,39 @@ def row_counts() -> dict[str, int]:
 class Worlds:
     """The demo worlds in the test database, committed, so that the app's server thread sees them.
 
-    Whatever the database held before a world is put back when the world is removed (flush, then the
-    copy taken before seeding), so the tests after the browser tests find it as they would have.
+    Each starts from the database as its migrations left it (conftest.py, migrated_database), whatever
+    the tests before did to it, and is removed by putting that back (flush, then the copy), as
+    pytest-django's serialized rollback would.
     """
 
-    def __init__(self, shared_media_root: Path):
+    def __init__(self, migrated: dict[str, str], shared_media_root: Path):
+        self.migrated = migrated
         self.shared_media_root = shared_media_root  # the shared world's evidence files, kept with it
         self.shared: World | None = None
         self._shared_counts: dict[str, int] = {}
-        self._before: dict[str, str] | None = None
+        self._in_database = False
 
-    def _seed(self) -> World:
-        from django.db import connections
-
-        self._before = {alias: connections[alias].creation.serialize_db_to_string() for alias in connections}
-        return seed_world()
-
-    def remove(self) -> None:
+    def _as_migrated(self) -> None:
         from django.core.management import call_command
         from django.db import connections
 
-        if self._before is None:
-            return
-        for alias, contents in self._before.items():
+        for alias, contents in self.migrated.items():
             call_command("flush", database=alias, interactive=False, verbosity=0, inhibit_post_migrate=True)
             connections[alias].creation.deserialize_db_from_string(contents)
-        self._before = None
+
+    def _seed(self) -> World:
+        self._as_migrated()
+        self._in_database = True
+        return seed_world()
+
+    def remove(self) -> None:
+        if self._in_database:
+            self._as_migrated()
+            self._in_database = False
         self.shared = None
 
     def shared_world(self) -> World:
         if self.shared is None:
-            self.remove()
             self.shared = self._seed()
             self._shared_counts = row_counts()
         return self.shared
@@ -234,42 +215,17 @@ class Worlds:
             self.remove()
 
 
-# The database the settings name, before a test database takes its place (see test_database).
-CONFIGURED_DATABASE = settings.DATABASES["default"]["NAME"]
-
-
-@pytest.fixture(scope="session")
-def test_database(django_db_setup, django_db_blocker):
-    """The test database. pytest-django makes it only if a collected test asks for its `db` (or
-    `transactional_db`, `live_server`) fixture; the browser tests use it outside pytest-django's test
-    cases (see worlds), so when they run without such a test it is made here, and removed after, as
-    pytest-django would. Never the configured database.
-    """
-    from django.db import DEFAULT_DB_ALIAS, connections
-    from django.test.utils import setup_databases, teardown_databases
-
-    made = None
-    if connections[DEFAULT_DB_ALIAS].settings_dict["NAME"] == CONFIGURED_DATABASE:
-        with django_db_blocker.unblock():
-            made = setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
-    assert connections[DEFAULT_DB_ALIAS].settings_dict["NAME"] != CONFIGURED_DATABASE
-    yield
-    if made is not None:
-        with django_db_blocker.unblock():
-            teardown_databases(made, verbosity=0)
-
-
 @pytest.fixture(scope="package")
-def worlds(test_database, django_db_blocker, tmp_path_factory):
+def worlds(migrated_database, django_db_blocker, tmp_path_factory):
     """The browser tests' worlds; the last one is removed when the browser tests are done."""
-    keeper = Worlds(tmp_path_factory.mktemp("shared-world") / "media")
+    keeper = Worlds(migrated_database, tmp_path_factory.mktemp("shared-world") / "media")
     yield keeper
     with django_db_blocker.unblock():
         keeper.remove()
 
 
 @pytest.fixture(scope="session")
-def app_server(test_database):
+def app_server(django_db_setup):
     """The app on loopback, one for the session, serving whichever world is in the database.
 
     pytest-django's live_server would make every test that asks for it a transactional test, whose
