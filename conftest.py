@@ -9,26 +9,8 @@ from actions.tests.factories import UserFactory
 from secamb_journey.roles import Role
 
 
-def starts_processes(item) -> bool:
-    """The test starts servers or other processes of its own (gunicorn sites, Redis, nginx), or uses the
-    live Celery worker's broker and database, or watches the database from a thread (PostgreSQL's
-    generation watcher, which counts every process connected as a watcher)."""
-    return (
-        bool({"sites", "redis"} & set(item.fixturenames))
-        or any(item.get_closest_marker(name) for name in ("proxy", "celery_worker"))
-        or item.path.name == "test_generation_watch.py"
-    )
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Skip tests whose servers are not here: a live Celery worker, or PostgreSQL.
-
-    Under pytest-xdist (scripts/test.sh runs `-n 2 --dist loadgroup`), two groups each run on one worker,
-    in order, while the other worker takes the rest: the browser tests (one shared demo world and one
-    Chromium; see secamb_journey/tests/browser/conftest.py), and the tests that start processes, so that
-    no two of those compete for the machine or see each other's watchers.
-    """
+    """Skip tests whose servers are not here: a live Celery worker, or PostgreSQL."""
     from django.conf import settings
 
     live_broker = os.environ.get("CELERY_LIVE_BROKER_URL")
@@ -38,10 +20,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs CELERY_LIVE_BROKER_URL (scripts/with-services.sh sets it)"))
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL pointing at PostgreSQL"))
-        if "world" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-        elif starts_processes(item):
-            item.add_marker(pytest.mark.xdist_group("processes"))
 
 
 # The database the settings name, before a test database takes its place (see django_db_setup).

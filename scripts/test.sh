@@ -10,10 +10,10 @@
 # PYTEST_ARGS="-m browser" scripts/test.sh
 #
 # pytest runs on PYTEST_WORKERS processes (pytest-xdist; default 2, this machine's cores; 0: one process,
-# e.g. to read a failure in order). Work goes out test by test in the order pytest-django sorts it
-# (database tests, then transactional ones, then the rest; --no-loadscope-reorder keeps that order), except
-# two groups that each run on one worker in turn: the browser tests and the tests that start processes
-# (conftest.py, xdist_group).
+# e.g. to read a failure in order). `--dist load` hands the tests out in the order pytest-django sorts them
+# (database tests, then transactional ones, which empty the database, then the rest), so each process
+# runs its share in that order too. Each process has its own test database (and Redis database:
+# secamb_journey/settings/test.py), and the browser tests on it their own shared demo world.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -94,7 +94,7 @@ eval "pytest_args=(${PYTEST_ARGS:-})"
 workers=${PYTEST_WORKERS:-2}
 xdist_args=()
 if [ "$workers" != 0 ]; then
-    xdist_args=(-n "$workers" --dist loadgroup --no-loadscope-reorder)
+    xdist_args=(-n "$workers" --dist load)
 fi
 "$PY" -m pytest "${xdist_args[@]}" "$@" "${pytest_args[@]}"
 status=$?

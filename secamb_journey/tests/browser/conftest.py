@@ -43,7 +43,7 @@ def pytest_collection_modifyitems(items):
 def _shared_world_tests_first(items) -> None:
     """The tests on the shared world before those with a world of their own, each group in its order, so
     the shared one is seeded once. Only the slots these tests already hold are reused: where other
-    hooks (pytest-django's database order, xdist's groups) put the browser tests is left as it was.
+    hooks (pytest-django's database order) put the browser tests is left as it was.
     """
     slots = [n for n, item in enumerate(items) if "world" in getattr(item, "fixturenames", ())]
     ordered = sorted((items[n] for n in slots), key=lambda item: item.get_closest_marker("fresh_world") is not None)
