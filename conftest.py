@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
 
 from actions.tests.factories import UserFactory
 from secamb_journey.roles import Role
@@ -19,6 +20,47 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs CELERY_LIVE_BROKER_URL (scripts/with-services.sh sets it)"))
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL pointing at PostgreSQL"))
+
+
+# The database the settings name, before a test database takes its place (see django_db_setup).
+CONFIGURED_DATABASE = django_settings.DATABASES["default"]["NAME"]
+MIGRATED_DATABASE = pytest.StashKey[dict[str, str]]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's test databases, and for the browser tests a copy of the test database as its
+    migrations left it (their data: the roles, the regulations), taken before any test changes it.
+
+    The browser tests keep their demo worlds outside pytest-django's test cases (a server thread must see
+    them), and start each world from this copy (secamb_journey/tests/browser/conftest.py, Worlds).
+    pytest-django makes the test database only if a collected test asks for its `db` (or
+    `transactional_db`, `live_server`) fixture: if none did, it is made here, and removed after.
+    """
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.test.utils import setup_databases, teardown_databases
+
+    if not any("world" in item.fixturenames for item in request.session.items):
+        yield
+        return
+    made = None
+    with django_db_blocker.unblock():
+        if connections[DEFAULT_DB_ALIAS].settings_dict["NAME"] == CONFIGURED_DATABASE:
+            made = setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
+        assert connections[DEFAULT_DB_ALIAS].settings_dict["NAME"] != CONFIGURED_DATABASE
+        request.config.stash[MIGRATED_DATABASE] = {
+            DEFAULT_DB_ALIAS: connections[DEFAULT_DB_ALIAS].creation.serialize_db_to_string()
+        }
+    yield
+    if made is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(made, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(django_db_setup, request) -> dict[str, str]:
+    """The copy django_db_setup took: {database alias: its rows, serialized}."""
+    return request.config.stash[MIGRATED_DATABASE]
 
 
 @pytest.fixture(autouse=True)

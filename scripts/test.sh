@@ -3,10 +3,17 @@
 # the pinned requirements, then the whole pytest suite, browser tests included. Each step runs even
 # if an earlier one failed, so one run shows every problem; the exit code is non-zero if any failed.
 #
-#   scripts/test.sh                 all of it (what `make test` runs)
-#   scripts/test.sh --pytest-only   the suite alone (what `make test-postgres` runs)
+#   scripts/test.sh                         all of it (what `make test` runs)
+#   scripts/test.sh --pytest-only [ARGS]    the suite alone, with pytest ARGS (what `make test-postgres` runs)
 #
-# Extra pytest arguments come from PYTEST_ARGS, e.g. PYTEST_ARGS="-m browser" scripts/test.sh
+# Extra pytest arguments come from PYTEST_ARGS (after ARGS, so they win), e.g.
+# PYTEST_ARGS="-m browser" scripts/test.sh
+#
+# pytest runs on PYTEST_WORKERS processes (pytest-xdist; default 2, this machine's cores; 0: one process,
+# e.g. to read a failure in order). `--dist load` hands the tests out in the order pytest-django sorts them
+# (database tests, then transactional ones, which empty the database, then the rest), so each process
+# runs its share in that order too. Each process has its own test database (and Redis database:
+# secamb_journey/settings/test.py), and the browser tests on it their own shared demo world.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -16,7 +23,10 @@ PY="$VENV/bin/python"
 pytest_only=false
 case "${1:-}" in
     "") ;;
-    --pytest-only) pytest_only=true ;;
+    --pytest-only)
+        pytest_only=true
+        shift
+        ;;
     *)
         echo "test.sh: unknown option '$1'" >&2
         exit 2
@@ -81,7 +91,12 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 # PYTEST_ARGS is split as a shell would split it, so quoted marker expressions work.
 eval "pytest_args=(${PYTEST_ARGS:-})"
-"$PY" -m pytest "${pytest_args[@]}"
+workers=${PYTEST_WORKERS:-2}
+xdist_args=()
+if [ "$workers" != 0 ]; then
+    xdist_args=(-n "$workers" --dist load)
+fi
+"$PY" -m pytest "${xdist_args[@]}" "$@" "${pytest_args[@]}"
 status=$?
 if [ "$status" -eq 5 ]; then
     echo "test.sh: pytest collected no tests (exit 5): check python_files and testpaths in pytest.ini" >&2

@@ -4,7 +4,14 @@ import shutil
 
 import pytest
 
-from reports.tests.processes import Redis, Site
+from reports.tests.processes import MigratedDatabase, Redis, Site
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_site_database():
+    """The database each Site copies is migrated once per test process, and removed at the end."""
+    yield
+    MigratedDatabase.forget()
 
 
 @pytest.fixture

@@ -12,8 +12,10 @@ import http.client
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -67,7 +69,7 @@ class Redis:
             self.process.wait(timeout=10)
 
 
-def _postgres_database(name: str, *, create: bool) -> None:
+def _postgres_database(name: str, *, create: bool, template: str | None = None) -> None:
     import psycopg2
 
     db = settings.DATABASES["default"]
@@ -78,11 +80,74 @@ def _postgres_database(name: str, *, create: bool) -> None:
     try:
         with conn.cursor() as cursor:
             if create:
-                cursor.execute(f'CREATE DATABASE "{name}"')
+                cursor.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
             else:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         conn.close()
+
+
+def _on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _postgres_url(name: str) -> str:
+    db = settings.DATABASES["default"]
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+
+
+class MigratedDatabase:
+    """One database migrated once per test process, copied for each site: migrating is most of the time a
+    site takes to start. A SQLite file (copied with SQLite's backup), or a PostgreSQL template database
+    (CREATE DATABASE ... TEMPLATE). `forget()` removes it (reports/tests/conftest.py, at the session's end).
+    """
+
+    folder: Path | None = None
+    postgres_name: str | None = None
+
+    @classmethod
+    def copy_to(cls, *, sqlite_file: Path | None = None, postgres_name: str | None = None, env: dict) -> None:
+        if postgres_name:
+            if cls.postgres_name is None:
+                name = f"xproc_template_{uuid.uuid4().hex[:12]}"
+                _postgres_database(name, create=True)
+                cls.postgres_name = name
+                cls._migrate(env, _postgres_url(name))
+            _postgres_database(postgres_name, create=True, template=cls.postgres_name)
+        else:
+            if cls.folder is None:
+                folder = Path(tempfile.mkdtemp(prefix="xproc-template-"))
+                cls.folder = folder
+                cls._migrate(env, f"sqlite:///{folder / 'db.sqlite3'}")
+            source, target = sqlite3.connect(cls.folder / "db.sqlite3"), sqlite3.connect(sqlite_file)
+            try:
+                source.backup(target)
+            finally:
+                source.close()
+                target.close()
+
+    @staticmethod
+    def _migrate(env: dict, database_url: str) -> None:
+        result = subprocess.run(  # noqa: S603 -- a fixed argument list, no shell
+            [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"],
+            env={**{k: v for k, v in env.items() if k != "REDIS_URL"}, "DATABASE_URL": database_url},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if result.returncode != 0:
+            raise AssertionError(f"migrate failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+
+    @classmethod
+    def forget(cls) -> None:
+        if cls.postgres_name:
+            _postgres_database(cls.postgres_name, create=False)
+            cls.postgres_name = None
+        if cls.folder:
+            shutil.rmtree(cls.folder, ignore_errors=True)
+            cls.folder = None
 
 
 class Site:
@@ -95,12 +160,9 @@ class Site:
         self.process = None
         self.postgres_name = None
         folder.mkdir(parents=True, exist_ok=True)
-        if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-            db = settings.DATABASES["default"]
+        if _on_postgres():
             self.postgres_name = f"xproc_{uuid.uuid4().hex[:12]}"
-            _postgres_database(self.postgres_name, create=True)
-            auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-            database_url = f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{self.postgres_name}"
+            database_url = _postgres_url(self.postgres_name)
         else:
             database_url = f"sqlite:///{folder / 'db.sqlite3'}"
         self.env = {
@@ -121,7 +183,8 @@ class Site:
         )
         if redis_url:
             self.env["REDIS_URL"] = redis_url
-        self.manage("migrate", "--noinput", "-v0")
+        # As `manage.py migrate` would leave it, from the copy migrated once.
+        MigratedDatabase.copy_to(sqlite_file=folder / "db.sqlite3", postgres_name=self.postgres_name, env=self.env)
 
     def manage(self, *args: str, code: str | None = None) -> str:
         """Run `manage.py ARGS` (or `manage.py shell -c CODE`) in a new process; its standard output."""

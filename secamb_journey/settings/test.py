@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-real-deployment-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -18,6 +19,14 @@ os.environ.setdefault("PUBLIC_GENERATION_WATCH", "false")
 _SCRATCH = os.path.join(tempfile.gettempdir(), "secamb-test")
 os.environ.setdefault("MEDIA_ROOT", os.path.join(_SCRATCH, "media"))
 os.environ.setdefault("CELERY_DATA_DIR", os.path.join(_SCRATCH, "celery"))
+# pytest-xdist workers (gw0, gw1, ...) share the one Redis that scripts/with-services.sh starts: each
+# takes the database numbered after REDIS_URL's plus its own number, so that one worker clearing its
+# cache between tests never empties another's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    _redis = urlsplit(os.environ["REDIS_URL"])
+    _database = int(_redis.path.strip("/") or 0) + int(_worker.removeprefix("gw"))
+    os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_database}"))
 
 from .base import *  # noqa: E402,F403 -- a settings module extends the base by star-import
 

@@ -1,7 +1,13 @@
 """Fixtures for the browser tests: Debian's Chromium, the app on loopback, demo data, signed-in contexts,
 and axe-core. The list of pages every accessibility check walks is PAGES, below: a new page is one line.
+
+The demo world: the tests that only read (load pages, sign in, follow links) share one, seeded once
+and kept in the test database until the last of them; a test that changes it is marked `fresh_world`
+(a page case: `writes=True`) and gets a world of its own, seeded before it and removed after, as every
+test did before. A shared-world test that adds or removes rows anyway fails, naming the tables.
 """
 
+import contextlib
 import datetime
 import io
 import os
@@ -9,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Playwright's sync API runs an event loop in the test thread; Django then refuses database access
-# from it (and at live_server teardown) as "async-unsafe" unless told this is intended. Tests only;
+# from it (and at the app server's teardown) as "async-unsafe" unless told this is intended. Tests only;
 # scripts/test.sh exports the same. Set before any fixture opens a connection.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -31,26 +37,23 @@ def pytest_collection_modifyitems(items):
         for item in items:
             if "browser" in item.keywords:
                 item.add_marker(skip)
+    _shared_world_tests_first(items)
 
 
-# The test database's serialized copy, which serialized_rollback restores after a flush (see world).
-_SERIALIZED_DATABASES: dict = {}
+def _shared_world_tests_first(items) -> None:
+    """The tests on the shared world before those with a world of their own, each group in its order, so
+    the shared one is seeded once. Only the slots these tests already hold are reused: where other
+    hooks (pytest-django's database order) put the browser tests is left as it was.
+    """
+    slots = [n for n, item in enumerate(items) if "world" in getattr(item, "fixturenames", ())]
+    ordered = sorted((items[n] for n in slots), key=lambda item: item.get_closest_marker("fresh_world") is not None)
+    for n, item in zip(slots, ordered, strict=True):
+        items[n] = item
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args, django_db_setup):
-    """Debian's Chromium, never a downloaded browser (`playwright install` is not used anywhere).
-
-    Also, before Playwright starts: note the test database's serialized copy. Once Playwright's event
-    loop runs in this thread, Django hands out new connection objects (connections are per context),
-    which lack the copy, so serialized_rollback would silently restore nothing in every later
-    transactional test, this suite's and others' (the roles would be gone). world puts it back.
-    """
-    from django.db import connections
-
-    for alias in connections:
-        if hasattr(connections[alias], "_test_serialized_contents"):
-            _SERIALIZED_DATABASES[alias] = connections[alias]._test_serialized_contents
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser (`playwright install` is not used anywhere)."""
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
@@ -93,26 +96,6 @@ def months_ago(count: int) -> str:
     return f"{day:%Y-%m}"
 
 
-def ensure_roles() -> None:
-    """The role groups and their permissions, as the roles migration makes them. A flush after an
-    earlier live-server test removes them; serialized_rollback puts them back only once world has
-    given the connection its serialized copy (see browser_type_launch_args), so make sure.
-    """
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    from secamb_journey.roles import ROLE_PERMISSIONS
-
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    for role, codes in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.label)
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=c.split(".")[0], codename=c.split(".")[1]) for c in codes]
-        )
-
-
 # Every status, each owner, a lead's own action, a private one, overdue and not; and the governance
 # journey (issue 13): ratified, embedded, returned, reopened, awaiting a committee.
 DEMO_SUBSET = {"WN-01", "WN-02", "WN-03", "WN-04", "MD-01", "MD-02", "MD-03", "MD-07", "SD-03", "IJ-08", "IJ-10"} | {
@@ -125,37 +108,30 @@ DEMO_SUBSET = {"WN-01", "WN-02", "WN-03", "WN-04", "MD-01", "MD-02", "MD-03", "M
 }
 
 
-@pytest.fixture
-def world(live_server, django_db_serialized_rollback):
+def seed_world() -> World:
     """The demo trust: strategy, one user per role, a dozen of the demo actions with their histories
-    (every status, public and not), a published update (two months ago) and a draft (last month).
-    The live server shares this database.
+    (every status, public and not), a published update (two months ago) and a draft (last month), and the
+    board pack of the demo's next meeting (issue 14), as seed_demo makes them.
 
-    Seventeen rather than all 39: every test builds its world afresh.
-
-    django_db_serialized_rollback: a live-server test flushes the database afterwards, and the roles
-    (groups) come from a data migration; the serialized copy puts them back for the tests after
-    (and ensure_roles, for when it does not).
+    Seventeen actions rather than all 39: the tests that change the world build one each.
     """
     from django.core.management import call_command
-    from django.db import connections
 
     from actions import demo as action_demo
     from measures.demo import seed_demo_measures
     from pillars.models import Pillar, StrategicGoal
+    from reports.management.commands.seed_demo import demo_board_pack_seed
     from reports.models import PublishedUpdate
     from secamb_journey import demo
     from themes.models import Theme
 
-    for alias, contents in _SERIALIZED_DATABASES.items():
-        connections[alias]._test_serialized_contents = contents
-    ensure_roles()  # this test's own start had no serialized copy to restore from, the first time
     demo.strategy_seed()
     users = demo.demo_users_seed()
     action_demo.demo_actions_seed(users, references=DEMO_SUBSET)  # their histories replayed, in time order
     seed_demo_measures()
     call_command("generate_update", period=months_ago(2), publish=True, stdout=io.StringIO())
     call_command("generate_update", period=months_ago(1), stdout=io.StringIO())
+    demo_board_pack_seed()
     published, draft = PublishedUpdate.objects.order_by("period")
     return World(
         users=users,
@@ -165,6 +141,119 @@ def world(live_server, django_db_serialized_rollback):
         theme_slug=Theme.objects.order_by("number").first().slug,
         goal_slug=StrategicGoal.objects.order_by("number").first().slug,
     )
+
+
+# What a test that only reads may still write: its sessions and sign-ins (and their audit).
+NOT_THE_WORLD = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each table of the world holds: what a shared-world test must leave as it found."""
+    from django.apps import apps
+
+    return {
+        model._meta.label_lower: model._base_manager.count()
+        for model in apps.get_models()
+        if model._meta.label_lower not in NOT_THE_WORLD and model._meta.managed and not model._meta.proxy
+    }
+
+
+class Worlds:
+    """The demo worlds in the test database, committed, so that the app's server thread sees them.
+
+    Each starts from the database as its migrations left it (conftest.py, migrated_database), whatever
+    the tests before did to it, and is removed by putting that back (flush, then the copy), as
+    pytest-django's serialized rollback would.
+    """
+
+    def __init__(self, migrated: dict[str, str], shared_media_root: Path):
+        self.migrated = migrated
+        self.shared_media_root = shared_media_root  # the shared world's evidence files, kept with it
+        self.shared: World | None = None
+        self._shared_counts: dict[str, int] = {}
+        self._in_database = False
+
+    def _as_migrated(self) -> None:
+        from django.core.management import call_command
+        from django.db import connections
+
+        for alias, contents in self.migrated.items():
+            call_command("flush", database=alias, interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connections[alias].creation.deserialize_db_from_string(contents)
+
+    def _seed(self) -> World:
+        self._as_migrated()
+        self._in_database = True
+        return seed_world()
+
+    def remove(self) -> None:
+        if self._in_database:
+            self._as_migrated()
+            self._in_database = False
+        self.shared = None
+
+    def shared_world(self) -> World:
+        if self.shared is None:
+            self.shared = self._seed()
+            self._shared_counts = row_counts()
+        return self.shared
+
+    def check_shared_world_unchanged(self, test_name: str) -> None:
+        now = row_counts()
+        changed = {label: (n, now.get(label)) for label, n in self._shared_counts.items() if now.get(label) != n}
+        if changed:
+            self.remove()  # the next test gets the shared world as it should be
+            pytest.fail(
+                f"{test_name} changed the shared demo world (rows before and after: {changed}); mark it "
+                "fresh_world (a page case: writes=True) so that it gets a world of its own"
+            )
+
+    @contextlib.contextmanager
+    def fresh_world(self):
+        self.remove()
+        try:
+            yield self._seed()
+        finally:
+            self.remove()
+
+
+@pytest.fixture(scope="package")
+def worlds(migrated_database, django_db_blocker, tmp_path_factory):
+    """The browser tests' worlds; the last one is removed when the browser tests are done."""
+    keeper = Worlds(migrated_database, tmp_path_factory.mktemp("shared-world") / "media")
+    yield keeper
+    with django_db_blocker.unblock():
+        keeper.remove()
+
+
+@pytest.fixture(scope="session")
+def app_server(django_db_setup):
+    """The app on loopback, one for the session, serving whichever world is in the database.
+
+    pytest-django's live_server would make every test that asks for it a transactional test, whose
+    database is emptied after it: this one leaves the worlds to `worlds`.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def world(request, worlds, app_server, django_db_blocker, settings):
+    """The demo trust (seed_world), served by app_server: the shared one, or for a test marked
+    fresh_world a world of its own. The database is open to the test and the server for the test's
+    duration, outside any transaction, as when the app runs.
+    """
+    with django_db_blocker.unblock():
+        if request.node.get_closest_marker("fresh_world"):
+            with worlds.fresh_world() as fresh:
+                yield fresh
+        else:
+            settings.MEDIA_ROOT = worlds.shared_media_root
+            yield worlds.shared_world()
+            worlds.check_shared_world_unchanged(request.node.nodeid)
 
 
 # --- Signing in ----------------------------------------------------------------------------------
@@ -184,15 +273,15 @@ def session_cookie(user, url: str) -> dict:
 
 
 @pytest.fixture
-def page_as(new_context, live_server, world):
+def page_as(new_context, app_server, world):
     """page_as(username or None, **context options) -> a page in a fresh context signed in as that
     demo user (None: anonymous). Contexts are cheap; the browser is one per session.
     """
 
     def make(username, **context_args):
-        context = new_context(base_url=live_server.url, **context_args)
+        context = new_context(base_url=app_server.url, **context_args)
         if username:
-            context.add_cookies([session_cookie(world.users[username], live_server.url)])
+            context.add_cookies([session_cookie(world.users[username], app_server.url)])
         context.set_default_timeout(10_000)
         context.route(f"**{AXE_PATH}", lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"))
         # The NHS.UK stylesheet asks assets.nhs.uk for the Frutiger font. These machines are offline, and
@@ -251,7 +340,8 @@ class PageCase:
     """One page to check. url: a path, or a function of the World giving one. persona: a demo
     username, or None for a visitor. setup: an optional function(page) run after loading, to bring the
     page to the state to check (e.g. submit a form empty so its errors show). status: the HTTP status
-    expected.
+    expected. writes: the setup changes the world (a failed sign-in is counted, a person leaves), so the
+    case gets a world of its own (fresh_world) rather than the shared one.
     """
 
     name: str
@@ -259,9 +349,15 @@ class PageCase:
     persona: str | None = None
     setup: object = None
     status: int = 200
+    writes: bool = False
 
     def path(self, world: World) -> str:
         return self.url(world) if callable(self.url) else self.url
+
+    @property
+    def param(self):
+        """The case as a test parameter, named, and marked fresh_world if it writes."""
+        return pytest.param(self, id=self.name, marks=[pytest.mark.fresh_world] if self.writes else [])
 
 
 def submit(button_name: str):
@@ -312,15 +408,10 @@ def _committee_url() -> str:
 
 
 def _board_pack_url() -> str:
-    """The board pack of the demo's next meeting (issue 14), made once per world as seed_demo makes it."""
+    """The board pack of the demo's next meeting (issue 14): seed_world makes it, as seed_demo does."""
     from reports.management.commands.seed_demo import demo_board_pack_seed
 
-    return demo_board_pack_seed().get_absolute_url()
-
-
-def _board_packs_url() -> str:
-    _board_pack_url()  # the list with a pack in it
-    return "/board-packs/"
+    return demo_board_pack_seed().get_absolute_url()  # the one there, made again only if it is not
 
 
 PAGES = [
@@ -335,7 +426,7 @@ PAGES = [
     PageCase("public plan action", "/plan/WN-01/"),
     # Sign in
     PageCase("sign in", "/accounts/login/"),
-    PageCase("sign in with errors", "/accounts/login/", setup=wrong_password),
+    PageCase("sign in with errors", "/accounts/login/", setup=wrong_password, writes=True),
     PageCase("sign in left empty", "/accounts/login/", setup=submit("Sign in")),
     # Staff
     PageCase("register", "/actions/", "lead"),
@@ -365,12 +456,13 @@ PAGES = [
     PageCase("reopen form", "/actions/WN-02/reopen/", "lead"),
     PageCase("committees", "/committees/", "lead"),
     PageCase("committee agenda", lambda w: _committee_url(), "lead"),
-    PageCase("actions that need a new owner", "/actions/needs-owner/", "lead", setup=with_a_leaver()),
+    PageCase("actions that need a new owner", "/actions/needs-owner/", "lead", setup=with_a_leaver(), writes=True),
     PageCase(
         "actions that need a new owner with errors",
         "/actions/needs-owner/",
         "lead",
         setup=with_a_leaver(then=submit("Give them to this owner")),
+        writes=True,
     ),
     # Board
     PageCase("dashboard", "/dashboard/", "board"),
@@ -380,7 +472,7 @@ PAGES = [
     PageCase("dashboard theme", lambda w: f"/dashboard/themes/{w.theme_slug}/", "board"),
     PageCase("dashboard goal", lambda w: f"/dashboard/goals/{w.goal_slug}/", "board"),
     # Board packs (issue 14)
-    PageCase("board packs", lambda w: _board_packs_url(), "board"),
+    PageCase("board packs", "/board-packs/", "board"),
     PageCase("board pack", lambda w: _board_pack_url(), "board"),
     # Measures (issue 12)
     PageCase("measures summary", "/measures/", "board"),
@@ -410,7 +502,7 @@ PAGES = [
         setup=submit("Withdraw update"),
     ),
     # Second factor (improvement leads and administrators)
-    PageCase("second factor setup", "/accounts/two-factor/setup/", "lead"),
+    PageCase("second factor setup", "/accounts/two-factor/setup/", "lead", writes=True),  # an unconfirmed device
     # Errors
     PageCase("403", "/dashboard/", "owner", status=403),
     PageCase("404", "/actions/NO-SUCH/", "owner", status=404),
@@ -452,7 +544,7 @@ def _urls_with_a_failing_view(settings):
     settings.ROOT_URLCONF = "secamb_journey.tests.browser.urls_500"
 
 
-def open_case(page_as, live_server, world, case: PageCase, **context_args):
+def open_case(page_as, world, case: PageCase, **context_args):
     """Load the case's page as its persona, run its setup, and check the HTTP status."""
     page = page_as(case.persona, **context_args)
     response = page.goto(case.path(world))

@@ -15,9 +15,9 @@ VIEWPORTS = {"phone": {"width": 375, "height": 812}, "laptop": {"width": 1280, "
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
-@pytest.mark.parametrize("case", PAGES, ids=[p.name for p in PAGES])
-def test_page_has_no_wcag_violations(page_as, live_server, world, case, size):
-    page = open_case(page_as, live_server, world, case, viewport=VIEWPORTS[size])
+@pytest.mark.parametrize("case", [p.param for p in PAGES])
+def test_page_has_no_wcag_violations(page_as, world, case, size):
+    page = open_case(page_as, world, case, viewport=VIEWPORTS[size])
     violations = axe_violations(page)
     assert not violations, f"{case.name} at {size} ({page.url}):\n{describe(violations)}"
     assert not page.script_errors, f"{case.name}: errors in the browser console: {page.script_errors}"

@@ -34,6 +34,7 @@ def log_progress(page, *, narrative: str, status: str, percent: str):
     expect(page.get_by_text(f"Progress saved: {status.lower()}, {percent}% complete.")).to_be_visible()
 
 
+@pytest.mark.fresh_world
 def test_owner_logs_progress_attaches_evidence_and_completes_then_a_lead_assures(page_as, world):
     from actions.models import Action, Status
     from secamb_journey.demo import demo_password
@@ -88,6 +89,7 @@ def test_owner_logs_progress_attaches_evidence_and_completes_then_a_lead_assures
     assert (action.status, action.percent_complete, action.assured_by.username) == (Status.ASSURED, 100, "lead")
 
 
+@pytest.mark.fresh_world
 def test_board_member_sees_the_change_and_follows_a_count_to_the_filtered_register(page_as, world):
     from django.core.files.base import ContentFile
 
@@ -123,6 +125,7 @@ def test_board_member_sees_the_change_and_follows_a_count_to_the_filtered_regist
     expect(page.get_by_role("link", name="MD-07", exact=True)).to_have_count(0)  # not started: not counted
 
 
+@pytest.mark.fresh_world
 def test_comms_editor_drafts_edits_previews_and_publishes_then_a_visitor_reads_it(page_as, world):
     from django.core.management import call_command
 

@@ -62,6 +62,7 @@ def sign_in(page, username: str, password: str):
     follow(page)
 
 
+@pytest.mark.fresh_world
 def test_owner_and_lead_complete_journey_one_with_the_keyboard_alone(page_as, world):
     from actions.models import Action, Status
     from secamb_journey.demo import demo_password

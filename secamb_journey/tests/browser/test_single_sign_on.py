@@ -12,7 +12,7 @@ from secamb_journey.tests.conftest import configure_single_sign_on
 
 from .conftest import axe_violations, describe
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_world]  # each signs a new person in
 
 
 def at_provider_sign_in_as(page, provider, sub: str) -> None:
@@ -21,8 +21,8 @@ def at_provider_sign_in_as(page, provider, sub: str) -> None:
     page.get_by_role("button", name="Authorize").click()
 
 
-def test_a_lead_signs_in_with_their_nhs_account_and_out_again(page_as, world, live_server, oidc_provider, settings):
-    configure_single_sign_on(settings, oidc_provider, site_url=live_server.url)
+def test_a_lead_signs_in_with_their_nhs_account_and_out_again(page_as, world, app_server, oidc_provider, settings):
+    configure_single_sign_on(settings, oidc_provider, site_url=app_server.url)
     settings.OTP_REQUIRED_FOR_PRIVILEGED = True  # the provider's second factor stands in for ours
     oidc_provider.set_user("nhs-7f3a", name="Nia Owen", email="nia.owen@nhs.net", groups=["ij-leads"])
 
@@ -42,14 +42,14 @@ def test_a_lead_signs_in_with_their_nhs_account_and_out_again(page_as, world, li
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile("^" + re.escape(f"{oidc_provider.issuer}/oauth2/end_session?")))
     page.get_by_role("button", name="End session").click()
-    expect(page).to_have_url(live_server.url + "/")
+    expect(page).to_have_url(app_server.url + "/")
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     page.goto("/actions/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
-def test_no_role_and_a_refused_sign_in_each_get_a_clear_page(page_as, world, live_server, oidc_provider, settings):
-    configure_single_sign_on(settings, oidc_provider, site_url=live_server.url)
+def test_no_role_and_a_refused_sign_in_each_get_a_clear_page(page_as, world, app_server, oidc_provider, settings):
+    configure_single_sign_on(settings, oidc_provider, site_url=app_server.url)
     oidc_provider.set_user("nhs-new-starter", name="New Starter", groups=["all-staff"])
 
     page = page_as(None)

@@ -14,12 +14,13 @@ pytestmark = pytest.mark.browser
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "laptop": {"width": 1280, "height": 900}}
 
 
+@pytest.mark.fresh_world  # some pages' setups change it (conftest.PAGES, writes=True)
 @pytest.mark.parametrize("size", list(VIEWPORTS))
-def test_no_word_is_split_across_lines_on_any_page(page_as, live_server, world, size):
+def test_no_word_is_split_across_lines_on_any_page(page_as, world, size):
     # One world for every page (building it per page would take minutes); each page in its own context.
     found = {}
     for case in PAGES:
-        page = open_case(page_as, live_server, world, case, viewport=VIEWPORTS[size])
+        page = open_case(page_as, world, case, viewport=VIEWPORTS[size])
         problems = broken_words(page)
         if problems:
             found[case.name] = problems[:5]
@@ -29,7 +30,7 @@ def test_no_word_is_split_across_lines_on_any_page(page_as, live_server, world, 
     )
 
 
-def test_the_check_finds_a_word_squeezed_letter_by_letter(page_as, live_server, world):
+def test_the_check_finds_a_word_squeezed_letter_by_letter(page_as, world):
     """The measure itself: a table cell too narrow for its word, broken anywhere, is caught."""
     page = page_as(None, viewport=VIEWPORTS["phone"])
     page.goto("/accessibility/")
