@@ -66,7 +66,11 @@ def _until_no_watcher_is_listed() -> None:
     deadline = time.monotonic() + 5
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [WATCHER])
+            # This test database's watchers only: another pytest-xdist worker's are on the same server.
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s AND datname = current_database()",
+                [WATCHER],
+            )
             if not cursor.fetchone()[0]:
                 return
             time.sleep(0.01)
@@ -190,7 +194,11 @@ def test_a_stuck_watcher_costs_the_writer_one_lease_and_serves_nothing_stale(wat
 
 def test_a_watcher_whose_connection_is_cut_is_not_trusted_then_recovers(watcher):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", [WATCHER])
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s"
+            " AND datname = current_database()",
+            [WATCHER],
+        )
     _until_no_watcher_is_listed()
     # Changed while the watcher is cut off: no watcher is listed, so the writer does not wait, and the
     # process must not serve what its watcher had.
