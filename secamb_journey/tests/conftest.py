@@ -1,5 +1,6 @@
 """Fixtures for the single sign-on tests: a real OpenID Connect provider on loopback, and the app set
-up to use it (as OIDC_* environment variables would).
+up to use it (as OIDC_* environment variables would); and every role once, for the tests that walk every
+URL (permissions, no `None`).
 """
 
 import copy
@@ -10,6 +11,20 @@ from secamb_journey.tests.oidc_provider import LoopbackProvider
 
 CLIENT_ID = "improvement-journey-tests"
 ROLE_MAP = {"ij-owners": "owner", "ij-leads": "lead", "ij-board": "board", "ij-comms": "comms", "ij-admins": "admin"}
+
+
+@pytest.fixture
+def people(owner, other_owner, lead, board, comms, outsider):
+    """Each role once, and an anonymous visitor (None): who the URL walks sign in as."""
+    return {
+        "anon": None,
+        "owner": owner,
+        "other_owner": other_owner,
+        "lead": lead,
+        "board": board,
+        "comms": comms,
+        "outsider": outsider,
+    }
 
 
 @pytest.fixture(scope="session")

@@ -141,19 +141,6 @@ def world(owner, board):
     return build_world(owner, board)
 
 
-@pytest.fixture
-def people(owner, other_owner, lead, board, comms, outsider):
-    return {
-        "anon": None,
-        "owner": owner,
-        "other_owner": other_owner,
-        "lead": lead,
-        "board": board,
-        "comms": comms,
-        "outsider": outsider,
-    }
-
-
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_no_page_says_none_null_or_nan_for_an_empty_field(world, people):
     clients = _clients(people)

@@ -344,19 +344,6 @@ def _problems(expected_table: dict, clients: dict[str, Client], world: World) ->
     return problems
 
 
-@pytest.fixture
-def people(owner, other_owner, lead, board, comms, outsider):
-    return {
-        "anon": None,
-        "owner": owner,
-        "other_owner": other_owner,
-        "lead": lead,
-        "board": board,
-        "comms": comms,
-        "outsider": outsider,
-    }
-
-
 def test_every_url_answers_each_role_as_the_table_says(people, owner, board):
     world = build_world(owner, board)
     problems = _problems(EXPECTED, _clients(people), world)
