@@ -34,10 +34,19 @@ def focused(page) -> dict:
     return page.evaluate(FOCUS)
 
 
+# NHS.UK's header watches its menu with a ResizeObserver, whose first report (and any after the web fonts
+# arrive) re-inserts every menu item in the next animation frame; a menu link that has focus then loses it.
+# A person cannot Tab that fast after a page appears; a test on a busy machine can, so it waits for the
+# fonts and two frames first.
+SETTLED = """() => document.fonts.ready.then(
+  () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"""
+
+
 def tab_to(page, name, *, backwards=False, limit=80) -> dict:
     """Press Tab (or Shift+Tab) until the element called `name` (a string, or a regex) has focus,
     checking on the way that every element focus lands on shows it.
     """
+    page.evaluate(SETTLED)
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
         now = focused(page)
