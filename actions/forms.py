@@ -1,4 +1,4 @@
-"""Forms staff fill in: sign in, log progress, attach evidence, sign off, create and edit, import.
+"""Forms staff fill in: log progress, attach evidence, sign off, create and edit, import.
 
 Forms parse what was typed; the rules (complete needs evidence, four eyes, no stale overwrite) live in
 actions/services.py and come back as ValidationErrors the view adds to the form.
@@ -7,7 +7,6 @@ actions/services.py and come back as ValidationErrors the view adds to the form.
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
@@ -16,26 +15,6 @@ from actions.services import CREATE_FIELDS, action_reference_problem
 from secamb_journey.forms import NHSFormMixin, size_in_words
 from secamb_journey.roles import Role
 from themes.models import Theme
-
-
-class SignInForm(NHSFormMixin, AuthenticationForm):
-    title = "Sign in"
-    submit_text = "Sign in"
-
-    error_messages = {
-        "invalid_login": (
-            "The username or password is not right. Check them and try again; both may be case-sensitive."
-        ),
-        "inactive": "This account has been switched off. Ask the service administrator to switch it back on.",
-    }
-
-    def __init__(self, request=None, *args, **kwargs):
-        super().__init__(request, *args, **kwargs)
-        self.fields["username"].error_messages["required"] = "Enter your username"
-        self.fields["password"].error_messages["required"] = "Enter your password"
-        # NHSFormMixin removed the browser's maxlength; the autofocus Django adds moves screen readers
-        # past the heading, so it goes too.
-        self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
 class PersonSelect(forms.Select):

@@ -42,8 +42,8 @@ def main() -> None:
     from actions.models import Action, ActionType, Status
     from actions.services import action_create, action_log_progress, evidence_attach
     from pillars.models import Pillar
-    from secamb_journey.demo import strategy_seed
     from secamb_journey.roles import Role
+    from themes.demo import strategy_seed
 
     User = get_user_model()
     strategy_seed()

@@ -85,7 +85,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from secamb_journey.roles import Role
-from secamb_journey.demo import strategy_seed
+from themes.demo import strategy_seed
 strategy_seed()
 User = get_user_model()
 owners = Group.objects.get(name=Role.OWNER.label)

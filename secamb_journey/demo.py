@@ -1,5 +1,5 @@
-"""Seeding for `manage.py seed_demo`: the strategy content (each app seeds its own: pillars.demo,
-themes.demo) and one demo user per role. Demo actions are actions.demo's."""
+"""Seeding for `manage.py seed_demo`: one demo user per role. The strategy content is themes.demo's
+(`strategy_seed`), demo actions are actions.demo's."""
 
 import os
 from dataclasses import dataclass
@@ -8,19 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from pillars.demo import goals_and_pillars_seed
-from secamb_journey.content import strategy_text
 from secamb_journey.roles import Role
-from themes.demo import themes_seed
 
 DEFAULT_DEMO_PASSWORD = "improve-journey-2026"
-
-
-@transaction.atomic
-def strategy_seed() -> None:
-    """The four strategic goals, four pillars and six urgent themes, in the trust's own words."""
-    text = strategy_text()
-    themes_seed(text, goals_and_pillars_seed(text))
 
 
 @dataclass(frozen=True)

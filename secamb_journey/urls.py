@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from actions.forms import SignInForm
 from secamb_journey import two_factor, views
 from secamb_journey.accounts import views as accounts_views
+from secamb_journey.accounts.forms import SignInForm
 
 urlpatterns = [
     path("", include("reports.urls")),

@@ -1,7 +1,10 @@
 """The six urgent themes, in the trust's own words (secamb_journey/content), for `seed_demo`."""
 
+from django.db import transaction
 from django.utils.text import slugify
 
+from pillars.demo import goals_and_pillars_seed
+from secamb_journey.content import strategy_text
 from themes.models import Theme
 
 # Each theme's short name, and the pillars that answer it (by pillar number).
@@ -22,3 +25,10 @@ def themes_seed(text, pillars: dict) -> None:
             number=number, defaults={"title": title, "short_name": short_name, "slug": slugify(short_name)}
         )
         theme.pillars.set([pillars[n] for n in pillar_numbers])
+
+
+@transaction.atomic
+def strategy_seed() -> None:
+    """The four strategic goals, four pillars and six urgent themes, in the trust's own words."""
+    text = strategy_text()
+    themes_seed(text, goals_and_pillars_seed(text))

@@ -19,9 +19,24 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from actions.models import Action, Status
-from secamb_journey.templatetags.nhsuk import status_tag
 
 register = template.Library()
+
+
+@register.simple_tag
+def status_tag(status_value):
+    """`{% status_tag action.status %}` -> `<strong class="nhsuk-tag nhsuk-tag--green">On track</strong>`.
+
+    Takes a `Status` member or its stored value. The tag always carries the status's words, never
+    colour alone.
+    """
+    if status_value in (None, ""):
+        return ""
+    try:
+        status = Status(status_value)
+    except ValueError:
+        return format_html('<strong class="nhsuk-tag nhsuk-tag--grey">{}</strong>', status_value)
+    return format_html('<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>', status.tag_colour, status.label)
 
 
 def overdue_words(*, status: str, days_overdue: int) -> str:

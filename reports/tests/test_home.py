@@ -13,7 +13,7 @@ from actions.tests.factories import ActionFactory
 from pillars.tests.factories import PillarFactory
 from reports.selectors import home_page_content
 from reports.tests.cache_queries import ANY_GENERATION_LOOKUP
-from secamb_journey.demo import strategy_seed
+from themes.demo import strategy_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -3,34 +3,10 @@ helpers the crispy "nhsuk" pack uses to render each field. `{% load nhsuk %}`.
 """
 
 from django import forms, template
-from django.utils.html import format_html
 
 from secamb_journey.forms import NHSDateInput
 
 register = template.Library()
-
-
-# --- Status --------------------------------------------------------------------------------------
-
-
-@register.simple_tag
-def status_tag(status_value):
-    """`{% status_tag action.status %}` -> `<strong class="nhsuk-tag nhsuk-tag--green">On track</strong>`.
-
-    Takes a `Status` member or its stored value. The tag always carries the status's words, never
-    colour alone.
-    """
-    # Imported here, not at module level: Django imports every tag library when it builds the template
-    # engine, and a page (the 500 page above all) must not depend on the actions app importing cleanly.
-    from actions.models import Status
-
-    if status_value in (None, ""):
-        return ""
-    try:
-        status = Status(status_value)
-    except ValueError:
-        return format_html('<strong class="nhsuk-tag nhsuk-tag--grey">{}</strong>', status_value)
-    return format_html('<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>', status.tag_colour, status.label)
 
 
 # --- Pagination ----------------------------------------------------------------------------------

@@ -303,7 +303,7 @@ def test_model_form_date_field_becomes_an_nhs_date_input():
     ],
 )
 def test_status_tag_shows_the_words_in_the_status_colour(status, colour, label):
-    html = Template("{% load nhsuk %}{% status_tag value %}").render(Context({"value": status}))
+    html = Template("{% load action_status %}{% status_tag value %}").render(Context({"value": status}))
 
     assert html == f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{label}</strong>'
 

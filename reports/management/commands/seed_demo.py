@@ -15,6 +15,7 @@ from reports.demo_updates import seed_demo_updates
 from reports.services.board_pack import board_pack_generate
 from secamb_journey import demo
 from secamb_journey.site_url import absolute_url
+from themes.demo import strategy_seed
 
 
 def demo_board_pack_seed():
@@ -32,7 +33,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        demo.strategy_seed()
+        strategy_seed()
         self.stdout.write("Strategic goals, pillars and themes are in place.")
         if not settings.DEBUG:
             self.stdout.write(

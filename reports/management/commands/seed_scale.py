@@ -35,8 +35,8 @@ from actions.models import (
 )
 from pillars.models import Pillar
 from reports.snapshots import months_before, snapshots_take
-from secamb_journey.demo import strategy_seed
 from secamb_journey.roles import Role
+from themes.demo import strategy_seed
 from themes.models import Theme
 
 S = Status

@@ -123,9 +123,10 @@ def seed_world() -> World:
     from reports.management.commands.seed_demo import demo_board_pack_seed
     from reports.models import PublishedUpdate
     from secamb_journey import demo
+    from themes.demo import strategy_seed
     from themes.models import Theme
 
-    demo.strategy_seed()
+    strategy_seed()
     users = demo.demo_users_seed()
     action_demo.demo_actions_seed(users, references=DEMO_SUBSET)  # their histories replayed, in time order
     seed_demo_measures()
