@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import importing, returns, selectors
@@ -26,7 +25,7 @@ from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
 from actions.forms_governance import ReturnCompletionForm
 from actions.governance_selectors import action_governance, governance_context
-from actions.models import UploadKind
+from actions.models import Action, UploadKind
 from actions.services import (
     StaleEdit,
     action_assure,
@@ -36,9 +35,8 @@ from actions.services import (
     action_update,
     evidence_attach,
 )
+from actions.signals import made_internal
 from actions.uploads import upload_for, upload_keep
-from reports.selectors.updates import published_updates_naming
-from reports.services.periods import period_label
 from secamb_journey.access import staff_page
 from secamb_journey.middleware import accepts_uploads
 
@@ -389,7 +387,7 @@ def action_edit(request, reference):
             if form.is_valid():
                 messages.success(request, f"Changes to {action.reference} saved.")
                 if was_public and not saved.is_public:
-                    _say_which_published_updates_still_name(request, saved)
+                    made_internal.send(sender=Action, action=saved, request=request)
                 return redirect(action)
     status = 409 if refusal else 200
     return render(
@@ -397,30 +395,6 @@ def action_edit(request, reference):
         "actions/action_form.html",
         {"form": form, "action": action, "refusal": refusal, "heading": form.title},
         status=status,
-    )
-
-
-def _say_which_published_updates_still_name(request, action) -> None:
-    """An action made internal leaves the live pages at once, but published updates are frozen (what the
-    public read that month): tell the lead which still name it, and how to take it off them.
-    """
-    updates = published_updates_naming(action.reference)
-    if not updates:
-        return
-    links = format_html_join(
-        ", ",
-        '<a href="{}">{} ({})</a>',
-        ((reverse("reports:editorial_update", args=[u.slug]), period_label(u.period), u.slug) for u in updates),
-    )
-    messages.warning(
-        request,
-        format_html(
-            "{} is now internal, but published updates are frozen, so it stays on {}: {}. To take it off "
-            "an update, withdraw it and publish a correction from the update's page.",
-            action.reference,
-            "this published update" if len(updates) == 1 else f"these {len(updates)} published updates",
-            links,
-        ),
     )
 
 

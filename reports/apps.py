@@ -26,6 +26,9 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Connects the signal that moves the public content generation on whenever a published update
         # is saved, in every process (web, Celery worker, management commands), not only those with views.
-        from reports import public_cache  # noqa: F401
+        from reports import (
+            public_cache,  # noqa: F401
+            receivers,  # noqa: F401 -- Django's way: connects them once the apps are loaded
+        )
 
         post_migrate.connect(_ensure_public_triggers, sender=self, dispatch_uid="reports.public_triggers")
