@@ -1,7 +1,7 @@
 """What a signed-in person may do with one action or one evidence file: one helper per object kind,
 used by every view (404 when there is no such thing, 403 where they may see it but not do this).
 The rules themselves are the model's and the services' (Action.can_log_progress, may_see_evidence;
-actions.services.action_assurance_refusal for four eyes).
+actions.signoff.action_assurance_refusal for four eyes).
 """
 
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from django.http import Http404
 from actions import selectors
 from actions.figures_cache import cached_value
 from actions.models import Action, Evidence
-from actions.services import action_assurance_refusal
+from actions.signoff import action_assurance_refusal
 
 
 @dataclass(frozen=True)

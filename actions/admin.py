@@ -47,7 +47,7 @@ class ActionAdminForm(forms.ModelForm):
     # The version the editor read; action_update refuses the save if anyone has saved since.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # A new due date is a revision (issue 13): action_update records it, with this reason, as agreed by
-    # the editor, who must be independent of the action (actions.services.action_signoff_problem).
+    # the editor, who must be independent of the action (actions.signoff.action_signoff_problem).
     due_date_reason = forms.CharField(
         label="Reason for a new due date", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

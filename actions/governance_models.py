@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, Status
+from actions.choices import Status
 
 __all__ = [
     "ActionReopening",
@@ -52,7 +52,7 @@ class DueDateRevision(models.Model):
     does not own the action. Only an agreed revision moves the action's due date.
     """
 
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="due_date_revisions")
+    action = models.ForeignKey("actions.Action", on_delete=models.PROTECT, related_name="due_date_revisions")
     previous_due_date = models.DateField()
     new_due_date = models.DateField()
     reason = models.TextField()
@@ -163,7 +163,7 @@ class Decision(models.TextChoices):
 class CommitteeDecision(models.Model):
     """An assured action put to a committee meeting, and the meeting's decision once recorded."""
 
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="committee_decisions")
+    action = models.ForeignKey("actions.Action", on_delete=models.PROTECT, related_name="committee_decisions")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     put_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     put_at = models.DateTimeField(default=timezone.now)
@@ -207,7 +207,7 @@ class CommitteeDecision(models.Model):
 class ActionReopening(models.Model):
     """A lead reopened an assured or embedded action: the reason and the status it went back to."""
 
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="reopenings")
+    action = models.ForeignKey("actions.Action", on_delete=models.PROTECT, related_name="reopenings")
     reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reopened_at = models.DateTimeField(default=timezone.now)
     reason = models.TextField()
@@ -249,7 +249,9 @@ class Redaction(models.Model):
     field = models.CharField(max_length=30, choices=RedactedField.choices)
     # The row redacted (a revision, reopening, decision or published update, as `field` says).
     record_id = models.PositiveBigIntegerField()
-    action = models.ForeignKey(Action, on_delete=models.PROTECT, null=True, blank=True, related_name="redactions")
+    action = models.ForeignKey(
+        "actions.Action", on_delete=models.PROTECT, null=True, blank=True, related_name="redactions"
+    )
     reason = models.TextField()
     original_sha256 = models.CharField(max_length=64)
     replacement = models.TextField()

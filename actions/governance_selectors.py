@@ -6,6 +6,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from actions.models import Action, ActionReopening, Committee, CommitteeDecision, Decision, DueDateRevision, Meeting
+from actions.signoff import action_governance_problem, action_sustainability_problem, due_date_change_problem
 
 
 @dataclass
@@ -90,8 +91,6 @@ def governance_context(*, action: Action, user, trail: GovernanceTrail | None = 
     """What the action page shows of governance, and which governance buttons this user gets (three
     queries: the trail, unless the caller has it). The rules are the services'; this only asks them.
     """
-    from actions.services import action_governance_problem, action_sustainability_problem, due_date_change_problem
-
     trail = trail if trail is not None else action_governance(action=action)
     is_lead = user.has_perm("actions.assure_action")
     # The four-eyes check costs several queries over the action's history (issue 15's profile of an

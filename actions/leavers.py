@@ -1,7 +1,7 @@
 """Leavers' actions: the open actions whose owner's account is switched off, and giving them a new owner.
 
 Kept in one module of its own (the read, the write, the form and the page) so the feature merges
-cleanly beside other work on the actions app; the rule itself is in actions_needing_new_owner alone.
+cleanly beside other work on the actions app; the rule itself is in actions.selectors.actions_needing_new_owner alone.
 An account is switched off by the daily leavers run (secamb_journey/accounts) or by an administrator;
 nothing of the leaver's is deleted.
 """
@@ -10,31 +10,18 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from actions.figures_cache import figures_cached
 from actions.forms import PersonChoiceField, people_in_roles
 from actions.models import Action
-from actions.selectors import person_name
+from actions.selectors import actions_needing_new_owner, person_name
 from actions.services import EDITABLE_FIELDS, M2M_FIELDS, action_update
 from secamb_journey.access import staff_page
 from secamb_journey.forms import NHSFormMixin
 
 # --- Reads ---------------------------------------------------------------------------------------
-
-
-def actions_needing_new_owner() -> QuerySet:
-    """Open actions owned by someone whose account is switched off: nobody can act on them until an
-    improvement lead gives them a new owner. One query, whatever their number.
-    """
-    return (
-        Action.objects.open()
-        .filter(owner__is_active=False)
-        .select_related("owner")
-        .order_by("owner__last_name", "owner__first_name", "owner_id", "due_date", "reference")
-    )
 
 
 @figures_cached  # on every dashboard: a join of every open action to its owner (issue 15's profile)

@@ -11,75 +11,21 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+# The choices are actions.choices' (the governance models need them without importing this module);
+# they are read from here too, as they always were.
+from actions.choices import (  # noqa: E402, F401 -- re-exported
+    CQC_TYPES,
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    REFERENCE_PREFIXES,
+    SIGNED_OFF_STATUSES,
+    STATUS_BRAG,
+    STATUS_TAG_COLOURS,
+    ActionType,
+    Status,
+)
 from pillars.models import Pillar
 from themes.models import Theme
-
-
-class ActionType(models.TextChoices):
-    WARNING_NOTICE = "warning_notice", "CQC warning notice"
-    MUST_DO = "must_do", "CQC must-do"
-    SHOULD_DO = "should_do", "CQC should-do"
-    IMPROVEMENT = "improvement", "Trust improvement action"
-
-    @property
-    def prefix(self) -> str:
-        return REFERENCE_PREFIXES[self]
-
-
-REFERENCE_PREFIXES = {
-    ActionType.WARNING_NOTICE: "WN",
-    ActionType.MUST_DO: "MD",
-    ActionType.SHOULD_DO: "SD",
-    ActionType.IMPROVEMENT: "IJ",
-}
-CQC_TYPES = (ActionType.WARNING_NOTICE, ActionType.MUST_DO, ActionType.SHOULD_DO)
-
-
-class Status(models.TextChoices):
-    """The BRAG scale. "Overdue" is derived from the due date, never stored."""
-
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    OFF_TRACK = "off_track", "Off track"
-    COMPLETE = "complete", "Complete, awaiting assurance"
-    ASSURED = "assured", "Assured"
-    # Blue: the change has lasted, shown by sustainability evidence reviewed after ratification.
-    EMBEDDED = "embedded", "Embedded"
-
-    @property
-    def tag_colour(self) -> str:
-        """The NHS.UK tag modifier: always shown with the status's words, never colour alone."""
-        return STATUS_TAG_COLOURS[self]
-
-    @property
-    def brag(self) -> str:
-        return STATUS_BRAG[self]
-
-
-STATUS_TAG_COLOURS = {
-    Status.NOT_STARTED: "grey",
-    Status.ON_TRACK: "green",
-    Status.AT_RISK: "orange",
-    Status.OFF_TRACK: "red",
-    Status.COMPLETE: "aqua-green",
-    Status.ASSURED: "purple",
-    Status.EMBEDDED: "blue",
-}
-STATUS_BRAG = {
-    Status.NOT_STARTED: "Grey",
-    Status.ON_TRACK: "Green",
-    Status.AT_RISK: "Amber",
-    Status.OFF_TRACK: "Red",
-    Status.COMPLETE: "Green",
-    Status.ASSURED: "Green",
-    Status.EMBEDDED: "Blue",
-}
-# Complete, assured or embedded: the action's work is done. Overdue never applies to these.
-DONE_STATUSES = (Status.COMPLETE, Status.ASSURED, Status.EMBEDDED)
-# Signed off by a lead: the record is closed until a lead reopens it.
-SIGNED_OFF_STATUSES = (Status.ASSURED, Status.EMBEDDED)
-OPEN_STATUSES = tuple(s for s in Status if s not in DONE_STATUSES)
 
 
 class CqcRegulation(models.TextChoices):
@@ -125,7 +71,7 @@ class CoreService(models.TextChoices):
 # (querysets, aggregates, snapshots, reminders, the published update's frozen figures) and, beside it,
 # the same rule on one action in Python (templates, e-mails). What changed in a window ("slipped
 # since", "brought forward since") is actions/changes.py; the four-eyes rule is
-# actions.services.action_signoff_problem. actions/tests/test_rules.py holds the two to the same
+# actions.signoff.action_signoff_problem. actions/tests/test_rules.py holds the two to the same
 # boundary dates. `prefix` reaches the rule through a relation, e.g. prefix="action__".
 
 
@@ -538,7 +484,7 @@ class Action(models.Model):
     def assurance_refusal(self, user) -> str | None:
         """Why `user` may not sign this action off as assured, its role and its status aside from
         independence, or None. Four eyes (the owner, the completer) is one rule, asked after this one:
-        actions.services.action_signoff_problem.
+        actions.signoff.action_signoff_problem.
         """
         if not user.has_perm("actions.assure_action"):
             return "Only an improvement lead can sign off an action as assured."
@@ -692,8 +638,19 @@ class FiguresGeneration(models.Model):
 
 
 # Governance: due-date revisions, committees and their decisions, reopenings, regulations. Imported
-# here so Django registers them with this app; they refer to Action, defined above.
-from actions.governance_models import *  # noqa: E402, F403
+# here so Django registers them with this app, and read from here as the app's other models are.
+from actions.governance_models import (  # noqa: E402, F401 -- re-exported
+    ActionReopening,
+    Committee,
+    CommitteeDecision,
+    Decision,
+    DueDateRevision,
+    Meeting,
+    RedactedField,
+    Redaction,
+    Regulation,
+    RevisionState,
+)
 
 
 class ChangeNotice(models.Model):

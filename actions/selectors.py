@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions.models import DONE_STATUSES, SIGNED_OFF_STATUSES, Action, Evidence, ProgressUpdate, Status, overdue_q
+from actions.signoff import action_assurance_refusal
 
 
 @dataclass
@@ -359,7 +360,7 @@ def _section(key: str, title: str, actions: QuerySet, register_query: str) -> Qu
 
 
 def _awaiting_assurance_by(*, user, actions: QuerySet) -> tuple[int, list]:
-    """The complete actions `user` may sign off as assured (four eyes: actions.services.
+    """The complete actions `user` may sign off as assured (four eyes: actions.signoff.
     action_assurance_refusal), oldest completion first: how many, and the first QUEUE_SECTION_SIZE.
 
     Most have never been touched by this lead (never owned, logged complete or given evidence by them):
@@ -367,8 +368,6 @@ def _awaiting_assurance_by(*, user, actions: QuerySet) -> tuple[int, list]:
     has touched need action_assurance_refusal's reading of the history (touched before a reopening is
     allowed), and at most QUEUE_SECTION_SIZE of those are read, so the page's queries stay bounded.
     """
-    from actions.services import action_assurance_refusal  # services import this module
-
     candidates = actions.filter(status=Status.COMPLETE).exclude(owner=user).order_by("completed_at", "reference")
     touched = Q(
         Exists(Action.history.model.objects.filter(id=OuterRef("pk"), owner_id=user.pk))
@@ -388,12 +387,23 @@ def _awaiting_assurance_by(*, user, actions: QuerySet) -> tuple[int, list]:
     return untouched.count() + len(allowed_touched), first
 
 
+def actions_needing_new_owner() -> QuerySet:
+    """Open actions owned by someone whose account is switched off: nobody can act on them until an
+    improvement lead gives them a new owner. One query, whatever their number.
+    """
+    return (
+        Action.objects.open()
+        .filter(owner__is_active=False)
+        .select_related("owner")
+        .order_by("owner__last_name", "owner__first_name", "owner_id", "due_date", "reference")
+    )
+
+
 def work_queue_for(*, user, today=None, now=None) -> list[QueueSection]:
     """What awaits an improvement lead: complete actions they may sign off (four eyes, strong:
     _awaiting_assurance_by), then overdue and stale open actions, then (for a lead who may change
     owners) leavers' open actions that need a new owner. Bounded query count.
     """
-    from actions.leavers import actions_needing_new_owner  # leavers imports this module
 
     today = today or timezone.localdate()
     now = now or timezone.now()

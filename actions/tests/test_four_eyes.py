@@ -6,13 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from actions.models import Status
-from actions.services import (
-    action_assurance_refusal,
-    action_assure,
-    action_log_progress,
-    action_signoff_problem,
-    action_update,
-)
+from actions.services import action_assure, action_log_progress, action_update
+from actions.signoff import action_assurance_refusal, action_signoff_problem
 from actions.tests.factories import ActionFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db
