@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from secamb_journey.accounts.signin import user_signed_in_via_identity_provider
 from secamb_journey.models import EnrolmentCode
 
 # Unambiguous when read out over the phone: no 0/O, 1/I/L.
@@ -71,12 +70,3 @@ def enrolment_code_redeem(*, user, code: str, now=None) -> bool:
             record.revoked_at = now
         record.save(update_fields=["failed_attempts", "revoked_at"])
         return False
-
-
-def enrolment_needs_code(request) -> bool:
-    """Whether this signed-in person must give an enrolment code before setting up an app."""
-    from secamb_journey.two_factor import second_factor_required
-
-    if request.session.get(SESSION_KEY) or user_signed_in_via_identity_provider(request):
-        return False
-    return second_factor_required(request.user)

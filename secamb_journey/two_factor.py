@@ -57,6 +57,13 @@ def second_factor_required(user) -> bool:
     return bool(settings.OTP_REQUIRED_FOR_PRIVILEGED) and user.is_authenticated and is_privileged(user)
 
 
+def enrolment_needs_code(request) -> bool:
+    """Whether this signed-in person must give an enrolment code before setting up an app."""
+    if request.session.get(enrolment.SESSION_KEY) or user_signed_in_via_identity_provider(request):
+        return False
+    return second_factor_required(request.user)
+
+
 def second_factor_step(user) -> str:
     """VERIFY for anyone with an app set up (whether they had to or chose to); SETUP for a privileged
     person without one when it is required; NONE otherwise.
@@ -222,7 +229,7 @@ def setup(request):
         if not user.is_verified():
             return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next_url(request)})}")
         return render(request, "registration/two_factor_setup.html", {"already_set_up": True})
-    if enrolment.enrolment_needs_code(request):
+    if enrolment_needs_code(request):
         # Before any key exists: the password alone must not be enough to enrol an app (issue 18).
         return _enrolment_code_step(request)
     # One unconfirmed device a person, kept across page loads, so the QR code they scanned stays valid.

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actions.tests.factories import UserFactory
-from secamb_journey import enrolment
+from secamb_journey import enrolment, two_factor
 from secamb_journey.enrolment import enrolment_code_issue, enrolment_code_redeem
 from secamb_journey.models import EnrolmentCode
 from secamb_journey.tests.test_security_two_factor import PASSWORD, _code_for, _sign_in
@@ -114,7 +114,7 @@ def test_the_management_command_issues_a_code(lead, administrator):
 
 
 def test_a_sign_in_through_the_identity_provider_needs_no_code(lead, required, monkeypatch):
-    monkeypatch.setattr(enrolment, "user_signed_in_via_identity_provider", lambda request: True)
+    monkeypatch.setattr(two_factor, "user_signed_in_via_identity_provider", lambda request: True)
     client = Client()
     client.force_login(lead)
     page = client.get("/accounts/two-factor/setup/")
