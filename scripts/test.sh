@@ -54,6 +54,9 @@ if [ "$pytest_only" = false ]; then
     DJANGO_SETTINGS_MODULE=secamb_journey.settings.test "$PY" manage.py makemigrations --check --dry-run ||
         failed+=("makemigrations --check")
 
+    step "lint-imports (the apps' layers, and no import cycles: .importlinter)"
+    "$VENV/bin/lint-imports" || failed+=("lint-imports")
+
     step "pip-audit -r requirements.txt"
     # pip-audit exits 1 both for a vulnerability and for an error. A vulnerability fails the run; a
     # vulnerability service (or index) that cannot be reached only warns, so an offline machine can
