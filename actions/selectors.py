@@ -2,12 +2,17 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from actions.governance_models import RevisionState
+from actions.governance_selectors import actions_awaiting_ratification
 from actions.models import DONE_STATUSES, SIGNED_OFF_STATUSES, Action, Evidence, ProgressUpdate, Status, overdue_q
 from actions.signoff import action_assurance_refusal
+from pillars.models import Pillar
+from themes.models import Theme
 
 
 @dataclass
@@ -197,11 +202,6 @@ class _Names:
     """Turns stored values (ids, choice values, dates) into words, looking up each kind of id once."""
 
     def __init__(self, *, user_ids=(), pillar_ids=(), theme_ids=()):
-        from django.contrib.auth import get_user_model
-
-        from pillars.models import Pillar
-        from themes.models import Theme
-
         self.users = {u.pk: person_name(u) for u in get_user_model().objects.filter(pk__in=set(user_ids))}
         self.pillars = dict(Pillar.objects.filter(pk__in=set(pillar_ids)).values_list("pk", "name"))
         self.themes = dict(Theme.objects.filter(pk__in=set(theme_ids)).values_list("pk", "short_name"))
@@ -424,9 +424,6 @@ def work_queue_for(*, user, today=None, now=None) -> list[QueueSection]:
     ]
     # Governance (issue 13): requested due-date revisions (not on the lead's own actions, which another
     # lead must agree), and assured actions not yet put to a committee for ratification.
-    from actions.governance_models import RevisionState
-    from actions.governance_selectors import actions_awaiting_ratification
-
     revisions = (
         actions.filter(due_date_revisions__state=RevisionState.REQUESTED)
         .exclude(owner=user)

@@ -4,6 +4,7 @@ Views, the importer, the admin and tasks all call these functions; none re-check
 Each service runs inside one transaction and takes the acting user for the audit trail.
 """
 
+import calendar
 import hashlib
 import logging
 import re
@@ -832,8 +833,6 @@ def committee_decision_record(
 
 
 def _months_after(day, months: int):
-    import calendar
-
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))

@@ -4,6 +4,7 @@ Each view checks who is asking (anonymous: to the sign-in page and back; signed 
 permission: 403; an unknown action or file: 404), binds a form, calls one service and redirects.
 """
 
+import csv
 import logging
 from contextlib import contextmanager
 
@@ -404,8 +405,6 @@ def action_edit(request, reference):
 @require_GET
 @staff_page("actions.import_actions")
 def export_csv(request):
-    import csv
-
     filterset = ActionFilter(request.GET or None, queryset=selectors.action_register_queryset(), request=request)
     actions = filterset.qs.prefetch_related("themes")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 
+from actions.models import Action
 from measures import spc
 from measures.models import Frequency, Measure, MeasureValue, Recalculation, period_text
 from measures.services import measure_number_problem
@@ -305,8 +306,6 @@ def measure_for_slug(*, slug: str, public_only: bool) -> Measure | None:
 
 
 def _linked_actions(*, public_only: bool):
-    from actions.models import Action
-
     actions = Action.objects.select_related("pillar").order_by("reference")
     return actions.public() if public_only else actions
 

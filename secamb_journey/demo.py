@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp import user_has_device
 
+from secamb_journey.enrolment import enrolment_code_issue
 from secamb_journey.roles import Role
+from secamb_journey.two_factor import is_privileged
 
 DEFAULT_DEMO_PASSWORD = "improve-journey-2026"
 
@@ -74,11 +77,6 @@ def demo_enrolment_codes_seed(users: dict) -> dict[str, str]:
     """An enrolment code (secamb_journey/enrolment.py) for each demo lead and administrator who has no
     authenticator app yet, issued by the demo administrator. Never call with DEBUG off.
     """
-    from django_otp import user_has_device
-
-    from secamb_journey.enrolment import enrolment_code_issue
-    from secamb_journey.two_factor import is_privileged
-
     codes = {}
     for person in DEMO_USERS:
         user = users[person.username]

@@ -13,6 +13,7 @@ import math
 
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
+from django.utils import timezone
 
 MAX_COOL_OFF = datetime.timedelta(hours=24)
 # Axes keeps usernames in 255-character columns; no account's name is longer than 150 (Django's), so
@@ -37,8 +38,9 @@ def progressive_cool_off(request=None) -> datetime.timedelta:
     """AXES_COOLOFF_TIME: the base cool-off, doubled for each earlier lock of this username at this
     address in the last day (read from axes' failure log, which outlives the attempts it clears).
     """
+    # Imported here: settings name this function (AXES_COOLOFF_TIME), so this module may be imported
+    # before the apps are ready, when axes' models cannot be.
     from axes.models import AccessFailureLog
-    from django.utils import timezone
 
     base = datetime.timedelta(minutes=settings.AXES_COOLOFF_MINUTES)
     address = getattr(request, "axes_ip_address", None)
