@@ -34,28 +34,28 @@ from actions.views import _bound, saving
 from secamb_journey.access import staff_page
 
 
-def get_revision_for_user(user, action: Action, revision_id: int) -> DueDateRevision:
+def get_revision_for_user(request, action: Action, revision_id: int) -> DueDateRevision:
     revision = action.due_date_revisions.select_related("requested_by").filter(pk=revision_id).first()
     if revision is None:
         raise Http404("No such revision of this action's due date.")
     return revision
 
 
-def get_committee_for_user(user, committee_id: int) -> Committee:
+def get_committee_for_user(request, committee_id: int) -> Committee:
     committee = Committee.objects.filter(pk=committee_id).first()
     if committee is None:
         raise Http404("No such committee.")
     return committee
 
 
-def get_meeting_for_user(user, meeting_id: int) -> Meeting:
+def get_meeting_for_user(request, meeting_id: int) -> Meeting:
     meeting = Meeting.objects.select_related("committee").filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404("No such meeting.")
     return meeting
 
 
-def get_decision_for_user(user, decision_id: int) -> CommitteeDecision:
+def get_decision_for_user(request, decision_id: int) -> CommitteeDecision:
     item = (
         CommitteeDecision.objects.select_related("action__owner", "meeting__committee").filter(pk=decision_id).first()
     )
@@ -97,7 +97,7 @@ def due_date(request, reference):
 @staff_page("actions.assure_action")
 def due_date_decide(request, reference, revision_id):
     action = get_action_for_user(request, reference).action
-    revision = get_revision_for_user(request.user, action, revision_id)
+    revision = get_revision_for_user(request, action, revision_id)
     refusal = action_governance_problem(action, request.user)
     if refusal is None and revision.state != "requested":
         refusal = f"This revision has already been {revision.get_state_display().lower()}."
@@ -156,7 +156,7 @@ def committee_list(request):
 @require_GET
 @staff_page("actions.view_action")
 def committee_detail(request, committee_id):
-    committee = get_committee_for_user(request.user, committee_id)
+    committee = get_committee_for_user(request, committee_id)
     return render(
         request, "actions/governance/committee_detail.html", governance_selectors.committee_agenda(committee=committee)
     )
@@ -165,7 +165,7 @@ def committee_detail(request, committee_id):
 @require_GET
 @staff_page("actions.view_action")
 def meeting_detail(request, meeting_id):
-    meeting = get_meeting_for_user(request.user, meeting_id)
+    meeting = get_meeting_for_user(request, meeting_id)
     items = governance_selectors.meeting_decisions(meeting=meeting)
     can_record = request.user.has_perm("actions.assure_action")
     return render(
@@ -178,7 +178,7 @@ def meeting_detail(request, meeting_id):
 @require_http_methods(["GET", "POST"])
 @staff_page("actions.assure_action")
 def decision_record(request, decision_id):
-    item = get_decision_for_user(request.user, decision_id)
+    item = get_decision_for_user(request, decision_id)
     refusal = action_governance_problem(item.action, request.user)
     if refusal is None and item.decision != Decision.PENDING:
         refusal = "The committee's decision on this action has already been recorded."

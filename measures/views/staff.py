@@ -26,7 +26,7 @@ from secamb_journey.middleware import accepts_uploads
 logger = logging.getLogger(__name__)
 
 
-def get_measure_for_user(user, slug: str) -> Measure:
+def get_measure_for_user(request, slug: str) -> Measure:
     """The measure with this slug for a viewer already checked for measures.view_measure; 404 otherwise."""
     measure = selectors.measure_for_slug(slug=slug, public_only=False)
     if measure is None:
@@ -34,7 +34,7 @@ def get_measure_for_user(user, slug: str) -> Measure:
     return measure
 
 
-def get_measure_value_for_user(user, measure: Measure, period_text: str) -> MeasureValue:
+def get_measure_value_for_user(request, measure: Measure, period_text: str) -> MeasureValue:
     try:
         period = parse_period(measure.frequency, period_text)
     except ValueError:
@@ -72,7 +72,7 @@ def summary(request):
 @require_GET
 @staff_page("measures.view_measure")
 def detail(request, slug):
-    measure = get_measure_for_user(request.user, slug)
+    measure = get_measure_for_user(request, slug)
     return render(
         request,
         "measures/detail.html",
@@ -88,7 +88,7 @@ def detail(request, slug):
 @require_http_methods(["GET", "POST"])
 @staff_page("measures.add_measurevalue")
 def value_new(request, slug):
-    measure = get_measure_for_user(request.user, slug)
+    measure = get_measure_for_user(request, slug)
     form = MeasureValueForm(*_bound(request)[:1], measure=measure)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,8 +107,8 @@ def value_new(request, slug):
 @require_http_methods(["GET", "POST"])
 @staff_page("measures.change_measurevalue")
 def value_correct(request, slug, period):
-    measure = get_measure_for_user(request.user, slug)
-    value = get_measure_value_for_user(request.user, measure, period)
+    measure = get_measure_for_user(request, slug)
+    value = get_measure_value_for_user(request, measure, period)
     form = CorrectValueForm(*_bound(request)[:1], initial={"value": repr(value.value)})
     if request.method == "POST" and form.is_valid():
         with saving(form, "the correction"):
