@@ -219,19 +219,9 @@ def board_pack_exit_criteria_csv(figures: dict) -> bytes:
     )
 
 
-def board_pack_pdf(
-    *,
-    body: str,
-    title: str,
-    version: int,
-    running_header: str,
-    attachments: tuple[tuple[str, str, bytes], ...] = (),
-    generated_at: datetime.datetime | None = None,
-) -> bytes:
-    """A tagged PDF (PDF/UA-1: structure tags, the document title shown, the language set) of `body`,
-    with `attachments` (name, description, content) attached."""
-    weasyprint, *_ = board_pack_weasyprint()
-    document = render_to_string(
+def board_pack_document(*, body: str, title: str, version: int, running_header: str) -> str:
+    """The HTML document WeasyPrint prints: `body` with the title, running header and print stylesheet."""
+    return render_to_string(
         "reports/board_pack/document.html",
         {
             "body": mark_safe(body),  # noqa: S308 -- our own template's output (board_pack_render), escaped there
@@ -244,13 +234,34 @@ def board_pack_pdf(
             "service_name": settings.SERVICE_NAME,
         },
     )
-    html = weasyprint.HTML(string=document, base_url=absolute_url("/"), url_fetcher=local_static_fetcher())
-    attached = [
+
+
+def board_pack_attached(attachments, *, generated_at: datetime.datetime | None = None) -> list:
+    """WeasyPrint attachments of (name, description, content)."""
+    weasyprint, *_ = board_pack_weasyprint()
+    return [
         weasyprint.Attachment(
             string=content, name=name, description=description, created=generated_at, modified=generated_at
         )
         for name, description, content in attachments
     ]
+
+
+def board_pack_pdf(
+    *,
+    body: str,
+    title: str,
+    version: int,
+    running_header: str,
+    attachments: tuple[tuple[str, str, bytes], ...] = (),
+    generated_at: datetime.datetime | None = None,
+) -> bytes:
+    """A tagged PDF (PDF/UA-1: structure tags, the document title shown, the language set) of `body`,
+    with `attachments` (name, description, content) attached."""
+    weasyprint, *_ = board_pack_weasyprint()
+    document = board_pack_document(body=body, title=title, version=version, running_header=running_header)
+    html = weasyprint.HTML(string=document, base_url=absolute_url("/"), url_fetcher=local_static_fetcher())
+    attached = board_pack_attached(attachments, generated_at=generated_at)
     return html.write_pdf(pdf_variant="pdf/ua-1", attachments=attached)
 
 

@@ -140,20 +140,36 @@ def import_problems(tree) -> list[tuple[int, str]]:
     return problems
 
 
+def _attribute_reads(tree):
+    """(node, object, name) for each `x.name`, and each getattr/hasattr/setattr/delattr(x, "name")."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            yield node, node.value, node.attr
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("getattr", "hasattr", "setattr", "delattr")
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+        ):
+            yield node, node.args[0], node.args[1].value
+
+
 def attribute_problems(tree, own: set[str]) -> list[tuple[int, str]]:
     imports = imported_names(tree)
     problems = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Attribute) or not _is_private(node.attr) or node.attr in ALLOWED_NAMES:
+    for node, value, name in _attribute_reads(tree):
+        if not _is_private(name) or name in ALLOWED_NAMES:
             continue
-        root = _root(node.value)
-        if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+        root = _root(value)
+        if isinstance(value, ast.Name) and value.id in ("self", "cls"):
             continue
         if isinstance(root, ast.Name) and root.id in imports and _is_project_module(imports[root.id][0]):
             continue  # this project's own module, class or function
-        if node.attr in own and not _third_party(node.value, imports):
+        if name in own and not _third_party(value, imports):
             continue
-        problems.append((node.lineno, f"{ast.unparse(node)}"))
+        problems.append((node.lineno, ast.unparse(node)))
     return problems
 
 
@@ -248,3 +264,40 @@ def all_problems() -> list[str]:
 def test_the_source_uses_no_other_packages_private_names_and_patches_nothing():
     problems = all_problems()
     assert not problems, "Private names of other packages, or monkeypatches:\n" + "\n".join(problems)
+
+
+def _found(source: str) -> list[str]:
+    tree = ast.parse(textwrap.dedent(source))
+    checks = (import_problems, monkeypatch_problems, subclass_problems)
+    return [what for check in checks for _line, what in check(tree)] + [w for _l, w in attribute_problems(tree, set())]
+
+
+def test_the_scan_finds_each_kind_of_reaching_in():
+    assert _found("from django.core.cache.backends.locmem import _caches") == [
+        "from django.core.cache.backends.locmem import _caches"
+    ]
+    assert _found("def f(response, stored):\n    return stored.headers._store") == ["stored.headers._store"]
+    assert _found("def f(user):\n    return hasattr(user, '_perm_cache')") == ["hasattr(user, '_perm_cache')"]
+    assert _found("import pydyf\npydyf.PDF.page_references = property(len)") == ["pydyf.PDF.page_references = ..."]
+    assert _found(
+        """
+        from django.core.cache.backends.locmem import LocMemCache
+        class Cache(LocMemCache):
+            def get(self, key, default=None, version=None):
+                return self._has_expired(key)
+        """
+    ) == ["Cache uses LocMemCache._has_expired"]
+    assert _found(
+        """
+        from django import forms
+        class Form(forms.ModelForm):
+            def _post_clean(self):
+                pass
+        """
+    ) == ["Form uses BaseModelForm._post_clean", "Form uses BaseForm._post_clean"]
+
+
+def test_the_scan_lets_this_projects_own_and_documented_names_be():
+    assert not _found("from actions.views import _bound\nfrom actions import services\nservices._locked(1)")
+    assert not _found("def f(model, parts, a):\n    a._history_user = 1\n    return model._meta, parts._replace()")
+    assert not _found("class A:\n    def f(self):\n        return self._cache, self.__dict__")
