@@ -61,6 +61,10 @@ class ActionAdminForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
+    def validate_unique(self):
+        # A reference already used is refused by the service, under its lock, with the reference named.
+        pass
+
     def service_data(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 

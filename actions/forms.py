@@ -283,6 +283,10 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
                 self.add_error("reference", problem)
         return cleaned
 
+    def validate_unique(self):
+        # A reference already used is refused by the service, under its lock, with the reference named.
+        pass
+
     def service_data(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
