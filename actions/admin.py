@@ -61,9 +61,8 @@ class ActionAdminForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
-    def _post_clean(self):
-        # The service validates and writes (under a row lock); the model's own validation here would
-        # judge the edit against the values read when the form opened.
+    def validate_unique(self):
+        # A reference already used is refused by the service, under its lock, with the reference named.
         pass
 
     def service_data(self) -> dict:
@@ -135,11 +134,12 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    def _changeform_view(self, request, object_id, form_url, extra_context):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A refusal by the service (a stale edit, a bad reference) is said on the page, and nothing is
-        # saved: the stale-edit message asks the editor to make their changes again on current values.
+        # saved (the admin's transaction is rolled back before it gets here): the stale-edit message
+        # asks the editor to make their changes again on current values.
         try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as refusal:
             self.message_user(request, " ".join(refusal.messages), level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())

@@ -143,10 +143,10 @@ def request_figures_generation(request) -> str | None:
     if request is None:
         return figures_generation()
     try:
-        return request._figures_generation
+        return request.secamb_figures_generation
     except AttributeError:
-        request._figures_generation = figures_generation()
-        return request._figures_generation
+        request.secamb_figures_generation = figures_generation()
+        return request.secamb_figures_generation
 
 
 def _cached(kind: str, name: str, vary: dict, compute, request):

@@ -36,8 +36,8 @@ class ChecklistChoiceField(forms.ModelMultipleChoiceField):
     id that is not one of the choices: SQLite would otherwise raise OverflowError (a 500) on the look-up.
     """
 
-    def _check_values(self, value):
-        for pk in value or ():
+    def clean(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
             try:
                 number = int(str(pk))
             except ValueError:
@@ -46,7 +46,7 @@ class ChecklistChoiceField(forms.ModelMultipleChoiceField):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 def people_in_roles(*, also=()):
@@ -262,10 +262,8 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
                 self.add_error("reference", problem)
         return cleaned
 
-    def _post_clean(self):
-        # The services write the action (with its history and notifications); the ModelForm must not
-        # run the model's own validation here as well, or a stale edit would be judged against the
-        # values read at the start rather than by the service under a lock.
+    def validate_unique(self):
+        # A reference already used is refused by the service, under its lock, with the reference named.
         pass
 
     def service_data(self) -> dict:

@@ -33,10 +33,11 @@ import os
 import select
 import threading
 import time
+import weakref
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +193,8 @@ class Watcher:
 
 # --- Writers' side ----------------------------------------------------------------------------------------
 
-_WAITING_ATTR = "_generation_watch_waits"
+# What each database connection (the writer's thread's own) has to wait for at its commit.
+_waiting: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def wait_for_watchers_after_commit(model, channel: str) -> None:
@@ -210,10 +212,7 @@ def wait_for_watchers_after_commit(model, channel: str) -> None:
         watchers = {row[0] for row in cursor.fetchall()}
         cursor.execute(f"SELECT changed_at FROM {table} WHERE id = 1")  # noqa: S608 -- our own table name
         row = cursor.fetchone()
-    waits = getattr(connection, _WAITING_ATTR, None)
-    if waits is None:
-        waits = {}
-        setattr(connection, _WAITING_ATTR, waits)
+    waits = _waiting.setdefault(connections[DEFAULT_DB_ALIAS], {})
     # The latest change of this transaction is the one to wait for (several saves: one wait).
     waits[channel] = (watchers, row[0] if row else None)
     pending = (getattr(func, "generation_channel", None) for _ids, func, _robust in connection.run_on_commit)
@@ -227,7 +226,7 @@ def wait_for_watchers_after_commit(model, channel: str) -> None:
 
 
 def _wait(channel: str) -> None:
-    waits = getattr(connection, _WAITING_ATTR, {})
+    waits = _waiting.get(connections[DEFAULT_DB_ALIAS], {})
     watchers, stamp = waits.pop(channel, (set(), None))
     raw = connection.connection
     if raw is None:

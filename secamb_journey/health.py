@@ -6,8 +6,9 @@ exception's text can name the database host, user or broker address. The details
 
 import logging
 
-from celery import current_app
 from django.db import connection
+
+from secamb_journey.celery import app
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,6 @@ def database_state() -> dict:
 
 
 def broker_state() -> dict:
-    app = current_app._get_current_object()
     transport = app.conf.broker_url.split("://", 1)[0]
     if app.conf.task_always_eager:
         return {"ok": True, "transport": "eager"}

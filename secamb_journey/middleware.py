@@ -1,5 +1,7 @@
 """Project-wide request and response guards: bounded request bodies, and the Permissions-Policy header."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import QueryDict
@@ -78,13 +80,13 @@ class RequestBodyLimitMiddleware:
 
 
 def _cleaned(data: QueryDict) -> QueryDict:
-    cleaned = QueryDict(mutable=True, encoding=data.encoding)
+    pairs = []
     for key, values in data.lists():
         # A password is compared, never shown or exported: it is left exactly as typed.
         keep = "password" in key
-        cleaned.setlist(clean_text(key), values if keep else [clean_text(value) for value in values])
-    cleaned._mutable = False
-    return cleaned
+        pairs += [(clean_text(key), value if keep else clean_text(value)) for value in values]
+    # Immutable, as Django's own request.GET and request.POST are: built from its query string.
+    return QueryDict(urlencode(pairs, encoding=data.encoding), encoding=data.encoding)
 
 
 class CleanTextInputMiddleware:

@@ -80,10 +80,10 @@ def user_roles(user) -> list[Role]:
     """The roles a user holds, from their groups (cached on the user object for the request)."""
     if not user.is_authenticated:
         return []
-    if not hasattr(user, "_secamb_roles"):
+    if not hasattr(user, "secamb_roles"):
         by_name = {role.label: role for role in Role}
-        user._secamb_roles = [by_name[name] for name in access(user).group_names if name in by_name]
-    return user._secamb_roles
+        user.secamb_roles = [by_name[name] for name in access(user).group_names if name in by_name]
+    return user.secamb_roles
 
 
 def is_staff_member(user) -> bool:

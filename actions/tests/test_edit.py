@@ -104,6 +104,26 @@ def test_a_reference_already_used_is_refused(lead, action):
     assert f"An action with reference {action.reference} already exists." in refused.value.message_dict["reference"]
 
 
+def test_a_reference_already_used_is_refused_on_the_page_naming_it(lead, owner, board, action):
+    response = signed_in(lead).post(
+        "/actions/new/",
+        {
+            "reference": action.reference,
+            "action_type": action.action_type,
+            "title": "A title",
+            "pillar": action.pillar_id,
+            "owner": owner.pk,
+            "executive_lead": board.pk,
+            "due_date_day": "1",
+            "due_date_month": "1",
+            "due_date_year": "2027",
+        },
+    )
+    assert response.status_code == 200
+    assert f"An action with reference {action.reference} already exists." in response.content.decode()
+    assert Action.objects.count() == 1
+
+
 def _data(action):
     return {
         "title": action.title,

@@ -31,12 +31,14 @@ from measures.charts import spc_svg
 from measures.selectors import format_number, measures_summary
 from reports.governance_figures import dashboard_governance
 from reports.models import BoardPackAsk
-from reports.selectors.dashboard import dashboard_overview
+from reports.selectors.dashboard import programme_slices
 from secamb_journey.site_url import absolute_url
 
 # Each exception list shows this many rows (the most overdue first) and says how many there are in all;
 # the appendix lists every action, so nothing is hidden, and a pack at 10,000 actions stays readable.
 EXCEPTION_LIST_LIMIT = 25
+# The exit criteria's chart figures, attached to the PDF (reports.services.board_pack).
+EXIT_CRITERIA_CSV_NAME = "exit-criteria-figures.csv"
 # Without a previous pack, "since the last pack" means this many days.
 FIRST_PACK_LOOKBACK_DAYS = 90
 
@@ -211,17 +213,32 @@ def _measures() -> dict:
             }
         )
         if m.exit_criterion:
-            # The chart as vector graphics, rendered now and kept: the pack never redraws it from later data.
-            charts.append(
-                {
-                    "name": m.name,
-                    "svg": render_to_string(
-                        "measures/includes/spc_chart.html",
-                        {"svg": spc_svg(mc, width=640, height=260), "mc": mc, "id": f"spc-{m.slug}"},
-                    ),
-                }
-            )
+            charts.append(_chart(mc))
     return {"rows": rows, "charts": charts}
+
+
+def _chart(mc) -> dict:
+    """An exit criterion's SPC chart as vector graphics, rendered now and kept (the pack never redraws it
+    from later data), and its figures, which the PDF carries as an attached spreadsheet."""
+    m = mc.measure
+    context = {"svg": spc_svg(mc, width=640, height=260), "mc": mc, "id": f"spc-{m.slug}"}
+    context |= {"figures_attached": EXIT_CRITERIA_CSV_NAME, "measure_url": absolute_url(m.get_absolute_url())}
+    return {
+        "name": m.name,
+        "svg": render_to_string("measures/includes/spc_chart.html", context),
+        "points": [
+            [
+                p.period_text,
+                *(format_number(v, places=2) if v is not None else "" for v in (p.value, *_limits(p.point))),
+                f"{p.point_type_words} ({p.rule_words})" if p.rule_words else p.point_type_words,
+            ]
+            for p in ([] if mc.problem else mc.points)
+        ],
+    }
+
+
+def _limits(point) -> tuple:
+    return point.mean, point.lower, point.upper
 
 
 def _headline(overview: dict, governance: dict, counted: Figures) -> list[list]:
@@ -286,7 +303,7 @@ def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | N
     today = today or timezone.localdate()
     now = now or timezone.now()
     since = previous_at or now - datetime.timedelta(days=FIRST_PACK_LOOKBACK_DAYS)
-    overview = dashboard_overview(today=today, now=now)
+    overview = programme_slices(today=today, now=now)
     governance = dashboard_governance(today=today, now=now)["governance"]
     # The pack's counts are frozen from the one figures function (actions.figures), as an update's are.
     counted = figures(as_at=today, audience=Audience.BOARD)

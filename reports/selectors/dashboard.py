@@ -266,6 +266,30 @@ def _theme_grid(actions: QuerySet, themes, pillars, *, today, now) -> list[GridR
     return grid
 
 
+def programme_slices(*, today, now) -> dict:
+    """The dashboard's figures for the whole programme, each pillar and each kind of CQC action, without
+    its trends, theme grid and action lists: what the board pack shows of it. (The trends read a year of
+    month-end states from the progress log: about 4 CPU seconds at 10,000 actions, cold.)"""
+    by_pillar, by_type = _by_pillar_and_type(Action.objects.all(), today=today, now=now)
+    pillars = [
+        Slice(
+            label=pillar.name,
+            figures=by_pillar.get(pillar.pk, Figures()),
+            links=RegisterLinks(today=today, pillar=pillar),
+            obj=pillar,
+            url=reverse("reports:dashboard_pillar", args=[pillar.slug]),
+        )
+        for pillar in Pillar.objects.order_by("number")
+    ]
+    return {
+        "overall": Slice(label="Whole programme", figures=_total(by_pillar.values()), links=RegisterLinks(today=today)),
+        "pillar_cards": pillars,
+        "furthest_behind": furthest_behind(pillars),
+        "cqc": _type_slices(by_type, CQC_TYPES, today=today),
+        **_settings_figures(),
+    }
+
+
 @figures_cached
 def dashboard_overview(*, today=None, now=None) -> dict:
     """Everything /dashboard/ shows, in a fixed number of queries whatever the number of actions."""

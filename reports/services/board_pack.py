@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 from actions.models import Meeting, Status
 from reports.models import BoardPack
 from reports.notices import send_once
-from reports.selectors.board_pack import EXCEPTION_LIST_LIMIT, board_pack_figures
+from reports.selectors.board_pack import EXCEPTION_LIST_LIMIT, EXIT_CRITERIA_CSV_NAME, board_pack_figures
 from secamb_journey.roles import Role
 from secamb_journey.site_url import absolute_url
 
@@ -43,37 +43,7 @@ def board_pack_weasyprint():
     import weasyprint
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    _pydyf_page_references_once()
     return weasyprint, URLFetcher, URLFetcherResponse
-
-
-PYDYF_PATCHED_VERSION = "0.13.0"
-
-
-def _pydyf_page_references_once():
-    """Make pydyf's PDF.page_references a list built once per page count instead of on every read.
-
-    WeasyPrint reads it for every structure element of a tagged PDF (and every link), and pydyf (0.13)
-    rebuilds it from all the pages each time: at 10,000 actions (372 pages, about 48,000 elements) that
-    was 18 million encodes, 31 s of the 84 s spent writing the PDF (cProfile, docs/board-pack.md). Same
-    values, cached until a page is added (the cache is keyed by the number of pages)."""
-    import pydyf
-
-    # Written against pydyf 0.13 (pinned in requirements.txt): another version keeps its own, slower one.
-    if getattr(pydyf.PDF, "_board_pack_cached_references", False) or pydyf.__version__ != PYDYF_PATCHED_VERSION:
-        return
-    pydyf.PDF._original_page_references = pydyf.PDF.page_references
-
-    def page_references(pdf):
-        kids = pdf.pages["Kids"]
-        cached = pdf.__dict__.get("_page_references")
-        if cached is None or cached[0] != len(kids):
-            cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
-            pdf.__dict__["_page_references"] = cached
-        return cached[1]
-
-    pydyf.PDF.page_references = property(page_references)
-    pydyf.PDF._board_pack_cached_references = True
 
 
 def local_static_fetcher():
@@ -211,13 +181,19 @@ def _csv_cell(value) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def board_pack_appendix_csv(figures: dict) -> bytes:
-    """Every action of the pack's appendix with all its details, as the CSV attached to the PDF."""
+def _csv(header: list[str], rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Reference", "Title", "Pillar", "Type", "Status", "Owner", "Due", "Overdue", "Per cent complete"])
-    for a in figures["appendix"]:
-        writer.writerow(
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")  # with a BOM, so a spreadsheet reads it as UTF-8
+
+
+def board_pack_appendix_csv(figures: dict) -> bytes:
+    """Every action of the pack's appendix with all its details, as the CSV attached to the PDF."""
+    return _csv(
+        ["Reference", "Title", "Pillar", "Type", "Status", "Owner", "Due", "Overdue", "Per cent complete"],
+        (
             [
                 _csv_cell(a["reference"]),
                 _csv_cell(a["title"]),
@@ -229,23 +205,23 @@ def board_pack_appendix_csv(figures: dict) -> bytes:
                 "yes" if a["overdue"] else "no",
                 a["percent"],
             ]
-        )
-    return out.getvalue().encode("utf-8-sig")  # with a BOM, so a spreadsheet reads it as UTF-8
+            for a in figures["appendix"]
+        ),
+    )
 
 
-def board_pack_pdf(
-    *,
-    body: str,
-    title: str,
-    version: int,
-    running_header: str,
-    appendix_csv: bytes | None = None,
-    generated_at: datetime.datetime | None = None,
-) -> bytes:
-    """A tagged PDF (PDF/UA-1: structure tags, the document title shown, the language set) of `body`,
-    with the appendix's CSV attached when given."""
-    weasyprint, *_ = board_pack_weasyprint()
-    document = render_to_string(
+def board_pack_exit_criteria_csv(figures: dict) -> bytes:
+    """The figures of each exit criterion's SPC chart (what the measure's page shows as the chart's
+    table), as the CSV attached to the PDF."""
+    return _csv(
+        ["Measure", "Period", "Value", "Mean", "Lower limit", "Upper limit", "Signal"],
+        ([_csv_cell(chart["name"]), *point] for chart in figures["measures"]["charts"] for point in chart["points"]),
+    )
+
+
+def board_pack_document(*, body: str, title: str, version: int, running_header: str) -> str:
+    """The HTML document WeasyPrint prints: `body` with the title, running header and print stylesheet."""
+    return render_to_string(
         "reports/board_pack/document.html",
         {
             "body": mark_safe(body),  # noqa: S308 -- our own template's output (board_pack_render), escaped there
@@ -258,19 +234,45 @@ def board_pack_pdf(
             "service_name": settings.SERVICE_NAME,
         },
     )
-    html = weasyprint.HTML(string=document, base_url=absolute_url("/"), url_fetcher=local_static_fetcher())
-    attachments = []
-    if appendix_csv is not None:
-        attachments.append(
-            weasyprint.Attachment(
-                string=appendix_csv,
-                name=APPENDIX_CSV_NAME,
-                description="Appendix: every action with its title, pillar, type, status, owner, due date and progress",
-                created=generated_at,
-                modified=generated_at,
-            )
+
+
+def board_pack_attached(attachments, *, generated_at: datetime.datetime | None = None) -> list:
+    """WeasyPrint attachments of (name, description, content)."""
+    weasyprint, *_ = board_pack_weasyprint()
+    return [
+        weasyprint.Attachment(
+            string=content, name=name, description=description, created=generated_at, modified=generated_at
         )
-    return html.write_pdf(pdf_variant="pdf/ua-1", attachments=attachments)
+        for name, description, content in attachments
+    ]
+
+
+def board_pack_pdf(
+    *,
+    body: str,
+    title: str,
+    version: int,
+    running_header: str,
+    attachments: tuple[tuple[str, str, bytes], ...] = (),
+    generated_at: datetime.datetime | None = None,
+) -> bytes:
+    """A tagged PDF (PDF/UA-1: structure tags, the document title shown, the language set) of `body`,
+    with `attachments` (name, description, content) attached."""
+    weasyprint, *_ = board_pack_weasyprint()
+    document = board_pack_document(body=body, title=title, version=version, running_header=running_header)
+    html = weasyprint.HTML(string=document, base_url=absolute_url("/"), url_fetcher=local_static_fetcher())
+    attached = board_pack_attached(attachments, generated_at=generated_at)
+    return html.write_pdf(pdf_variant="pdf/ua-1", attachments=attached)
+
+
+def board_pack_attachments(figures: dict) -> tuple[tuple[str, str, bytes], ...]:
+    """The spreadsheets attached to the pack's PDF: every action, and the exit criteria's chart figures."""
+    appendix = "Appendix: every action with its title, pillar, type, status, owner, due date and progress"
+    charts = "Exit criteria: each SPC chart's values with the mean, process limits and what each signals"
+    return (
+        (APPENDIX_CSV_NAME, appendix, board_pack_appendix_csv(figures)),
+        (EXIT_CRITERIA_CSV_NAME, charts, board_pack_exit_criteria_csv(figures)),
+    )
 
 
 # --- Generating -----------------------------------------------------------------------------------
@@ -341,7 +343,7 @@ def board_pack_generate(
                 title=title,
                 version=version,
                 running_header=_running_header(figures),
-                appendix_csv=board_pack_appendix_csv(figures),
+                attachments=board_pack_attachments(figures),
                 generated_at=now,
             )
             pack = BoardPack.objects.create(

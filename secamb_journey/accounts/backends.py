@@ -133,7 +133,7 @@ class IdentityProviderBackend(CachedPermissionsMixin, OIDCAuthenticationBackend)
             raise SignInRefused(_UNTRUSTED, log=f"no single JWKS key for kid={kid!r} ({len(matching)} found)")
         return jwt.PyJWK(matching[0], algorithm=SIGNING_ALGORITHM)
 
-    def _verify_jws(self, payload, key):
+    def get_payload_data(self, payload, key):
         """Signature (RS256 only: never "none", never the client secret), audience, issuer and times."""
         try:
             header = jwt.get_unverified_header(payload)

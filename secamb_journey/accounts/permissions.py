@@ -52,15 +52,15 @@ def access(user) -> Access:
     """`user`'s groups and permissions, from the cache when they have not changed since (kept on the
     user object for the rest of the request). Only for an active, signed-in person."""
     try:
-        return user._secamb_access
+        return user.secamb_access
     except AttributeError:
         pass
     reference = getattr(user, REQUEST_ATTRIBUTE, None)
     request = reference() if reference is not None else None
-    user._secamb_access = cached_value(
+    user.secamb_access = cached_value(
         "access", {"user": user.pk, "superuser": user.is_superuser}, lambda: _read(user), request=request
     )
-    return user._secamb_access
+    return user.secamb_access
 
 
 class CachedPermissionsMixin:
@@ -70,6 +70,4 @@ class CachedPermissionsMixin:
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
-        if not hasattr(user_obj, "_perm_cache"):
-            user_obj._perm_cache = set(access(user_obj).permissions)
-        return user_obj._perm_cache
+        return set(access(user_obj).permissions)  # access() is kept on the user object for the request

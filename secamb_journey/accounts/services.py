@@ -122,8 +122,8 @@ def _apply_roles(user, role_names: set[str]) -> None:
     if user.is_staff != admin or user.is_superuser != admin:
         user.is_staff = user.is_superuser = admin
         user.save(update_fields=["is_staff", "is_superuser"])
-    if hasattr(user, "_secamb_roles"):
-        del user._secamb_roles
+    if hasattr(user, "secamb_roles"):
+        del user.secamb_roles
 
 
 # --- Leavers -------------------------------------------------------------------------------------

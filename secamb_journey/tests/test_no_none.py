@@ -24,7 +24,8 @@ from django.utils import timezone
 from actions.models import ActionType, Status
 from actions.tests.factories import ActionFactory
 from measures.tests.factories import MeasureFactory, add_values
-from reports.services.board_pack import board_pack_generate
+from reports.models import BoardPack
+from reports.services.board_pack import board_pack_exit_criteria_csv, board_pack_generate
 from reports.tests.test_board_pack import poppler
 from secamb_journey.tests.test_url_permissions import EXPECTED, ROLES, _arguments, _clients, _walk, build_world
 
@@ -197,11 +198,17 @@ def test_a_later_pack_sets_each_figure_beside_the_previous_packs(world):
     assert "no previous pack" not in changes
 
 
-def test_every_spc_chart_in_the_pack_is_followed_by_its_table(world, client_for, board):
+def test_every_spc_chart_in_the_pack_says_where_its_figures_are(world, client_for, board):
+    # Issue 26: in the pack the chart's figures are the spreadsheet attached to the PDF (laid out as
+    # tables they were three quarters of the PDF's time), and the measure's page has the table.
     html = client_for(board).get(f"/board-packs/{world.pack_id}/").content.decode()
     measures = html.split('id="exit-criteria"', 1)[1].split("</section>", 1)[0]
     charts = measures.count("<svg")
-    assert charts == 1 and measures.count("The table below gives the same figures") == charts
-    table = visible_text(measures.split("The table below gives the same figures", 1)[1])
-    assert "Period Value Mean Lower limit Upper limit Signal" in table
-    assert table.count("2025") + table.count("2026") >= 4  # a row per value: September to December 2025
+    said = "are in the spreadsheet attached to the pack's PDF, exit-criteria-figures.csv"
+    assert charts == 1 and measures.count(said) == charts
+    assert "the measure's page</a>" in measures
+    pack = BoardPack.objects.get(pk=world.pack_id)
+    rows = board_pack_exit_criteria_csv(pack.figures).decode("utf-8-sig")
+    assert rows.startswith("Measure,Period,Value,Mean,Lower limit,Upper limit,Signal")
+    assert rows.count("2025") + rows.count("2026") >= 4  # a row per value: September to December 2025
+    assert "None" not in rows
