@@ -24,7 +24,7 @@ from measures.services import (
     measure_number_problem,
     measure_save,
     measure_value_period_problem,
-    measure_value_record,
+    measure_values_record_many,
     recalculation_add,
     text_problem,
 )
@@ -292,22 +292,24 @@ def _check_values(heading, rows, preview: ImportPreview) -> None:
 
 
 @transaction.atomic
-def import_file(*, content: bytes, user=None, expect: str | None = None) -> ImportPreview:
-    """Check, then save every row in one transaction; ImportRefused (nothing saved) if any row is bad."""
+def import_file(*, content: bytes, user=None, expect: str | None = None, progress=None) -> ImportPreview:
+    """Check, then save every row in one transaction; ImportRefused (nothing saved) if any row is bad.
+    Values are written in batches (measures.services.measure_values_record_many); `progress(done, total)`
+    hears after each.
+    """
     preview = check_file(content=content, expect=expect)
     if preview.problems:
         raise ImportRefused(preview)
-    for row in preview.rows:
-        if preview.kind == "measures":
+    if preview.kind == "measures":
+        for row in preview.rows:
             data = dict(row.data)
             slug = data.pop("slug")
             measure_save(slug=slug, data=data, user=user)
-        else:
-            d = row.data
-            note = d["note"]
-            measure_value_record(measure=d["measure"], period=d["period"], value=d["value"], user=user, note=note)
-            if d["rebase"]:
-                recalculation_add(
-                    measure=d["measure"], period=d["period"], reason=note or "Recalculated on import", user=user
-                )
+        return preview
+    entries = [(d["measure"], d["period"], d["value"], d["note"]) for d in (row.data for row in preview.rows)]
+    measure_values_record_many(entries=entries, user=user, progress=progress)
+    for d in (row.data for row in preview.rows if row.data["rebase"]):
+        recalculation_add(
+            measure=d["measure"], period=d["period"], reason=d["note"] or "Recalculated on import", user=user
+        )
     return preview
