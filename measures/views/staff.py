@@ -73,13 +73,15 @@ def summary(request):
 @staff_page("measures.view_measure")
 def detail(request, slug):
     measure = get_measure_for_user(request.user, slug)
+    mc = selectors.measure_chart(measure, page=request.GET.get("page"))
     return render(
         request,
         "measures/detail.html",
         {
-            "mc": selectors.measure_chart(measure),
+            "mc": mc,
+            "points_page": selectors.points_page(mc),
             "measure": measure,
-            "history": selectors.measure_value_history(measure),
+            "history": selectors.measure_value_history(measure, shown=mc.shown),
             "can_enter": request.user.has_perm("measures.add_measurevalue"),
         },
     )
