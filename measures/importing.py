@@ -10,14 +10,17 @@ the problem; nothing of it is stored. Values are read with float() on the text a
 
 import csv
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from measures.forms import parse_value
-from measures.models import Measure, MeasureValue, parse_period, period_text
+from measures.models import ImportRun, Measure, MeasureValue, parse_period, period_text
 from measures.services import (
     baseline_points_problem,
     measure_data_problems,
@@ -31,6 +34,9 @@ from measures.services import (
 
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 20000
+# A confirmed file of more rows than this is imported in the background (measures.tasks), its progress
+# on a page of its own; a smaller one at once, in the request.
+LARGE_IMPORT_ROWS = 2000
 MEASURE_COLUMNS = ["slug", "name", "unit", "improvement", "target", "baseline_points", "screen_outliers", "public"]
 VALUE_COLUMNS = ["measure", "period", "value"]
 VALUE_OPTIONAL = ["rebase", "note"]
@@ -39,6 +45,9 @@ WHOLE_NUMBER_RE = re.compile(r"^[0-9]+$")  # ASCII digits only: str.isdigit() ta
 # A measure's field by the column that carries it, where the two names differ.
 MEASURE_COLUMN_FOR = {"is_public": "public"}
 FLAGS = {"yes": True, "no": False}
+
+
+logger = logging.getLogger(__name__)
 
 
 class ImportFileProblem(ValueError):
@@ -313,3 +322,73 @@ def import_file(*, content: bytes, user=None, expect: str | None = None, progres
             measure=d["measure"], period=d["period"], reason=d["note"] or "Recalculated on import", user=user
         )
     return preview
+
+
+# --- Large files: imported in the background ---------------------------------------------------------
+
+
+def row_count(content: bytes) -> int:
+    """How many rows (not the heading, nor blank lines) a file has; ImportFileProblem if it cannot be read."""
+    return len(_read(content)[1])
+
+
+def import_run_queue(*, upload, user) -> tuple[ImportRun, bool]:
+    """Turn a previewed upload (actions.models.PendingUpload) into a queued ImportRun, once: the upload
+    goes in the same transaction, and a second confirmation of the same file finds the first's run.
+    Returns (run, created); the caller queues measures.tasks.import_measures_file after the commit.
+    """
+    try:
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                uploaded_by=user,
+                name=upload.name,
+                sha256=upload.sha256,
+                content=bytes(upload.content),
+                rows=row_count(bytes(upload.content)),
+            )
+            upload.delete()
+            return run, True
+    except IntegrityError:  # the same file confirmed twice at once: the first confirmation's run
+        return ImportRun.objects.get(uploaded_by=user, sha256=upload.sha256, state=ImportRun.State.QUEUED), False
+
+
+def progress_key(run_id: int) -> str:
+    return f"measures:import-run:{run_id}:progress"
+
+
+def import_run_progress(run: ImportRun) -> tuple[int, int] | None:
+    """(rows written, rows to write) while the run's task is writing, from the cache; None before it starts
+    or when there is no shared cache to tell (the page then says it is waiting or under way)."""
+    return cache.get(progress_key(run.pk)) if run.state == ImportRun.State.QUEUED else None
+
+
+def import_run(run_id: int) -> None:
+    """Import a queued run's file, all or nothing, and record the outcome in the same transaction: a run
+    already finished (a retried or repeated task) is left alone, so nothing is imported twice."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(pk=run_id, state=ImportRun.State.QUEUED).first()
+        if run is None:
+            return
+        try:
+            preview = import_file(
+                content=bytes(run.content),
+                user=run.uploaded_by,
+                progress=lambda done, total: cache.set(progress_key(run.pk), (done, total), 3600),
+            )
+        except ImportRefused as refused:
+            run.state, run.problems = ImportRun.State.REFUSED, [str(p) for p in refused.preview.problems[:500]]
+            run.result = f"{run.name} was refused: nothing was imported. Correct the rows below and upload it again."
+        except Exception as problem:  # noqa: BLE001 -- any failure: nothing was saved, and the person is told
+            logger.exception("The background import of %s (run %s) failed", run.name, run.pk)
+            run.state = ImportRun.State.FAILED
+            run.result = (
+                f"Nothing was imported: {problem}"
+                if isinstance(problem, ImportFileProblem | ValidationError)
+                else "We could not import the file. Nothing was saved. Upload it again; ask for help if it fails again."
+            )
+        else:
+            changed = sum(1 for row in preview.rows if row.outcome != "Unchanged")
+            run.state = ImportRun.State.DONE
+            run.result = f"Imported {changed:,} row{'s' if changed != 1 else ''} from {run.name}."
+        run.content, run.finished_at = b"", timezone.now()
+        run.save()

@@ -11,14 +11,15 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.models import UploadKind
-from actions.uploads import upload_for, upload_keep
+from actions.uploads import UPLOAD_KEPT_FOR, upload_for, upload_keep
 from actions.views import saving
-from measures import importing, selectors
+from measures import importing, selectors, tasks
 from measures.forms import CorrectValueForm, MeasureImportForm, MeasureValueForm, SummaryFilterForm
-from measures.models import Measure, MeasureValue, parse_period
+from measures.models import ImportRun, Measure, MeasureValue, parse_period
 from measures.services import measure_value_correct, measure_value_enter, recalculation_add
 from secamb_journey.access import staff_page
 from secamb_journey.middleware import accepts_uploads
@@ -67,6 +68,25 @@ def summary(request):
             "can_import": request.user.has_perm("measures.import_measures"),
         },
     )
+
+
+def _queue(run: ImportRun) -> None:
+    try:
+        tasks.import_measures_file.delay(run.pk)
+    except Exception:  # the broker is down: the run waits, and its page says so
+        logger.exception("Could not queue the import of %s (run %s)", run.name, run.pk)
+
+
+@require_GET
+@staff_page("measures.import_measures")
+def import_run(request, pk):
+    """A large import's progress, then its outcome: refreshes itself (a meta refresh, no JavaScript)."""
+    run = ImportRun.objects.filter(pk=pk, uploaded_by=request.user).first()
+    if run is None:
+        raise Http404("No such import.")
+    progress = importing.import_run_progress(run)
+    percent = round(100 * progress[0] / progress[1]) if progress and progress[1] else 0
+    return render(request, "measures/import_run.html", {"run": run, "progress": progress, "percent": percent})
 
 
 @require_GET
@@ -152,11 +172,24 @@ def import_file(request):
 
 
 def _import_confirm(request):
-    stored = upload_for(kind=UploadKind.MEASURES, user=request.user, sha256=request.POST.get("confirm", ""))
-    if stored is None:
-        messages.error(request, "That preview has expired or belongs to another file. Upload the file again.")
-        return redirect("measures:import")
-    content = bytes(stored.content)
+    digest = request.POST.get("confirm", "")
+    with transaction.atomic():
+        stored = upload_for(kind=UploadKind.MEASURES, user=request.user, sha256=digest, lock=True)
+        if stored is None:
+            # Confirmed twice: the first confirmation of a large file queued it; show its progress.
+            recent = timezone.now() - UPLOAD_KEPT_FOR
+            run = ImportRun.objects.filter(uploaded_by=request.user, sha256=digest, created_at__gte=recent).first()
+            if run is not None:
+                return redirect(run)
+            messages.error(request, "That preview has expired or belongs to another file. Upload the file again.")
+            return redirect("measures:import")
+        content = bytes(stored.content)
+        large = importing.row_count(content) > importing.LARGE_IMPORT_ROWS
+        if large:
+            run, created = importing.import_run_queue(upload=stored, user=request.user)
+            if created:
+                transaction.on_commit(lambda: _queue(run))
+            return redirect(run)
     try:
         preview = importing.import_file(content=content, user=request.user)
     except importing.ImportRefused as refused:
