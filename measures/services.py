@@ -11,11 +11,11 @@ import datetime
 import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from django.utils.formats import date_format
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from measures.models import Frequency, Improvement, Measure, MeasureValue, Recalculation, period_next, period_text
 from secamb_journey.text import clean_text
@@ -280,12 +280,25 @@ def measure_values_record_many(*, entries: list, user=None, progress=None) -> di
             progress(done, total)
     for start in range(0, len(corrected), VALUES_BATCH):
         batch = corrected[start : start + VALUES_BATCH]
-        fields = ["value", "note", "entered_by", "entered_at"]
-        bulk_update_with_history(batch, MeasureValue, fields, batch_size=VALUES_BATCH, default_user=user)
+        _update_values(batch)
+        MeasureValue.history.bulk_history_create(batch, batch_size=VALUES_BATCH, update=True, default_user=user)
         done += len(batch)
         if progress:
             progress(done, total)
     return {"created": len(new), "corrected": len(corrected), "unchanged": len(checked) - total}
+
+
+def _update_values(values: list[MeasureValue]) -> None:
+    """Write corrected values with one statement run over the batch (QuerySet.bulk_update's CASE
+    expressions cost about 3 ms a row in Python: 40 s for 20,000 corrections)."""
+    fields = [MeasureValue._meta.get_field(name) for name in ("value", "note", "entered_by", "entered_at")]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    table, pk = quote(MeasureValue._meta.db_table), quote(MeasureValue._meta.pk.column)
+    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 -- names from the model, quoted; values are parameters
+    rows = [[f.get_db_prep_value(getattr(v, f.attname), connection) for f in fields] + [v.pk] for v in values]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _history_first(values: list[MeasureValue]) -> None:
