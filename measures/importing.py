@@ -8,8 +8,6 @@ A file with one bad row is refused whole, naming the row (the file's line, the h
 the problem; nothing of it is stored. Values are read with float() on the text as sent: never rounded.
 """
 
-import csv
-import io
 import logging
 import re
 from dataclasses import dataclass, field
@@ -31,8 +29,10 @@ from measures.services import (
     recalculation_add,
     text_problem,
 )
+from secamb_journey import importing as engine
+from secamb_journey.importing import MAX_IMPORT_BYTES as MAX_IMPORT_BYTES  # the import page reads it here
+from secamb_journey.importing import ImportFileProblem, ImportRefused, RowProblem
 
-MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 20000
 # A confirmed file of more rows than this is imported in the background (measures.tasks), its progress
 # on a page of its own; a smaller one at once, in the request.
@@ -50,20 +50,6 @@ FLAGS = {"yes": True, "no": False}
 logger = logging.getLogger(__name__)
 
 
-class ImportFileProblem(ValueError):
-    """The file as a whole cannot be read (not CSV text, no heading row, unknown columns)."""
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        return f"Row {self.row}, {self.column}: {self.message}"
-
-
 @dataclass
 class PreviewRow:
     row: int
@@ -73,46 +59,20 @@ class PreviewRow:
 
 
 @dataclass
-class ImportPreview:
-    kind: str  # "measures" or "values"
-    rows: list[PreviewRow] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
+class ImportPreview(engine.ImportPreview):
+    kind: str = ""  # "measures" or "values"
 
     @property
     def can_import(self) -> bool:
         return not self.problems and any(r.outcome != "Unchanged" for r in self.rows)
 
 
-class ImportRefused(Exception):
-    def __init__(self, preview: ImportPreview):
-        super().__init__("; ".join(str(p) for p in preview.problems))
-        self.preview = preview
-
-
 def _read(content: bytes) -> tuple[list[str], list[list[str]]]:
-    if len(content) > MAX_IMPORT_BYTES:
-        raise ImportFileProblem("The file is larger than 1 MB. Split it and import each part.")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileProblem("The file is not CSV text (UTF-8). Save it as CSV and try again.") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = list(reader)
-    except csv.Error as problem:
-        # A field longer than the csv module's limit (an unclosed quote swallowing the rest of the file,
-        # most often), or a line it cannot read at all.
-        if "field larger than field limit" in str(problem):
-            raise ImportFileProblem(
-                f"Row {reader.line_num}: a field is longer than {csv.field_size_limit():,} characters, far more "
-                'than any column takes. Check for a quote (") that is opened and never closed'
-            ) from None
-        raise ImportFileProblem(f"Row {reader.line_num}: the line cannot be read as CSV ({problem})") from None
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    """The heading row (lower case) and the rows with anything in them, each cell exactly as written:
+    the checks below refuse a control character rather than clean it away."""
+    rows = [r for r in engine.read_csv(content, max_rows=MAX_IMPORT_ROWS) if any(cell.strip() for cell in r)]
     if not rows:
         raise ImportFileProblem("The file is empty: it needs a heading row and then one row a line.")
-    if len(rows) - 1 > MAX_IMPORT_ROWS:
-        raise ImportFileProblem(f"The file has more than {MAX_IMPORT_ROWS:,} rows. Split it and import each part.")
     heading = [cell.strip().lower() for cell in rows[0]]
     return heading, rows[1:]
 
@@ -300,27 +260,31 @@ def _check_values(heading, rows, preview: ImportPreview) -> None:
         )
 
 
-@transaction.atomic
 def import_file(*, content: bytes, user=None, expect: str | None = None, progress=None) -> ImportPreview:
     """Check, then save every row in one transaction; ImportRefused (nothing saved) if any row is bad.
     Values are written in batches (measures.services.measure_values_record_many); `progress(done, total)`
     hears after each.
     """
-    preview = check_file(content=content, expect=expect)
-    if preview.problems:
-        raise ImportRefused(preview)
+    return engine.confirm(
+        check=lambda: check_file(content=content, expect=expect),
+        save=lambda preview: _save(preview, user=user, progress=progress),
+    )
+
+
+def _save(preview: ImportPreview, *, user, progress) -> ImportPreview:
     if preview.kind == "measures":
         for row in preview.rows:
             data = dict(row.data)
             slug = data.pop("slug")
             measure_save(slug=slug, data=data, user=user)
         return preview
-    entries = [(d["measure"], d["period"], d["value"], d["note"]) for d in (row.data for row in preview.rows)]
-    measure_values_record_many(entries=entries, user=user, progress=progress)
-    for d in (row.data for row in preview.rows if row.data["rebase"]):
-        recalculation_add(
-            measure=d["measure"], period=d["period"], reason=d["note"] or "Recalculated on import", user=user
-        )
+    rows = [row.data for row in preview.rows]
+    measure_values_record_many(
+        entries=[(d["measure"], d["period"], d["value"], d["note"]) for d in rows], user=user, progress=progress
+    )
+    for d in (d for d in rows if d["rebase"]):
+        reason = d["note"] or "Recalculated on import"
+        recalculation_add(measure=d["measure"], period=d["period"], reason=reason, user=user)
     return preview
 
 
