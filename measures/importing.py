@@ -58,9 +58,27 @@ class PreviewRow:
     data: dict = field(default_factory=dict)
 
 
+# The preview page lists this many rows, then counts the rest by outcome (a 20,000-row file's table
+# would be megabytes); every problem is listed whatever the number.
+PREVIEW_ROWS = 500
+
+
 @dataclass
 class ImportPreview(engine.ImportPreview):
     kind: str = ""  # "measures" or "values"
+
+    @property
+    def outcome_counts(self) -> list[tuple[str, int]]:
+        """How many rows have each outcome ("New value", "Correction", ...), most first."""
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            key = row.outcome.split(":")[0].split(";")[0]
+            counts[key] = counts.get(key, 0) + 1
+        return sorted(counts.items(), key=lambda item: -item[1])
+
+    @property
+    def shown_rows(self) -> list:
+        return self.rows[:PREVIEW_ROWS]
 
     @property
     def can_import(self) -> bool:

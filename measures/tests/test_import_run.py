@@ -6,6 +6,7 @@ or a task run twice imports nothing twice. Small files stay in the request. (Cel
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from measures import importing
@@ -104,3 +105,20 @@ def test_a_file_at_the_threshold_is_still_imported_in_the_request(client_for, le
     done = c.post("/measures/import/", {"confirm": _preview(c, importing.LARGE_IMPORT_ROWS)})
     assert done["Location"] == "/measures/" and not ImportRun.objects.exists()
     assert MeasureValue.objects.count() == importing.LARGE_IMPORT_ROWS
+
+
+def test_a_run_that_never_started_is_sent_again_from_its_page(client_for, lead, weekly):
+    c = client_for(lead)
+    c.post("/measures/import/", {"confirm": _preview(c)})  # queued, but the message never reached a worker
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(created_at=run.created_at - datetime.timedelta(minutes=11))
+    cache.delete(f"measures:import-run:{run.pk}:resent")  # a run of the same id in an earlier test
+    html = c.get(run.get_absolute_url()).content.decode()  # sent again: the eager worker imports it
+    assert f"Imported {ROWS:,} rows" in html and MeasureValue.objects.count() == ROWS
+
+
+def test_a_large_preview_lists_its_first_rows_and_counts_them_all(client_for, lead, weekly):
+    html = client_for(lead).post("/measures/import/", {"file": _weeks(ROWS)}).content.decode()
+    assert f"{ROWS:,} rows read: the first {importing.PREVIEW_ROWS} shown" in html
+    assert f"All {ROWS:,} rows: {ROWS:,} new value." in html
+    assert html.count("New value</td>") == importing.PREVIEW_ROWS

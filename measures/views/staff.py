@@ -4,9 +4,11 @@ As in actions/views.py: anonymous to sign in, no role or no permission 403, unkn
 is bound, one service called, and the page redirects.
 """
 
+import datetime
 import logging
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.http import Http404
@@ -25,6 +27,7 @@ from secamb_journey.access import staff_page
 from secamb_journey.middleware import accepts_uploads
 
 logger = logging.getLogger(__name__)
+STALLED = datetime.timedelta(minutes=10)
 
 
 def get_measure_for_user(user, slug: str) -> Measure:
@@ -85,8 +88,16 @@ def import_run(request, pk):
     if run is None:
         raise Http404("No such import.")
     progress = importing.import_run_progress(run)
+    # Not started after a while: the broker was down when it was confirmed, or the worker is. Sent again (at
+    # most every 5 minutes; the task imports a run once however often it is sent), and the page says so.
+    stalled = run.state == ImportRun.State.QUEUED and not progress and run.created_at < timezone.now() - STALLED
+    if stalled and cache.add(f"measures:import-run:{run.pk}:resent", True, 300):
+        _queue(run)
+        run.refresh_from_db()
+        stalled = run.state == ImportRun.State.QUEUED
     percent = round(100 * progress[0] / progress[1]) if progress and progress[1] else 0
-    return render(request, "measures/import_run.html", {"run": run, "progress": progress, "percent": percent})
+    context = {"run": run, "progress": progress, "percent": percent, "stalled": stalled}
+    return render(request, "measures/import_run.html", context)
 
 
 @require_GET
