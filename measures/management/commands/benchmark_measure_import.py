@@ -18,6 +18,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -96,6 +97,13 @@ class Command(BaseCommand):
         user.delete()
 
     def _clear(self):
-        for measure in Measure.objects.filter(slug=SLUG):
-            MeasureValue.history.filter(measure_id=measure.pk).delete()
-            measure.delete()
+        """The benchmark's measure gone with its values and their history, in one statement each (deleting
+        them through the ORM sends a signal per value, and records each deletion: minutes at 20,000)."""
+        ids = list(Measure.objects.filter(slug=SLUG).values_list("pk", flat=True))
+        if not ids:
+            return
+        tables = [MeasureValue.history.model._meta.db_table, MeasureValue._meta.db_table]
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)} WHERE measure_id = %s", [ids[0]])  # noqa: S608 -- our own tables
+        Measure.objects.filter(pk__in=ids).delete()
