@@ -289,16 +289,27 @@ def measure_values_record_many(*, entries: list, user=None, progress=None) -> di
 
 
 def _update_values(values: list[MeasureValue]) -> None:
-    """Write corrected values with one statement run over the batch (QuerySet.bulk_update's CASE
-    expressions cost about 3 ms a row in Python: 40 s for 20,000 corrections)."""
+    """Write a batch of corrected values: on PostgreSQL one UPDATE ... FROM (VALUES ...) statement, on
+    SQLite one statement run over the rows (executemany, in C). QuerySet.bulk_update's CASE expressions
+    cost about 3 ms a row in Python: 41 s for 20,000 corrections on SQLite."""
     fields = [MeasureValue._meta.get_field(name) for name in ("value", "note", "entered_by", "entered_at")]
+    pk_field = MeasureValue._meta.pk
     quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    table, pk = quote(MeasureValue._meta.db_table), quote(MeasureValue._meta.pk.column)
-    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 -- names from the model, quoted; values are parameters
+    table, pk = quote(MeasureValue._meta.db_table), quote(pk_field.column)
     rows = [[f.get_db_prep_value(getattr(v, f.attname), connection) for f in fields] + [v.pk] for v in values]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            names = ", ".join(quote(f.column) for f in [*fields, pk_field])
+            row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in [*fields, pk_field]) + ")"
+            sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+            sql = (
+                f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row] * len(rows))}) AS v ({names}) "  # noqa: S608 -- names from the model, quoted; values are parameters
+                f"WHERE {table}.{pk} = v.{pk}"
+            )
+            cursor.execute(sql, [cell for r in rows for cell in r])
+        else:
+            sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)  # noqa: S608 -- as above
 
 
 def _history_first(values: list[MeasureValue]) -> None:
