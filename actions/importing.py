@@ -40,13 +40,9 @@ from actions.services import (
 from pillars.models import Pillar
 from secamb_journey import importing as engine
 from secamb_journey.forms import MONTH_NAMES
-from secamb_journey.importing import (
-    MAX_IMPORT_BYTES as MAX_IMPORT_BYTES,  # the views and tests read the limits here
-)
-from secamb_journey.importing import (
-    MAX_IMPORT_COLUMNS as MAX_IMPORT_COLUMNS,
-)
-from secamb_journey.importing import (
+from secamb_journey.importing import (  # noqa: F401 -- the limits, read here by the views and tests
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_COLUMNS,
     ImportFileProblem,
     ImportRefused,
     RowProblem,

@@ -30,8 +30,12 @@ from measures.services import (
     text_problem,
 )
 from secamb_journey import importing as engine
-from secamb_journey.importing import MAX_IMPORT_BYTES as MAX_IMPORT_BYTES  # the import page reads it here
-from secamb_journey.importing import ImportFileProblem, ImportRefused, RowProblem
+from secamb_journey.importing import (  # noqa: F401 -- the import page reads the limit here
+    MAX_IMPORT_BYTES,
+    ImportFileProblem,
+    ImportRefused,
+    RowProblem,
+)
 
 MAX_IMPORT_ROWS = 20000
 # A confirmed file of more rows than this is imported in the background (measures.tasks), its progress
