@@ -234,13 +234,12 @@ def build_world(owner, board) -> World:
     from reports.services.board_pack import board_pack_generate
 
     pack = board_pack_generate(meeting=meeting).pack
-    from django.contrib.auth import get_user_model
-
     from measures.models import ImportRun
+    from secamb_journey.roles import Role
 
-    run = ImportRun.objects.create(
-        uploaded_by=get_user_model().objects.get(username="lead"), name="weeks.csv", sha256="0" * 64, rows=2001
-    )
+    # A large import's run, by the `lead` persona (the same person as conftest's fixture: got or created).
+    lead = UserFactory(username="lead", first_name="Jo", last_name="Clarke", roles=[Role.LEAD])
+    run = ImportRun.objects.create(uploaded_by=lead, name="weeks.csv", sha256="0" * 64, rows=2001)
     return World(
         reference=action.reference,
         evidence_id=evidence.pk,
