@@ -1,5 +1,6 @@
-"""Action plans in and out as spreadsheets: CSV or Excel in (checked row by row, previewed, then saved
-all-or-nothing), CSV out (the register as filtered).
+"""Action plans in from spreadsheets, CSV or Excel: read, previewed and saved all or nothing by the
+engine both importers share (secamb_journey.importing); only the plan's columns and rules are here. The
+export, in the same columns, is actions.exporting.
 
 The importer adds new actions and changes existing ones, matched by reference. A changed row is
 previewed field by field and saved through the same service as the edit page (action_update), so the
@@ -8,16 +9,13 @@ and a row exported before someone else changed the action (its "Version" is behi
 than overwriting their work. One bad row refuses the whole file.
 """
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -40,24 +38,21 @@ from actions.services import (
     due_date_edit_problems,
 )
 from pillars.models import Pillar
-from secamb_journey.forms import MONTH_NAMES, size_in_words
+from secamb_journey import importing as engine
+from secamb_journey.forms import MONTH_NAMES
+from secamb_journey.importing import (  # noqa: F401 -- the limits, read here by the views and tests
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_COLUMNS,
+    ImportFileProblem,
+    ImportRefused,
+    RowProblem,
+    normalise_heading,
+)
 from secamb_journey.roles import Role
-from secamb_journey.text import clean_text
 from themes.models import Theme
 
-MAX_IMPORT_BYTES = 1024 * 1024
 # Long enough to read a preview and press the button; after that the file must be uploaded again.
 MAX_IMPORT_ROWS = 2000
-TOO_MANY_ROWS = f"The file has more than {MAX_IMPORT_ROWS:,} rows. Split it and import each part."
-# The export has 15 columns; a row with more cells than this is refused before it is parsed, because
-# a parser holds a whole row at once (a 49 KB workbook with 400,000 cells in one row took 431 MB).
-MAX_IMPORT_COLUMNS = 100
-TOO_MANY_COLUMNS = (
-    f"A row in the file has more than {MAX_IMPORT_COLUMNS} cells. Delete the columns to the right of the "
-    "action plan (including empty but formatted ones) and try again."
-)
-# A workbook is a zip: its worksheets unpacked may be far larger than the file. Beyond this, refused.
-MAX_UNPACKED_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -91,30 +86,10 @@ COLUMNS = [
     Column("version", "Version", False),
 ]
 HEADINGS = {column.key: column.heading for column in COLUMNS}
-# The export adds these after the importable columns; the importer ignores them (status and percent
-# complete follow the progress log, never a spreadsheet).
-EXPORT_ONLY_HEADINGS = [
-    "Status",
-    "Percent complete",
-    "Overdue",
-    "Last progress logged",
-    "Original due date",
-    "Due date revisions",
-]
 # The fields a row can change on an existing action, in the order a preview lists them: what a lead may
 # change on the edit page, and no more (one list, so the import cannot drift from the form's rules).
 UPDATABLE = EDITABLE_FIELDS
-
-
-class ImportFileProblem(ValueError):
-    """The file as a whole cannot be read (wrong kind, too big, no heading row)."""
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str
-    message: str
+REFUSED = "The action plan has problems; nothing was imported."
 
 
 @dataclass(frozen=True)
@@ -142,9 +117,7 @@ class ImportRow:
 
 
 @dataclass
-class ImportPreview:
-    rows: list[ImportRow] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
+class ImportPreview(engine.ImportPreview):
     columns: set = field(default_factory=set)
 
     @property
@@ -164,170 +137,26 @@ class ImportPreview:
         return not self.problems and bool(self.new_rows or self.update_rows)
 
 
-class ImportRefused(Exception):
-    def __init__(self, preview: ImportPreview):
-        super().__init__("The action plan has problems; nothing was imported.")
-        self.preview = preview
-
-
 # --- Reading the file ----------------------------------------------------------------------------
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = clean_text(str(value)).strip()
-    # Undo the export's guard against spreadsheet formulas ('=...), so a round trip keeps the text.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
-    return text
-
-
 def read_table(*, name: str, content: bytes) -> list[list[str]]:
-    """The file's rows as text cells (the heading row first). CSV (UTF-8 or Windows-1252) or .xlsx."""
-    if len(content) > MAX_IMPORT_BYTES:
-        raise ImportFileProblem(f"The selected file must be smaller than {size_in_words(MAX_IMPORT_BYTES)}.")
-    if not content:
-        raise ImportFileProblem("The selected file is empty.")
-    extension = PurePath(name).suffix.lower()
-    if extension == ".xlsx":
-        if not content.startswith(b"PK"):
-            raise ImportFileProblem("The selected file is not an Excel workbook (.xlsx), whatever its name says.")
-        return _read_xlsx(content)
-    if extension == ".csv":
-        return _read_csv(content)
-    raise ImportFileProblem("The selected file must be a CSV file or an Excel workbook (.xlsx).")
-
-
-def _read_csv(content: bytes) -> list[list[str]]:
-    if b"\x00" in content[:4096]:
-        raise ImportFileProblem("The selected file is not a CSV file, whatever its name says.")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover -- cp1252 decodes almost anything; kept for the odd undefined byte
-        raise ImportFileProblem("The selected file's text could not be read. Save it as CSV UTF-8 and try again.")
-    try:
-        rows = []
-        width = MAX_IMPORT_COLUMNS
-        for index, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
-            if index > MAX_IMPORT_ROWS:
-                raise ImportFileProblem(TOO_MANY_ROWS)
-            if len(row) > MAX_IMPORT_COLUMNS and any(cell.strip() for cell in row[MAX_IMPORT_COLUMNS:]):
-                raise ImportFileProblem(TOO_MANY_COLUMNS)
-            cells = [_cell_text(cell) for cell in row[:width]]
-            if index == 0:
-                width = _known_width(cells)
-                cells = cells[:width]
-            rows.append(cells)
-    except csv.Error as error:
-        raise ImportFileProblem(f"The selected file is not a readable CSV file ({error}).") from None
-    return rows
-
-
-# A row or cell element's start tag in a worksheet's XML, with or without a namespace prefix.
-_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?(row|c)[\s/>]")
-
-
-def _check_xlsx_size(content: bytes) -> None:
-    """Refuse a workbook whose worksheets unpack too large, or with a row of too many cells, by
-    streaming through their XML (64 KB at a time) counting tags: nothing is parsed or held whole.
-    """
-    import zipfile
-
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        sheets = [info for info in archive.infolist() if info.filename.startswith("xl/worksheets/")]
-    except (zipfile.BadZipFile, ValueError):
-        raise ImportFileProblem("The selected file is not an Excel workbook that can be read.") from None
-    unpacked = 0
-    for info in sheets:
-        cells_in_row = 0
-        carry = b""
-        try:
-            with archive.open(info) as stream:
-                while True:
-                    chunk = stream.read(65536)
-                    unpacked += len(chunk)
-                    if unpacked > MAX_UNPACKED_BYTES:
-                        raise ImportFileProblem(
-                            "The selected workbook is too large once unpacked. Save only the action plan and try again."
-                        )
-                    data = carry + chunk
-                    # A tag may straddle two chunks: keep the last 64 bytes for the next round.
-                    end = len(data) if not chunk else max(len(data) - 64, 0)
-                    for match in _SHEET_TAG.finditer(data):
-                        if match.start() >= end:
-                            break
-                        if match.group(1) == b"row":
-                            cells_in_row = 0
-                        else:
-                            cells_in_row += 1
-                            if cells_in_row > MAX_IMPORT_COLUMNS:
-                                raise ImportFileProblem(TOO_MANY_COLUMNS)
-                    if not chunk:
-                        break
-                    carry = data[end:]
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
-            raise ImportFileProblem("The selected file is not an Excel workbook that can be read.") from None
-
-
-def _known_width(heading_row: list[str]) -> int:
-    """How many columns from the left to read: up to the last one whose heading the import knows."""
-    known = {_normalise_heading(name) for column in COLUMNS for name in (column.heading, *column.aliases)}
-    positions = [index for index, heading in enumerate(heading_row) if _normalise_heading(heading) in known]
-    return max(positions) + 1 if positions else len(heading_row)
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    _check_xlsx_size(content)
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for a damaged workbook
-        raise ImportFileProblem("The selected file is not an Excel workbook that can be read.") from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        width = MAX_IMPORT_COLUMNS
-        for index, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_IMPORT_COLUMNS)):
-            if index > MAX_IMPORT_ROWS:
-                raise ImportFileProblem(TOO_MANY_ROWS)
-            cells = [_cell_text(cell) for cell in row[:width]]
-            if index == 0:
-                width = _known_width(cells)
-                cells = cells[:width]
-            rows.append(cells)
-    finally:
-        workbook.close()
-    return rows
+    """The file's rows as text cells (the heading row first), up to the last column the import knows."""
+    headings = [name for column in COLUMNS for name in (column.heading, *column.aliases)]
+    return engine.read_table(name=name, content=content, max_rows=MAX_IMPORT_ROWS, known_headings=headings)
 
 
 # --- Checking each row ---------------------------------------------------------------------------
-
-
-def _normalise_heading(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("*", "").strip().lower())
 
 
 def _map_headings(heading_row: list[str]) -> dict[str, int]:
     wanted = {}
     for column in COLUMNS:
         for name in (column.heading, *column.aliases):
-            wanted[_normalise_heading(name)] = column.key
+            wanted[normalise_heading(name)] = column.key
     positions: dict[str, int] = {}
     for index, heading in enumerate(heading_row):
-        key = wanted.get(_normalise_heading(heading))
+        key = wanted.get(normalise_heading(heading))
         if key and key not in positions:
             positions[key] = index
     missing = [column.heading for column in COLUMNS if column.required and column.key not in positions]
@@ -641,83 +470,36 @@ def import_action_plan(*, name: str, content: bytes, creator) -> list[Action]:
     """Check the plan again (the database may have changed since the preview) and create every new
     action in one transaction: all of them, or none. Raises ImportRefused with the problems.
     """
-    preview = check_action_plan(name=name, content=content, importer=creator)
-    if preview.problems:
-        raise ImportRefused(preview)
+    return engine.confirm(
+        check=lambda: check_action_plan(name=name, content=content, importer=creator),
+        save=lambda preview: _save_plan(preview, creator),
+        refused=REFUSED,
+    )
+
+
+def _save_plan(preview: ImportPreview, creator) -> list[Action]:
+    """Every new or changed row of a checked plan, in the caller's transaction (engine.confirm)."""
     try:
-        with transaction.atomic():
-            saved = []
-            for row in preview.rows:
-                if row.unchanged:
-                    continue
-                if row.existing is None:
-                    saved.append(action_create(creator=creator, data=row.data))
-                    continue
-                # Through the edit page's service: history, revision, notification and the stale check.
-                data = {key: row.data[key] for key in UPDATABLE if key in preview.columns}
-                data["due_date_reason"] = row.data["due_date_reason"]
-                saved.append(
-                    action_update(action=row.existing, editor=creator, data=data, expected_version=row.version)
-                )
-            return saved
+        saved = []
+        for row in preview.rows:
+            if row.unchanged:
+                continue
+            if row.existing is None:
+                saved.append(action_create(creator=creator, data=row.data))
+                continue
+            # Through the edit page's service: history, revision, notification and the stale check.
+            data = {key: row.data[key] for key in UPDATABLE if key in preview.columns}
+            data["due_date_reason"] = row.data["due_date_reason"]
+            saved.append(action_update(action=row.existing, editor=creator, data=data, expected_version=row.version))
+        return saved
     except StaleEdit as stale:
-        preview.problems.append(RowProblem(0, HEADINGS["version"], stale.message))
-        raise ImportRefused(preview) from None
+        problem = RowProblem(0, HEADINGS["version"], stale.message)
     except ValidationError as error:
-        # Someone created one of these references between our check and the save: nothing was kept.
-        preview.problems.append(RowProblem(0, HEADINGS["reference"], " ".join(error.messages)))
-        raise ImportRefused(preview) from None
+        # Someone created one of these references between our check and the save: nothing is kept.
+        problem = RowProblem(0, HEADINGS["reference"], " ".join(error.messages))
     except IntegrityError:
-        preview.problems.append(
-            RowProblem(0, HEADINGS["reference"], "Another action with one of these references was saved meanwhile.")
+        problem = RowProblem(
+            0, HEADINGS["reference"], "Another action with one of these references was saved meanwhile."
         )
-        raise ImportRefused(preview) from None
-
-
-# --- Export --------------------------------------------------------------------------------------
-
-
-def _safe_cell(value: str) -> str:
-    """Keep a spreadsheet from running text as a formula (CSV injection): prefix it with an apostrophe."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def export_rows(actions) -> list[list[str]]:
-    """The heading row and one row per action: the import's columns, then status and progress figures.
-
-    `actions` must come with pillar, owner and executive lead joined and themes prefetched.
-    """
-
-    def person(user):
-        return user.get_full_name() or user.get_username()
-
-    rows = [[column.heading for column in COLUMNS] + EXPORT_ONLY_HEADINGS]
-    for action in actions:
-        cells = [
-            action.reference,
-            action.title,
-            action.description,
-            action.get_action_type_display(),
-            action.cqc_regulation,
-            action.pillar.name,
-            "; ".join(theme.short_name for theme in action.themes.all()),
-            person(action.owner),
-            person(action.executive_lead),
-            action.due_date.isoformat(),
-            "yes" if action.is_public else "no",
-            action.cqc_finding,
-            "; ".join(regulation.number for regulation in action.regulations.all()),
-            action.get_key_question_display(),
-            action.get_core_service_display(),
-            action.source,
-            "",  # due date reason: filled in only to change the due date
-            str(action.version),
-            action.get_status_display(),
-            str(action.percent_complete),
-            "yes" if action.is_overdue else "no",
-            date_format(timezone.localtime(action.last_progress_at), "Y-m-d H:i") if action.last_progress_at else "",
-            action.original_due_date.isoformat(),
-            str(getattr(action, "agreed_revisions", None) or action.due_date_revisions.filter(state="agreed").count()),
-        ]
-        rows.append([_safe_cell(cell) for cell in cells])
-    return rows
+    preview.problems.append(problem)
+    raise ImportRefused(preview, REFUSED)

@@ -33,13 +33,13 @@ def upload_keep(*, kind: UploadKind, user, name: str, content: bytes) -> Pending
         )
 
 
-def upload_for(*, kind: UploadKind, user, sha256: str) -> PendingUpload | None:
+def upload_for(*, kind: UploadKind, user, sha256: str, lock: bool = False) -> PendingUpload | None:
     """This person's unexpired upload of this kind with this digest, or None (expired, someone else's,
-    another kind, or never made)."""
+    another kind, or never made). `lock`: held until the caller's transaction ends (a confirmation
+    pressed twice waits for the first, then finds the upload gone)."""
+    uploads = PendingUpload.objects.select_for_update() if lock else PendingUpload.objects
     return (
-        PendingUpload.objects.filter(
-            kind=kind, uploaded_by=user, sha256=sha256, uploaded_at__gte=timezone.now() - UPLOAD_KEPT_FOR
-        )
+        uploads.filter(kind=kind, uploaded_by=user, sha256=sha256, uploaded_at__gte=timezone.now() - UPLOAD_KEPT_FOR)
         .order_by("-uploaded_at")
         .first()
     )

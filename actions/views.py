@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions import importing, returns, selectors
+from actions import exporting, importing, returns, selectors
 from actions.access import get_action_for_user, get_evidence_for_user
 from actions.figures_cache import cached_value
 from actions.filters import SORT_FIELDS, ActionFilter
@@ -410,7 +410,7 @@ def export_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="action-plan-{timezone.localdate():%Y-%m-%d}.csv"'
     response.write("\ufeff")  # so Excel reads the file as UTF-8
-    csv.writer(response).writerows(importing.export_rows(actions))
+    csv.writer(response).writerows(exporting.export_rows(actions))
     return response
 
 

@@ -84,17 +84,18 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 def spc_svg(mc: MeasureChart, *, width: int = 720, height: int = 300) -> SpcSvg:
     left, right, top, bottom = 56, width - 16, 14, height - 34
     svg = SpcSvg(width=width, height=height, left=left, right=right, top=top, bottom=bottom)
-    if not mc.points or mc.problem:
+    shown, offset = mc.shown, mc.shown_from
+    if not shown or mc.problem:
         return svg
-    numbers = [p.value for p in mc.points]
-    for p in mc.points:
+    numbers = [p.value for p in shown]
+    for p in shown:
         numbers += [v for v in (p.point.lower, p.point.upper, p.point.mean) if v is not None]
     if mc.measure.target is not None:
         numbers.append(mc.measure.target)
     ticks = _nice_ticks(min(numbers), max(numbers))
     low, high = min(ticks[0], min(numbers)), max(ticks[-1], max(numbers))
     span = (high - low) or 1.0
-    n = len(mc.points)
+    n = len(shown)
     step = (right - left) / max(n - 1, 1)
 
     def x_of(i: float) -> float:
@@ -105,10 +106,10 @@ def spc_svg(mc: MeasureChart, *, width: int = 720, height: int = 300) -> SpcSvg:
 
     svg.y_ticks = [(y_of(t), format_number(t, places=1)) for t in ticks]
     every = max(1, math.ceil(n / 8))
-    svg.x_ticks = [(x_of(i), p.period_text) for i, p in enumerate(mc.points) if i % every == 0 or i == n - 1]
-    svg.line = " ".join(f"{x_of(i)},{y_of(p.value)}" for i, p in enumerate(mc.points))
+    svg.x_ticks = [(x_of(i), p.period_text) for i, p in enumerate(shown) if i % every == 0 or i == n - 1]
+    svg.line = " ".join(f"{x_of(i)},{y_of(p.value)}" for i, p in enumerate(shown))
     unit = mc.measure.unit
-    for i, p in enumerate(mc.points):
+    for i, p in enumerate(shown):
         colour, shape = POINT_STYLE[p.point_type]
         x, y = x_of(i), y_of(p.value)
         title = f"{p.period_text}: {format_number(p.value, places=2)} {unit}. {p.point_type_words}"
@@ -126,19 +127,20 @@ def spc_svg(mc: MeasureChart, *, width: int = 720, height: int = 300) -> SpcSvg:
         )
     # One horizontal segment per group for the mean and each limit, half a step either side of its points.
     groups: dict[int, list[int]] = {}
-    for i, p in enumerate(mc.points):
+    for i, p in enumerate(shown):
         groups.setdefault(p.point.group, []).append(i)
     for indexes in groups.values():
         first, last = indexes[0], indexes[-1]
         x1, x2 = x_of(max(first - 0.5, 0)), x_of(min(last + 0.5, n - 1))
-        point = mc.points[first].point
+        point = shown[first].point
         if point.mean is not None:
             svg.means.append(SvgLine(x1, x2, y_of(point.mean)))
         if point.lower is not None:
             svg.lowers.append(SvgLine(x1, x2, y_of(point.lower)))
             svg.uppers.append(SvgLine(x1, x2, y_of(point.upper)))
-        if first > 0:
-            svg.recalculations.append((x_of(first - 0.5), mc.points[first].period_text))
+        # A group that starts before the page shown was not recalculated where the page starts.
+        if offset + first > 0 and mc.points[offset + first - 1].point.group != point.group:
+            svg.recalculations.append((x_of(first - 0.5), shown[first].period_text))
     if mc.measure.target is not None:
         svg.target = SvgLine(left, right, y_of(mc.measure.target))
     return svg

@@ -8,29 +8,39 @@ A file with one bad row is refused whole, naming the row (the file's line, the h
 the problem; nothing of it is stored. Values are read with float() on the text as sent: never rounded.
 """
 
-import csv
-import io
+import logging
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from measures.forms import parse_value
-from measures.models import Measure, MeasureValue, parse_period, period_text
+from measures.models import ImportRun, Measure, MeasureValue, parse_period, period_text
 from measures.services import (
     baseline_points_problem,
     measure_data_problems,
     measure_number_problem,
     measure_save,
     measure_value_period_problem,
-    measure_value_record,
+    measure_values_record_many,
     recalculation_add,
     text_problem,
 )
+from secamb_journey import importing as engine
+from secamb_journey.importing import (  # noqa: F401 -- the import page reads the limit here
+    MAX_IMPORT_BYTES,
+    ImportFileProblem,
+    ImportRefused,
+    RowProblem,
+)
 
-MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 20000
+# A confirmed file of more rows than this is imported in the background (measures.tasks), its progress
+# on a page of its own; a smaller one at once, in the request.
+LARGE_IMPORT_ROWS = 2000
 MEASURE_COLUMNS = ["slug", "name", "unit", "improvement", "target", "baseline_points", "screen_outliers", "public"]
 VALUE_COLUMNS = ["measure", "period", "value"]
 VALUE_OPTIONAL = ["rebase", "note"]
@@ -41,18 +51,7 @@ MEASURE_COLUMN_FOR = {"is_public": "public"}
 FLAGS = {"yes": True, "no": False}
 
 
-class ImportFileProblem(ValueError):
-    """The file as a whole cannot be read (not CSV text, no heading row, unknown columns)."""
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        return f"Row {self.row}, {self.column}: {self.message}"
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -63,47 +62,39 @@ class PreviewRow:
     data: dict = field(default_factory=dict)
 
 
+# The preview page lists this many rows, then counts the rest by outcome (a 20,000-row file's table
+# would be megabytes); every problem is listed whatever the number.
+PREVIEW_ROWS = 500
+
+
 @dataclass
-class ImportPreview:
-    kind: str  # "measures" or "values"
-    rows: list[PreviewRow] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
+class ImportPreview(engine.ImportPreview):
+    kind: str = ""  # "measures" or "values"
+
+    @property
+    def outcome_counts(self) -> list[tuple[str, int]]:
+        """How many rows have each outcome ("New value", "Correction", ...), most first."""
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            key = row.outcome.split(":")[0].split(";")[0]
+            counts[key] = counts.get(key, 0) + 1
+        return sorted(counts.items(), key=lambda item: -item[1])
+
+    @property
+    def shown_rows(self) -> list:
+        return self.rows[:PREVIEW_ROWS]
 
     @property
     def can_import(self) -> bool:
         return not self.problems and any(r.outcome != "Unchanged" for r in self.rows)
 
 
-class ImportRefused(Exception):
-    def __init__(self, preview: ImportPreview):
-        super().__init__("; ".join(str(p) for p in preview.problems))
-        self.preview = preview
-
-
 def _read(content: bytes) -> tuple[list[str], list[list[str]]]:
-    if len(content) > MAX_IMPORT_BYTES:
-        raise ImportFileProblem("The file is larger than 1 MB. Split it and import each part.")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileProblem("The file is not CSV text (UTF-8). Save it as CSV and try again.") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = list(reader)
-    except csv.Error as problem:
-        # A field longer than the csv module's limit (an unclosed quote swallowing the rest of the file,
-        # most often), or a line it cannot read at all.
-        if "field larger than field limit" in str(problem):
-            raise ImportFileProblem(
-                f"Row {reader.line_num}: a field is longer than {csv.field_size_limit():,} characters, far more "
-                'than any column takes. Check for a quote (") that is opened and never closed'
-            ) from None
-        raise ImportFileProblem(f"Row {reader.line_num}: the line cannot be read as CSV ({problem})") from None
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    """The heading row (lower case) and the rows with anything in them, each cell exactly as written:
+    the checks below refuse a control character rather than clean it away."""
+    rows = [r for r in engine.read_csv(content, max_rows=MAX_IMPORT_ROWS) if any(cell.strip() for cell in r)]
     if not rows:
         raise ImportFileProblem("The file is empty: it needs a heading row and then one row a line.")
-    if len(rows) - 1 > MAX_IMPORT_ROWS:
-        raise ImportFileProblem(f"The file has more than {MAX_IMPORT_ROWS:,} rows. Split it and import each part.")
     heading = [cell.strip().lower() for cell in rows[0]]
     return heading, rows[1:]
 
@@ -291,23 +282,99 @@ def _check_values(heading, rows, preview: ImportPreview) -> None:
         )
 
 
-@transaction.atomic
-def import_file(*, content: bytes, user=None, expect: str | None = None) -> ImportPreview:
-    """Check, then save every row in one transaction; ImportRefused (nothing saved) if any row is bad."""
-    preview = check_file(content=content, expect=expect)
-    if preview.problems:
-        raise ImportRefused(preview)
-    for row in preview.rows:
-        if preview.kind == "measures":
+def import_file(*, content: bytes, user=None, expect: str | None = None, progress=None) -> ImportPreview:
+    """Check, then save every row in one transaction; ImportRefused (nothing saved) if any row is bad.
+    Values are written in batches (measures.services.measure_values_record_many); `progress(done, total)`
+    hears after each.
+    """
+    return engine.confirm(
+        check=lambda: check_file(content=content, expect=expect),
+        save=lambda preview: _save(preview, user=user, progress=progress),
+    )
+
+
+def _save(preview: ImportPreview, *, user, progress) -> ImportPreview:
+    if preview.kind == "measures":
+        for row in preview.rows:
             data = dict(row.data)
             slug = data.pop("slug")
             measure_save(slug=slug, data=data, user=user)
-        else:
-            d = row.data
-            note = d["note"]
-            measure_value_record(measure=d["measure"], period=d["period"], value=d["value"], user=user, note=note)
-            if d["rebase"]:
-                recalculation_add(
-                    measure=d["measure"], period=d["period"], reason=note or "Recalculated on import", user=user
-                )
+        return preview
+    rows = [row.data for row in preview.rows]
+    measure_values_record_many(
+        entries=[(d["measure"], d["period"], d["value"], d["note"]) for d in rows], user=user, progress=progress
+    )
+    for d in (d for d in rows if d["rebase"]):
+        reason = d["note"] or "Recalculated on import"
+        recalculation_add(measure=d["measure"], period=d["period"], reason=reason, user=user)
     return preview
+
+
+# --- Large files: imported in the background ---------------------------------------------------------
+
+
+def row_count(content: bytes) -> int:
+    """How many rows (not the heading, nor blank lines) a file has; ImportFileProblem if it cannot be read."""
+    return len(_read(content)[1])
+
+
+def import_run_queue(*, upload, user) -> tuple[ImportRun, bool]:
+    """Turn a previewed upload (actions.models.PendingUpload) into a queued ImportRun, once: the upload
+    goes in the same transaction, and a second confirmation of the same file finds the first's run.
+    Returns (run, created); the caller queues measures.tasks.import_measures_file after the commit.
+    """
+    try:
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                uploaded_by=user,
+                name=upload.name,
+                sha256=upload.sha256,
+                content=bytes(upload.content),
+                rows=row_count(bytes(upload.content)),
+            )
+            upload.delete()
+            return run, True
+    except IntegrityError:  # the same file confirmed twice at once: the first confirmation's run
+        return ImportRun.objects.get(uploaded_by=user, sha256=upload.sha256, state=ImportRun.State.QUEUED), False
+
+
+def progress_key(run_id: int) -> str:
+    return f"measures:import-run:{run_id}:progress"
+
+
+def import_run_progress(run: ImportRun) -> tuple[int, int] | None:
+    """(rows written, rows to write) while the run's task is writing, from the cache; None before it starts
+    or when there is no shared cache to tell (the page then says it is waiting or under way)."""
+    return cache.get(progress_key(run.pk)) if run.state == ImportRun.State.QUEUED else None
+
+
+def import_run(run_id: int) -> None:
+    """Import a queued run's file, all or nothing, and record the outcome in the same transaction: a run
+    already finished (a retried or repeated task) is left alone, so nothing is imported twice."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(pk=run_id, state=ImportRun.State.QUEUED).first()
+        if run is None:
+            return
+        try:
+            preview = import_file(
+                content=bytes(run.content),
+                user=run.uploaded_by,
+                progress=lambda done, total: cache.set(progress_key(run.pk), (done, total), 3600),
+            )
+        except ImportRefused as refused:
+            run.state, run.problems = ImportRun.State.REFUSED, [str(p) for p in refused.preview.problems[:500]]
+            run.result = f"{run.name} was refused: nothing was imported. Correct the rows below and upload it again."
+        except Exception as problem:  # noqa: BLE001 -- any failure: nothing was saved, and the person is told
+            logger.exception("The background import of %s (run %s) failed", run.name, run.pk)
+            run.state = ImportRun.State.FAILED
+            run.result = (
+                f"Nothing was imported: {problem}"
+                if isinstance(problem, ImportFileProblem | ValidationError)
+                else "We could not import the file. Nothing was saved. Upload it again; ask for help if it fails again."
+            )
+        else:
+            changed = sum(1 for row in preview.rows if row.outcome != "Unchanged")
+            run.state = ImportRun.State.DONE
+            run.result = f"Imported {changed:,} row{'s' if changed != 1 else ''} from {run.name}."
+        run.content, run.finished_at = b"", timezone.now()
+        run.save()

@@ -183,3 +183,42 @@ def period_next(frequency: str, period: datetime.date) -> datetime.date:
     months = 3 if frequency == Frequency.QUARTERLY else 1
     month = period.month - 1 + months
     return datetime.date(period.year + month // 12, month % 12 + 1, 1)
+
+
+class ImportRun(models.Model):
+    """A large measures file confirmed for import and imported in the background (measures.tasks), so the
+    person's request does not wait on it. The file waits here until the task has read it; the task marks
+    the run done in the same transaction as the import, so a retried or repeated task imports nothing twice
+    (measures.importing.import_run). One queued run per person and file: confirming twice finds the first.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to be imported"
+        DONE = "done", "Imported"
+        REFUSED = "refused", "Refused: nothing was imported"
+        FAILED = "failed", "Failed: nothing was imported"
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField(blank=True)  # emptied once imported
+    rows = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    result = models.TextField(blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uploaded_by", "sha256"], condition=Q(state="queued"), name="measure_import_one_queued_per_file"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("measures:import_run", args=[self.pk])

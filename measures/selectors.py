@@ -45,6 +45,9 @@ RULE_WORDS = {
     "shift": "part of a run of 7 on one side of the mean",
     "": "",
 }
+# A measure's pages and charts show this many points at a time, the latest first (a 20,000-point series
+# was a 24 MB page): the mean, limits and signals are still computed over every point; open data has them all.
+POINTS_PER_PAGE = 104
 
 
 def format_number(value: float | None, *, places: int = 1) -> str:
@@ -104,6 +107,21 @@ class MeasureChart:
     # rule, or by a path around it): the chart has no points and every page says so for this measure alone.
     problem: str = ""
     stored: list[StoredValue] = field(default_factory=list)
+    page: int = 1  # which POINTS_PER_PAGE points the chart and its table show: 1 is the latest
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(len(self.points) / POINTS_PER_PAGE))
+
+    @property
+    def shown_from(self) -> int:
+        """The index in `points` of the first point shown."""
+        return max(len(self.points) - self.page * POINTS_PER_PAGE, 0)
+
+    @property
+    def shown(self) -> list[ChartPoint]:
+        """The points the chart and its table show: one page of them (SPC computed over all `points`)."""
+        return self.points[self.shown_from : len(self.points) - (self.page - 1) * POINTS_PER_PAGE]
 
     @property
     def latest(self) -> ChartPoint | None:
@@ -310,17 +328,30 @@ def _linked_actions(*, public_only: bool):
     return actions.public() if public_only else actions
 
 
-def measure_chart(measure: Measure) -> MeasureChart:
-    return charts_for([measure])[0]
+def measure_chart(measure: Measure, *, page=None) -> MeasureChart:
+    """The measure's chart; `page` (the request's text, or None) picks which POINTS_PER_PAGE points it
+    shows, 1 the latest: out of range or not a number, the nearest page."""
+    mc = charts_for([measure])[0]
+    try:
+        number = int(page) if page is not None else 1
+    except ValueError:
+        number = 1
+    mc.page = min(max(number, 1), mc.pages)
+    return mc
 
 
-def measure_value_history(measure: Measure) -> list:
-    """Every earlier version of this measure's values (corrections), newest first, with who and when."""
-    return list(
-        MeasureValue.history.filter(measure_id=measure.pk)
-        .select_related("history_user", "entered_by")
-        .order_by("period", "-history_date", "-history_id")
-    )
+def points_page(mc: MeasureChart) -> Page:
+    """The page of points shown, as a Page for {% pagination %}: page 1 the latest points, 2 those before."""
+    return Paginator(range(mc.pages), 1).page(mc.page)
+
+
+def measure_value_history(measure: Measure, *, shown: list[ChartPoint] | None = None) -> list:
+    """Every version of this measure's values (corrections among them), newest first, with who and when;
+    only those of the periods `shown` when given (one page of a long series)."""
+    records = MeasureValue.history.filter(measure_id=measure.pk)
+    if shown:
+        records = records.filter(period__gte=shown[0].period, period__lte=shown[-1].period)
+    return list(records.select_related("history_user", "entered_by").order_by("period", "-history_date", "-history_id"))
 
 
 def measure_value_for_user(*, measure: Measure, period: datetime.date) -> MeasureValue | None:

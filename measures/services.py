@@ -11,13 +11,17 @@ import datetime
 import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.utils import bulk_create_with_history
 
 from measures.models import Frequency, Improvement, Measure, MeasureValue, Recalculation, period_next, period_text
 from secamb_journey.text import clean_text
+
+# Rows written per query by measure_values_record_many (and the unit its progress is reported in).
+VALUES_BATCH = 1000
 
 MEASURE_FIELDS = (
     "name",
@@ -229,6 +233,95 @@ def measure_value_record(
         measure_value_correct(value=existing, new_value=number, user=user, note=note or "Corrected by import"),
         "corrected",
     )
+
+
+@transaction.atomic
+def measure_values_record_many(*, entries: list, user=None, progress=None) -> dict[str, int]:
+    """measure_value_record for many values at once, as an import needs: `entries` are (measure, period,
+    value, note). The same checks and the same history (a "+" record for a new value, a "~" record with
+    the note as its reason for a correction, the value as it stood first if it had none), written one
+    query per VALUES_BATCH rows rather than one save per row. All or nothing: the caller's transaction.
+    `progress(done, total)` is called after each batch. Returns the count of each outcome.
+    """
+    _require(user, "measures.add_measurevalue")
+    now = timezone.now()
+    checked = []
+    for measure, period, value, note in entries:
+        _require_text(note, model=MeasureValue, name="note")
+        _require_ended(measure=measure, period=period, at=now)
+        checked.append((measure, period, _finite(value), note))
+    ids = {measure.pk for measure, *_ in checked}
+    stored = {(v.measure_id, v.period): v for v in MeasureValue.objects.select_for_update().filter(measure_id__in=ids)}
+    new, corrected = [], []
+    for measure, period, number, note in checked:
+        existing = stored.get((measure.pk, period))
+        if existing is None:
+            new.append(
+                MeasureValue(measure=measure, period=period, value=number, note=note, entered_by=user, entered_at=now)
+            )
+        elif existing.value.hex() != number.hex():  # bit for bit: a value re-sent unchanged is not a correction
+            existing.value, existing.note, existing.entered_by, existing.entered_at = (
+                number,
+                note or "Corrected by import",
+                user,
+                now,
+            )
+            existing._change_reason = existing.note[:100]
+            corrected.append(existing)
+    if corrected:
+        _require(user, "measures.change_measurevalue")
+        _history_first(corrected)
+    total, done = len(new) + len(corrected), 0
+    for start in range(0, len(new), VALUES_BATCH):
+        batch = new[start : start + VALUES_BATCH]
+        bulk_create_with_history(batch, MeasureValue, batch_size=VALUES_BATCH, default_user=user)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    for start in range(0, len(corrected), VALUES_BATCH):
+        batch = corrected[start : start + VALUES_BATCH]
+        _update_values(batch)
+        MeasureValue.history.bulk_history_create(batch, batch_size=VALUES_BATCH, update=True, default_user=user)
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    return {"created": len(new), "corrected": len(corrected), "unchanged": len(checked) - total}
+
+
+def _update_values(values: list[MeasureValue]) -> None:
+    """Write a batch of corrected values: on PostgreSQL one UPDATE ... FROM (VALUES ...) statement, on
+    SQLite one statement run over the rows (executemany, in C). QuerySet.bulk_update's CASE expressions
+    cost about 3 ms a row in Python: 41 s for 20,000 corrections on SQLite."""
+    fields = [MeasureValue._meta.get_field(name) for name in ("value", "note", "entered_by", "entered_at")]
+    pk_field = MeasureValue._meta.pk
+    quote = connection.ops.quote_name
+    table, pk = quote(MeasureValue._meta.db_table), quote(pk_field.column)
+    rows = [[f.get_db_prep_value(getattr(v, f.attname), connection) for f in fields] + [v.pk] for v in values]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(quote(f.column) for f in [*fields, pk_field])
+            row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in [*fields, pk_field]) + ")"
+            sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+            sql = (
+                f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row] * len(rows))}) AS v ({names}) "  # noqa: S608 -- names from the model, quoted; values are parameters
+                f"WHERE {table}.{pk} = v.{pk}"
+            )
+            cursor.execute(sql, [cell for r in rows for cell in r])
+        else:
+            sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)  # noqa: S608 -- as above
+
+
+def _history_first(values: list[MeasureValue]) -> None:
+    """A value bulk-loaded without history (the scale benchmark's data) is recorded as it stood before
+    it is corrected, as measure_value_correct does, so a correction never loses the old value."""
+    ids = {v.measure_id for v in values}
+    recorded = set(MeasureValue.history.filter(measure_id__in=ids).values_list("id", flat=True).distinct())
+    missing = list(MeasureValue.objects.in_bulk([v.pk for v in values if v.pk not in recorded]).values())
+    for value in missing:
+        value._history_user = value.entered_by
+    if missing:
+        MeasureValue.history.bulk_history_create(missing, batch_size=VALUES_BATCH)
 
 
 @transaction.atomic

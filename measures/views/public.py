@@ -39,7 +39,10 @@ def performance(request):
 @require_safe
 def performance_detail(request, slug):
     measure = get_public_measure(slug)
-    return render(request, "measures/public_detail.html", {"mc": selectors.measure_chart(measure), "measure": measure})
+    mc = selectors.measure_chart(measure, page=request.GET.get("page"))
+    request.public_cache_rendered_page = mc.page  # `?page=99999` is redirected to the last page's URL
+    context = {"mc": mc, "measure": measure, "points_page": selectors.points_page(mc)}
+    return render(request, "measures/public_detail.html", context)
 
 
 def _csv_text(value) -> str:

@@ -4,26 +4,30 @@ As in actions/views.py: anonymous to sign in, no role or no permission 403, unkn
 is bound, one service called, and the page redirects.
 """
 
+import datetime
 import logging
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.models import UploadKind
-from actions.uploads import upload_for, upload_keep
+from actions.uploads import UPLOAD_KEPT_FOR, upload_for, upload_keep
 from actions.views import saving
-from measures import importing, selectors
+from measures import importing, selectors, tasks
 from measures.forms import CorrectValueForm, MeasureImportForm, MeasureValueForm, SummaryFilterForm
-from measures.models import Measure, MeasureValue, parse_period
+from measures.models import ImportRun, Measure, MeasureValue, parse_period
 from measures.services import measure_value_correct, measure_value_enter, recalculation_add
 from secamb_journey.access import staff_page
 from secamb_journey.middleware import accepts_uploads
 
 logger = logging.getLogger(__name__)
+STALLED = datetime.timedelta(minutes=10)
 
 
 def get_measure_for_user(request, slug: str) -> Measure:
@@ -69,17 +73,46 @@ def summary(request):
     )
 
 
+def _queue(run: ImportRun) -> None:
+    try:
+        tasks.import_measures_file.delay(run.pk)
+    except Exception:  # the broker is down: the run waits, and its page says so
+        logger.exception("Could not queue the import of %s (run %s)", run.name, run.pk)
+
+
+@require_GET
+@staff_page("measures.import_measures")
+def import_run(request, pk):
+    """A large import's progress, then its outcome: refreshes itself (a meta refresh, no JavaScript)."""
+    run = ImportRun.objects.filter(pk=pk, uploaded_by=request.user).first()
+    if run is None:
+        raise Http404("No such import.")
+    progress = importing.import_run_progress(run)
+    # Not started after a while: the broker was down when it was confirmed, or the worker is. Sent again (at
+    # most every 5 minutes; the task imports a run once however often it is sent), and the page says so.
+    stalled = run.state == ImportRun.State.QUEUED and not progress and run.created_at < timezone.now() - STALLED
+    if stalled and cache.add(f"measures:import-run:{run.pk}:resent", True, 300):
+        _queue(run)
+        run.refresh_from_db()
+        stalled = run.state == ImportRun.State.QUEUED
+    percent = round(100 * progress[0] / progress[1]) if progress and progress[1] else 0
+    context = {"run": run, "progress": progress, "percent": percent, "stalled": stalled}
+    return render(request, "measures/import_run.html", context)
+
+
 @require_GET
 @staff_page("measures.view_measure")
 def detail(request, slug):
     measure = get_measure_for_user(request, slug)
+    mc = selectors.measure_chart(measure, page=request.GET.get("page"))
     return render(
         request,
         "measures/detail.html",
         {
-            "mc": selectors.measure_chart(measure),
+            "mc": mc,
+            "points_page": selectors.points_page(mc),
             "measure": measure,
-            "history": selectors.measure_value_history(measure),
+            "history": selectors.measure_value_history(measure, shown=mc.shown),
             "can_enter": request.user.has_perm("measures.add_measurevalue"),
         },
     )
@@ -150,11 +183,24 @@ def import_file(request):
 
 
 def _import_confirm(request):
-    stored = upload_for(kind=UploadKind.MEASURES, user=request.user, sha256=request.POST.get("confirm", ""))
-    if stored is None:
-        messages.error(request, "That preview has expired or belongs to another file. Upload the file again.")
-        return redirect("measures:import")
-    content = bytes(stored.content)
+    digest = request.POST.get("confirm", "")
+    with transaction.atomic():
+        stored = upload_for(kind=UploadKind.MEASURES, user=request.user, sha256=digest, lock=True)
+        if stored is None:
+            # Confirmed twice: the first confirmation of a large file queued it; show its progress.
+            recent = timezone.now() - UPLOAD_KEPT_FOR
+            run = ImportRun.objects.filter(uploaded_by=request.user, sha256=digest, created_at__gte=recent).first()
+            if run is not None:
+                return redirect(run)
+            messages.error(request, "That preview has expired or belongs to another file. Upload the file again.")
+            return redirect("measures:import")
+        content = bytes(stored.content)
+        large = importing.row_count(content) > importing.LARGE_IMPORT_ROWS
+        if large:
+            run, created = importing.import_run_queue(upload=stored, user=request.user)
+            if created:
+                transaction.on_commit(lambda: _queue(run))
+            return redirect(run)
     try:
         preview = importing.import_file(content=content, user=request.user)
     except importing.ImportRefused as refused:

@@ -23,6 +23,7 @@ from actions.tests.factories import ActionFactory, UserFactory
 from reports.models import PublishedUpdate
 from reports.services import update_draft_for_period, update_publish
 from reports.tests.updates_world import DRAFTED, OCTOBER, at, build_world
+from secamb_journey import importing as engine
 from secamb_journey.roles import Role
 from secamb_journey.text import clean_text
 
@@ -105,7 +106,7 @@ def test_the_admin_stores_text_clean_too(owner):
 
 def test_an_imported_spreadsheet_is_cleaned_cell_by_cell():
     # A workbook stores a control character escaped (_x000B_), which the reader hands over decoded.
-    assert importing._cell_text("Title\x0bwith a break") == "Title\nwith a break"
+    assert engine.cell_text("Title\x0bwith a break") == "Title\nwith a break"
     csv_content = b"Reference,Title\nMD-01,Bell\x07 here\n"
     assert importing.read_table(name="plan.csv", content=csv_content)[1] == ["MD-01", "Bell here"]
 

@@ -135,6 +135,8 @@ EXPECTED = {
     "measures:value_new": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     "measures:value_correct": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     "measures:import": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
+    # A large import's progress page: the lead who confirmed it (any other lead gets 404).
+    "measures:import_run": staff_only(owner=403, other_owner=403, lead=200, board=403, comms=403),
     # --- Editorial pages: leads review and edit drafts; only communications editors publish and withdraw.
     # /reports/ only redirects to the list, which checks.
     "reports:editorial_home": {**everyone(302)},
@@ -186,6 +188,7 @@ class World:
     meeting_id: int = 0
     decision_id: int = 0
     pack_id: int = 0
+    import_run_id: int = 0
 
 
 def build_world(owner, board) -> World:
@@ -231,6 +234,12 @@ def build_world(owner, board) -> World:
     from reports.services.board_pack import board_pack_generate
 
     pack = board_pack_generate(meeting=meeting).pack
+    from measures.models import ImportRun
+    from secamb_journey.roles import Role
+
+    # A large import's run, by the `lead` persona (the same person as conftest's fixture: got or created).
+    lead = UserFactory(username="lead", first_name="Jo", last_name="Clarke", roles=[Role.LEAD])
+    run = ImportRun.objects.create(uploaded_by=lead, name="weeks.csv", sha256="0" * 64, rows=2001)
     return World(
         reference=action.reference,
         evidence_id=evidence.pk,
@@ -245,6 +254,7 @@ def build_world(owner, board) -> World:
         meeting_id=meeting.pk,
         decision_id=decision.pk,
         pack_id=pack.pk,
+        import_run_id=run.pk,
     )
 
 
@@ -268,6 +278,8 @@ def _arguments(name: str, parameters: list[str], world: World) -> dict:
             values[parameter] = world.evidence_id
         elif parameter in ("revision_id", "committee_id", "meeting_id", "decision_id", "pack_id"):
             values[parameter] = getattr(world, parameter)
+        elif parameter == "pk" and name == "measures:import_run":
+            values[parameter] = world.import_run_id
         elif parameter == "field":
             values[parameter] = "revision_reason"
         elif parameter == "record_id":

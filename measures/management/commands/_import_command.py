@@ -25,9 +25,5 @@ class ImportCommand(BaseCommand):
         except importing.ImportRefused as refused:
             lines = "\n".join(str(p) for p in refused.preview.problems)
             raise CommandError(f"{path} was refused; nothing was imported:\n{lines}") from None
-        outcomes = {}
-        for row in preview.rows:
-            key = row.outcome.split(":")[0].split(";")[0]
-            outcomes[key] = outcomes.get(key, 0) + 1
-        summary = ", ".join(f"{n} {what.lower()}" for what, n in sorted(outcomes.items())) or "no rows"
+        summary = ", ".join(f"{n} {what.lower()}" for what, n in sorted(preview.outcome_counts)) or "no rows"
         self.stdout.write(self.style.SUCCESS(f"Imported {path}: {summary}."))
