@@ -9,6 +9,7 @@ from actions.figures_cache import cached_fragment
 from measures import selectors
 from measures.charts import spc_svg
 from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS, format_number
+from secamb_journey.periods import period_words
 
 register = template.Library()
 
@@ -88,3 +89,9 @@ def measures_summary(pillar=None, theme=None, public=False, caption=""):
 def spc_chart(mc, id="chart", can_enter=False):
     # can_enter: the table under the chart links each value to its correction form (staff who may enter values).
     return {"svg": spc_svg(mc), "mc": mc, "id": id, "can_enter": can_enter}
+
+
+@register.filter(name="period_words")
+def period_words_filter(value, frequency="monthly") -> str:
+    """`{{ m.period|period_words }}`: the one way a period is written for people (secamb_journey.periods)."""
+    return period_words(value, frequency or "monthly")

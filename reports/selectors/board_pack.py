@@ -199,7 +199,7 @@ def _measures() -> dict:
                 "latest": f"{format_number(latest.value, places=2)}{unit}"
                 if latest
                 else (mc.problem or "No values yet"),
-                "period": latest.period_text if latest else "",
+                "period": latest.period_words if latest else "",
                 "target": f"{format_number(mc.target, places=2)}{unit}" if mc.target is not None else "None",
                 "variation_icon": mc.variation_icon,
                 "variation_words": mc.variation_words,

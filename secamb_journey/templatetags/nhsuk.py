@@ -6,6 +6,7 @@ from django import forms, template
 from django.utils.html import format_html
 
 from secamb_journey.forms import NHSDateInput
+from secamb_journey.periods import period_words
 
 register = template.Library()
 
@@ -285,3 +286,9 @@ def thousands(value) -> str:
         return f"{int(str(value)):,}"
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.filter(name="period_words")
+def period_words_filter(value, frequency="monthly") -> str:
+    """`{{ update.period|period_words }}` -> "November 2026"; `{{ value.period|period_words:measure.frequency }}`."""
+    return period_words(value, frequency or "monthly")
