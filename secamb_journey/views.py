@@ -35,6 +35,11 @@ def accessibility(request):
 
 
 @require_safe
+def glossary(request):
+    return render(request, "glossary.html")
+
+
+@require_safe
 def nhsuk_asset(request, path):
     if ".." in path:
         raise Http404("No such asset.")

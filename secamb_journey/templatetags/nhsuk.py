@@ -107,7 +107,9 @@ HEADER_NAVIGATION = [
     ("Edit public updates", "/reports/updates/", "updates"),
     ("Admin", "/admin/", "admin"),
     ("Progress updates", "/updates/", None),
+    ("Our action plan", "/plan/", None),
     ("Performance", "/performance/", None),
+    ("Open data", "/open-data/", None),
 ]
 
 
