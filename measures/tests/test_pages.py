@@ -53,7 +53,7 @@ def test_the_summary_filters_by_pillar_and_theme(client_for, board, cat1):
 
 def test_a_measure_page_has_the_chart_its_reading_its_table_and_its_actions(client_for, board, cat1):
     html = client_for(board).get("/measures/cat1-mean/").content.decode()
-    assert "<svg" in html and 'role="img"' in html and "Recalculated" in html
+    assert "<svg" in html and 'aria-hidden="true" focusable="false"' in html and "Recalculated" in html
     assert "In November 2025, Category 1 mean response time was 7.1 minutes" in html  # the reading in words
     assert "Special cause: improvement (outside the limits)" in html  # the table, in words
     assert "A new way of working" in html  # the recalculation's reason
