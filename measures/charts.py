@@ -144,7 +144,7 @@ def spc_svg(mc: MeasureChart, variant: Variant = VARIANTS[-1]) -> SpcSvg:
     y_labels = [format_number(t, places=1) for t in ticks]
     x_labels = [period_words(p.period_text, short=True) for p in mc.points]
     # Room for the y labels on the left, and for half the first and last x label at either end.
-    left = round(max(max(text_width(t, font) for t in y_labels) + font / 2, text_width(x_labels[0], font) / 2), 1)
+    left = round(max(max(text_width(t, font) for t in y_labels) + font / 2, text_width(x_labels[0], font) / 2 + 2), 1)
     right = round(width - max(font / 2, text_width(x_labels[-1], font) / 2 + 2), 1)
     top, bottom = round(font * 1.2, 1), round(height - font * 2, 1)
     svg.left, svg.right, svg.top, svg.bottom = left, right, top, bottom
