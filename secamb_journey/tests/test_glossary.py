@@ -1,9 +1,12 @@
 """The public finds everything from the menu, and every term the public pages use is explained in plain words."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
+from secamb_journey.glossary import GLOSSARY
 from secamb_journey.templatetags.nhsuk import HEADER_NAVIGATION
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +61,11 @@ def test_the_open_data_page_lists_every_file(client):
         "/open-data/measures.csv",
     ):
         assert f'href="{path}"' in html
+
+
+def test_every_link_to_the_words_page_lands_on_a_term():
+    anchors = {term_id for _, _, terms in GLOSSARY for term_id, _, _ in terms}
+    base = Path(settings.BASE_DIR)
+    templates = [*base.glob("*/templates/**/*.html"), *base.glob("templates/**/*.html")]
+    linked = {anchor for path in templates for anchor in re.findall(r'href="/words/#([\w-]+)"', path.read_text())}
+    assert linked and linked <= anchors, linked - anchors
