@@ -75,5 +75,5 @@ def test_the_pack_asks_in_words_that_agree_in_number():
 def test_the_packs_page_says_how_long_before_its_meeting_each_pack_was_made(client_for, board, programme):
     board_pack_generate(meeting=meeting(14))
     page = visible_text(client_for(board).get("/board-packs/").content.decode())
-    assert "made automatically 7 days before the meeting, unless an improvement lead has made it sooner" in page
+    assert "made automatically 7 days before the meeting, unless one was made sooner" in page
     assert f"{timezone.localdate():%-d %B %Y} (14 days before the meeting)" in page
