@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.demo_governance import EMB, FINDINGS, QGC, demo_meetings_seed, source_for
+from actions.demo_highlights import HIGHLIGHTS
 from actions.models import Action, ActionType, CqcRegulation, EvidenceKind, Regulation, Status
 from actions.services import (
     EDITABLE_FIELDS,
@@ -765,7 +766,8 @@ def _log(replay: _Replay, item: DemoAction, at, status: str, percent: int, narra
         narrative=narrative,
         status=status,
         percent_complete=percent,
-        public_highlight=narrative if highlight and len(narrative) <= 280 else "",
+        # The public's own words (demo_highlights), never the narrative again.
+        public_highlight=HIGHLIGHTS.get(item.reference, "") if highlight else "",
         at=at,
         notify=False,  # seeding is not news: no emails to the demo people
     )

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.models import Action
 from pillars.models import Pillar, StrategicGoal
+from secamb_journey.periods import period_words as words_for_period
 from themes.models import Theme
 
 
@@ -86,6 +87,9 @@ class Measure(models.Model):
     def period_text(self, period: datetime.date) -> str:
         return period_text(self.frequency, period)
 
+    def period_words(self, period: datetime.date) -> str:
+        return period_words(self.frequency, period)
+
 
 class MeasureValue(models.Model):
     """One value for one period, kept exactly as given (a double). A correction changes it in place;
@@ -112,7 +116,7 @@ class MeasureValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.measure}: {self.measure.period_text(self.period)} = {self.value!r}"
+        return f"{self.measure}: {self.measure.period_words(self.period)} = {self.value!r}"
 
 
 class Recalculation(models.Model):
@@ -135,7 +139,7 @@ class Recalculation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.measure}: limits recalculated from {self.measure.period_text(self.period)}"
+        return f"{self.measure}: limits recalculated from {self.measure.period_words(self.period)}"
 
 
 # --- Periods: text in and out ---------------------------------------------------------------------
@@ -148,6 +152,11 @@ PERIOD_FORMATS = {
     Frequency.WEEKLY: "the week's Monday as YYYY-MM-DD, for example 2026-01-05",
     Frequency.QUARTERLY: "YYYY-Qn, for example 2026-Q1",
 }
+
+
+def period_words(frequency: str, period: datetime.date) -> str:
+    """The period as people say it ("November 2026"), for every page, message and summary."""
+    return words_for_period(period, frequency)
 
 
 def period_text(frequency: str, period: datetime.date) -> str:

@@ -15,6 +15,7 @@ from actions.models import Action
 from measures import spc
 from measures.models import Frequency, Measure, MeasureValue, Recalculation, period_text
 from measures.services import measure_number_problem
+from secamb_journey.periods import period_words
 
 VARIATION_WORDS = {
     "common_cause": "No significant change (common cause variation)",
@@ -72,6 +73,10 @@ class ChartPoint:
     value_id: int | None = None
 
     @property
+    def period_words(self) -> str:
+        return period_words(self.period_text)
+
+    @property
     def point_type(self) -> str:
         return self.point.point_type
 
@@ -95,6 +100,10 @@ class StoredValue:
     period_text: str
     value: float
     problem: str | None
+
+    @property
+    def period_words(self) -> str:
+        return period_words(self.period_text)
 
 
 @dataclass
@@ -172,7 +181,7 @@ def chart_reading(mc: "MeasureChart") -> str:
         return f"{m.name} has no values yet."
     last = mc.latest
     p = last.point
-    text = f"In {last.period_text}, {m.name} was {format_number(last.value, places=2)}{unit}"
+    text = f"In {last.period_words}, {m.name} was {format_number(last.value, places=2)}{unit}"
     if p.mean is not None:
         text += f", against a mean of {format_number(p.mean, places=2)}{unit}"
         if p.lower is not None:

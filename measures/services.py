@@ -17,7 +17,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history
 
-from measures.models import Frequency, Improvement, Measure, MeasureValue, Recalculation, period_next, period_text
+from measures.models import (
+    Frequency,
+    Improvement,
+    Measure,
+    MeasureValue,
+    Recalculation,
+    period_next,
+    period_words,
+)
 from secamb_journey.text import clean_text
 
 # Rows written per query by measure_values_record_many (and the unit its progress is reported in).
@@ -117,7 +125,8 @@ def measure_value_period_problem(*, measure: Measure, period: datetime.date, tod
     """
     ends = period_next(measure.frequency, period)
     if today < ends:
-        what = period_text(measure.frequency, period)
+        what = period_words(measure.frequency, period)
+        what = what[0].upper() + what[1:]
         if period <= today:
             return (
                 f"{what} has not ended yet: enter its value once the period is over, from {date_format(ends, 'j F Y')}."
@@ -185,7 +194,7 @@ def measure_value_enter(
     _require_ended(measure=measure, period=period, at=at, field="period")
     if MeasureValue.objects.filter(measure=measure, period=period).exists():
         raise ValidationError(
-            f"{measure.name} already has a value for {period_text(measure.frequency, period)}: correct it instead."
+            f"{measure.name} already has a value for {period_words(measure.frequency, period)}: correct it instead."
         )
     return MeasureValue.objects.create(
         measure=measure, period=period, value=number, note=note, entered_by=user, entered_at=at or timezone.now()

@@ -305,6 +305,11 @@ class BoardPack(models.Model):
         return reverse("reports:board_pack_pdf", args=[self.pk])
 
     @property
+    def days_before_meeting(self) -> int | None:
+        """How long before its meeting the pack was made (the schedule's days, or sooner by hand)."""
+        return (self.meeting.date - self.as_of).days if self.meeting_id else None
+
+    @property
     def pdf_filename(self) -> str:
         what = f"meeting-{self.meeting_id}" if self.meeting_id else "ad-hoc"
         return f"board-pack-{self.as_of:%Y-%m-%d}-{what}-v{self.version}.pdf"

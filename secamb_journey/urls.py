@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor.verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("words/", views.glossary, name="glossary"),
     path("healthz", views.healthz, name="healthz"),
     # The NHS.UK stylesheet asks for its icons at /assets/...; they are static files under nhsuk/.
     re_path(r"^assets/(?P<path>[\w./-]+)$", views.nhsuk_asset, name="nhsuk_asset"),

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from secamb_journey.glossary import GLOSSARY
 from secamb_journey.health import broker_state, database_state
 from secamb_journey.landing import landing_url
 
@@ -32,6 +33,11 @@ def healthz(request):
 @require_safe
 def accessibility(request):
     return render(request, "accessibility.html")
+
+
+@require_safe
+def glossary(request):
+    return render(request, "glossary.html", {"glossary": GLOSSARY})
 
 
 @require_safe

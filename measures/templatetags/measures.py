@@ -7,8 +7,9 @@ from django.utils.safestring import mark_safe
 
 from actions.figures_cache import cached_fragment
 from measures import selectors
-from measures.charts import spc_svg
+from measures.charts import VARIANTS, spc_svg
 from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS, format_number
+from secamb_journey.periods import period_words
 
 register = template.Library()
 
@@ -85,6 +86,14 @@ def measures_summary(pillar=None, theme=None, public=False, caption=""):
 
 
 @register.inclusion_tag("measures/includes/spc_chart.html")
-def spc_chart(mc, id="chart", can_enter=False):
+def spc_chart(mc, id="chart", can_enter=False, reading_shown=False):
     # can_enter: the table under the chart links each value to its correction form (staff who may enter values).
-    return {"svg": spc_svg(mc), "mc": mc, "id": id, "can_enter": can_enter}
+    # reading_shown: the page has just given the chart's sentence, so the caption does not say it again.
+    svgs = [spc_svg(mc, variant) for variant in VARIANTS]
+    return {"svgs": svgs, "mc": mc, "id": id, "can_enter": can_enter, "reading_shown": reading_shown}
+
+
+@register.filter(name="period_words")
+def period_words_filter(value, frequency="monthly") -> str:
+    """`{{ m.period|period_words }}`: the one way a period is written for people (secamb_journey.periods)."""
+    return period_words(value, frequency or "monthly")

@@ -23,7 +23,7 @@ def test_only_public_measures_as_of_the_period_are_frozen_as_plain_json():
     (row,) = frozen
     assert row["period"] == "2026-03" and row["value"] == 7.9  # April and May are after the period
     assert row["variation_icon"] == "common_cause" and row["assurance_icon"] in ("consistent_fail", "inconsistent")
-    assert row["variation_words"] and row["reading"].startswith("In 2026-03, Category 1 mean was 7.9")
+    assert row["variation_words"] and row["reading"].startswith("In March 2026, Category 1 mean was 7.9")
 
 
 def test_a_drafted_update_carries_the_frozen_measures_and_its_page_shows_them(client, comms):

@@ -35,10 +35,10 @@ def test_the_public_page_shows_the_latest_page_of_points_and_pages_back(client, 
     html = client.get("/performance/long/").content.decode()
     assert _rows(html) == PER_PAGE
     mc = selectors.measure_chart(long_measure)
-    assert mc.shown[-1].period_text in html and mc.points[0].period_text not in html
+    assert mc.shown[-1].period_words in html and mc.points[0].period_words not in html
     assert f"{PER_PAGE} of the {COUNT} values" in html and 'href="?page=2"' in html
     last = client.get("/performance/long/?page=3").content.decode()
-    assert _rows(last) == COUNT - 2 * PER_PAGE and mc.points[0].period_text in last
+    assert _rows(last) == COUNT - 2 * PER_PAGE and mc.points[0].period_words in last
     assert client.get("/performance/long/?page=99").status_code == 302  # to the last page's own URL
 
 

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from measures.models import Frequency, MeasureValue, period_next, period_text
+from measures.models import Frequency, MeasureValue, period_next, period_text, period_words
 from measures.services import measure_value_correct, measure_value_enter, measure_value_period_problem
 from measures.tests.factories import MeasureFactory
 
@@ -35,7 +35,7 @@ def test_the_service_refuses_a_value_for_a_period_not_yet_ended(cat1, lead, peri
     with pytest.raises(ValidationError) as refused:
         measure_value_enter(measure=cat1, period=period, value=7.5, user=lead)
     message = refused.value.message_dict["period"][0]
-    assert period_text(cat1.frequency, period) in message
+    assert period_words(cat1.frequency, period) in message  # in words, as people say it
     assert "once the period is over, from" in message
     assert not MeasureValue.objects.exists()
 

@@ -38,7 +38,7 @@ def test_staff_see_the_summary_with_icons_in_words(request, client_for, cat1, pe
     assert "Category 1 mean response time" in html
     assert "Improving: significantly lower" in html  # the variation icon's words
     assert "Will consistently miss the target without change" in html or "sometimes meet" in html
-    assert "7.1 minutes" in html and "2025-11" in html  # the latest value and its period
+    assert "7.1 minutes" in html and "November 2025" in html  # the latest value and its period, in words
 
 
 def test_the_summary_filters_by_pillar_and_theme(client_for, board, cat1):
@@ -53,8 +53,8 @@ def test_the_summary_filters_by_pillar_and_theme(client_for, board, cat1):
 
 def test_a_measure_page_has_the_chart_its_reading_its_table_and_its_actions(client_for, board, cat1):
     html = client_for(board).get("/measures/cat1-mean/").content.decode()
-    assert "<svg" in html and 'role="img"' in html and "Recalculated" in html
-    assert "In 2025-11, Category 1 mean response time was 7.1 minutes" in html  # the reading in words
+    assert "<svg" in html and 'aria-hidden="true" focusable="false"' in html and "Recalculated" in html
+    assert "In November 2025, Category 1 mean response time was 7.1 minutes" in html  # the reading in words
     assert "Special cause: improvement (outside the limits)" in html  # the table, in words
     assert "A new way of working" in html  # the recalculation's reason
     assert "WN-004: Enough call handlers on every shift" in html
@@ -90,7 +90,7 @@ def test_a_lead_can_start_a_recalculation_with_a_reason(client_for, lead, cat1):
 def test_a_period_that_has_a_value_is_refused_with_a_message(client_for, lead, cat1):
     response = client_for(lead).post("/measures/cat1-mean/values/new/", {"period": "2024-01", "value": "9"})
     assert response.status_code == 200
-    assert "already has a value for 2024-01: correct it instead" in response.content.decode()
+    assert "already has a value for January 2024: correct it instead" in response.content.decode()
     assert MeasureValue.objects.get(measure=cat1, period=datetime.date(2024, 1, 1)).value == 8.4
 
 
@@ -167,7 +167,7 @@ def test_the_public_performance_pages_show_the_chart_table_and_reading(client, c
     listing = client.get("/performance/").content.decode()
     assert "Category 1 mean response time" in listing and 'href="/performance/cat1-mean/"' in listing
     html = client.get("/performance/cat1-mean/").content.decode()
-    assert "<svg" in html and "In 2025-11, Category 1 mean response time was 7.1 minutes" in html
+    assert "<svg" in html and "In November 2025, Category 1 mean response time was 7.1 minutes" in html
     assert "Special cause: improvement" in html
     assert "Correct" not in html and "Enter a value" not in html
 

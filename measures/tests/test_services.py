@@ -34,7 +34,7 @@ def test_a_value_is_stored_exactly_as_given(lead):
 def test_a_period_has_one_value_and_a_second_is_refused(lead):
     measure = MeasureFactory()
     measure_value_enter(measure=measure, period=JAN, value=7.5, user=lead)
-    with pytest.raises(ValidationError, match="already has a value for 2026-01: correct it instead"):
+    with pytest.raises(ValidationError, match="already has a value for January 2026: correct it instead"):
         measure_value_enter(measure=measure, period=JAN, value=7.6, user=lead)
     assert MeasureValue.objects.get(measure=measure).value == 7.5
 

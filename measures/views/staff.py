@@ -132,7 +132,7 @@ def value_new(request, slug):
             if data["rebase"]:
                 recalculation_add(measure=measure, period=data["period"], reason=data["reason"], user=request.user)
         if form.is_valid():
-            messages.success(request, f"Value saved for {measure.period_text(data['period'])}.")
+            messages.success(request, f"Value saved for {measure.period_words(data['period'])}.")
             return redirect(measure.get_absolute_url())
     return render(request, "measures/value_form.html", {"form": form, "measure": measure})
 
@@ -150,7 +150,7 @@ def value_correct(request, slug, period):
             )
         if form.is_valid():
             messages.success(
-                request, f"Value for {measure.period_text(value.period)} corrected; the old one is in the history."
+                request, f"Value for {measure.period_words(value.period)} corrected; the old one is in the history."
             )
             return redirect(measure.get_absolute_url())
     return render(request, "measures/value_form.html", {"form": form, "measure": measure, "value": value})

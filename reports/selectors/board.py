@@ -83,6 +83,11 @@ class CqcType:
         return {ActionType.WARNING_NOTICE: "Warning notices", ActionType.MUST_DO: "Must-do actions"}[self.action_type]
 
     @property
+    def noun(self) -> str:
+        """One of them, for a count to agree with through `pluralize`: "1 overdue must-do action"."""
+        return {ActionType.WARNING_NOTICE: "warning notice", ActionType.MUST_DO: "must-do action"}[self.action_type]
+
+    @property
     def overdue_link(self) -> str:
         return self.links.overdue
 
@@ -161,9 +166,16 @@ def last_meeting(*, today: datetime.date) -> Meeting | None:
     return Meeting.objects.filter(date__lt=today).select_related("committee").order_by("-date", "-pk").first()
 
 
-def _since(*, today: datetime.date) -> Since:
+def since_moment(*, today: datetime.date) -> tuple[datetime.date, Meeting | None]:
+    """The day "since" means on the dashboard and in the board pack alike: the last committee meeting's,
+    or SINCE_DAYS_WITHOUT_A_MEETING days ago when none has met. One answer, so the two never disagree.
+    """
     meeting = last_meeting(today=today)
-    day = meeting.date if meeting else today - datetime.timedelta(days=SINCE_DAYS_WITHOUT_A_MEETING)
+    return (meeting.date if meeting else today - datetime.timedelta(days=SINCE_DAYS_WITHOUT_A_MEETING)), meeting
+
+
+def _since(*, today: datetime.date) -> Since:
+    day, meeting = since_moment(today=today)
     counts = Action.objects.aggregate(
         completed=Count("id", filter=changes.completed_since_q(day)),
         fell_overdue=Count("id", filter=changes.fell_overdue_since_q(day, today)),

@@ -11,6 +11,7 @@ A fixed number of queries whatever the number of actions: the appendix is one qu
 
 import datetime
 
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,10 +28,11 @@ from actions.models import (
     days_overdue,
     is_overdue_on,
 )
-from measures.charts import spc_svg
+from measures.charts import PACK_VARIANT, spc_svg
 from measures.selectors import format_number, measures_summary
 from reports.governance_figures import dashboard_governance
 from reports.models import BoardPackAsk
+from reports.selectors.board import since_moment
 from reports.selectors.dashboard import programme_slices
 from secamb_journey.site_url import absolute_url
 
@@ -39,8 +41,6 @@ from secamb_journey.site_url import absolute_url
 EXCEPTION_LIST_LIMIT = 25
 # The exit criteria's chart figures, attached to the PDF (reports.services.board_pack).
 EXIT_CRITERIA_CSV_NAME = "exit-criteria-figures.csv"
-# Without a previous pack, "since the last pack" means this many days.
-FIRST_PACK_LOOKBACK_DAYS = 90
 
 SECTIONS = (
     ("summary", "Summary"),
@@ -128,8 +128,10 @@ def _revision_rows(revisions, *, prefix: str) -> list[dict]:
 
 
 def _since_rows(*, since: datetime.datetime, today: datetime.date) -> dict:
-    """What happened since the last pack. A revision that moved a date later is a slip; one that moved
-    it earlier is "brought forward", listed apart (actions.changes): never a negative slip."""
+    """What happened since the last committee meeting (board.since_moment, as on the dashboard). A revision
+    that moved a date later is a slip; one that moved it earlier is "brought forward", listed apart
+    (actions.changes): never a negative slip.
+    """
     prefix = _action_url_prefix()
     slipped = _revision_rows(changes.slips_since(since.date()), prefix=prefix)
     brought_forward = _revision_rows(changes.brought_forward_revisions_since(since.date()), prefix=prefix)
@@ -201,7 +203,7 @@ def _measures() -> dict:
                 "latest": f"{format_number(latest.value, places=2)}{unit}"
                 if latest
                 else (mc.problem or "No values yet"),
-                "period": latest.period_text if latest else "",
+                "period": latest.period_words if latest else "",
                 "target": f"{format_number(mc.target, places=2)}{unit}" if mc.target is not None else "None",
                 "variation_icon": mc.variation_icon,
                 "variation_words": mc.variation_words,
@@ -221,7 +223,7 @@ def _chart(mc) -> dict:
     """An exit criterion's SPC chart as vector graphics, rendered now and kept (the pack never redraws it
     from later data), and its figures, which the PDF carries as an attached spreadsheet."""
     m = mc.measure
-    context = {"svg": spc_svg(mc, width=640, height=260), "mc": mc, "id": f"spc-{m.slug}"}
+    context = {"svgs": [spc_svg(mc, PACK_VARIANT)], "mc": mc, "id": f"spc-{m.slug}"}
     context |= {"figures_attached": EXIT_CRITERIA_CSV_NAME, "measure_url": absolute_url(m.get_absolute_url())}
     return {
         "name": m.name,
@@ -281,7 +283,8 @@ def _asks(*, awaiting: int, off_track: int, overdue: int, slipped: int) -> tuple
         asks.append(
             [
                 BoardPackAsk.APPROVE.value,
-                f"Approve: decide on the {awaiting} assured action(s) put to this meeting for ratification.",
+                f"Approve: decide on the {awaiting} assured action{pluralize(awaiting)} put to this meeting "
+                "for ratification.",
             ]
         )
     if off_track or overdue or slipped:
@@ -289,20 +292,21 @@ def _asks(*, awaiting: int, off_track: int, overdue: int, slipped: int) -> tuple
             [
                 BoardPackAsk.DISCUSS.value,
                 f"Discuss: the exception report ({off_track} off track, {overdue} overdue, "
-                f"{slipped} slipped since the last pack).",
+                f"{slipped} slipped since the last meeting).",
             ]
         )
     asks.append([BoardPackAsk.NOTE.value, "Note: the programme's progress, CQC compliance and measures."])
     return asks[0][0], asks
 
 
-def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | None = None, previous_at=None) -> dict:
-    """Every figure and row the pack shows, as JSON. `previous`: the previous pack's figures (or None)
-    and `previous_at` when it was generated, the start of "since the last pack".
+def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | None = None) -> dict:
+    """Every figure and row the pack shows, as JSON. `previous`: the previous pack's figures (or None),
+    for "what changed". The exception report counts from the dashboard's "since" (board.since_moment).
     """
     today = today or timezone.localdate()
     now = now or timezone.now()
-    since = previous_at or now - datetime.timedelta(days=FIRST_PACK_LOOKBACK_DAYS)
+    since_day, since_meeting = since_moment(today=today)
+    since = datetime.datetime.combine(since_day, datetime.time.min, tzinfo=timezone.get_current_timezone())
     overview = programme_slices(today=today, now=now)
     governance = dashboard_governance(today=today, now=now)["governance"]
     # The pack's counts are frozen from the one figures function (actions.figures), as an update's are.
@@ -325,7 +329,9 @@ def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | N
     return {
         "today": _date(today),
         "today_iso": today.isoformat(),
-        "since": _date(timezone.localdate(since)),
+        "since": _date(since_day),
+        # Which moment "since" is, in words, as the dashboard says it.
+        "since_what": f"{since_meeting.committee.name}, {_date(since_meeting.date)}" if since_meeting else "",
         "first_pack": previous is None,
         "meeting": {
             "name": str(meeting),

@@ -3,6 +3,7 @@
 Only what is marked public and published: internal actions and drafts never reach an anonymous visitor.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -77,6 +78,29 @@ def public_withdrawal_notices() -> list[dict]:
         {"period": period, "withdrawn_at": withdrawn_at, "note": note}
         for period, withdrawn_at, note in rows.values_list("period", "withdrawn_at", "withdrawal_note")
     ]
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of the Atom feed: a published update, or the news that one was withdrawn (its own entry,
+    with its own id, so a feed reader that kept the update also learns it was withdrawn, and why).
+    """
+
+    update: PublishedUpdate
+    withdrawal: bool
+    at: datetime.datetime
+
+
+def public_feed_entries(limit: int) -> list[FeedEntry]:
+    """The newest `limit` feed entries: each published update (a correction among them, as its own entry) and
+    each withdrawal, newest first. Two queries.
+    """
+    published = PublishedUpdate.objects.filter(status=UpdateStatus.PUBLISHED, published_at__isnull=False)
+    published = published.select_related("corrects")
+    withdrawn = PublishedUpdate.objects.filter(status=UpdateStatus.WITHDRAWN, withdrawn_at__isnull=False)
+    entries = [FeedEntry(u, False, u.published_at) for u in published.order_by("-published_at")[:limit]]
+    entries += [FeedEntry(u, True, u.withdrawn_at) for u in withdrawn.order_by("-withdrawn_at")[:limit]]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]
 
 
 OPEN_DATA_FIELDS = [

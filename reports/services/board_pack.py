@@ -331,7 +331,6 @@ def board_pack_generate(
                 today=as_of,
                 now=now,
                 previous=previous.figures if previous else None,
-                previous_at=previous.generated_at if previous else None,
             )
             # The cover links to the list of packs, where every version is: the pack's own address is
             # known only once its row is saved, and a saved pack is never written again.

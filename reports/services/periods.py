@@ -17,6 +17,7 @@ from measures.selectors import public_measures_frozen
 from pillars.models import Pillar
 from reports.models import PublishedUpdate, UpdateStatus
 from reports.plan import frozen_reopened
+from secamb_journey.periods import period_words
 
 # Bump when the shape of PublishedUpdate.figures changes, so templates can tell old updates apart.
 # 2: "reopened" (issue 13); an update frozen at 1 has none, and its page says nothing of it.
@@ -48,7 +49,7 @@ def period_from_string(text: str) -> datetime.date:
 
 
 def period_label(period: datetime.date) -> str:
-    return f"{period:%B %Y}"
+    return period_words(period)  # the one way a period is written for people
 
 
 def period_slug(period: datetime.date) -> str:

@@ -14,6 +14,7 @@ from actions.services import due_date_revise
 from measures.tests.factories import MeasureFactory, add_values
 from reports.selectors.board import SINCE_DAYS_WITHOUT_A_MEETING, board_overview, last_meeting
 from reports.tests.dashboard_data import Programme, days, had_state, make_action
+from reports.tests.test_board_wording import ARROW
 
 pytestmark = pytest.mark.django_db
 
@@ -229,7 +230,7 @@ def test_the_programme_then_and_now_compares_with_the_figures_at_the_meeting(cli
     assert (overview.direction.then.total, overview.direction.then.percent_done) == (7, 14)
     assert (overview.overall.counts.percent_done, overview.direction.direction) == (20, "better")
     page = client_for(board).get("/dashboard/").content.decode()
-    assert re.search(r"Better</strong>\s+14% → 20% complete or assured", page)
+    assert re.search(rf"Better</strong>\s+14%{re.escape(ARROW)}20% complete or assured", page)
 
 
 def test_before_the_programme_had_an_action_there_are_no_figures_to_compare(programme):

@@ -10,6 +10,7 @@ from actions.models import ActionType, Status
 from pillars.tests.factories import PillarFactory
 from reports.snapshots import month_start, months_before
 from reports.tests.dashboard_data import DASHBOARD_PAGES, Programme, had_state, make_action
+from reports.tests.test_board_wording import ARROW
 
 pytestmark = pytest.mark.django_db
 
@@ -269,8 +270,9 @@ def test_direction_of_travel_compares_each_pillar_with_a_month_ago(client_for, b
     assert (quality.direction, quality.change, quality.overdue_change) == ("better", 25, -1)
     assert (responsive.direction, responsive.change) == ("worse", -33)
     page = response.content.decode()
-    assert "Better</strong>" in page and "25% → 50% complete or assured" in page and "up 25 points" in page
-    assert "Worse</strong>" in page and "33% → 0% complete or assured" in page and "down 33 points" in page
+    # The arrow is drawn, "to" is read (templates/includes/arrow.html).
+    assert "Better</strong>" in page and f"25%{ARROW}50% complete or assured" in page and "up 25 points" in page
+    assert "Worse</strong>" in page and f"33%{ARROW}0% complete or assured" in page and "down 33 points" in page
 
 
 def test_direction_of_travel_is_same_when_nothing_moved_and_unknown_for_a_pillar_with_no_actions_then(

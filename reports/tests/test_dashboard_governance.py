@@ -63,7 +63,7 @@ def test_the_cqc_page_shows_the_section_with_register_links_and_the_brag_key(cli
     assert 'href="/actions/?slipped=yes">2 actions slipped</a>' in page
     assert 'href="/actions/?regulation=12&amp;cqc=yes">Regulation 12: Safe care and treatment</a>' in page
     assert 'href="/actions/?key_question=safe&amp;cqc=yes">Safe</a>' in page
-    assert "What the status colours mean" in page and "Blue: embedded" in page
+    assert "What the status colours mean" in page and 'Blue: <a href="/words/#embedded">embedded</a>' in page
 
 
 def test_each_register_filter_the_dashboard_links_to_finds_those_actions(client_for, lead, programme):

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from reports.services import update_draft_for_period, update_publish
+from reports.services import update_correction_start, update_draft_for_period, update_publish, update_withdraw
 from reports.tests.updates_world import DRAFTED, OCTOBER, at, build_unpublished_updates, build_world
 
 pytestmark = pytest.mark.django_db
@@ -39,13 +39,14 @@ def test_the_feed_is_atom_with_what_a_feed_reader_needs(client, published):
     assert "public actions are now complete or assured" in entry.find(f"{ATOM}summary").text
 
 
-def test_the_feed_holds_only_published_updates_newest_first(client, published, comms):
+def test_the_feed_holds_published_updates_and_withdrawals_newest_first(client, published, comms):
     build_unpublished_updates()
     july = update_draft_for_period(period=OCTOBER.replace(month=7), now=DRAFTED)
     update_publish(update=july, publisher=comms, at=at(2, month=8))
     feed = atom(client.get("/updates/feed/"))
     titles = [entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry")]
-    assert titles == [published.headline, july.headline]
+    # August's update was withdrawn (build_unpublished_updates): its withdrawal is news, its words are not.
+    assert titles == [published.headline, "Withdrawn: our progress update for August 2026", july.headline]
 
 
 def test_the_feed_entry_html_is_sanitised(client, comms):
@@ -65,3 +66,38 @@ def test_an_empty_feed_is_still_valid_atom(client):
 
 def test_the_pages_point_feed_readers_at_the_feed(client):
     assert 'type="application/atom+xml"' in client.get("/updates/").content.decode()
+
+
+def test_a_withdrawal_and_its_correction_are_entries_of_their_own(client, published, comms):
+    withdrawn = update_withdraw(update=published, editor=comms, note="Two figures were wrong.", at=at(10, month=11))
+    correction = update_correction_start(withdrawn=withdrawn, editor=comms, now=at(11, month=11))
+    update_publish(update=correction, publisher=comms, at=at(12, month=11))
+
+    feed = atom(client.get("/updates/feed/"))
+    entries = feed.findall(f"{ATOM}entry")
+    titles = [entry.find(f"{ATOM}title").text for entry in entries]
+    assert titles == [
+        f"Corrected: {correction.headline}",
+        "Withdrawn: our progress update for October 2026",
+    ]
+    corrected, withdrawal = entries
+    assert "This corrected update replaces our update for October 2026" in corrected.find(f"{ATOM}summary").text
+    assert corrected.find(f"{ATOM}link").get("href") == f"http://testserver/updates/{correction.slug}/"
+    summary = withdrawal.find(f"{ATOM}summary").text
+    assert "We withdrew our progress update for October 2026 on 10 November 2026" in summary
+    assert "Two figures were wrong." in summary
+    assert withdrawal.find(f"{ATOM}link").get("href") == "http://testserver/updates/october-2026/"
+    # Valid Atom: every entry its own id, its own updated time; the feed's updated is the newest entry's.
+    ids = [entry.find(f"{ATOM}id").text for entry in entries]
+    assert len(set(ids)) == 2 and all(ids)
+    assert corrected.find(f"{ATOM}updated").text.startswith("2026-11-12")
+    assert withdrawal.find(f"{ATOM}updated").text.startswith("2026-11-10")
+    assert feed.find(f"{ATOM}updated").text.startswith("2026-11-12")
+
+
+def test_a_withdrawal_entry_never_repeats_the_withdrawn_words(client):
+    build_unpublished_updates()
+    feed = client.get("/updates/feed/").content.decode()
+    assert "Withdrawn: our progress update for August 2026" in feed
+    assert "Withdrawn because two figures were wrong" in feed
+    assert "WITHDRAWN-HEADLINE-AUGUST" not in feed and "WITHDRAWN-NARRATIVE-AUGUST" not in feed

@@ -105,3 +105,11 @@ def test_the_home_page_leads_with_the_figures_each_pillar_a_link_then_the_strate
     assert page.index("Latest progress update") < page.index("Our purpose")
     assert f'id="pillar-{pillar.slug}"' in page  # where each pillar's link lands
     assert "<strong>50%</strong> (1 of 2)" in page
+
+
+def test_the_headline_percentage_says_when_it_is_as_at(client, strategy):
+
+    page = client.get("/").content.decode()
+    heading = page.split('id="progress">', 1)[1].split("</h2>", 1)[0]
+    assert heading == f"Overall progress as at {timezone.localdate():%-d %B %Y}"
+    assert page.index('id="progress"') < page.index("app-headline-figure")

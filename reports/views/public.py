@@ -9,6 +9,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
 from reports.models import PublishedUpdate
@@ -17,10 +19,12 @@ from reports.public_cache import public_cache, rendered_page
 from reports.selectors.public import (
     OPEN_DATA_FIELDS,
     PUBLIC_UPDATES_PER_PAGE,
+    FeedEntry,
     home_page_content,
     open_data_actions,
     open_data_figures,
     open_data_update,
+    public_feed_entries,
     public_update_for_slug,
     public_updates,
     public_withdrawal_notices,
@@ -35,6 +39,7 @@ from reports.selectors.updates import (
     update_section_items,
 )
 from reports.services.editorial import render_markdown
+from secamb_journey.periods import period_words
 from secamb_journey.site_url import absolute_url
 from secamb_journey.text import XmlSafeAtom1Feed, clean_text, clean_value
 
@@ -126,7 +131,10 @@ def update_section(request, slug, section):
 
 
 class UpdatesFeed(Feed):
-    """Published updates as an Atom feed: what a feed reader at /updates/feed/ follows."""
+    """Published updates as an Atom feed: what a feed reader at /updates/feed/ follows. A withdrawal is an
+    entry of its own (the month, the date and the public note, never the withdrawn words), and the corrected
+    update another, so subscribers learn of both.
+    """
 
     # Every address in the feed (its links, its id, each entry's link and id) is absolute from SITE_URL:
     # Django would otherwise complete them with the request's Host header (secamb_journey.site_url).
@@ -140,7 +148,7 @@ class UpdatesFeed(Feed):
     item_limit = 20
 
     def items(self):
-        return public_updates()[: self.item_limit]
+        return public_feed_entries(self.item_limit)
 
     def link(self):
         return absolute_url("/updates/")
@@ -148,21 +156,45 @@ class UpdatesFeed(Feed):
     def feed_url(self):
         return absolute_url("/updates/feed/")
 
-    def item_link(self, item: PublishedUpdate):
-        return absolute_url(item.get_absolute_url())
+    def item_link(self, item: FeedEntry):
+        return absolute_url(item.update.get_absolute_url())
 
-    def item_title(self, item: PublishedUpdate):
-        return item.headline
+    def item_guid(self, item: FeedEntry):
+        # The withdrawal's id is not the update's: a feed reader treats it as news, not as an edit.
+        return self.item_link(item) + ("#withdrawn" if item.withdrawal else "")
 
-    def item_description(self, item: PublishedUpdate):
+    def item_title(self, item: FeedEntry):
+        if item.withdrawal:
+            return f"Withdrawn: our progress update for {period_words(item.update.period)}"
+        if item.update.corrects_id:
+            return f"Corrected: {item.update.headline}"
+        return item.update.headline
+
+    def item_description(self, item: FeedEntry):
+        update = item.update
+        if item.withdrawal:
+            when = date_format(timezone.localtime(update.withdrawn_at), "j F Y")
+            return format_html(
+                "<p>We withdrew our progress update for {} on {}.</p><p>Why: {}</p>",
+                period_words(update.period),
+                when,
+                update.withdrawal_note,
+            )
         # The same sanitised HTML as the page; the figures are on the page the entry links to.
-        return render_markdown(item.narrative)
+        html = render_markdown(update.narrative)
+        if update.corrects_id:
+            html = format_html(
+                "<p>This corrected update replaces our update for {} that we withdrew.</p>{}",
+                period_words(update.period),
+                html,
+            )
+        return html
 
-    def item_pubdate(self, item: PublishedUpdate):
-        return item.published_at
+    def item_pubdate(self, item: FeedEntry):
+        return item.at
 
-    def item_updateddate(self, item: PublishedUpdate):
-        return item.published_at
+    def item_updateddate(self, item: FeedEntry):
+        return item.at
 
 
 updates_feed = require_safe(public_cache(UpdatesFeed()))

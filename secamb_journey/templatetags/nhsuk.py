@@ -5,6 +5,7 @@ helpers the crispy "nhsuk" pack uses to render each field. `{% load nhsuk %}`.
 from django import forms, template
 
 from secamb_journey.forms import NHSDateInput
+from secamb_journey.periods import period_words
 
 register = template.Library()
 
@@ -82,7 +83,9 @@ HEADER_NAVIGATION = [
     ("Edit public updates", "/reports/updates/", "updates"),
     ("Admin", "/admin/", "admin"),
     ("Progress updates", "/updates/", None),
+    ("Our action plan", "/plan/", None),
     ("Performance", "/performance/", None),
+    ("Open data", "/open-data/", None),
 ]
 
 
@@ -261,3 +264,9 @@ def thousands(value) -> str:
         return f"{int(str(value)):,}"
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.filter(name="period_words")
+def period_words_filter(value, frequency="monthly") -> str:
+    """`{{ update.period|period_words }}` -> "November 2026"; `{{ value.period|period_words:measure.frequency }}`."""
+    return period_words(value, frequency or "monthly")

@@ -69,7 +69,7 @@ def _nav_links(html: str) -> list[str]:
     ("role", "links"),
     [
         # Measures for those with measures.view_measure; Performance (public measures) for everyone.
-        ("owner", ["/actions/mine/", "/actions/", "/measures/", "/updates/", "/performance/"]),
+        ("owner", ["/actions/mine/", "/actions/", "/measures/", "/updates/", "/plan/", "/performance/", "/open-data/"]),
         (
             "lead",
             [
@@ -81,15 +81,27 @@ def _nav_links(html: str) -> list[str]:
                 "/measures/",
                 "/reports/updates/",
                 "/updates/",
+                "/plan/",
                 "/performance/",
+                "/open-data/",
             ],
         ),
         # Each role's own work first: on a phone the rest may go under "More".
         (
             "board",
-            ["/dashboard/", "/actions/mine/", "/actions/", "/board-packs/", "/measures/", "/updates/", "/performance/"],
+            [
+                "/dashboard/",
+                "/actions/mine/",
+                "/actions/",
+                "/board-packs/",
+                "/measures/",
+                "/updates/",
+                "/plan/",
+                "/performance/",
+                "/open-data/",
+            ],
         ),
-        ("comms", ["/reports/updates/", "/updates/", "/performance/"]),
+        ("comms", ["/reports/updates/", "/updates/", "/plan/", "/performance/", "/open-data/"]),
     ],
 )
 def test_the_header_offers_each_role_only_pages_it_may_open(people, client_for, role, links):

@@ -423,6 +423,7 @@ PAGES = [
     PageCase("public update highlights in full", lambda w: f"/updates/{w.published_slug}/highlights/"),
     PageCase("open data", "/open-data/"),
     PageCase("accessibility statement", "/accessibility/"),
+    PageCase("what the words mean", "/words/"),
     PageCase("public plan", "/plan/"),
     PageCase("public plan action", "/plan/WN-01/"),
     # Sign in
