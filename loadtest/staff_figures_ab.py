@@ -81,7 +81,7 @@ def main() -> int:
     for who, user in people.items():
         clients[who] = Client()
         clients[who].force_login(user)
-    configured = {alias: caches[alias] for alias in ("default", "figures_local")}
+    configured = {alias: caches[alias] for alias in ("default", "local")}
     dummy = DummyCache("dummy", {})
 
     def timed(client, url) -> float:
