@@ -85,8 +85,11 @@ def _generation_triggers_at_each_statement(request):
     transaction that is rolled back never commits: there they run at each statement instead, so a test
     sees its own write move the generation. Tests that commit (transactional_db) keep them deferred."""
     marker = request.node.get_closest_marker("django_db")
-    wants_db = "db" in request.fixturenames or (marker is not None and not marker.kwargs.get("transaction"))
-    if not wants_db or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    if marker is not None and marker.kwargs.get("transaction"):
+        return
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    if marker is None and "db" not in request.fixturenames:
         return
     from django.db import connection
 
