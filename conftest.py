@@ -79,6 +79,26 @@ def _clear_cache():
         each.clear()
 
 
+@pytest.fixture(autouse=True)
+def _generation_triggers_at_each_statement(request):
+    """PostgreSQL runs the generation triggers at commit (secamb_journey.generations), and a test in a
+    transaction that is rolled back never commits: there they run at each statement instead, so a test
+    sees its own write move the generation. Tests that commit (transactional_db) keep them deferred."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    if marker is None and "db" not in request.fixturenames:
+        return
+    from django.db import connection
+
+    request.getfixturevalue("db")
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner", first_name="Priya", last_name="Shah", roles=[Role.OWNER])

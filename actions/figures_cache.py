@@ -1,89 +1,36 @@
 """Staff pages' figures computed once per change rather than once per request (issue 15).
 
-A selector wearing `@figures_cached` keeps its result in Django's "default" cache (Redis in
-production, each process's own memory without it) under a key made of:
-
-- the figures generation (actions.models.FiguresGeneration): one row in the database whose token is
-  moved by triggers in the same transaction as every write to a table figures are read from
-  (actions.figures_triggers), by whatever path and in whatever process. Reading it is one primary-key
-  look-up, the same as the public pages' generation (secamb_journey.generation.generation_row);
-- today's date, as figures such as overdue and due soon change at midnight with no write at all;
-- the selector's arguments (a model instance by its primary key).
-
-Each process also keeps what it has read in its own memory for LOCAL_SECONDS ("figures_local"), in
-front of the shared cache: an entry never changes under its key (the key names the generation), so
-this spares a round trip to Redis (a tenth of a millisecond to half of one, six on an action's page)
-without being any less correct. The shared cache keeps an entry LOCAL_SECONDS less, so no entry is
-served older than FIGURES_CACHE_SECONDS.
-
-So a write made anywhere (a web worker, the Celery worker, a management command, the admin, an
-import) is seen by the next request to any process, with or without Redis, and with Redis down (the
-cache is then a miss: ForgivingRedisCache). The cache is never the source of truth: an entry is only
-ever found again under the generation it was computed for.
-
-Figures that move with the clock within a day (stale: no progress for N days, counted to the minute)
-may lag by at most FIGURES_CACHE_SECONDS, as may a person's name in a list (names are not part of
-the generation beyond first/last name and active flag, which are). A caller that passes `now` asks
-for a given moment and is never served from the cache.
+A selector wearing `@figures_cached` (or a fragment, or a value) is kept under a key made of the figures
+generation (secamb_journey.generations: moved by database triggers on every write to a table figures
+are read from, read by each process at most once a second), today's date (overdue and due soon change
+at midnight with no write) and the selector's arguments (a model instance by its primary key). So a
+write made anywhere is seen by every process within a second, with or without Redis, and with Redis
+down (a miss). Figures that move with the clock within a day (stale: no progress for N days) may lag
+by at most FIGURES_CACHE_SECONDS. A caller that passes `now` is never served from the cache.
 """
 
 import functools
 import hashlib
 import inspect
-import logging
-import pickle
 
-from django.core.cache import caches
 from django.db import models
 from django.utils import timezone
 
-from actions.models import FiguresGeneration
-from secamb_journey.generation import generation_row
-
-logger = logging.getLogger(__name__)
+from secamb_journey.generations import cache_clear, cache_get, cache_set, current
 
 # Long enough that a busy morning's dashboards are served from one computation per change, short
 # enough that the clock-driven flags (stale) are never more than five minutes behind.
 FIGURES_CACHE_SECONDS = 300
-CACHE_ALIAS = "default"
-LOCAL_ALIAS = "figures_local"
-LOCAL_SECONDS = 30
-
-
-def _cache_get(key: str):
-    """From this process's memory, else from the shared cache (and then kept in memory too)."""
-    local = caches[LOCAL_ALIAS]
-    kept = local.get(key)
-    if kept is not None:
-        # A fragment is a str, which no caller can change; anything else is kept pickled, so each caller
-        # is given its own copy (as from the shared cache).
-        return kept if isinstance(kept, str) else pickle.loads(kept)  # noqa: S301 -- written by _keep below
-    value = caches[CACHE_ALIAS].get(key)
-    if value is not None:
-        _keep(key, value)
-    return value
-
-
-def _cache_set(key: str, value) -> None:
-    caches[CACHE_ALIAS].set(key, value, FIGURES_CACHE_SECONDS - LOCAL_SECONDS)
-    _keep(key, value)
 
 
 def forget_cached_figures() -> None:
-    """Empty both tiers (tests and benchmarks that count what computing the figures costs)."""
-    caches[CACHE_ALIAS].clear()
-    caches[LOCAL_ALIAS].clear()
-
-
-def _keep(key: str, value) -> None:
-    kept = value if isinstance(value, str) else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-    caches[LOCAL_ALIAS].set(key, kept, LOCAL_SECONDS)
+    """Empty the caches (tests and benchmarks that count what computing the figures costs)."""
+    cache_clear()
 
 
 def figures_generation() -> str | None:
     """The current figures generation's token (None if its row is missing: nothing is cached then)."""
-    row = generation_row(FiguresGeneration)
-    return row[0] if row else None
+    return current("figures")
 
 
 def _part(value) -> str:
@@ -124,10 +71,10 @@ def figures_cached(selector=None, *, name: str | None = None):
             today = kwargs.pop("today", None) or timezone.localdate()
             kwargs.pop("now", None)
             key = figures_key(label, token, today, kwargs)
-            result = _cache_get(key)
+            result = cache_get(key)
             if result is None:
                 result = selector(**kwargs, **({"today": today} if takes_today else {}))
-                _cache_set(key, result)
+                cache_set(key, result, FIGURES_CACHE_SECONDS)
             return result
 
         wrapper.uncached = selector
@@ -156,10 +103,10 @@ def _cached(kind: str, name: str, vary: dict, compute, request):
     if token is None:
         return compute()
     key = figures_key(f"{kind}:{name}", token, timezone.localdate(), vary)
-    value = _cache_get(key)
+    value = cache_get(key)
     if value is None:
         value = compute()
-        _cache_set(key, value)
+        cache_set(key, value, FIGURES_CACHE_SECONDS)
     return value
 
 

@@ -95,7 +95,7 @@ def main() -> int:
         timed(client, url)  # warm: the cache holds the figures, the templates are compiled
         computed, cached = [], []
         for _ in range(args.rounds):
-            for alias in ("default", "figures_local"):
+            for alias in ("default", "local"):
                 caches[alias].clear()
             computed.append(timed(client, url))
             cached.append(timed(client, url))

@@ -15,13 +15,9 @@ person in the admin) may replace such words with "Removed on <date>: <reason>". 
   one change ever made to a published update, recorded as a redaction of that update;
 - one actions.Redaction row per record changed: who, when, why and the SHA-256 of the words removed,
   never the words;
-- the public content generation moves (reports.public_cache.public_cache_clear), so every process's
-  cached public pages, /plan/ and open data among them, are rendered afresh at the next request.
-
-The service lives here, not in actions, because moving the public cache is reports' (actions may not
-import reports); the database triggers of reports.public_triggers cover only the action's own words
-and highlights, and a redaction is rare enough that the service moving the generation itself is the
-plain route.
+- the public content generation moves (its database triggers, secamb_journey.generations, see every
+  write), so every process's cached public pages, /plan/ and open data among them, are rendered afresh
+  within a second.
 """
 
 import hashlib
@@ -40,7 +36,6 @@ from actions.models import (
     Redaction,
 )
 from reports.models import PublishedUpdate
-from reports.public_cache import public_cache_clear
 
 REDACT_PERMISSION = "actions.redact_text"
 REASON_MAX_LENGTH = 500
@@ -141,7 +136,6 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
         _clean_action_history(record.action, original=original, replacement=replacement)
         _clean_progress_log(record.action, original=original, replacement=replacement)
         done += _clean_published_updates(original=original, replacement=replacement, reason=reason, by=by, at=now)
-        public_cache_clear()
     return done
 
 

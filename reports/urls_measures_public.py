@@ -2,8 +2,8 @@
 
 Routed here, not in measures, so that they are cached like every other public page: the public cache
 lives in reports, and measures may not depend on reports. A change to a measure, its values or its
-recalculations moves the public content generation on (reports.public_cache), so the next request to
-any process sees it.
+recalculations moves the public content generation on (secamb_journey.generations), so every process
+sees it within a second.
 """
 
 from django.urls import path

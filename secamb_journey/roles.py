@@ -7,7 +7,7 @@ creates the groups from ROLE_PERMISSIONS.
 
 from django.db import models
 
-from secamb_journey.accounts.permissions import access
+from secamb_journey.permissions import access
 
 
 class Role(models.TextChoices):

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import migrations, models
 from django.utils import timezone
 
-from actions import figures_triggers
 
 def create_the_row(apps, schema_editor):
     apps.get_model("actions", "FiguresGeneration").objects.get_or_create(
@@ -14,14 +13,8 @@ def create_the_row(apps, schema_editor):
     )
 
 
-def create_triggers(apps, schema_editor):
-    for sql in figures_triggers.create_statements(schema_editor.connection.vendor):
-        schema_editor.execute(sql)
-
-
-def drop_triggers(apps, schema_editor):
-    for sql in figures_triggers.drop_statements(schema_editor.connection.vendor):
-        schema_editor.execute(sql)
+# The triggers it made then are now made after every migrate (secamb_journey.generations) and the old ones
+# dropped by reports.0012_one_generation_triggers.
 
 
 class Migration(migrations.Migration):
@@ -49,5 +42,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_the_row, migrations.RunPython.noop),
-        migrations.RunPython(create_triggers, drop_triggers),
     ]

@@ -1,16 +1,7 @@
+"""Made the public content triggers (reports.public_triggers, since replaced by secamb_journey.generations,
+whose triggers are made after every migrate; 0012 drops these)."""
+
 from django.db import migrations
-
-from reports import public_triggers
-
-
-def create_triggers(apps, schema_editor):
-    for sql in public_triggers.create_statements(schema_editor.connection.vendor):
-        schema_editor.execute(sql)
-
-
-def drop_triggers(apps, schema_editor):
-    for sql in public_triggers.drop_statements(schema_editor.connection.vendor):
-        schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):
@@ -19,4 +10,4 @@ class Migration(migrations.Migration):
         ("actions", "0010_committee_members"),
     ]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = []

@@ -178,8 +178,6 @@ class Site:
             CELERY_DATA_DIR=str(folder / "celery"),
             LOG_LEVEL="WARNING",
             SITE_URL=f"http://127.0.0.1:{self.port}",
-            # As deployed: on PostgreSQL each worker keeps the public generation in memory (NOTIFY).
-            PUBLIC_GENERATION_WATCH="true",
         )
         if redis_url:
             self.env["REDIS_URL"] = redis_url

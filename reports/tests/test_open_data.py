@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from actions.tests.factories import ActionFactory
 from reports.selectors import OPEN_DATA_FIELDS
 from reports.tests.updates_world import build_world
+from secamb_journey.generations import cache_clear
 
 pytestmark = pytest.mark.django_db
 
@@ -87,9 +88,7 @@ def test_the_open_data_page_documents_every_field(client):
 
 def test_open_data_takes_the_same_number_of_queries_whatever_the_number_of_actions(client):
     def queries():
-        from django.core.cache import caches
-
-        caches["public_pages"].clear()
+        cache_clear()
         with CaptureQueriesContext(connection) as ctx:
             client.get("/open-data/actions.json")
         return len(ctx)

@@ -1,8 +1,8 @@
 """A role taken away in one process is refused by every other process at the person's next request.
 
-What a person may do is kept in the "default" cache under the figures generation
-(secamb_journey.accounts.permissions). Measured from outside, as the person would see it: gunicorn with
-three sync workers, each of which has the person's access cached before the change; the change made by
+What a person may do is read once per request, never cached across requests (secamb_journey.accounts.
+permissions). Measured from outside, as the person would see it: gunicorn with three sync workers, each
+of which has served the person before the change; the change made by
 `manage.py shell` in yet another process (as an administrator's script, or the sign-in of the person at
 the identity provider in another worker, would); without Redis, with Redis, and with Redis stopped.
 """
@@ -46,7 +46,7 @@ def _statuses(site: Site, session: str) -> dict[int, int]:
 def _take_away_and_give_back(site: Site, *, before_change=None) -> None:
     session = site.manage(code=SIGN_IN).split()[-1]  # after the shell's own line about its imports
     site.start()
-    assert _statuses(site, session) == {200: READS}  # every worker has the access cached
+    assert _statuses(site, session) == {200: READS}  # every worker has served the person
     if before_change:
         before_change()
     site.manage(code=ROLE.format(verb="remove"))

@@ -25,7 +25,6 @@ from actions.services import (
     due_date_revision_request,
 )
 from actions.tests.factories import ActionFactory, EvidenceFactory, UserFactory
-from reports.public_cache import public_cache_generation
 from reports.services import update_draft_for_period, update_publish
 from reports.tests.updates_world import SECRET_WORDS, build_world
 from secamb_journey.roles import Role
@@ -206,26 +205,3 @@ def test_a_corrected_title_or_removed_highlight_reaches_the_public_at_the_next_r
     assert "title corrected" in client.get("/plan/").content.decode()
     ProgressUpdate.objects.filter(public_highlight__startswith="Every vehicle in Kent").delete()
     assert "Every vehicle in Kent" not in client.get("/plan/MD-101/").content.decode()
-
-
-def test_progress_on_a_public_action_does_not_empty_the_public_cache(client, governed):
-    """Live pages follow progress within PUBLIC_CACHE_SECONDS: a busy day's writes do not re-render them."""
-    before = public_cache_generation()
-    Action.objects.filter(reference="MD-101").update(percent_complete=80)
-    Action.objects.filter(reference="IJ-900").update(title="An internal action renamed")
-    assert public_cache_generation() == before
-
-
-def test_every_public_content_trigger_is_there_and_made_again_if_lost(db):
-    from django.db import connection
-
-    from reports import public_triggers
-    from reports.apps import _ensure_public_triggers
-
-    assert public_triggers.missing_triggers(connection) == []
-    with connection.cursor() as cursor:
-        for sql in public_triggers.drop_statements(connection.vendor):
-            cursor.execute(sql)
-    assert public_triggers.missing_triggers(connection) == public_triggers.expected_triggers(connection.vendor)
-    _ensure_public_triggers(sender=None, using="default")
-    assert public_triggers.missing_triggers(connection) == []

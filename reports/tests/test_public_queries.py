@@ -4,13 +4,13 @@
 import datetime
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Status
 from actions.tests.factories import ActionFactory
 from reports.services import update_draft_for_period, update_publish
+from secamb_journey.generations import cache_clear
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ DRAFTED = datetime.datetime(2025, 12, 20, 9, 0, tzinfo=datetime.UTC)
 
 
 def queries(client, path: str) -> int:
-    caches["public_pages"].clear()  # anonymous visitors are served from the cache: count the queries of a miss
+    cache_clear()  # anonymous visitors are served from the cache: count the queries of a miss
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(path).status_code == 200
     return len(ctx)

@@ -11,7 +11,7 @@ from reports.public_cache import public_cache, rendered_page
 
 @require_safe
 # The live record of public actions, not a publication: Last-Modified is when it was rendered (issue 15).
-@public_cache(live=True)
+@public_cache
 def plan_list(request):
     page = Paginator(public_plan_actions(), PLAN_PAGE_SIZE).get_page(request.GET.get("page"))
     rendered_page(request, number=page.number)
@@ -19,7 +19,7 @@ def plan_list(request):
 
 
 @require_safe
-@public_cache(live=True)
+@public_cache
 def plan_detail(request, reference):
     plan = public_plan_action(reference=reference)
     if plan is None:

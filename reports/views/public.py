@@ -45,7 +45,7 @@ from secamb_journey.text import XmlSafeAtom1Feed, clean_text, clean_value
 
 
 @require_safe
-@public_cache(live=True)
+@public_cache
 def home(request):
     # Cached for anonymous visitors like open data, so the pillars' progress it shows is at most
     # PUBLIC_CACHE_SECONDS behind the live record (signed-in staff always see it live). Counting every
@@ -213,7 +213,7 @@ def _csv_safe(value) -> str:
 
 
 @require_safe
-@public_cache(live=True)
+@public_cache
 def open_data_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="secamb-improvement-journey-actions.csv"'
@@ -237,7 +237,7 @@ def _clean_deep(value):
 
 
 @require_safe
-@public_cache(live=True)
+@public_cache
 def open_data_json(request):
     actions = [
         {**{name: _clean_deep(value) for name, value in row.items()}, "due_date": row["due_date"].isoformat()}

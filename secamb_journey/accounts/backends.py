@@ -16,9 +16,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from secamb_journey.accounts.permissions import CachedPermissionsMixin
 from secamb_journey.accounts.provider import ProviderUnavailable, SignInRefused, provider_metadata
 from secamb_journey.accounts.services import identity_sign_in
+from secamb_journey.permissions import CachedPermissionsMixin
 
 logger = logging.getLogger(__name__)
 

@@ -6,27 +6,8 @@ import time
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import SESSION_KEY
-from django.contrib.auth import middleware as auth_middleware
-from django.utils.functional import SimpleLazyObject
 
-from secamb_journey.accounts.permissions import remember_request
 from secamb_journey.accounts.signin import SIGNED_IN_AT_SESSION_KEY, user_signed_in_via_identity_provider
-
-
-def _user(request):
-    user = auth_middleware.get_user(request)
-    if user.is_authenticated:
-        remember_request(user, request)
-    return user
-
-
-class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
-    """Django's, and the person it loads reads their permissions under the figures generation their
-    request reads anyway (secamb_journey.accounts.permissions), not with queries of their own."""
-
-    def process_request(self, request):
-        super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _user(request))
 
 
 class ProviderSessionLifetimeMiddleware:

@@ -68,6 +68,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 304 Not Modified for a public page whose ETag (its generation) the reader holds, the cached ones too.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # After a form's write, this process reads the generations afresh (secamb_journey.generations).
+    "secamb_journey.generations.ForgetAfterWritesMiddleware",
     # An anonymous reader's public page from the cache, before the session and everything after it
     # (issue 15: the framework's floor). Every header the middleware below adds is stored with the page.
     "reports.public_cache.PublicPageMiddleware",
@@ -80,8 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     # After the body limit and CSRF: cleans form fields of characters XML cannot carry (secamb_journey/text.py).
     "secamb_journey.middleware.CleanTextInputMiddleware",
-    # Django's, with the person's permissions read once per change of them (accounts/permissions.py).
-    "secamb_journey.accounts.middleware.AuthenticationMiddleware",
+    # Django's; the person's roles and permissions are read once per request (secamb_journey/permissions.py).
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every response to a signed-in person: Cache-Control: private, no-store (secamb_journey/staff_cache.py).
     "secamb_journey.staff_cache.StaffNoStoreMiddleware",
     # A session begun at the identity provider ends after OIDC_SESSION_MAX_HOURS (so a leaver disabled
@@ -151,11 +155,6 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL to compile them, which took longer than running them (the board's figures: 0.8 s with
     # JIT, 0.5 s without, at 10,000 actions). Short OLTP queries never gain from it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-# PostgreSQL: each web process keeps the public content generation in memory, told of changes by
-# LISTEN/NOTIFY, instead of one round trip per anonymous request; a writer waits (one lease at most)
-# until every process has it (secamb_journey.generation_watch). Set the same in every process.
-PUBLIC_GENERATION_WATCH = env_bool("PUBLIC_GENERATION_WATCH", True)
-PUBLIC_GENERATION_LEASE_SECONDS = env_int("PUBLIC_GENERATION_LEASE_MS", 2000, minimum=100) / 1000
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -301,33 +300,23 @@ UPLOAD_MAX_BODY_BYTES = EVIDENCE_MAX_BYTES + 1024 * 1024
 
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
+    # One cache mechanism (secamb_journey.generations, docs/adr/0007): values keyed by their scope's
+    # generation in the shared cache (Redis through Django's own backend; each process's memory without
+    # it, which is still correct: the generation lives in the database), with each process's own copy of
+    # what it read ("local") in front. Redis down is a miss, never an error page.
     "default": (
         {
-            # A cache that is down is a cache miss, not an error page (see secamb_journey/cache.py).
-            "BACKEND": "secamb_journey.cache.ForgivingRedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "secamb"}
     ),
-    # Rendered public pages, kept in each web process's own memory and keyed by the public content
-    # generation, which lives in the database (one primary-key look-up per request): a publication or
-    # withdrawal by any process is seen by every process at its next request, so this is correct with
-    # several workers and no shared cache, and with Redis down. Nothing in the app needs "default" to
-    # be shared for correctness, so production without Redis works rather than refusing to start.
-    # See reports.public_cache.
-    # What each process has read of the staff pages' figures, for 30 seconds, in front of "default":
-    # keyed by the figures generation, so as correct as "default" itself (actions.figures_cache).
-    "figures_local": {
-        "BACKEND": "secamb_journey.cache.ProcessMemoryCache",
-        "LOCATION": "figures-local",
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
-    "public_pages": {
-        "BACKEND": "secamb_journey.cache.ProcessMemoryCache",
-        "LOCATION": "public-pages",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "OPTIONS": {"MAX_ENTRIES": 1500},
     },
 }
 

@@ -12,9 +12,6 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-# No generation watcher in the test process: its connection would hold the test database open past its
-# teardown. reports.tests.processes.Site turns it on for the gunicorn it runs, as deployed.
-os.environ.setdefault("PUBLIC_GENERATION_WATCH", "false")
 # One fixed scratch folder per machine (each test also gets its own MEDIA_ROOT from conftest.py).
 _SCRATCH = os.path.join(tempfile.gettempdir(), "secamb-test")
 os.environ.setdefault("MEDIA_ROOT", os.path.join(_SCRATCH, "media"))

@@ -26,10 +26,6 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 SKIPPED_DIRECTORIES = {".venv", "node_modules", "migrations", "tests", ".git", "var", "static", "staticfiles"}
 
-# Being deleted by the cache branch (issue 26's single cache mechanism): these two files reach into
-# django-redis/redis-py and Django's response internals today. Remove them from this list when it lands.
-BEING_DELETED_BY_THE_CACHE_BRANCH = {"secamb_journey/cache.py", "reports/public_cache.py"}
-
 # Names with a leading underscore that their libraries document as public API, so there is no other way.
 ALLOWED_NAMES = {
     # Django's documented Model _meta API (docs: ref/models/meta) and Model._state, whose `adding` and
@@ -253,8 +249,6 @@ def all_problems() -> list[str]:
     own = project_defined_private_names(trees)
     found = []
     for path, tree in trees.items():
-        if path in BEING_DELETED_BY_THE_CACHE_BRANCH:
-            continue
         for check in (import_problems, monkeypatch_problems, subclass_problems):
             found += [f"{path}:{line}: {what}" for line, what in check(tree)]
         found += [f"{path}:{line}: {what}" for line, what in attribute_problems(tree, own)]

@@ -57,11 +57,11 @@ from reports.benchmark.dataset import (
 from reports.benchmark.nginx import nginx_available, nginx_in_front
 from reports.benchmark.report import table, targets
 from reports.models import ProgressSnapshot
-from reports.public_cache import public_cache_clear
 from reports.selectors import public_updates
 from reports.services import period_start, update_draft_for_period
 from reports.services.board_pack import board_pack_generate, board_pack_weasyprint
 from reports.snapshots import snapshot_take
+from secamb_journey.generations import cache_clear
 from themes.models import Theme
 
 # Each public page under gunicorn: this many slices interleaved with the floor's (see gunicorn_load).
@@ -195,7 +195,7 @@ class Command(BaseCommand):
         for role, user in people.items():
             clients[role] = Client()
             clients[role].force_login(user)
-            # What each person may do is read once per change of it (secamb_journey.accounts.permissions):
+            # What each person may do is read once per change of it (secamb_journey.permissions):
             # read it here, so that the first page timed for each person counts that page's own queries.
             clients[role].get("/")
 
@@ -237,7 +237,7 @@ class Command(BaseCommand):
                         persona="anonymous",
                         kind="public",
                         repetitions=reps,
-                        before_each=public_cache_clear,
+                        before_each=cache_clear,
                     )
                 )
                 pages.append(
