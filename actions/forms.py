@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from actions.models import SIGNED_OFF_STATUSES, Action, EvidenceKind, ProgressUpdate, Regulation, Status, status_is_done
 from actions.services import CREATE_FIELDS, action_reference_problem
-from secamb_journey.forms import NHSFormMixin, size_in_words
+from secamb_journey.forms import EMPTY_FILE, NHSFormMixin, size_in_words
 from secamb_journey.roles import Role
 from themes.models import Theme
 
@@ -118,14 +118,13 @@ class ProgressForm(NHSFormMixin, forms.Form):
     evidence_file = forms.FileField(
         label="Evidence file",
         required=False,
-        error_messages={"empty": "The selected file is empty"},
     )
     evidence_description = forms.CharField(
         label="What does this evidence show?",
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed with a file.",
+        help_text="Needed if you choose a file.",
     )
     public_highlight = forms.CharField(
         label="Public highlight (optional)",
@@ -148,8 +147,10 @@ class ProgressForm(NHSFormMixin, forms.Form):
         self.fields["evidence_file"].help_text = (
             "This action has evidence already; add more if you wish. " if existing else "Needed to mark it complete. "
         ) + f"PDF, Word, Excel, CSV, plain text, PNG or JPEG, smaller than {limit}."
-        # Needed for every status but complete (the service sets 100 then): not "(optional)" in its label.
+        # Needed for every status but complete (the service sets 100 then), and the description with a
+        # file: not "(optional)" in their labels.
         self.fields["percent_complete"].conditionally_required = True
+        self.fields["evidence_description"].conditionally_required = True
         if not self.is_bound:
             self.initial.setdefault("status", "" if action.is_signed_off else action.status)
             self.initial.setdefault("percent_complete", action.percent_complete)
@@ -171,7 +172,7 @@ class EvidenceForm(NHSFormMixin, forms.Form):
 
     file = forms.FileField(
         label="Evidence file",
-        error_messages={"required": "Select the file to upload", "empty": "The selected file is empty"},
+        error_messages={"required": "Select the file to upload", "empty": EMPTY_FILE},
     )
     description = forms.CharField(
         label="What does this evidence show?",
@@ -215,11 +216,12 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Only when editing: a new due date is a revision, and a revision has a reason (actions.services).
     due_date_reason = forms.CharField(
-        label="Reason for a new due date (if you change it)",
+        label="Reason for a new due date",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The original due date is kept; the new one is recorded as a revision with this reason.",
+        help_text="Needed only if you change the due date. The original due date is kept; the new one is recorded "
+        "as a revision with this reason.",
     )
 
     class Meta:
@@ -256,6 +258,7 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
             names = [name for name in self.fields if name != "due_date_reason"]
             names.insert(names.index("due_date") + 1, "due_date_reason")
             self.order_fields(names)
+            self.fields["due_date_reason"].conditionally_required = True
         else:
             del self.fields["version"]
             del self.fields["due_date_reason"]
@@ -300,5 +303,5 @@ class ImportForm(NHSFormMixin, forms.Form):
     file = forms.FileField(
         label="Action plan file",
         help_text="A CSV file or an Excel workbook (.xlsx), with one action a row and a heading row first.",
-        error_messages={"required": "Select the action plan file", "empty": "The selected file is empty"},
+        error_messages={"required": "Select the action plan file", "empty": EMPTY_FILE},
     )

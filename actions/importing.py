@@ -40,7 +40,7 @@ from actions.services import (
     due_date_edit_problems,
 )
 from pillars.models import Pillar
-from secamb_journey.forms import MONTH_NAMES, size_in_words
+from secamb_journey.forms import EMPTY_FILE, MONTH_NAMES, size_in_words
 from secamb_journey.roles import Role
 from secamb_journey.text import clean_text
 from themes.models import Theme
@@ -194,7 +194,7 @@ def read_table(*, name: str, content: bytes) -> list[list[str]]:
     if len(content) > MAX_IMPORT_BYTES:
         raise ImportFileProblem(f"The selected file must be smaller than {size_in_words(MAX_IMPORT_BYTES)}.")
     if not content:
-        raise ImportFileProblem("The selected file is empty.")
+        raise ImportFileProblem(f"{EMPTY_FILE}.")
     extension = PurePath(name).suffix.lower()
     if extension == ".xlsx":
         if not content.startswith(b"PK"):

@@ -38,7 +38,7 @@ from actions.models import (
     status_is_done,
 )
 from actions.selectors import describe_changes, person_name
-from secamb_journey.forms import size_in_words
+from secamb_journey.forms import EMPTY_FILE, size_in_words
 
 logger = logging.getLogger(__name__)
 
@@ -301,7 +301,7 @@ def evidence_attach(
     if uploaded_file.size > max_bytes:
         errors["file"] = f"The selected file must be smaller than {size_in_words(max_bytes)}."
     elif uploaded_file.size == 0:
-        errors["file"] = "The selected file is empty."
+        errors["file"] = f"{EMPTY_FILE}."
     if kind not in EvidenceKind.values:
         errors["kind"] = "Select what the evidence shows."
     if errors:

@@ -187,9 +187,10 @@ def nhsuk_field(bound_field):
 
 
 @register.simple_tag
-def nhsuk_widget(bound_field, css_class, describedby="", error_class=""):
+def nhsuk_widget(bound_field, css_class, describedby="", error_class="", reveals=()):
     """Render the field's own widget (so name, value, type and choices stay Django's) with NHS.UK classes
     merged in front of any the widget already has, and aria-describedby pointing at the hint and error.
+    `reveals`: the fields a checkbox shows when ticked, in the element `conditional-<id>`.
     """
     classes = [css_class]
     if error_class and bound_field.errors:
@@ -203,6 +204,8 @@ def nhsuk_widget(bound_field, css_class, describedby="", error_class=""):
         attrs["maxlength"] = False
     if describedby:
         attrs["aria-describedby"] = describedby
+    if reveals:
+        attrs["data-aria-controls"] = f"conditional-{bound_field.auto_id}"
     return bound_field.as_widget(attrs=attrs)
 
 
@@ -229,9 +232,20 @@ def choice_items(bound_field):
                 "disabled": bool(data["attrs"].get("disabled")),
                 "hint": hints.get(value, ""),
                 "hint_id": f"{item_id}-item-hint" if hints.get(value) else "",
+                "revealed": revealed_fields(bound_field, value),
             }
         )
     return items
+
+
+@register.simple_tag
+def revealed_fields(bound_field, value):
+    """The form's fields shown under this choice of `bound_field` (NHSFormMixin.reveals): the NHS.UK
+    conditional reveal. They are in the page whether or not the choice is made, so the form works
+    without JavaScript; NHS.UK's script hides them until their choice is made.
+    """
+    names = getattr(bound_field.form, "reveals", {}).get(bound_field.name, {}).get(str(value), ())
+    return [bound_field.form[name] for name in names if name in bound_field.form.fields]
 
 
 @register.simple_tag
