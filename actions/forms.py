@@ -4,15 +4,18 @@ Forms parse what was typed; the rules (complete needs evidence, four eyes, no st
 actions/services.py and come back as ValidationErrors the view adds to the form.
 """
 
+from crispy_forms.layout import Hidden
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.html import format_html
 
 from actions.models import SIGNED_OFF_STATUSES, Action, EvidenceKind, ProgressUpdate, Regulation, Status, status_is_done
 from actions.services import CREATE_FIELDS, action_reference_problem
+from actions.uploads import evidence_held_file
 from secamb_journey.forms import EMPTY_FILE, NHSFormMixin, size_in_words
 from secamb_journey.roles import Role
 from themes.models import Theme
@@ -83,7 +86,44 @@ def people_in_roles(*, also=()):
     )
 
 
-class ProgressForm(NHSFormMixin, forms.Form):
+class OffersHeldEvidence:
+    """A form with an evidence file that may come back with an error: the file chosen then is held on the
+    server (actions.uploads.evidence_hold) and offered here, "You chose report.pdf", so it need not be
+    chosen again; choosing another replaces it, and a tick removes it. Mix in before NHSFormMixin; the
+    view calls offer_held before validating the form.
+    """
+
+    file_field = "evidence_file"
+    held = None
+
+    def offer_held(self, held) -> None:
+        self.held = held
+        field = self.fields[self.file_field]
+        field.required = False
+        field.help_text = format_html(
+            "You chose <strong>{}</strong>. It is kept for you, so you need not choose it again; to use a "
+            "different file, choose it here. {}",
+            held.name,
+            field.help_text,
+        )
+        self.fields["remove_held_evidence"] = forms.BooleanField(
+            label=f"Remove {held.name}", required=False, help_text="Attach no file, or choose another above."
+        )
+        names = [name for name in self.fields if name != "remove_held_evidence"]
+        names.insert(names.index(self.file_field) + 1, "remove_held_evidence")
+        self.order_fields(names)
+        inputs = [i for i in self.helper.inputs if getattr(i, "name", "") != "held_evidence"]
+        self.helper.inputs = [*inputs, Hidden("held_evidence", str(held.pk))]
+
+    def chosen_file(self):
+        """The file chosen now, or else the held one: what to attach."""
+        uploaded = self.cleaned_data.get(self.file_field)
+        if uploaded:
+            return uploaded
+        return evidence_held_file(self.held) if self.held is not None else None
+
+
+class ProgressForm(OffersHeldEvidence, NHSFormMixin, forms.Form):
     title = "Log progress"
     submit_text = "Save progress"
 
@@ -165,10 +205,15 @@ class ProgressForm(NHSFormMixin, forms.Form):
                 self.add_error("percent_complete", "Enter the percent complete, from 0 to 100")
         return cleaned
 
+    def service_data(self) -> dict:
+        data = {name: value for name, value in self.cleaned_data.items() if name != "remove_held_evidence"}
+        return {**data, "evidence_file": self.chosen_file()}
 
-class EvidenceForm(NHSFormMixin, forms.Form):
+
+class EvidenceForm(OffersHeldEvidence, NHSFormMixin, forms.Form):
     title = "Attach evidence"
     submit_text = "Upload evidence"
+    file_field = "file"
 
     file = forms.FileField(
         label="Evidence file",
@@ -192,6 +237,12 @@ class EvidenceForm(NHSFormMixin, forms.Form):
     def clean_kind(self):
         # Left unchosen, evidence is of completion: the common case, and what older clients send.
         return self.cleaned_data.get("kind") or EvidenceKind.COMPLETION
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.held is not None and not cleaned.get("file") and "file" not in self.errors:
+            cleaned["file"] = self.chosen_file()
+        return cleaned
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
