@@ -27,6 +27,7 @@ from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, Prog
 from actions.forms_governance import ReturnCompletionForm
 from actions.governance_selectors import action_governance, governance_context
 from actions.models import UploadKind
+from actions.queue_decisions import queue_decisions
 from actions.services import (
     StaleEdit,
     action_assure,
@@ -173,7 +174,7 @@ def my_actions(request):
 @staff_page("actions.assure_action")
 def work_queue(request):
     """An improvement lead's start page: what awaits them, with counts, most urgent first."""
-    sections = selectors.work_queue_for(user=request.user)
+    sections = queue_decisions(selectors.work_queue_for(user=request.user))
     # Completions returned to their owners, not assured, still to be answered (the latest first).
     returned = returns.with_open_return(actions=selectors.action_register_queryset()).order_by(
         "-returned_at", "reference"
