@@ -26,7 +26,7 @@ from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
 from actions.forms_governance import ReturnCompletionForm
 from actions.governance_selectors import action_governance, governance_context
-from actions.models import UploadKind
+from actions.models import DONE_STATUSES, OPEN_STATUSES, UploadKind
 from actions.queue_decisions import queue_decisions
 from actions.services import (
     StaleEdit,
@@ -157,13 +157,22 @@ def my_actions(request):
     user = request.user
 
     def lists() -> dict:
-        actions = selectors.for_action_table(selectors.actions_owned_by(user=user))
-        page_obj = Paginator(actions, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
+        owned = selectors.for_action_table(selectors.actions_owned_by(user=user))
+        # Open ones need their update: first, paged. Finished ones (complete, assured, embedded) after.
+        page_obj = Paginator(owned.filter(status__in=OPEN_STATUSES), MINE_PAGE_SIZE).get_page(request.GET.get("page"))
+        done = owned.filter(status__in=DONE_STATUSES)
         # Those they lead as executive (a board member's, mostly): a list of their own, not paged, few.
         led = list(selectors.for_action_table(selectors.actions_led_by(user=user))[:MINE_PAGE_SIZE])
         # Completions a lead returned to them, not assured, with the reason, first: their next job.
         returned = returns.open_returns(actions=selectors.actions_owned_by(user=user), limit=MINE_PAGE_SIZE)
-        return {"page_obj": page_obj, "actions": page_obj.object_list, "led_actions": led, "returned": returned}
+        return {
+            "page_obj": page_obj,
+            "actions": page_obj.object_list,
+            "done_actions": list(done[:MINE_PAGE_SIZE]),
+            "done_count": done.count(),
+            "led_actions": led,
+            "returned": returned,
+        }
 
     # The lists are this person's own, rendered once per figures generation for them (issue 15):
     # computed only when the page's fragment is (actions/mine.html).

@@ -187,10 +187,9 @@ def nhsuk_field(bound_field):
 
 
 @register.simple_tag
-def nhsuk_widget(bound_field, css_class, describedby="", error_class="", reveals=()):
+def nhsuk_widget(bound_field, css_class, describedby="", error_class=""):
     """Render the field's own widget (so name, value, type and choices stay Django's) with NHS.UK classes
     merged in front of any the widget already has, and aria-describedby pointing at the hint and error.
-    `reveals`: the fields a checkbox shows when ticked, in the element `conditional-<id>`.
     """
     classes = [css_class]
     if error_class and bound_field.errors:
@@ -204,8 +203,6 @@ def nhsuk_widget(bound_field, css_class, describedby="", error_class="", reveals
         attrs["maxlength"] = False
     if describedby:
         attrs["aria-describedby"] = describedby
-    if reveals:
-        attrs["data-aria-controls"] = f"conditional-{bound_field.auto_id}"
     return bound_field.as_widget(attrs=attrs)
 
 
@@ -241,8 +238,8 @@ def choice_items(bound_field):
 @register.simple_tag
 def revealed_fields(bound_field, value):
     """The form's fields shown under this choice of `bound_field` (NHSFormMixin.reveals): the NHS.UK
-    conditional reveal. They are in the page whether or not the choice is made, so the form works
-    without JavaScript; NHS.UK's script hides them until their choice is made.
+    conditional reveal. They are in the page whether or not the choice is made; static/css/app.css
+    shows them only while it is, with or without JavaScript.
     """
     names = getattr(bound_field.form, "reveals", {}).get(bound_field.name, {}).get(str(value), ())
     return [bound_field.form[name] for name in names if name in bound_field.form.fields]
