@@ -429,6 +429,13 @@ def revision_to_decide_url() -> str:
     return f"/actions/{OPEN}/due-date/{revision.pk}/"
 
 
+def _committee_decision_url() -> str:
+    """The form recording a committee's decision on an action awaiting one (the demo has one)."""
+    from actions.models import CommitteeDecision, Decision
+
+    return f"/committees/decisions/{CommitteeDecision.objects.filter(decision=Decision.PENDING).first().pk}/"
+
+
 def with_a_chosen_file_and_no_narrative(page):
     """The evidence file chosen, the narrative left empty: the form comes back offering the file."""
     page.locator('input[type="file"]').set_input_files(
@@ -488,6 +495,12 @@ PAGES = [
     PageCase("due date decision", lambda w: revision_to_decide_url(), "lead", writes=True),
     PageCase("committees", "/committees/", "lead"),
     PageCase("committee agenda", lambda w: _committee_url(), "lead"),
+    PageCase(
+        "committee decision with errors",
+        lambda w: _committee_decision_url(),
+        "lead2",  # the demo's lead assured it: four eyes leave the decision to another
+        setup=submit("Record the decision"),
+    ),
     PageCase("actions that need a new owner", "/actions/needs-owner/", "lead", setup=with_a_leaver(), writes=True),
     PageCase(
         "actions that need a new owner with errors",
