@@ -99,6 +99,8 @@ class OffersHeldEvidence:
     def offer_held(self, held) -> None:
         self.held = held
         field = self.fields[self.file_field]
+        # Not needed again (the held file stands in), yet not "(optional)" where a file is required.
+        field.conditionally_required = field.required or getattr(field, "conditionally_required", False)
         field.required = False
         field.help_text = format_html(
             "You chose <strong>{}</strong>. It is kept for you, so you need not choose it again; to use a "
