@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 
 from actions.governance_models import DueDateRevision, RevisionState
 from actions.models import Action
+from secamb_journey.forms import lower_first
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def _revisions(actions: list) -> list[QueueDecision]:
                 decide_words="Agree or refuse",
                 moved_from=_day(revision.previous_due_date, with_year=with_year),
                 moved_to=_day(revision.new_due_date, with_year=with_year),
-                because=revision.reason,
+                because=lower_first(revision.reason),  # "because the supplier..."; "NHS..." stays
             )
         )
     return rows

@@ -146,7 +146,7 @@ def test_a_queue_row_says_what_a_revision_asks_and_links_to_its_decision_page(cl
     section = body.split('id="revisions"', 1)[1].split("</section>", 1)[0]
     assert (
         '30 November 2030</span> <span aria-hidden="true">→</span><span class="nhsuk-u-visually-hidden">to</span> '
-        '<span class="app-nowrap">31 January 2031</span>, because The supplier is late'
+        '<span class="app-nowrap">31 January 2031</span>, because the supplier is late'
     ) in section
     decide = f"/actions/{action.reference}/due-date/{asked.pk}/"
     assert f'href="{decide}">Agree or refuse<span class="nhsuk-u-visually-hidden"> {action.reference}</span>' in section
