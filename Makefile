@@ -17,7 +17,7 @@ export PYTEST_ARGS
 PIP_STAMP := $(VENV)/.requirements.stamp
 NPM_STAMP := node_modules/.package-lock.stamp
 
-.PHONY: help setup system-packages run test test-postgres lint format loadtest
+.PHONY: help setup setup-run system-packages system-packages-run run test test-postgres lint format loadtest
 
 help:
 	@echo "make run            start the app at http://127.0.0.1:8000 with demo data, a Celery worker and beat"
@@ -31,8 +31,14 @@ help:
 
 setup: system-packages $(PIP_STAMP) $(NPM_STAMP)
 
+# What a local run uses, and no more: no nginx (and its headers-more module), Redis or Chromium.
+setup-run: system-packages-run $(PIP_STAMP) $(NPM_STAMP)
+
 system-packages:
 	@bash scripts/install-system-packages.sh
+
+system-packages-run:
+	@bash scripts/install-system-packages.sh --run
 
 $(PIP_STAMP): requirements.txt requirements-dev.txt
 	@if [ ! -x $(PY) ]; then \
@@ -50,7 +56,7 @@ $(NPM_STAMP): package.json package-lock.json
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-run: setup
+run: setup-run
 	@bash scripts/run.sh
 
 test: setup

@@ -4,15 +4,18 @@ Forms parse what was typed; the rules (complete needs evidence, four eyes, no st
 actions/services.py and come back as ValidationErrors the view adds to the form.
 """
 
+from crispy_forms.layout import Hidden
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.html import format_html
 
 from actions.models import SIGNED_OFF_STATUSES, Action, EvidenceKind, ProgressUpdate, Regulation, Status, status_is_done
 from actions.services import CREATE_FIELDS, action_reference_problem
-from secamb_journey.forms import NHSFormMixin, size_in_words
+from actions.uploads import evidence_held_file
+from secamb_journey.forms import EMPTY_FILE, NHSFormMixin, size_in_words
 from secamb_journey.roles import Role
 from themes.models import Theme
 
@@ -62,7 +65,46 @@ def people_in_roles(*, also=()):
     )
 
 
-class ProgressForm(NHSFormMixin, forms.Form):
+class OffersHeldEvidence:
+    """A form with an evidence file that may come back with an error: the file chosen then is held on the
+    server (actions.uploads.evidence_hold) and offered here, "You chose report.pdf", so it need not be
+    chosen again; choosing another replaces it, and a tick removes it. Mix in before NHSFormMixin; the
+    view calls offer_held before validating the form.
+    """
+
+    file_field = "evidence_file"
+    held = None
+
+    def offer_held(self, held) -> None:
+        self.held = held
+        field = self.fields[self.file_field]
+        # Not needed again (the held file stands in), yet not "(optional)" where a file is required.
+        field.conditionally_required = field.required or getattr(field, "conditionally_required", False)
+        field.required = False
+        field.help_text = format_html(
+            "You chose <strong>{}</strong>. It is kept for you, so you need not choose it again; to use a "
+            "different file, choose it here. {}",
+            held.name,
+            field.help_text,
+        )
+        self.fields["remove_held_evidence"] = forms.BooleanField(
+            label=f"Remove {held.name}", required=False, help_text="Attach no file, or choose another above."
+        )
+        names = [name for name in self.fields if name != "remove_held_evidence"]
+        names.insert(names.index(self.file_field) + 1, "remove_held_evidence")
+        self.order_fields(names)
+        inputs = [i for i in self.helper.inputs if getattr(i, "name", "") != "held_evidence"]
+        self.helper.inputs = [*inputs, Hidden("held_evidence", str(held.pk))]
+
+    def chosen_file(self):
+        """The file chosen now, or else the held one: what to attach."""
+        uploaded = self.cleaned_data.get(self.file_field)
+        if uploaded:
+            return uploaded
+        return evidence_held_file(self.held) if self.held is not None else None
+
+
+class ProgressForm(OffersHeldEvidence, NHSFormMixin, forms.Form):
     title = "Log progress"
     submit_text = "Save progress"
 
@@ -97,14 +139,13 @@ class ProgressForm(NHSFormMixin, forms.Form):
     evidence_file = forms.FileField(
         label="Evidence file",
         required=False,
-        error_messages={"empty": "The selected file is empty"},
     )
     evidence_description = forms.CharField(
         label="What does this evidence show?",
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed with a file.",
+        help_text="Needed if you choose a file.",
     )
     public_highlight = forms.CharField(
         label="Public highlight (optional)",
@@ -127,8 +168,10 @@ class ProgressForm(NHSFormMixin, forms.Form):
         self.fields["evidence_file"].help_text = (
             "This action has evidence already; add more if you wish. " if existing else "Needed to mark it complete. "
         ) + f"PDF, Word, Excel, CSV, plain text, PNG or JPEG, smaller than {limit}."
-        # Needed for every status but complete (the service sets 100 then): not "(optional)" in its label.
+        # Needed for every status but complete (the service sets 100 then), and the description with a
+        # file: not "(optional)" in their labels.
         self.fields["percent_complete"].conditionally_required = True
+        self.fields["evidence_description"].conditionally_required = True
         if not self.is_bound:
             self.initial.setdefault("status", "" if action.is_signed_off else action.status)
             self.initial.setdefault("percent_complete", action.percent_complete)
@@ -143,14 +186,19 @@ class ProgressForm(NHSFormMixin, forms.Form):
                 self.add_error("percent_complete", "Enter the percent complete, from 0 to 100")
         return cleaned
 
+    def service_data(self) -> dict:
+        data = {name: value for name, value in self.cleaned_data.items() if name != "remove_held_evidence"}
+        return {**data, "evidence_file": self.chosen_file()}
 
-class EvidenceForm(NHSFormMixin, forms.Form):
+
+class EvidenceForm(OffersHeldEvidence, NHSFormMixin, forms.Form):
     title = "Attach evidence"
     submit_text = "Upload evidence"
+    file_field = "file"
 
     file = forms.FileField(
         label="Evidence file",
-        error_messages={"required": "Select the file to upload", "empty": "The selected file is empty"},
+        error_messages={"required": "Select the file to upload", "empty": EMPTY_FILE},
     )
     description = forms.CharField(
         label="What does this evidence show?",
@@ -170,6 +218,12 @@ class EvidenceForm(NHSFormMixin, forms.Form):
     def clean_kind(self):
         # Left unchosen, evidence is of completion: the common case, and what older clients send.
         return self.cleaned_data.get("kind") or EvidenceKind.COMPLETION
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.held is not None and not cleaned.get("file") and "file" not in self.errors:
+            cleaned["file"] = self.chosen_file()
+        return cleaned
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,11 +248,12 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Only when editing: a new due date is a revision, and a revision has a reason (actions.services).
     due_date_reason = forms.CharField(
-        label="Reason for a new due date (if you change it)",
+        label="Reason for a new due date",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The original due date is kept; the new one is recorded as a revision with this reason.",
+        help_text="Needed only if you change the due date. The original due date is kept; the new one is recorded "
+        "as a revision with this reason.",
     )
 
     class Meta:
@@ -235,6 +290,7 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
             names = [name for name in self.fields if name != "due_date_reason"]
             names.insert(names.index("due_date") + 1, "due_date_reason")
             self.order_fields(names)
+            self.fields["due_date_reason"].conditionally_required = True
         else:
             del self.fields["version"]
             del self.fields["due_date_reason"]
@@ -277,5 +333,5 @@ class ImportForm(NHSFormMixin, forms.Form):
     file = forms.FileField(
         label="Action plan file",
         help_text="A CSV file or an Excel workbook (.xlsx), with one action a row and a heading row first.",
-        error_messages={"required": "Select the action plan file", "empty": "The selected file is empty"},
+        error_messages={"required": "Select the action plan file", "empty": EMPTY_FILE},
     )

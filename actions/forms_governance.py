@@ -17,6 +17,7 @@ class DueDateRevisionForm(NHSFormMixin, forms.Form):
     new_due_date = forms.DateField(label="New due date", help_text="For example, 31 3 2027")
     reason = forms.CharField(
         label="Why does the due date need to change?",
+        error_messages={"required": "Enter why the due date needs to change"},
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         help_text="The reason is kept with the revision and shown on the public plan for a public action.",
@@ -33,6 +34,7 @@ class DueDateRevisionForm(NHSFormMixin, forms.Form):
 class RevisionDecisionForm(NHSFormMixin, forms.Form):
     title = "Decide on the new due date"
     submit_text = "Record the decision"
+    reveals = {"decision": {"refuse": ["refusal_reason"]}}
 
     decision = forms.ChoiceField(
         label="Decision",
@@ -40,11 +42,19 @@ class RevisionDecisionForm(NHSFormMixin, forms.Form):
         choices=[("agree", "Agree the new due date"), ("refuse", "Refuse it: the due date stays as agreed")],
     )
     refusal_reason = forms.CharField(
-        label="Why is it refused? (if refused)",
+        label="Why is it refused?",
+        help_text="The owner reads this. For a public action it is shown on the public plan: no names.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Said with the form's other errors; the service decides (due_date_revision_decide) all the same.
+        if cleaned.get("decision") == "refuse" and not (cleaned.get("refusal_reason") or "").strip():
+            self.add_error("refusal_reason", "Enter why the new due date is refused")
+        return cleaned
 
 
 class PutToMeetingForm(NHSFormMixin, forms.Form):
@@ -61,25 +71,32 @@ class PutToMeetingForm(NHSFormMixin, forms.Form):
 class CommitteeDecisionForm(NHSFormMixin, forms.Form):
     title = "Record the committee's decision"
     submit_text = "Record the decision"
+    reveals = {"decision": {Decision.RATIFIED: ["review_due"], Decision.RETURNED: ["reason"]}}
 
     decision = forms.ChoiceField(
         label="Decision",
         widget=forms.RadioSelect,
         choices=[(Decision.RATIFIED, "Ratified"), (Decision.RETURNED, "Returned")],
     )
-    minute_reference = forms.CharField(label="Minute reference", max_length=100, help_text="For example QGC/26/041")
     reason = forms.CharField(
-        label="Why was it returned? (if returned)",
+        label="Why was it returned?",
         required=False,
         help_text="For a public action this is published on the public plan: no names.",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
     review_due = forms.DateField(
-        label="Sustainability review date (if ratified)",
+        label="Sustainability review date",
         required=False,
-        help_text="Leave empty for three months after the meeting.",
+        help_text="Leave it empty for three months after the meeting. For example, 15 3 2027",
     )
+    minute_reference = forms.CharField(label="Minute reference", max_length=100, help_text="For example QGC/26/041")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == Decision.RETURNED and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Enter why the committee returned the action")
+        return cleaned
 
 
 class SustainabilityReviewForm(NHSFormMixin, forms.Form):
@@ -100,6 +117,7 @@ class ReopenForm(NHSFormMixin, forms.Form):
 
     reason = forms.CharField(
         label="Why is the action reopened?",
+        error_messages={"required": "Enter why the action is reopened"},
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         help_text="For a public action this is published (the public plan, the next update): no names.",
@@ -129,6 +147,7 @@ class ReturnCompletionForm(NHSFormMixin, forms.Form):
 
     reason = forms.CharField(
         label="Why is the completion not assured?",
+        error_messages={"required": "Enter why the completion is not assured"},
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
         help_text="The owner reads this at the top of the action and in their e-mail: say what is missing.",

@@ -613,6 +613,34 @@ class PendingUpload(models.Model):
         return f"{self.get_kind_display()}: {self.name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
 
 
+def held_evidence_upload_to(instance, filename):
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"held-evidence/{uuid.uuid4().hex}{suffix}"
+
+
+class HeldEvidence(models.Model):
+    """An evidence file chosen on a form that came back with an error, kept (in the default storage, as
+    evidence is) for the person who chose it, on that action, so they need not choose it again. Attached
+    when the corrected form is sent; deleted then, when removed, or once expired (actions.uploads).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=held_evidence_upload_to, max_length=255)
+    name = models.CharField(max_length=255)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # Clearing out expired files.
+            models.Index(fields=["uploaded_at"], name="held_evidence_uploaded_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (held for {self.action_id})"
+
+
 class FiguresGeneration(models.Model):
     """One row whose token changes, in the same transaction, whenever a figure staff pages show may change.
 

@@ -346,6 +346,7 @@ class QueueSection:
     actions: list
     register_query: str  # the register's filters that list all of them
     all_url: str = ""  # where all of them are, when that is not the register (leavers' actions)
+    decisions: list = field(default_factory=list)  # what each row asks, where decided (actions.queue_decisions)
 
 
 def _section(key: str, title: str, actions: QuerySet, register_query: str) -> QueueSection:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions import tasks
+from actions.evidence import EvidenceKind as EvidenceFileKind
 from actions.evidence import EvidenceRejected, identify_evidence
 from actions.models import (
     DONE_STATUSES,
@@ -45,7 +46,7 @@ from actions.signoff import (
     action_sustainability_problem,
     due_date_change_problem,
 )
-from secamb_journey.forms import size_in_words
+from secamb_journey.forms import EMPTY_FILE, size_in_words
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +230,23 @@ def action_assure(*, action: Action, lead, at=None, notify: bool = True) -> Acti
     return action
 
 
+def evidence_file_kind(uploaded_file) -> EvidenceFileKind:
+    """The kind of an evidence file, or a ValidationError saying why it is refused (size, empty, kind by
+    content). Checked before a file is attached, and before one is held for a form sent again."""
+    max_bytes = settings.EVIDENCE_MAX_BYTES
+    if uploaded_file.size > max_bytes:
+        raise ValidationError(f"The selected file must be smaller than {size_in_words(max_bytes)}.")
+    if uploaded_file.size == 0:
+        raise ValidationError(f"{EMPTY_FILE}.")
+    uploaded_file.seek(0)
+    head = uploaded_file.read(8192)
+    uploaded_file.seek(0)
+    try:
+        return identify_evidence(name=uploaded_file.name, head=head)
+    except EvidenceRejected as rejected:
+        raise ValidationError(str(rejected)) from None
+
+
 def evidence_attach(
     *, action: Action, uploaded_by, uploaded_file, description: str, at=None, kind: str = EvidenceKind.COMPLETION
 ) -> Evidence:
@@ -243,23 +261,14 @@ def evidence_attach(
         errors["description"] = "Enter a description of what this evidence shows."
     elif len(description) > 500:
         errors["description"] = "Description must be 500 characters or fewer."
-    max_bytes = settings.EVIDENCE_MAX_BYTES
-    if uploaded_file.size > max_bytes:
-        errors["file"] = f"The selected file must be smaller than {size_in_words(max_bytes)}."
-    elif uploaded_file.size == 0:
-        errors["file"] = "The selected file is empty."
     if kind not in EvidenceKind.values:
         errors["kind"] = "Select what the evidence shows."
+    try:
+        file_kind = evidence_file_kind(uploaded_file)
+    except ValidationError as refusal:
+        errors["file"] = refusal.messages
     if errors:
         raise ValidationError(errors)
-
-    uploaded_file.seek(0)
-    head = uploaded_file.read(8192)
-    try:
-        file_kind = identify_evidence(name=uploaded_file.name, head=head)
-    except EvidenceRejected as rejected:
-        raise ValidationError({"file": str(rejected)}) from None
-    uploaded_file.seek(0)
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         digest.update(chunk)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from actions import leavers, views, views_governance
+from actions import leavers, views, views_evidence, views_governance
 
 app_name = "actions"
 
@@ -15,8 +15,8 @@ urlpatterns = [
     path("queue/", views.work_queue, name="queue"),
     path("needs-owner/", leavers.needs_new_owner, name="needs_owner"),
     path("<str:reference>/", views.action_detail, name="detail"),
-    path("<str:reference>/progress/", views.log_progress, name="progress"),
-    path("<str:reference>/evidence/", views.attach_evidence, name="evidence"),
+    path("<str:reference>/progress/", views_evidence.log_progress, name="progress"),
+    path("<str:reference>/evidence/", views_evidence.attach_evidence, name="evidence"),
     path("<str:reference>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("<str:reference>/assure/", views.assure, name="assure"),
     path("<str:reference>/return/", views.return_completion, name="return_completion"),

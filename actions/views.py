@@ -23,18 +23,17 @@ from actions import exporting, importing, returns, selectors
 from actions.access import get_action_for_user, get_evidence_for_user
 from actions.figures_cache import cached_value
 from actions.filters import SORT_FIELDS, ActionFilter
-from actions.forms import ActionForm, AssureForm, EvidenceForm, ImportForm, ProgressForm
+from actions.forms import ActionForm, AssureForm, ImportForm
 from actions.forms_governance import ReturnCompletionForm
 from actions.governance_selectors import action_governance, governance_context
-from actions.models import Action, UploadKind
+from actions.models import DONE_STATUSES, OPEN_STATUSES, Action, UploadKind
+from actions.queue_decisions import queue_decisions
 from actions.services import (
     StaleEdit,
     action_assure,
     action_create,
-    action_log_progress,
     action_return_completion,
     action_update,
-    evidence_attach,
 )
 from actions.signals import made_internal
 from actions.uploads import upload_for, upload_keep
@@ -155,13 +154,22 @@ def my_actions(request):
     user = request.user
 
     def lists() -> dict:
-        actions = selectors.for_action_table(selectors.actions_owned_by(user=user))
-        page_obj = Paginator(actions, MINE_PAGE_SIZE).get_page(request.GET.get("page"))
+        owned = selectors.for_action_table(selectors.actions_owned_by(user=user))
+        # Open ones need their update: first, paged. Finished ones (complete, assured, embedded) after.
+        page_obj = Paginator(owned.filter(status__in=OPEN_STATUSES), MINE_PAGE_SIZE).get_page(request.GET.get("page"))
+        done = owned.filter(status__in=DONE_STATUSES)
         # Those they lead as executive (a board member's, mostly): a list of their own, not paged, few.
         led = list(selectors.for_action_table(selectors.actions_led_by(user=user))[:MINE_PAGE_SIZE])
         # Completions a lead returned to them, not assured, with the reason, first: their next job.
         returned = returns.open_returns(actions=selectors.actions_owned_by(user=user), limit=MINE_PAGE_SIZE)
-        return {"page_obj": page_obj, "actions": page_obj.object_list, "led_actions": led, "returned": returned}
+        return {
+            "page_obj": page_obj,
+            "actions": page_obj.object_list,
+            "done_actions": list(done[:MINE_PAGE_SIZE]),
+            "done_count": done.count(),
+            "led_actions": led,
+            "returned": returned,
+        }
 
     # The lists are this person's own, rendered once per figures generation for them (issue 15):
     # computed only when the page's fragment is (actions/mine.html).
@@ -172,7 +180,7 @@ def my_actions(request):
 @staff_page("actions.assure_action")
 def work_queue(request):
     """An improvement lead's start page: what awaits them, with counts, most urgent first."""
-    sections = selectors.work_queue_for(user=request.user)
+    sections = queue_decisions(selectors.work_queue_for(user=request.user))
     # Completions returned to their owners, not assured, still to be answered (the latest first).
     returned = returns.with_open_return(actions=selectors.action_register_queryset()).order_by(
         "-returned_at", "reference"
@@ -257,45 +265,6 @@ def evidence_download(request, reference, evidence_id):
 
 
 # --- Progress, evidence, assurance --------------------------------------------------------------
-
-
-@accepts_uploads  # the form takes the evidence file with a completion
-@require_http_methods(["GET", "POST"])
-@staff_page("actions.add_progressupdate")
-def log_progress(request, reference):
-    action = get_action_for_user(request, reference, need="log_progress").action
-    form = ProgressForm(*_bound(request), action=action)
-    if request.method == "POST" and form.is_valid():
-        with saving(form, "your progress update"):
-            action_log_progress(action=action, author=request.user, **form.cleaned_data)
-        if form.is_valid():
-            action.refresh_from_db()
-            messages.success(
-                request, f"Progress saved: {action.get_status_display().lower()}, {action.percent_complete}% complete."
-            )
-            return redirect(action)
-    return render(request, "actions/progress_form.html", {"action": action, "form": form})
-
-
-@accepts_uploads
-@require_http_methods(["GET", "POST"])
-@staff_page("actions.add_evidence")
-def attach_evidence(request, reference):
-    action = get_action_for_user(request, reference, need="attach_evidence").action
-    form = EvidenceForm(*_bound(request))
-    if request.method == "POST" and form.is_valid():
-        with saving(form, "the evidence"):
-            evidence = evidence_attach(
-                action=action,
-                uploaded_by=request.user,
-                uploaded_file=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-                kind=form.cleaned_data["kind"],
-            )
-        if form.is_valid():
-            messages.success(request, f"Evidence attached: {evidence.original_name}.")
-            return redirect(action)
-    return render(request, "actions/evidence_form.html", {"action": action, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

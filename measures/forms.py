@@ -11,7 +11,7 @@ from django import forms
 from measures.models import PERIOD_FORMATS, parse_period
 from measures.services import measure_number_problem
 from pillars.models import Pillar
-from secamb_journey.forms import NHSFormMixin
+from secamb_journey.forms import EMPTY_FILE, NHSFormMixin
 from themes.models import Theme
 
 
@@ -41,6 +41,7 @@ class ValueField(forms.CharField):
 class MeasureValueForm(NHSFormMixin, forms.Form):
     title = "Enter a value"
     submit_text = "Save the value"
+    reveals = {"rebase": {"on": ["reason"]}}
 
     period = forms.CharField(label="Period", error_messages={"required": "Enter the period"})
     value = ValueField(label="Value", error_messages={"required": "Enter the value"})
@@ -52,9 +53,7 @@ class MeasureValueForm(NHSFormMixin, forms.Form):
         required=False,
         help_text="Only when the process itself has changed (a new way of working, a new standard).",
     )
-    reason = forms.CharField(
-        label="Reason for recalculating (needed if you recalculate)", required=False, max_length=500
-    )
+    reason = forms.CharField(label="Reason for recalculating", required=False, max_length=500)
 
     def __init__(self, *args, measure, **kwargs):
         self.measure = measure
@@ -72,7 +71,7 @@ class MeasureValueForm(NHSFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("rebase") and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Give the reason the limits are recalculated from this period")
+            self.add_error("reason", "Enter why the mean and limits are recalculated from this period")
         return data
 
 
@@ -97,7 +96,7 @@ class MeasureImportForm(NHSFormMixin, forms.Form):
         label="CSV file",
         help_text="Measures (columns slug, name, unit, improvement, target, baseline_points, screen_outliers, public) "
         "or values (columns measure, period, value, and optionally rebase and note).",
-        error_messages={"required": "Select the CSV file", "empty": "The selected file is empty"},
+        error_messages={"required": "Select the CSV file", "empty": EMPTY_FILE},
     )
 
 

@@ -338,7 +338,7 @@ def recalculation_add(*, measure: Measure, period: datetime.date, reason: str, u
     """Start the mean and limits again from `period` (idempotent: the same period keeps one point)."""
     _require(user, "measures.change_measurevalue")
     if not reason.strip():
-        raise ValidationError("Give the reason the limits are recalculated from this period.")
+        raise ValidationError("Enter why the mean and limits are recalculated from this period.")
     _require_text(reason, model=Recalculation, name="reason")
     recalculation, created = Recalculation.objects.get_or_create(
         measure=measure, period=period, defaults={"reason": reason, "created_by": user}

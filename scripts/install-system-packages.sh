@@ -6,6 +6,8 @@
 #                                                  wrk (bench), Pango (board pack PDFs) and poppler-utils
 #                                                  (their tests)
 #   scripts/install-system-packages.sh --postgres  the same, plus postgresql (CI's second test run)
+#   scripts/install-system-packages.sh --run       only what `make run` uses: Pango (board pack PDFs)
+#                                                  and npm; no server, browser or proxy
 #
 # Idempotent: a package already installed is left alone (`apt-get install` of an installed package
 # may upgrade it), and `apt-get update` runs only when something is to be installed. Without root or
@@ -13,11 +15,13 @@
 set -euo pipefail
 
 want_postgres=false
+only_run=false
 for arg in "$@"; do
     case "$arg" in
         --postgres) want_postgres=true ;;
+        --run) only_run=true ;;
         -h | --help)
-            sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -35,6 +39,10 @@ done
 packages=(redis-server chromium nginx libnginx-mod-http-headers-more-filter wrk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
 if [ "$want_postgres" = true ]; then
     packages+=(postgresql)
+fi
+# A local run: SQLite and the filesystem broker (no Redis), Django's server (no nginx), no browser tests.
+if [ "$only_run" = true ]; then
+    packages=(libpango-1.0-0 libpangoft2-1.0-0)
 fi
 
 is_installed() {

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import pretty_name
 
+# A file with nothing in it, wherever one is refused (forms, the evidence service, the imports).
+EMPTY_FILE = "The selected file is empty. Choose a file that has something in it"
 # The example the NHS.UK date pattern asks error messages to give. Fixed, so messages stay stable.
 DATE_EXAMPLE = "15 3 2026"
 
@@ -220,6 +222,10 @@ class NHSFormMixin:
 
     title: str = ""
     submit_text: str = "Continue"
+    # Fields shown only under the choice that needs them (the NHS.UK conditional reveal):
+    # {choice field: {choice value: [field names]}}; a single checkbox's value is "on". A revealed field
+    # is never labelled "(optional)": it is needed when its choice is made (the form's clean says so).
+    reveals: dict[str, dict[str, list[str]]] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,6 +236,10 @@ class NHSFormMixin:
             label = str(field.label) if field.label else pretty_name(name)
             self._strip_maxlength(field, label)
             self._name_the_field_in_messages(field, label)
+        for choice_field, by_value in self.reveals.items():
+            for name in (name for names in by_value.values() for name in names):
+                self.fields[name].revealed_by = choice_field
+                self.fields[name].conditionally_required = True
         self.helper = self.build_helper()
 
     def build_helper(self) -> FormHelper:
@@ -266,11 +276,20 @@ class NHSFormMixin:
 
     @staticmethod
     def _name_the_field_in_messages(field: forms.Field, label: str) -> None:
-        if isinstance(field, NHSDateField) or str(field.error_messages.get("required")) != _DEFAULT_REQUIRED:
-            return
-        label = lower_first(label)
-        if isinstance(field.widget, (forms.FileInput, *_CHOICE_WIDGETS)):
-            message = f"Select {label}"
-        else:
-            message = f"Enter {label}"
-        field.error_messages = {**field.error_messages, "required": message}
+        """Django's generic messages become ones that name the field and say what to do. A question for a
+        label ("Why is it refused?") cannot be turned into an instruction by rule: such a field says its
+        own "required" message, and this falls back to a plain instruction."""
+        defaults = {}
+        for cls in reversed(type(field).__mro__):
+            defaults.update(getattr(cls, "default_error_messages", {}))
+        messages = dict(field.error_messages)
+        named = lower_first(label)
+        for key in ("invalid_choice", "invalid_pk_value", "invalid_list"):
+            if key in messages and messages[key] == defaults.get(key):
+                messages[key] = f"Choose {named} from the list shown"
+        if isinstance(field, forms.FileField) and messages.get("empty") == defaults.get("empty"):
+            messages["empty"] = EMPTY_FILE
+        if not isinstance(field, NHSDateField) and str(messages.get("required")) == _DEFAULT_REQUIRED:
+            verb = "Select" if isinstance(field.widget, (forms.FileInput, *_CHOICE_WIDGETS)) else "Enter"
+            messages["required"] = "Answer this question" if label.endswith("?") else f"{verb} {named}"
+        field.error_messages = messages

@@ -124,7 +124,7 @@ def read_table(*, name: str, content: bytes, max_rows: int, known_headings: Iter
     if len(content) > MAX_IMPORT_BYTES:
         raise ImportFileProblem(f"The selected file must be smaller than {size_in_words(MAX_IMPORT_BYTES)}.")
     if not content:
-        raise ImportFileProblem("The selected file is empty.")
+        raise ImportFileProblem(f"{EMPTY_FILE}.")
     known = {normalise_heading(h) for h in known_headings}
     extension = PurePath(name).suffix.lower()
     if extension == ".xlsx":

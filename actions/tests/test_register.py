@@ -145,7 +145,7 @@ def test_the_register_is_paginated_and_pages_keep_the_filters(client_for, lead, 
 def test_an_unknown_filter_value_is_explained_not_a_crash(client_for, lead, mixed):
     response = client_for(lead).get("/actions/", {"type": "nonsense"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "from the list shown" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -162,7 +162,7 @@ def test_an_unknown_filter_value_is_explained_not_a_crash(client_for, lead, mixe
 def test_the_filters_are_open_when_applied_or_wrong(client_for, lead, mixed, query, opened):
     body = client_for(lead).get("/actions/", query).content.decode()
     assert ('<details class="nhsuk-details" open>' in body) is opened
-    assert ("Select a valid choice" in body) is opened
+    assert ("from the list shown" in body) is opened
 
 
 def test_the_count_and_links_are_served_once_counted_and_a_change_moves_them(client_for, lead, owner):
@@ -180,7 +180,7 @@ def test_the_count_and_links_are_served_once_counted_and_a_change_moves_them(cli
     assert len(response.context["actions"]) == 6
 
 
-def test_my_actions_lists_overdue_first_then_by_due_date(client_for, owner, other_owner):
+def test_my_actions_lists_open_ones_overdue_first_then_finished_ones_after(client_for, owner, other_owner):
     later = ActionFactory(reference="MD-50", owner=owner, due_date=TODAY + datetime.timedelta(days=40))
     sooner = ActionFactory(reference="MD-51", owner=owner, due_date=TODAY + datetime.timedelta(days=5))
     overdue = ActionFactory(reference="MD-52", owner=owner, due_date=TODAY - datetime.timedelta(days=1))
@@ -189,8 +189,14 @@ def test_my_actions_lists_overdue_first_then_by_due_date(client_for, owner, othe
     )
     ActionFactory(reference="MD-54", owner=other_owner)
     response = client_for(owner).get("/actions/mine/")
-    assert references(response) == [overdue.reference, done.reference, sooner.reference, later.reference]
-    assert "Overdue" in response.content.decode()
+    # What needs their update first; finished ones after, in a list of their own.
+    assert references(response) == [overdue.reference, sooner.reference, later.reference]
+    assert [a.reference for a in response.context["done_actions"]] == [done.reference]
+    page = response.content.decode()
+    assert "overdue by 1 day" in page
+    assert page.index("Needs your update") < page.index(sooner.reference) < page.index("Done") < page.index("MD-53")
+    # No owner column: every action there is theirs.
+    assert ">Owner<" not in page.split("Actions you lead as executive")[0]
 
 
 def test_the_export_is_the_register_as_filtered(client_for, lead, mixed):

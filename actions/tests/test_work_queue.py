@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from actions.models import Status
+from actions.services import due_date_revision_request
 from actions.tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,28 @@ def test_the_queue_lists_requested_due_date_revisions_but_not_on_the_leads_own_a
     section = body.split('id="revisions"', 1)[1].split("</section>", 1)[0]
     assert "Due-date revisions awaiting agreement (1)" in section
     assert "MD-096" in section and "MD-097" not in section
+
+
+def test_a_queue_row_says_what_a_revision_asks_and_links_to_its_decision_page(client_for, owner, lead, action):
+    action.due_date = datetime.date(2030, 11, 30)
+    action.save()
+    asked = due_date_revision_request(
+        action=action, requested_by=owner, new_date=datetime.date(2031, 1, 31), reason="The supplier is late"
+    )
+    body = client_for(lead).get("/actions/queue/").content.decode()
+    section = body.split('id="revisions"', 1)[1].split("</section>", 1)[0]
+    assert (
+        '30 November 2030</span> <span aria-hidden="true">→</span><span class="nhsuk-u-visually-hidden">to</span> '
+        '<span class="app-nowrap">31 January 2031</span>, because the supplier is late'
+    ) in section
+    decide = f"/actions/{action.reference}/due-date/{asked.pk}/"
+    assert f'href="{decide}">Agree or refuse<span class="nhsuk-u-visually-hidden"> {action.reference}</span>' in section
+    # The link leads to the decision form itself, at the top of a page of its own.
+    page = client_for(lead).get(decide).content.decode()
+    assert "Decide on the new due date" in page and 'name="decision"' in page
+
+
+def test_a_completion_in_the_queue_links_to_the_sign_off_page(client_for, lead, complete_action):
+    body = client_for(lead).get("/actions/queue/").content.decode()
+    awaiting = body.split('id="awaiting_assurance"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/actions/{complete_action.reference}/assure/">Sign off or return' in awaiting

@@ -80,7 +80,7 @@ def test_a_lead_enters_a_value_exactly_as_typed(client_for, lead, cat1):
 def test_a_lead_can_start_a_recalculation_with_a_reason(client_for, lead, cat1):
     c = client_for(lead)
     refused = c.post("/measures/cat1-mean/values/new/", {"period": "2025-12", "value": "7", "rebase": "on"})
-    assert refused.status_code == 200 and "Give the reason" in refused.content.decode()
+    assert refused.status_code == 200 and "Enter why the mean and limits" in refused.content.decode()
     c.post(
         "/measures/cat1-mean/values/new/", {"period": "2025-12", "value": "7", "rebase": "on", "reason": "New model"}
     )

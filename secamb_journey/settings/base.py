@@ -246,6 +246,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Not verbose: otherwise axes logs "AXES: BEGIN ..." from every process that starts Django (make run: five
+# times) and writes each failed sign-in's user agent to the log; lockouts and failures are still logged.
+AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 
 # Improvement leads and administrators must set up and use a one-time-password app when this is on.
 # Off by default so a laptop demo signs in with a password alone; production turns it on.

@@ -208,9 +208,20 @@ def choice_items(bound_field):
                 "disabled": bool(data["attrs"].get("disabled")),
                 "hint": hints.get(value, ""),
                 "hint_id": f"{item_id}-item-hint" if hints.get(value) else "",
+                "revealed": revealed_fields(bound_field, value),
             }
         )
     return items
+
+
+@register.simple_tag
+def revealed_fields(bound_field, value):
+    """The form's fields shown under this choice of `bound_field` (NHSFormMixin.reveals): the NHS.UK
+    conditional reveal. They are in the page whether or not the choice is made; static/css/app.css
+    shows them only while it is, with or without JavaScript.
+    """
+    names = getattr(bound_field.form, "reveals", {}).get(bound_field.name, {}).get(str(value), ())
+    return [bound_field.form[name] for name in names if name in bound_field.form.fields]
 
 
 @register.simple_tag

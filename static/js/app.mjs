@@ -13,3 +13,14 @@ initAll()
 for (const status of document.querySelectorAll('.nhsuk-file-upload__status')) {
   status.after(document.createTextNode(' '))
 }
+
+// The file upload's visible control is the button NHS.UK frontend puts in place of the hidden input: when
+// the input is invalid (Django marks it aria-invalid), so is the button, for screen readers and to the eye
+// (app.css), as NHS.UK frontend does not carry the state across itself.
+for (const input of document.querySelectorAll('.nhsuk-file-upload__input[aria-invalid="true"]')) {
+  const button = input.closest('.nhsuk-file-upload')?.querySelector('.nhsuk-file-upload__drop-button')
+  if (button) {
+    button.setAttribute('aria-invalid', 'true')
+    button.classList.add('app-file-upload__drop-button--error')
+  }
+}

@@ -415,6 +415,37 @@ def _board_pack_url() -> str:
     return demo_board_pack_seed().get_absolute_url()  # the one there, made again only if it is not
 
 
+def revision_to_decide_url() -> str:
+    """A due-date revision the owner asks for on OPEN, and the page where a lead decides it (issue 27)."""
+    from actions.models import Action
+    from actions.services import due_date_revision_request
+
+    action = Action.objects.get(reference=OPEN)
+    revision = due_date_revision_request(
+        action=action,
+        requested_by=action.owner,
+        new_date=action.due_date + datetime.timedelta(days=60),
+        reason="The supplier delivers the new fridges later.",
+    )
+    return f"/actions/{OPEN}/due-date/{revision.pk}/"
+
+
+def _committee_decision_url() -> str:
+    """The form recording a committee's decision on an action awaiting one (the demo has one)."""
+    from actions.models import CommitteeDecision, Decision
+
+    return f"/committees/decisions/{CommitteeDecision.objects.filter(decision=Decision.PENDING).first().pk}/"
+
+
+def with_a_chosen_file_and_no_narrative(page):
+    """The evidence file chosen, the narrative left empty: the form comes back offering the file."""
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "audit.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% audit\n" + b"x" * 100}]
+    )
+    page.get_by_label("What has been done since the last update?").fill("")
+    submit("Save progress")(page)
+
+
 PAGES = [
     # Public
     PageCase("home", "/"),
@@ -444,6 +475,13 @@ PAGES = [
         "owner",
         setup=clear_and_submit("Percent complete", "Save progress"),
     ),
+    PageCase(
+        "progress form offering a chosen file",
+        f"/actions/{OPEN}/progress/",
+        "owner",
+        setup=with_a_chosen_file_and_no_narrative,
+        writes=True,  # the file is held for the owner
+    ),
     PageCase("evidence form", f"/actions/{OPEN}/evidence/", "owner"),
     PageCase("evidence form with errors", f"/actions/{OPEN}/evidence/", "owner", setup=submit("Upload evidence")),
     PageCase("assure confirm", f"/actions/{COMPLETE}/assure/", "lead"),
@@ -456,8 +494,15 @@ PAGES = [
     PageCase("governed action", "/actions/SD-09/", "owner"),
     PageCase("due date form", f"/actions/{OPEN}/due-date/", "owner"),
     PageCase("reopen form", "/actions/WN-02/reopen/", "lead"),
+    PageCase("due date decision", lambda w: revision_to_decide_url(), "lead", writes=True),
     PageCase("committees", "/committees/", "lead"),
     PageCase("committee agenda", lambda w: _committee_url(), "lead"),
+    PageCase(
+        "committee decision with errors",
+        lambda w: _committee_decision_url(),
+        "lead2",  # the demo's lead assured it: four eyes leave the decision to another
+        setup=submit("Record the decision"),
+    ),
     PageCase("actions that need a new owner", "/actions/needs-owner/", "lead", setup=with_a_leaver(), writes=True),
     PageCase(
         "actions that need a new owner with errors",

@@ -45,7 +45,7 @@ def test_owner_logs_progress_attaches_evidence_and_completes_then_a_lead_assures
     expect(page).to_have_url(re.compile(r"/actions/mine/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
 
-    page.get_by_role("link", name="MD-02", exact=True).click()
+    page.get_by_role("link", name=re.compile("^MD-02: ")).click()
     expect(page).to_have_url(re.compile(r"/actions/MD-02/$"))
 
     log_progress(

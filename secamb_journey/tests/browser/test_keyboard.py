@@ -83,7 +83,7 @@ def test_owner_and_lead_complete_journey_one_with_the_keyboard_alone(page_as, wo
 
     sign_in(page, "owner", demo_password())
     expect(page).to_have_url(re.compile(r"/actions/mine/$"))
-    tab_to(page, "MD-02")
+    tab_to(page, re.compile("^MD-02: "))
     follow(page)
     expect(page).to_have_url(re.compile(r"/actions/MD-02/$"))
 
