@@ -37,8 +37,10 @@ from secamb_journey.site_url import is_site_host
 # How long a page is kept (it is never served under another generation than its own).
 PUBLIC_CACHE_SECONDS = 300
 
-# What browsers and shared caches (nginx's micro-cache, a CDN) may keep without asking again.
-PUBLIC_MAX_AGE = 30
+# Browsers and shared caches may keep a page but ask again before each use (`no-cache`): with the ETag
+# the answer is a 304 from one cache look-up, and a withdrawal is never served from a browser's copy.
+# Only nginx's micro-cache keeps a page without asking, for one second (deploy/nginx-public-cache-location.conf).
+PUBLIC_CACHE_CONTROL = "public, no-cache"
 
 # The paths this process has stored a page for: the fast path looks nothing up (not even the
 # generation) for any other, so a sign-in page or a 404 costs it one set membership test.
@@ -133,7 +135,7 @@ def _from_entry(entry) -> HttpResponse:
 def _mark_cacheable(response, token: str) -> None:
     del response["Last-Modified"]  # the feed's (its newest entry's) would not tell a withdrawal
     response["ETag"] = f'"{token}"'
-    response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
 
 
 def public_cache(view):

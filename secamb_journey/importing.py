@@ -16,7 +16,7 @@ from pathlib import PurePath
 
 from django.db import transaction
 
-from secamb_journey.forms import size_in_words
+from secamb_journey.forms import EMPTY_FILE, size_in_words
 from secamb_journey.text import clean_text
 
 MAX_IMPORT_BYTES = 1024 * 1024

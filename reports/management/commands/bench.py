@@ -433,12 +433,8 @@ class Command(BaseCommand):
             raise CommandError("gunicorn needs DATABASE_URL to find this database; use --no-gunicorn.")
         command = [sys.executable, "-m", "gunicorn", "secamb_journey.wsgi:application"]
         command += ["--bind", f"{measure.LOOPBACK}:{port}", "--workers", "2"]
-        # gunicorn.conf.py (read from the working directory, for both servers) restarts a worker every
-        # 2,000 or so requests, a guard against slow leaks: hours apart in production behind nginx's
-        # micro-cache, but every second or two under the bench's load, where each restart (imports, an
-        # empty page cache) was most of what was measured: 925 against 2,222 requests per second for
-        # the feed, 1,522 against 2,866 for the floor, with and without. Off here, for both.
-        command += ["--max-requests", "0"]
+        # gunicorn.conf.py is read from the working directory, for both servers: the bench measures the
+        # restart settings production runs (preload_app, max_requests), not a configuration of its own.
         command += ["--error-logfile", str(log), "--log-level", "warning"]
         self.stderr.write(
             f"bench: gunicorn on {measure.LOOPBACK}:{port}, 2 workers ({settings_module or 'the product'})"
