@@ -38,6 +38,11 @@ def _warm(site: Site) -> None:
             assert status == 200, path
 
 
+def _still_in_feed(feed: str) -> bool:
+    """July's update is still an entry of its own (its id is its address), or its withdrawal is not told."""
+    return "/updates/july-2026/</id>" in feed or "Withdrawn: our progress update for July 2026" not in feed
+
+
 def _publish_and_withdraw_from_other_processes(site: Site, *, before_change=None) -> dict:
     site.manage("generate_update", "--period", "2026-07", "--publish")
     site.start()
@@ -61,7 +66,7 @@ def _publish_and_withdraw_from_other_processes(site: Site, *, before_change=None
     site.manage(code=WITHDRAW)
     time.sleep(MEMO_SECONDS)
     still_served = sum(site.get("/updates/july-2026/")[0] == 200 for _ in range(READS))
-    still_in_feed = sum("July 2026" in site.get("/updates/feed/")[1] for _ in range(READS))
+    still_in_feed = sum(_still_in_feed(site.get("/updates/feed/")[1]) for _ in range(READS))
     return {
         "addresses at another request's host": poisoned,
         "published but not listed": unlisted,
@@ -105,6 +110,6 @@ def test_a_worker_stopped_while_an_update_is_withdrawn_serves_the_withdrawal_whe
         os.kill(worker, signal.SIGCONT)
     time.sleep(MEMO_SECONDS)
     still_served = sum(site.get("/updates/july-2026/")[0] == 200 for _ in range(READS))
-    still_in_feed = sum("July 2026" in site.get("/updates/feed/")[1] for _ in range(READS))
+    still_in_feed = sum(_still_in_feed(site.get("/updates/feed/")[1]) for _ in range(READS))
     wrong = {"withdrawn but still served": still_served, "withdrawn but still in the feed": still_in_feed}
     _assert_no_wrong_reads(wrong)

@@ -60,6 +60,8 @@ EXPECTED = {
     "reports:public_plan": PUBLIC,
     "reports:public_plan_action": PUBLIC,
     "accessibility": PUBLIC,
+    # The words the public pages use, in plain English (issue 27).
+    "glossary": PUBLIC,
     # Public measures (issue 12): the world's measure is public; an internal one is 404 (tested in measures/tests).
     "measures_public:performance": PUBLIC,
     "measures_public:performance_detail": PUBLIC,
