@@ -17,6 +17,8 @@ from string import Template
 
 from django.conf import settings
 
+from reports.benchmark.measure import stop
+
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
 
 
@@ -64,10 +66,5 @@ def nginx_in_front(upstream_port: int):
             time.sleep(0.1)
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, seconds=10)
         shutil.rmtree(prefix, ignore_errors=True)

@@ -444,12 +444,7 @@ class Command(BaseCommand):
             measure.wait_for_server(port=port, path=ready_path, seconds=60, process=process)
             yield port
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            measure.stop(process, seconds=20)
 
 
 # --- The database ----------------------------------------------------------------------------------
