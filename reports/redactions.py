@@ -76,9 +76,9 @@ def redactable_text(record, *, field: str) -> str:
     return getattr(record, REDACTABLE[RedactedField(field)][1])
 
 
-def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
-    """Replace the words of `record`'s `field` (a RedactedField) with "Removed on <date>: <reason>"
-    everywhere they were published. Returns the Redaction rows written (the record's first)."""
+def _checked(*, record, field: str, reason: str, by, now) -> tuple[RedactedField, str, str]:
+    """The field, the reason and the words that replace the redacted ones; or PermissionDenied or
+    ValidationError saying why this redaction may not be made."""
     if not may_redact(by):
         raise PermissionDenied("Only an administrator may redact published words.")
     field = RedactedField(field)
@@ -89,13 +89,21 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
         raise ValidationError({"reason": "Enter why the words are removed (it is shown in their place)."})
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError({"reason": f"Reason must be {REASON_MAX_LENGTH:,} characters or fewer."})
-    now = timezone.now()
     replacement = redaction_text(reason=reason, on=timezone.localdate(now))
     model, attribute = REDACTABLE[field]
     limit = model._meta.get_field(attribute).max_length
     if limit is not None and len(replacement) > limit:
         room = limit - len(redaction_text(reason="", on=timezone.localdate(now)))
         raise ValidationError({"reason": f"Reason must be {room:,} characters or fewer here."})
+    return field, reason, replacement
+
+
+def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
+    """Replace the words of `record`'s `field` (a RedactedField) with "Removed on <date>: <reason>"
+    everywhere they were published. Returns the Redaction rows written (the record's first)."""
+    now = timezone.now()
+    field, reason, replacement = _checked(record=record, field=field, reason=reason, by=by, now=now)
+    attribute = REDACTABLE[field][1]
     with transaction.atomic():
         record = type(record).objects.select_for_update().select_related("action").get(pk=record.pk)
         original = getattr(record, attribute)
