@@ -27,7 +27,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.db.models import Count
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import Resolver404, resolve
@@ -35,8 +34,6 @@ from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from measures.demo import seed_scale_measures
-from measures.models import Measure
-from pillars.models import Pillar, StrategicGoal
 from reports.benchmark import dataset, measure, report
 from reports.benchmark.dataset import (
     BENCH_DIR,
@@ -52,6 +49,7 @@ from reports.benchmark.dataset import (
     publish_recent_updates,
     redact,
     refuse_real_data,
+    staff_paths,
     wipe_database,
 )
 from reports.benchmark.nginx import nginx_available, nginx_in_front
@@ -62,7 +60,6 @@ from reports.services import period_start, update_draft_for_period
 from reports.services.board_pack import board_pack_generate, board_pack_weasyprint
 from reports.snapshots import snapshot_take
 from secamb_journey.generations import cache_clear
-from themes.models import Theme
 
 # Each public page under gunicorn: this many slices interleaved with the floor's (see gunicorn_load).
 LOAD_SLICES = 6
@@ -85,6 +82,24 @@ def public_load_paths(update) -> list[tuple[str, str]]:
             continue
         pages.append((name, url))
     return pages
+
+
+def run_meta(*, started_at, load_before, repetitions: int) -> dict:
+    return {
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "database": connection.vendor,
+        "database_version": database_version(),
+        "actions": Action.objects.count(),
+        "progress_updates": ProgressUpdate.objects.count(),
+        "snapshot_rows": ProgressSnapshot.objects.count(),
+        "repetitions": repetitions,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "debug": settings.DEBUG,
+    }
 
 
 class Command(BaseCommand):
@@ -169,56 +184,70 @@ class Command(BaseCommand):
         seeded = self.ensure_data_set(options)
         # Idempotent by slug: a reused data set of actions gets its measures too (issue 12: 500 x 60).
         seed_scale_measures(options["measures"], options["measure_values"])
-        if connection.vendor == "postgresql":
-            # A freshly loaded database has no planner statistics, and autovacuum would gather them in
-            # the middle of the timings (on the same two cores): gather them first, as a database that
-            # has been running a while has them.
-            # (Inside a transaction, as the test suite runs the bench on its own database, VACUUM cannot
-            # run: ANALYZE alone can.)
-            statement = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-            self.stderr.write(f"bench: {statement}")
-            with connection.cursor() as cursor:
-                cursor.execute(statement)
+        self.analyze()
         reps = options["repetitions"]
-        people = personas()
-        long_action = (
-            Action.objects.annotate(n=Count("progress_updates")).order_by("-n", "reference").only("reference").first()
-        )
         update = public_updates().first()
-        pillar = Pillar.objects.order_by("number").first()
-        theme = Theme.objects.order_by("number").first()
-        goal = StrategicGoal.objects.order_by("number").first()
-        one_measure = Measure.objects.order_by("slug").first()
+        pages = self.time_pages(public_load_paths(update), staff_paths(), reps)
+        tasks = self.time_tasks(seeded, reps)
+        served = []
+        if not options["no_gunicorn"]:
+            served = self.gunicorn_load([url for _name, url in public_load_paths(update)], options)
+        result = {
+            "meta": run_meta(started_at=started_at, load_before=load_before, repetitions=reps),
+            "seed": {k: v for k, v in seeded.items() if k != "draft_ms"},
+            "pages": [p.as_dict(pages[0].median_ms) for p in pages],
+            "tasks": {
+                name: {
+                    "median_ms": round(measure.statistics.median(samples), 1),
+                    "p95_ms": round(measure.percentile(samples, 0.95), 1),
+                    "samples_ms": [round(s, 1) for s in samples],
+                }
+                for name, samples in tasks.items()
+            },
+            "gunicorn": [vars(r) for r in served],
+        }
+        result["targets"] = targets(result)
+        path = (
+            Path(options["json"])
+            if options["json"]
+            else BENCH_DIR / f"bench-{connection.vendor}-{started_at:%Y%m%d-%H%M%S}.json"
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result, indent=2) + "\n")
+        self.stdout.write(table(result))
+        self.stdout.write(f"\nJSON written to {path}")
+        if report.missed(result):
+            # A missed target is a failed run, for CI and for whoever runs it by hand: exit 1, saying which.
+            raise CommandError(report.missed_message(result))
 
+    def analyze(self):
+        if connection.vendor != "postgresql":
+            return
+        # A freshly loaded database has no planner statistics, and autovacuum would gather them in
+        # the middle of the timings (on the same two cores): gather them first, as a database that
+        # has been running a while has them.
+        # (Inside a transaction, as the test suite runs the bench on its own database, VACUUM cannot
+        # run: ANALYZE alone can.)
+        statement = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        self.stderr.write(f"bench: {statement}")
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+
+    def time_pages(self, public: list[tuple[str, str]], staff: list[tuple[str, str, str]], reps: int) -> list:
+        """Each page timed `reps` times: the trivial view first, each public page uncached and cached,
+        each staff page as its persona."""
         anonymous = Client()
         clients = {"anonymous": anonymous}
-        for role, user in people.items():
+        for role, user in personas().items():
             clients[role] = Client()
             clients[role].force_login(user)
             # What each person may do is read once per change of it (secamb_journey.permissions):
             # read it here, so that the first page timed for each person counts that page's own queries.
             clients[role].get("/")
-
-        public = public_load_paths(update)
-        staff = [
-            ("register", "/actions/", "lead"),
-            ("register filtered", f"/actions/?pillar={pillar.slug}&status=at_risk&overdue=on", "lead"),
-            ("register last page", "/actions/?page=last", "lead"),
-            ("my actions", "/actions/mine/", "owner"),
-            (f"action {long_action.reference}", f"/actions/{long_action.reference}/", "lead"),
-            ("dashboard", "/dashboard/", "board"),
-            ("dashboard pillar", f"/dashboard/pillars/{pillar.slug}/", "board"),
-            ("dashboard theme", f"/dashboard/themes/{theme.slug}/", "board"),
-            ("dashboard goal", f"/dashboard/goals/{goal.slug}/", "board"),
-            ("measures", "/measures/", "board"),
-            ("one measure", f"/measures/{one_measure.slug}/", "board"),
-            ("board packs", "/board-packs/", "board"),
-        ]
-        pages = []
         self.stderr.write(f"bench: timing {len(public) * 2 + len(staff) + 1} page kinds, {reps} requests each")
+        page = measure.time_page
         with override_settings(ROOT_URLCONF="reports.benchmark.measure"):
-            page = measure.time_page
-            pages.append(
+            pages = [
                 page(
                     anonymous,
                     "/bench/trivial/",
@@ -227,25 +256,18 @@ class Command(BaseCommand):
                     kind="trivial",
                     repetitions=reps,
                 )
-            )
+            ]
             for name, url in public:
-                pages.append(
-                    page(
-                        anonymous,
-                        url,
-                        name=name,
-                        persona="anonymous",
-                        kind="public",
-                        repetitions=reps,
-                        before_each=cache_clear,
+                kinds = {"public": {"before_each": cache_clear}, "public-cached": {}}
+                for kind, extra in kinds.items():
+                    pages.append(
+                        page(anonymous, url, name=name, persona="anonymous", kind=kind, repetitions=reps, **extra)
                     )
-                )
-                pages.append(
-                    page(anonymous, url, name=name, persona="anonymous", kind="public-cached", repetitions=reps)
-                )
             for name, url, role in staff:
                 pages.append(page(clients[role], url, name=name, persona=role, kind="staff", repetitions=reps))
+        return pages
 
+    def time_tasks(self, seeded: dict, reps: int) -> dict[str, list[float]]:
         self.stderr.write("bench: timing drafting an update and taking a snapshot")
         task_reps = min(reps, 5)
         this_month = period_start(timezone.localdate())
@@ -264,53 +286,7 @@ class Command(BaseCommand):
         board_pack_weasyprint()
         self.stderr.write("bench: timing generating a board pack (PDF)")
         tasks["board pack (PDF)"] = measure.time_call(lambda: board_pack_generate(), repetitions=1)
-
-        served = []
-        if not options["no_gunicorn"]:
-            served = self.gunicorn_load([url for _name, url in public_load_paths(update)], options)
-
-        result = {
-            "meta": {
-                "started_at": started_at.isoformat(timespec="seconds"),
-                "database": connection.vendor,
-                "database_version": database_version(),
-                "actions": Action.objects.count(),
-                "progress_updates": ProgressUpdate.objects.count(),
-                "snapshot_rows": ProgressSnapshot.objects.count(),
-                "repetitions": reps,
-                "python": platform.python_version(),
-                "django": django.get_version(),
-                "cpus": os.cpu_count(),
-                "load_average_before": [round(x, 2) for x in load_before],
-                "load_average_after": [round(x, 2) for x in os.getloadavg()],
-                "debug": settings.DEBUG,
-            },
-            "seed": {k: v for k, v in seeded.items() if k != "draft_ms"},
-            "pages": [],
-            "tasks": {},
-            "gunicorn": [vars(r) for r in served],
-        }
-        trivial_ms = pages[0].median_ms
-        result["pages"] = [p.as_dict(trivial_ms) for p in pages]
-        for name, samples in tasks.items():
-            result["tasks"][name] = {
-                "median_ms": round(measure.statistics.median(samples), 1),
-                "p95_ms": round(measure.percentile(samples, 0.95), 1),
-                "samples_ms": [round(s, 1) for s in samples],
-            }
-        result["targets"] = targets(result)
-        path = (
-            Path(options["json"])
-            if options["json"]
-            else BENCH_DIR / f"bench-{connection.vendor}-{started_at:%Y%m%d-%H%M%S}.json"
-        )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(result, indent=2) + "\n")
-        self.stdout.write(table(result))
-        self.stdout.write(f"\nJSON written to {path}")
-        if report.missed(result):
-            # A missed target is a failed run, for CI and for whoever runs it by hand: exit 1, saying which.
-            raise CommandError(report.missed_message(result))
+        return tasks
 
     def ensure_data_set(self, options) -> dict:
         """Reuse the data set when asked and it is there (judged by counts); otherwise build it."""
