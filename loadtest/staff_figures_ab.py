@@ -47,7 +47,7 @@ def compare(rounds: int) -> None:
     from django.core.cache import caches
     from django.test import Client
 
-    from reports.benchmark.dataset import personas, staff_paths
+    from benchmarks.dataset import personas, staff_paths
 
     clients = {}
     for who, user in personas().items():

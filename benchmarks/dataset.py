@@ -1,6 +1,6 @@
 """The bench's data set and its database: which database, building and reusing it, refusing real data.
 
-`manage.py bench` (reports/management/commands/bench.py) runs these; measure.py times the pages and
+`manage.py bench` (benchmarks/command.py) runs these; measure.py times the pages and
 report.py judges and prints the figures.
 """
 
@@ -23,9 +23,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Status
+from benchmarks import measure
 from measures.models import Measure
 from pillars.models import Pillar, StrategicGoal
-from reports.benchmark import measure
 from reports.selectors import public_updates
 from reports.services import period_previous, update_draft_for_period, update_publish
 from themes.models import Theme

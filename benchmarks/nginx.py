@@ -17,8 +17,8 @@ from string import Template
 
 from django.conf import settings
 
-from reports.benchmark.dataset import free_port
-from reports.benchmark.measure import stop
+from benchmarks.dataset import free_port
+from benchmarks.measure import stop
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
 

@@ -1,6 +1,6 @@
 """The bench's targets (issue 8), judged against a run's figures, and the table it prints."""
 
-from reports.benchmark.measure import share_of_floor
+from benchmarks.measure import share_of_floor
 
 # The targets of issue 8, checked at the end of every run.
 STAFF_MEDIAN_MS = 150
