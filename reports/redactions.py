@@ -121,6 +121,7 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
                 reason=reason,
                 by=by,
                 at=now,
+                action=record.action,
             )
         ]
         if field == RedactedField.REOPENING_REASON:
@@ -139,6 +140,7 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
                         reason=reason,
                         by=by,
                         at=now,
+                        action=revision.action,
                     )
                 )
         _clean_action_history(record.action, original=original, replacement=replacement)
@@ -147,12 +149,14 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
     return done
 
 
-def _replace(record, *, field, attribute, original, replacement, reason, by, at) -> Redaction:
-    type(record).objects.filter(pk=record.pk).update(**{attribute: replacement})
+def _replace(record, *, field, attribute, original, replacement, reason, by, at, value=None, action=None) -> Redaction:
+    """Write `value` (by default the replacement words) over the record's `attribute`, and say so in a
+    Redaction row. `action`: the action the record belongs to, if any."""
+    type(record).objects.filter(pk=record.pk).update(**{attribute: replacement if value is None else value})
     return Redaction.objects.create(
         field=field,
         record_id=record.pk,
-        action=record.action,
+        action=action,
         reason=reason,
         original_sha256=sha256_of(original),
         replacement=replacement,
@@ -209,16 +213,17 @@ def _clean_published_updates(*, original, replacement, reason, by, at) -> list[R
         if figures == update.figures:
             continue
         # .update(), not save(): the update's status, dates and version stay as they were.
-        PublishedUpdate.objects.filter(pk=update.pk).update(figures=figures)
         done.append(
-            Redaction.objects.create(
+            _replace(
+                update,
                 field=RedactedField.UPDATE_FIGURES,
-                record_id=update.pk,
-                reason=reason,
-                original_sha256=sha256_of(original),
+                attribute="figures",
+                value=figures,
+                original=original,
                 replacement=replacement,
-                redacted_by=by,
-                redacted_at=at,
+                reason=reason,
+                by=by,
+                at=at,
             )
         )
     for record in PublishedUpdate.history.all():
