@@ -20,7 +20,6 @@ person in the admin) may replace such words with "Removed on <date>: <reason>". 
   within a second.
 """
 
-import functools
 import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -112,14 +111,16 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
             raise ValidationError("There are no words to redact.")
         if original.startswith("Removed on "):
             raise ValidationError("These words have already been redacted.")
-        redacted = functools.partial(_replace, reason=reason, by=by, at=now)
         done = [
-            redacted(
+            _replace(
                 record,
                 field=field,
                 attribute=attribute,
                 original=original,
                 replacement=replacement,
+                reason=reason,
+                by=by,
+                at=now,
                 action=record.action,
             )
         ]
@@ -128,17 +129,20 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
             companion = DueDateRevision.objects.select_for_update().filter(
                 action=record.action, reason=f"Reopened: {original}"
             )
-            done += [
-                redacted(
-                    revision,
-                    field=RedactedField.REVISION_REASON,
-                    attribute="reason",
-                    original=revision.reason,
-                    replacement=f"Reopened: {replacement}",
-                    action=revision.action,
+            for revision in companion:
+                done.append(
+                    _replace(
+                        revision,
+                        field=RedactedField.REVISION_REASON,
+                        attribute="reason",
+                        original=revision.reason,
+                        replacement=f"Reopened: {replacement}",
+                        reason=reason,
+                        by=by,
+                        at=now,
+                        action=revision.action,
+                    )
                 )
-                for revision in companion
-            ]
         _clean_action_history(record.action, original=original, replacement=replacement)
         _clean_progress_log(record.action, original=original, replacement=replacement)
         done += _clean_published_updates(original=original, replacement=replacement, reason=reason, by=by, at=now)
