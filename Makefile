@@ -98,5 +98,5 @@ BENCH_ARGS ?=
 .PHONY: bench
 bench: setup
 	@# DEBUG only so that this process's settings load without a SECRET_KEY: the measurements run in a
-	@# child process with DEBUG off (see reports/management/commands/bench.py and reports/benchmark/).
+	@# child process with DEBUG off (see benchmarks/command.py and benchmarks/).
 	DEBUG=true $(PY) manage.py bench $(BENCH_ARGS)

@@ -266,7 +266,7 @@ def check_database(run_id, recorder):
     return stored, lost, unacknowledged
 
 
-def main() -> int:
+def arguments() -> tuple[argparse.ArgumentParser, argparse.Namespace]:
     parser = argparse.ArgumentParser(description="Load test a server on loopback (see the module docstring).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
@@ -285,69 +285,46 @@ def main() -> int:
     args = parser.parse_args()
     if args.host not in LOOPBACK:
         parser.error("the load test only ever sends traffic to this machine (127.0.0.1, localhost or ::1)")
+    return parser, args
 
-    seeded = json.loads(args.people.read_text())
-    people = seeded["people"][: args.staff]
-    if len(people) < args.staff:
-        parser.error(f"the people file has only {len(people)} staff; seed with --staff {args.staff}")
-    run_id = uuid.uuid4().hex[:10]
-    recorder = Recorder()
-    clock = Clock(args.staff)
-    staff_threads = [
-        threading.Thread(
-            target=staff_member,
-            args=(person, args.password, run_id, args, recorder, clock, args.ramp * i / max(1, args.staff)),
-            daemon=True,
-        )
-        for i, person in enumerate(people)
-    ]
-    reader_threads = [
-        threading.Thread(target=reader, args=(args, recorder, clock, 2.0 * i / max(1, args.readers)), daemon=True)
-        for i in range(args.readers)
-    ]
-    contention = contention_module.Contention(seeded.get("to_assure", []))
-    contended_threads = []
-    if args.contended:
-        for lead in seeded.get("leads", []):
-            editor, assurer = (Browser(args.host, args.port, recorder, args.timeout) for _ in range(2))
-            if not (
-                _sign_in(editor, {"username": lead}, args.password)
-                and _sign_in(assurer, {"username": lead}, args.password)
-            ):
-                print(f"loadtest: {lead} could not sign in", file=sys.stderr)
-                return 1
 
-            def edits(lead=lead, browser=editor):
-                clock.go.wait()
-                contention_module.lead_editor(
-                    lead,
-                    browser,
-                    seeded["contended"],
-                    run_id,
-                    recorder,
-                    contention,
-                    clock,
-                    lambda: _pause(args.think / 4, clock),
-                    rng,
-                )
+def contended_threads(args, seeded, run_id, recorder, contention, clock) -> list[threading.Thread] | None:
+    """Each lead's editor and assurer, signed in; None when a lead could not sign in."""
+    threads = []
+    for lead in seeded.get("leads", []):
+        editor, assurer = (Browser(args.host, args.port, recorder, args.timeout) for _ in range(2))
+        if not (
+            _sign_in(editor, {"username": lead}, args.password) and _sign_in(assurer, {"username": lead}, args.password)
+        ):
+            print(f"loadtest: {lead} could not sign in", file=sys.stderr)
+            return None
 
-            def assures(browser=assurer):
-                clock.go.wait()
-                contention_module.lead_assurer(browser, contention, clock)
+        def edits(lead=lead, browser=editor):
+            clock.go.wait()
+            contention_module.lead_editor(
+                lead,
+                browser,
+                seeded["contended"],
+                run_id,
+                recorder,
+                contention,
+                clock,
+                lambda: _pause(args.think / 4, clock),
+                rng,
+            )
 
-            contended_threads += [
-                threading.Thread(target=edits, daemon=True),
-                threading.Thread(target=assures, daemon=True),
-            ]
-    load_before = os.getloadavg()[0]
-    print(
-        f"load test {run_id}: {args.staff} staff sign in (arriving over {args.ramp:g} s), then {args.staff} staff "
-        f"and {args.readers} anonymous readers for {args.duration:g} s (think {args.think:g} s) against "
-        f"http://{args.host}:{args.port}/",
-        flush=True,
-    )
+        def assures(browser=assurer):
+            clock.go.wait()
+            contention_module.lead_assurer(browser, contention, clock)
+
+        threads += [threading.Thread(target=edits, daemon=True), threading.Thread(target=assures, daemon=True)]
+    return threads
+
+
+def run(args, recorder, clock, contention, staff_threads, threads) -> dict:
+    """Start every thread; once the staff have signed in, let the timed run go for its duration."""
     sign_in_started = time.monotonic()
-    for thread in staff_threads + reader_threads + contended_threads:
+    for thread in threads:
         thread.start()
     for _ in staff_threads:
         clock.signed_in.acquire(timeout=args.ramp + 4 * args.timeout)
@@ -360,13 +337,20 @@ def main() -> int:
     # Once the run is over, release a lead left waiting for the other at the sign-off barrier.
     time.sleep(max(0.0, clock.stop_at - time.monotonic()))
     contention.barrier.abort()
-    for thread in staff_threads + reader_threads + contended_threads:
+    for thread in threads:
         thread.join(timeout=args.duration + args.timeout + 60)
-    wall = time.monotonic() - started
-    load_after = os.getloadavg()[0]
+    return {
+        "sign_in_seconds": sign_in_seconds,
+        "sign_in_phase": sign_in_phase,
+        "sign_in_errors": sign_in_errors,
+        "wall": time.monotonic() - started,
+    }
 
-    print(f"\nsign-in: {args.staff} staff in {sign_in_seconds:.1f} s")
-    print_table(sign_in_phase, sign_in_errors)
+
+def report_requests(args, recorder, ran: dict, load_before: float, load_after: float) -> dict:
+    print(f"\nsign-in: {args.staff} staff in {ran['sign_in_seconds']:.1f} s")
+    print_table(ran["sign_in_phase"], ran["sign_in_errors"])
+    wall = ran["wall"]
     timed = {k: v for k, v in recorder.latencies.items() if not k.startswith("sign in")}
     total = sum(len(v) for v in timed.values())
     errors = sum(recorder.errors.values())
@@ -380,7 +364,10 @@ def main() -> int:
     print(f"(idle keep-alive connections the server had closed, GET sent again on a new one: {recorder.reconnects})")
     for sample in recorder.error_samples:
         print(f"  error: {sample}")
+    return {"total": total, "errors": errors, "summary": summary}
 
+
+def report_writes(args, seeded, run_id, recorder, contention) -> dict:
     stored, lost, unacknowledged = check_database(run_id, recorder)
     accepted = sum(len(v) for v in recorder.accepted.values())
     found = sum(len(stored[ref] & tokens) for ref, tokens in recorder.accepted.items())
@@ -401,44 +388,97 @@ def main() -> int:
         )
         for reference, tokens in contended["lost_edit_samples"].items():
             print(f"  LOST EDIT on {reference}: {', '.join(tokens[:5])}")
+    return {
+        "accepted": accepted,
+        "found": found,
+        "lost": lost,
+        "unacknowledged": unacknowledged,
+        "contended": contended,
+    }
+
+
+def write_json(args, run_id, recorder, ran: dict, requests: dict, writes: dict, verdict: str, *, loads) -> None:
+    wall, total = ran["wall"], requests["total"]
+    load_before, load_after = loads
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps(
+            {
+                "run_id": run_id,
+                "settings": {k: v for k, v in vars(args).items() if k not in ("password", "people", "json")},
+                "seconds": round(wall, 1),
+                "requests": total,
+                "requests_per_second": round(total / wall, 1),
+                "errors": requests["errors"],
+                "keepalive_reconnects": recorder.reconnects,
+                "cpus": os.cpu_count(),
+                "load_average_before": round(load_before, 1),
+                "load_average_after": round(load_after, 1),
+                "by_kind": requests["summary"],
+                "sign_in_seconds": round(ran["sign_in_seconds"], 1),
+                "sign_in_by_kind": {
+                    kind: {"requests": len(v), "p50_ms": round(1000 * statistics.median(v), 1)}
+                    for kind, v in ran["sign_in_phase"].items()
+                },
+                "progress_accepted": writes["accepted"],
+                "progress_found": writes["found"],
+                "lost_writes": writes["accepted"] - writes["found"],
+                "stored_not_acknowledged": writes["unacknowledged"],
+                "contended": writes["contended"],
+                "verdict": verdict,
+            },
+            indent=1,
+        )
+    )
+
+
+def main() -> int:
+    parser, args = arguments()
+    seeded = json.loads(args.people.read_text())
+    people = seeded["people"][: args.staff]
+    if len(people) < args.staff:
+        parser.error(f"the people file has only {len(people)} staff; seed with --staff {args.staff}")
+    run_id = uuid.uuid4().hex[:10]
+    recorder = Recorder()
+    clock = Clock(args.staff)
+    staff_threads = [
+        threading.Thread(
+            target=staff_member,
+            args=(person, args.password, run_id, args, recorder, clock, args.ramp * i / max(1, args.staff)),
+            daemon=True,
+        )
+        for i, person in enumerate(people)
+    ]
+    reader_threads = [
+        threading.Thread(target=reader, args=(args, recorder, clock, 2.0 * i / max(1, args.readers)), daemon=True)
+        for i in range(args.readers)
+    ]
+    contention = contention_module.Contention(seeded.get("to_assure", []))
+    leads = contended_threads(args, seeded, run_id, recorder, contention, clock) if args.contended else []
+    if leads is None:
+        return 1
+    load_before = os.getloadavg()[0]
+    print(
+        f"load test {run_id}: {args.staff} staff sign in (arriving over {args.ramp:g} s), then {args.staff} staff "
+        f"and {args.readers} anonymous readers for {args.duration:g} s (think {args.think:g} s) against "
+        f"http://{args.host}:{args.port}/",
+        flush=True,
+    )
+    ran = run(args, recorder, clock, contention, staff_threads, staff_threads + reader_threads + leads)
+    load_after = os.getloadavg()[0]
+    requests = report_requests(args, recorder, ran, load_before, load_after)
+    writes = report_writes(args, seeded, run_id, recorder, contention)
+    errors, accepted, found, contended = requests["errors"], writes["accepted"], writes["found"], writes["contended"]
     lost_total = accepted - found + contended.get("edits_lost", 0)
     double = contended.get("double_sign_offs", [])
-    verdict = "PASS" if errors == 0 and not lost and lost_total == 0 and not double and accepted > 0 else "FAIL"
+    ok = errors == 0 and not writes["lost"] and lost_total == 0 and not double and accepted > 0
+    verdict = "PASS" if ok else "FAIL"
     print(
         f"\n{verdict}: {errors} errors, {lost_total} lost writes, {len(double)} double sign-offs "
         "(the bar is zero of each)"
     )
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
-            json.dumps(
-                {
-                    "run_id": run_id,
-                    "settings": {k: v for k, v in vars(args).items() if k not in ("password", "people", "json")},
-                    "seconds": round(wall, 1),
-                    "requests": total,
-                    "requests_per_second": round(total / wall, 1),
-                    "errors": errors,
-                    "keepalive_reconnects": recorder.reconnects,
-                    "cpus": os.cpu_count(),
-                    "load_average_before": round(load_before, 1),
-                    "load_average_after": round(load_after, 1),
-                    "by_kind": summary,
-                    "sign_in_seconds": round(sign_in_seconds, 1),
-                    "sign_in_by_kind": {
-                        kind: {"requests": len(v), "p50_ms": round(1000 * statistics.median(v), 1)}
-                        for kind, v in sign_in_phase.items()
-                    },
-                    "progress_accepted": accepted,
-                    "progress_found": found,
-                    "lost_writes": accepted - found,
-                    "stored_not_acknowledged": unacknowledged,
-                    "contended": contended,
-                    "verdict": verdict,
-                },
-                indent=1,
-            )
-        )
+        write_json(args, run_id, recorder, ran, requests, writes, verdict, loads=(load_before, load_after))
     return 0 if verdict == "PASS" else 1
 
 

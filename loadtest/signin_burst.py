@@ -139,6 +139,42 @@ def sign_in(port: int, username: str, password: str, timeout: float) -> tuple[bo
         conn.close()
 
 
+def wait_for_sign_in_page(port: int, server) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            conn = http.client.HTTPConnection(LOOPBACK, port, timeout=5)
+            conn.request("GET", "/accounts/login/", headers={"Host": f"{LOOPBACK}:{port}"})
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("gunicorn did not start") from None
+            time.sleep(0.2)
+
+
+def burst(port: int, args) -> tuple[list[tuple[bool, float, str]], float]:
+    """Every user signs in once, arriving at random over the window: the outcomes, and the seconds taken."""
+    rng = random.Random(15)  # noqa: S311 -- arrival times, not secrets
+    starts = sorted(rng.uniform(0, args.window) for _ in range(args.users))
+    results: list[tuple[bool, float, str]] = []
+    lock = threading.Lock()
+
+    def person(n: int, delay: float, began: float):
+        time.sleep(max(0.0, began + delay - time.monotonic()))
+        outcome = sign_in(port, f"burst-{n:03d}", args.password, args.timeout)
+        with lock:
+            results.append(outcome)
+
+    began = time.monotonic()
+    threads = [threading.Thread(target=person, args=(n, d, began)) for n, d in enumerate(starts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.monotonic() - began
+
+
 def run_setup(name: str, args, folder: Path) -> dict:
     stored_by, served_by = SETUPS[name]
     port = free_port()
@@ -161,35 +197,8 @@ def run_setup(name: str, args, folder: Path) -> dict:
         cwd=ROOT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection(LOOPBACK, port, timeout=5)
-                conn.request("GET", "/accounts/login/", headers={"Host": f"{LOOPBACK}:{port}"})
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
-        rng = random.Random(15)  # noqa: S311 -- arrival times, not secrets
-        starts = sorted(rng.uniform(0, args.window) for _ in range(args.users))
-        results: list[tuple[bool, float, str]] = []
-        lock = threading.Lock()
-
-        def person(n: int, delay: float, began: float):
-            time.sleep(max(0.0, began + delay - time.monotonic()))
-            outcome = sign_in(port, f"burst-{n:03d}", args.password, args.timeout)
-            with lock:
-                results.append(outcome)
-
-        began = time.monotonic()
-        threads = [threading.Thread(target=person, args=(n, d, began)) for n, d in enumerate(starts)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.monotonic() - began
+        wait_for_sign_in_page(port, server)
+        results, wall = burst(port, args)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -4,34 +4,10 @@ entered on the measure pages or by import (which check and keep history), so her
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from simple_history.admin import SimpleHistoryAdmin
 
 from measures.models import Measure, MeasureValue, Recalculation
 from measures.services import MEASURE_FIELDS, measure_data_problems, measure_save
-
-
-class NoRevertHistoryAdmin(SimpleHistoryAdmin):
-    """History to read, never to revert: a revert would skip the service (its checks and its audit)."""
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            raise PermissionDenied("Change it through its page or an import, which keep the history.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class ReadOnlyHistoryAdmin(NoRevertHistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from secamb_journey.admin_readonly import NoRevertHistoryAdmin, ViewOnlyHistoryAdmin
 
 
 class MeasureAdminForm(forms.ModelForm):
@@ -64,13 +40,13 @@ class MeasureAdmin(NoRevertHistoryAdmin):
 
 
 @admin.register(MeasureValue)
-class MeasureValueAdmin(ReadOnlyHistoryAdmin):
+class MeasureValueAdmin(ViewOnlyHistoryAdmin):
     list_display = ["measure", "period", "value", "entered_by", "entered_at"]
     list_filter = ["measure"]
     list_select_related = ["measure", "entered_by"]
 
 
 @admin.register(Recalculation)
-class RecalculationAdmin(ReadOnlyHistoryAdmin):
+class RecalculationAdmin(ViewOnlyHistoryAdmin):
     list_display = ["measure", "period", "reason", "created_by", "created_at"]
     list_select_related = ["measure", "created_by"]

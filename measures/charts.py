@@ -127,10 +127,49 @@ def thinned(count: int, *, spacing: float, widest: float, font: int) -> list[int
     return [i for i in range(count) if (count - 1 - i) % step == 0]
 
 
+def _draw_points(svg: SpcSvg, shown, unit: str, x_of, y_of) -> None:
+    for i, p in enumerate(shown):
+        colour, shape = POINT_STYLE[p.point_type]
+        x, y = x_of(i), y_of(p.value)
+        title = f"{p.period_words}: {format_number(p.value, places=2)} {unit}. {p.point_type_words}"
+        if p.rule_words:
+            title += f" ({p.rule_words})"
+        svg.points.append(
+            SvgPoint(
+                x=x,
+                y=y,
+                colour=colour,
+                shape=shape,
+                title=title,
+                diamond=f"{x},{y - 6} {x + 6},{y} {x},{y + 6} {x - 6},{y}",
+            )
+        )
+
+
+def _draw_groups(svg: SpcSvg, mc: MeasureChart, x_of, y_of) -> None:
+    """One horizontal segment per group for the mean and each limit, half a step either side of its points."""
+    shown, offset, n = mc.shown, mc.shown_from, len(mc.shown)
+    groups: dict[int, list[int]] = {}
+    for i, p in enumerate(shown):
+        groups.setdefault(p.point.group, []).append(i)
+    for indexes in groups.values():
+        first, last = indexes[0], indexes[-1]
+        x1, x2 = x_of(max(first - 0.5, 0)), x_of(min(last + 0.5, n - 1))
+        point = shown[first].point
+        if point.mean is not None:
+            svg.means.append(SvgLine(x1, x2, y_of(point.mean)))
+        if point.lower is not None:
+            svg.lowers.append(SvgLine(x1, x2, y_of(point.lower)))
+            svg.uppers.append(SvgLine(x1, x2, y_of(point.upper)))
+        # A group that starts before the page shown was not recalculated where the page starts.
+        if offset + first > 0 and mc.points[offset + first - 1].point.group != point.group:
+            svg.recalculations.append((x_of(first - 0.5), shown[first].period_words))
+
+
 def spc_svg(mc: MeasureChart, variant: Variant = VARIANTS[-1]) -> SpcSvg:
     width, height, font = variant.width, variant.height, variant.font
     svg = SpcSvg(width=width, height=height, left=0, right=width, top=0, bottom=height, font=font, name=variant.name)
-    shown, offset = mc.shown, mc.shown_from
+    shown = mc.shown
     if not shown or mc.problem:
         return svg
     numbers = [p.value for p in shown]
@@ -161,39 +200,8 @@ def spc_svg(mc: MeasureChart, variant: Variant = VARIANTS[-1]) -> SpcSvg:
     widest = max(text_width(label, font) for label in x_labels)
     svg.x_ticks = [(x_of(i), x_labels[i]) for i in thinned(n, spacing=step, widest=widest, font=font)]
     svg.line = " ".join(f"{x_of(i)},{y_of(p.value)}" for i, p in enumerate(shown))
-    unit = mc.measure.unit
-    for i, p in enumerate(shown):
-        colour, shape = POINT_STYLE[p.point_type]
-        x, y = x_of(i), y_of(p.value)
-        title = f"{p.period_words}: {format_number(p.value, places=2)} {unit}. {p.point_type_words}"
-        if p.rule_words:
-            title += f" ({p.rule_words})"
-        svg.points.append(
-            SvgPoint(
-                x=x,
-                y=y,
-                colour=colour,
-                shape=shape,
-                title=title,
-                diamond=f"{x},{y - 6} {x + 6},{y} {x},{y + 6} {x - 6},{y}",
-            )
-        )
-    # One horizontal segment per group for the mean and each limit, half a step either side of its points.
-    groups: dict[int, list[int]] = {}
-    for i, p in enumerate(shown):
-        groups.setdefault(p.point.group, []).append(i)
-    for indexes in groups.values():
-        first, last = indexes[0], indexes[-1]
-        x1, x2 = x_of(max(first - 0.5, 0)), x_of(min(last + 0.5, n - 1))
-        point = shown[first].point
-        if point.mean is not None:
-            svg.means.append(SvgLine(x1, x2, y_of(point.mean)))
-        if point.lower is not None:
-            svg.lowers.append(SvgLine(x1, x2, y_of(point.lower)))
-            svg.uppers.append(SvgLine(x1, x2, y_of(point.upper)))
-        # A group that starts before the page shown was not recalculated where the page starts.
-        if offset + first > 0 and mc.points[offset + first - 1].point.group != point.group:
-            svg.recalculations.append((x_of(first - 0.5), shown[first].period_words))
+    _draw_points(svg, shown, mc.measure.unit, x_of, y_of)
+    _draw_groups(svg, mc, x_of, y_of)
     if mc.measure.target is not None:
         svg.target = SvgLine(left, right, y_of(mc.measure.target))
     return svg

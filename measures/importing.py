@@ -204,6 +204,45 @@ def _check_measures(heading, rows, preview: ImportPreview) -> None:
         )
 
 
+def _row_period(measure, cells, number: int, problems: list, today):
+    """The row's period for `measure`, or None with its problem noted."""
+    if measure is None:
+        return None
+    try:
+        period = parse_period(measure.frequency, cells["period"])
+    except ValueError as problem:
+        problems.append(RowProblem(number, "period", str(problem)))
+        return None
+    if not_ended := measure_value_period_problem(measure=measure, period=period, today=today):
+        problems.append(RowProblem(number, "period", not_ended))
+    return period
+
+
+def _row_value(cells, number: int, problems: list):
+    """The row's value, or None with its problem noted."""
+    try:
+        value = parse_value(cells["value"])
+    except ValueError:
+        problems.append(RowProblem(number, "value", "Enter the value as a number, for example 7.25"))
+        return None
+    if out_of_range := measure_number_problem(value):
+        problems.append(RowProblem(number, "value", out_of_range))
+        return None
+    return value
+
+
+def _value_outcome(old, value, rebase: bool) -> str:
+    if old is None:
+        outcome = "New value"
+    elif old.hex() == value.hex():
+        outcome = "Unchanged"
+    else:
+        outcome = f"Correction: was {old!r}"
+    if rebase:
+        outcome += "; limits recalculated from here"
+    return outcome
+
+
 def _check_values(heading, rows, preview: ImportPreview) -> None:
     slugs = {_cells(heading, r).get("measure", "") for r in rows}
     measures = {m.slug: m for m in Measure.objects.filter(slug__in=slugs)}
@@ -222,25 +261,8 @@ def _check_values(heading, rows, preview: ImportPreview) -> None:
         measure = measures.get(cells["measure"])
         if measure is None:
             problems.append(RowProblem(number, "measure", f"No measure has the slug {cells['measure']!r}"))
-        period = None
-        if measure is not None:
-            try:
-                period = parse_period(measure.frequency, cells["period"])
-            except ValueError as problem:
-                problems.append(RowProblem(number, "period", str(problem)))
-        if period is not None and (
-            not_ended := measure_value_period_problem(measure=measure, period=period, today=today)
-        ):
-            problems.append(RowProblem(number, "period", not_ended))
-        value = None
-        try:
-            value = parse_value(cells["value"])
-        except ValueError:
-            problems.append(RowProblem(number, "value", "Enter the value as a number, for example 7.25"))
-        else:
-            if out_of_range := measure_number_problem(value):
-                problems.append(RowProblem(number, "value", out_of_range))
-                value = None
+        period = _row_period(measure, cells, number, problems, today)
+        value = _row_value(cells, number, problems)
         note = cells.get("note", "")
         if note_problem := text_problem(note, model=MeasureValue, name="note", multiline=True):
             problems.append(RowProblem(number, "note", note_problem))
@@ -257,27 +279,12 @@ def _check_values(heading, rows, preview: ImportPreview) -> None:
                 PreviewRow(row=number, label=f"{cells['measure']} {cells['period']}", outcome="Problem")
             )
             continue
-        old = stored.get((measure.pk, period))
-        if old is None:
-            outcome = "New value"
-        elif old.hex() == value.hex():
-            outcome = "Unchanged"
-        else:
-            outcome = f"Correction: was {old!r}"
-        if rebase:
-            outcome += "; limits recalculated from here"
         preview.rows.append(
             PreviewRow(
                 row=number,
                 label=f"{measure.slug} {period_text(measure.frequency, period)} = {value!r}",
-                outcome=outcome,
-                data={
-                    "measure": measure,
-                    "period": period,
-                    "value": value,
-                    "rebase": rebase,
-                    "note": note,
-                },
+                outcome=_value_outcome(stored.get((measure.pk, period)), value, rebase),
+                data={"measure": measure, "period": period, "value": value, "rebase": rebase, "note": note},
             )
         )
 

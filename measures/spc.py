@@ -255,6 +255,50 @@ def group_limits(
     return mean, average_range
 
 
+def _group_points(
+    ys: list[float], *, start: int, group: int, improvement: str, baseline_points, screen_outliers: bool
+) -> list[Point]:
+    """The points of one group (the values from `start` up to the next recalculation), with its limits."""
+    short = len(ys) < WARNING_THRESHOLD
+    mean, amr = group_limits(ys, baseline_points=baseline_points, screen_outliers=screen_outliers)
+    if amr is None or mean is None:
+        lower = upper = near_lower = near_upper = None
+    else:
+        lower, upper = mean - LIMIT * amr, mean + LIMIT * amr
+        near_lower, near_upper = mean - NEAR_LIMIT * amr, mean + NEAR_LIMIT * amr
+    rtm = [_sign(v - mean) for v in ys]
+    if lower is None:
+        outside = [False] * len(ys)
+        close = [False] * len(ys)
+    else:
+        outside = [v > upper or v < lower for v in ys]
+        close = [not o and (v < near_lower or v > near_upper) for v, o in zip(ys, outside, strict=True)]
+    types = special_cause_types(ys, rtm, close, outside)
+    points = []
+    for offset, v in enumerate(ys):
+        rule, direction = types[offset]
+        points.append(
+            Point(
+                index=start + offset,
+                value=v,
+                group=group,
+                mean=mean,
+                lower=lower,
+                upper=upper,
+                near_lower=near_lower,
+                near_upper=near_upper,
+                relative_to_mean=rtm[offset],
+                outside_limits=outside[offset],
+                close_to_limits=close[offset],
+                rule=rule,
+                direction=direction,
+                point_type=point_type(direction, improvement),
+                short_group=short,
+            )
+        )
+    return points
+
+
 def xmr(
     values: Sequence[float],
     *,
@@ -275,44 +319,15 @@ def xmr(
     points: list[Point] = []
     short_groups = False
     for group, (start, end) in enumerate(bounds):
-        ys = y[start:end]
-        short = len(ys) < WARNING_THRESHOLD
-        short_groups = short_groups or short
-        mean, amr = group_limits(ys, baseline_points=baseline_points, screen_outliers=screen_outliers)
-        if amr is None or mean is None:
-            lower = upper = near_lower = near_upper = None
-        else:
-            lower, upper = mean - LIMIT * amr, mean + LIMIT * amr
-            near_lower, near_upper = mean - NEAR_LIMIT * amr, mean + NEAR_LIMIT * amr
-        rtm = [_sign(v - mean) for v in ys]
-        if lower is None:
-            outside = [False] * len(ys)
-            close = [False] * len(ys)
-        else:
-            outside = [v > upper or v < lower for v in ys]
-            close = [not o and (v < near_lower or v > near_upper) for v, o in zip(ys, outside, strict=True)]
-        types = special_cause_types(ys, rtm, close, outside)
-        for offset, v in enumerate(ys):
-            rule, direction = types[offset]
-            points.append(
-                Point(
-                    index=start + offset,
-                    value=v,
-                    group=group,
-                    mean=mean,
-                    lower=lower,
-                    upper=upper,
-                    near_lower=near_lower,
-                    near_upper=near_upper,
-                    relative_to_mean=rtm[offset],
-                    outside_limits=outside[offset],
-                    close_to_limits=close[offset],
-                    rule=rule,
-                    direction=direction,
-                    point_type=point_type(direction, improvement),
-                    short_group=short,
-                )
-            )
+        short_groups = short_groups or len(y[start:end]) < WARNING_THRESHOLD
+        points += _group_points(
+            y[start:end],
+            start=start,
+            group=group,
+            improvement=improvement,
+            baseline_points=baseline_points,
+            screen_outliers=screen_outliers,
+        )
     last = points[-1] if points else None
     return Chart(
         points=points,

@@ -76,9 +76,9 @@ def redactable_text(record, *, field: str) -> str:
     return getattr(record, REDACTABLE[RedactedField(field)][1])
 
 
-def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
-    """Replace the words of `record`'s `field` (a RedactedField) with "Removed on <date>: <reason>"
-    everywhere they were published. Returns the Redaction rows written (the record's first)."""
+def _checked(*, record, field: str, reason: str, by, now) -> tuple[RedactedField, str, str]:
+    """The field, the reason and the words that replace the redacted ones; or PermissionDenied or
+    ValidationError saying why this redaction may not be made."""
     if not may_redact(by):
         raise PermissionDenied("Only an administrator may redact published words.")
     field = RedactedField(field)
@@ -89,13 +89,21 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
         raise ValidationError({"reason": "Enter why the words are removed (it is shown in their place)."})
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError({"reason": f"Reason must be {REASON_MAX_LENGTH:,} characters or fewer."})
-    now = timezone.now()
     replacement = redaction_text(reason=reason, on=timezone.localdate(now))
     model, attribute = REDACTABLE[field]
     limit = model._meta.get_field(attribute).max_length
     if limit is not None and len(replacement) > limit:
         room = limit - len(redaction_text(reason="", on=timezone.localdate(now)))
         raise ValidationError({"reason": f"Reason must be {room:,} characters or fewer here."})
+    return field, reason, replacement
+
+
+def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
+    """Replace the words of `record`'s `field` (a RedactedField) with "Removed on <date>: <reason>"
+    everywhere they were published. Returns the Redaction rows written (the record's first)."""
+    now = timezone.now()
+    field, reason, replacement = _checked(record=record, field=field, reason=reason, by=by, now=now)
+    attribute = REDACTABLE[field][1]
     with transaction.atomic():
         record = type(record).objects.select_for_update().select_related("action").get(pk=record.pk)
         original = getattr(record, attribute)
@@ -113,6 +121,7 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
                 reason=reason,
                 by=by,
                 at=now,
+                action=record.action,
             )
         ]
         if field == RedactedField.REOPENING_REASON:
@@ -131,6 +140,7 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
                         reason=reason,
                         by=by,
                         at=now,
+                        action=revision.action,
                     )
                 )
         _clean_action_history(record.action, original=original, replacement=replacement)
@@ -139,12 +149,14 @@ def redaction_apply(*, record, field: str, reason: str, by) -> list[Redaction]:
     return done
 
 
-def _replace(record, *, field, attribute, original, replacement, reason, by, at) -> Redaction:
-    type(record).objects.filter(pk=record.pk).update(**{attribute: replacement})
+def _replace(record, *, field, attribute, original, replacement, reason, by, at, value=None, action=None) -> Redaction:
+    """Write `value` (by default the replacement words) over the record's `attribute`, and say so in a
+    Redaction row. `action`: the action the record belongs to, if any."""
+    type(record).objects.filter(pk=record.pk).update(**{attribute: replacement if value is None else value})
     return Redaction.objects.create(
         field=field,
         record_id=record.pk,
-        action=record.action,
+        action=action,
         reason=reason,
         original_sha256=sha256_of(original),
         replacement=replacement,
@@ -201,16 +213,17 @@ def _clean_published_updates(*, original, replacement, reason, by, at) -> list[R
         if figures == update.figures:
             continue
         # .update(), not save(): the update's status, dates and version stay as they were.
-        PublishedUpdate.objects.filter(pk=update.pk).update(figures=figures)
         done.append(
-            Redaction.objects.create(
+            _replace(
+                update,
                 field=RedactedField.UPDATE_FIGURES,
-                record_id=update.pk,
-                reason=reason,
-                original_sha256=sha256_of(original),
+                attribute="figures",
+                value=figures,
+                original=original,
                 replacement=replacement,
-                redacted_by=by,
-                redacted_at=at,
+                reason=reason,
+                by=by,
+                at=at,
             )
         )
     for record in PublishedUpdate.history.all():

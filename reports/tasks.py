@@ -20,6 +20,10 @@ from reports.snapshots import snapshot_take
 
 logger = logging.getLogger(__name__)
 
+# Only a mail server that did not answer is worth trying again: the tasks that send e-mail record each
+# message as it is sent (reports.notices), so a retry sends only to those the failed attempt had not reached.
+MAIL_RETRY = {"autoretry_for": (SMTPException, ConnectionError, TimeoutError), "retry_backoff": 60, "max_retries": 3}
+
 
 @shared_task(name="reports.tasks.take_daily_snapshot", soft_time_limit=120, time_limit=180)
 def take_daily_snapshot(day: str | None = None) -> int:
@@ -42,11 +46,7 @@ def draft_monthly_update(period: str | None = None) -> int:
     name="reports.tasks.send_weekly_reminders",
     soft_time_limit=300,
     time_limit=360,
-    # Only a mail server that did not answer is worth trying again; each message is recorded as it is
-    # sent (reports.notices), so a retry sends only to those the failed attempt had not reached.
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=60,
-    max_retries=3,
+    **MAIL_RETRY,
 )
 def send_weekly_reminders(day: str | None = None) -> dict:
     sent = reminders_send_weekly(day=datetime.date.fromisoformat(day) if day else None)
@@ -65,12 +65,8 @@ def send_weekly_reminders(day: str | None = None) -> dict:
     # A pack at 10,000 actions takes seconds (manage.py bench); a few meetings' worth fits well within.
     soft_time_limit=600,
     time_limit=660,
-    # As for the reminders: only a mail server that did not answer is worth another go. The packs made
-    # before the failure stay made (a meeting with a pack is skipped) and the e-mail ledger
-    # (reports.notices) sends only to those not yet sent theirs.
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=60,
-    max_retries=3,
+    # The packs made before a failure stay made (a meeting with a pack is skipped).
+    **MAIL_RETRY,
 )
 def generate_board_packs(day: str | None = None) -> list[int]:
     """Generate the board pack of each meeting in the next BOARD_PACK_DAYS_BEFORE days that has none, and

@@ -25,19 +25,23 @@ class ViewOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class NoRevertHistoryAdmin(SimpleHistoryAdmin):
     """History to read; "revert" refused (it would save an old row over the current one)."""
 
     def revert_disabled(self, request, obj=None):
         return True
 
-    def has_change_history_permission(self, request, obj=None):
-        return False
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied("History can be read here, not reverted: make the change through the service.")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyHistoryAdmin(NoRevertHistoryAdmin):
+    """As NoRevertHistoryAdmin, and the history's form shown read only."""
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
 
 
 class ViewOnlyHistoryAdmin(ViewOnlyAdmin, ReadOnlyHistoryAdmin):

@@ -9,7 +9,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 
 from actions import changes
@@ -40,6 +39,7 @@ from reports.selectors.dashboard import (
     _type_slices,
     action_figures,
     furthest_behind,
+    pillar_slice,
 )
 from reports.snapshots import DirectionOfTravel, snapshot_as_at
 from themes.models import Theme
@@ -274,16 +274,7 @@ def _measure_groups() -> tuple[list[MeasureGroup], int]:
 
 
 def _cards(pillars, by_pillar: dict, *, today) -> list[PillarCard]:
-    return [
-        PillarCard(
-            label=pillar.name,
-            figures=by_pillar.get(pillar.pk, Figures()),
-            links=RegisterLinks(today=today, pillar=pillar),
-            obj=pillar,
-            url=reverse("reports:dashboard_pillar", args=[pillar.slug]),
-        )
-        for pillar in pillars
-    ]
+    return [pillar_slice(p, by_pillar.get(p.pk, Figures()), today=today, kind=PillarCard) for p in pillars]
 
 
 @figures_cached

@@ -299,6 +299,69 @@ def _asks(*, awaiting: int, off_track: int, overdue: int, slipped: int) -> tuple
     return asks[0][0], asks
 
 
+def _meeting(meeting) -> dict | None:
+    if meeting is None:
+        return None
+    return {
+        "name": str(meeting),
+        "committee": meeting.committee.name,
+        "date": _date(meeting.date),
+        "url": absolute_url(meeting.get_absolute_url()),
+    }
+
+
+def _summary(counted, overview: dict, public_total: int) -> dict:
+    overall = counted.overall
+    furthest = overview["furthest_behind"]
+    return {
+        "total": overall.total,
+        "public_total": public_total,
+        "percent_done": overall.percent_done,
+        "open": overall.open,
+        "overdue": overall.overdue,
+        "stale": overview["overall"].figures.stale,
+        "due_soon": overview["overall"].figures.due_soon,
+        "by_status": [[s.value, s.label, n] for s, n in overall.rows()],
+        "pillars": [
+            {
+                "name": card.label,
+                "total": counted.pillar(card.obj.pk).total,
+                "percent_done": counted.pillar(card.obj.pk).percent_done,
+                "overdue": counted.pillar(card.obj.pk).overdue,
+                "off_track": counted.pillar(card.obj.pk).by_status[Status.OFF_TRACK],
+                "url": absolute_url(card.url),
+            }
+            for card in overview["pillar_cards"]
+        ],
+        "furthest_behind": {"name": furthest.label, "percent_done": furthest.counts.percent_done} if furthest else None,
+        "stale_after_days": overview["stale_after_days"],
+        "dashboard_url": absolute_url(reverse("reports:dashboard")),
+    }
+
+
+def _cqc(counted, overview: dict, governance: dict) -> dict:
+    def rows(key):
+        return [
+            {"label": r.label, "total": r.total, "done": r.done, "open": r.open, "overdue": r.overdue}
+            for r in governance[key]
+        ]
+
+    return {
+        "types": [
+            {
+                "label": s.label,
+                "total": counted.action_type(s.obj).total,
+                "done": counted.action_type(s.obj).done,
+                "percent_done": counted.action_type(s.obj).percent_done,
+                "overdue": counted.action_type(s.obj).overdue,
+            }
+            for s in overview["cqc"]
+        ],
+        "by_regulation": rows("by_regulation"),
+        "by_key_question": rows("by_key_question"),
+    }
+
+
 def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | None = None) -> dict:
     """Every figure and row the pack shows, as JSON. `previous`: the previous pack's figures (or None),
     for "what changed". The exception report counts from the dashboard's "since" (board.since_moment).
@@ -312,7 +375,6 @@ def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | N
     # The pack's counts are frozen from the one figures function (actions.figures), as an update's are.
     counted = figures(as_at=today, audience=Audience.BOARD)
     public_total = figures(as_at=today, audience=Audience.PUBLIC).overall.total
-    overall = counted.overall
     appendix = _appendix(today=today)
     off_track = [a for a in appendix if a["status"] == Status.OFF_TRACK]
     overdue = sorted((a for a in appendix if a["overdue"]), key=lambda a: (a["due_iso"], a["reference"]))
@@ -325,7 +387,6 @@ def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | N
         overdue=len(overdue),
         slipped=since_rows["slipped"]["total"],
     )
-    furthest = overview["furthest_behind"]
     return {
         "today": _date(today),
         "today_iso": today.isoformat(),
@@ -333,65 +394,14 @@ def board_pack_figures(*, meeting=None, today=None, now=None, previous: dict | N
         # Which moment "since" is, in words, as the dashboard says it.
         "since_what": f"{since_meeting.committee.name}, {_date(since_meeting.date)}" if since_meeting else "",
         "first_pack": previous is None,
-        "meeting": {
-            "name": str(meeting),
-            "committee": meeting.committee.name,
-            "date": _date(meeting.date),
-            "url": absolute_url(meeting.get_absolute_url()),
-        }
-        if meeting
-        else None,
+        "meeting": _meeting(meeting),
         "ask": ask,
         "asks": asks,
         "sections": [list(s) for s in SECTIONS],
         "figures": figures_open_data(counted),
-        "summary": {
-            "total": overall.total,
-            "public_total": public_total,
-            "percent_done": overall.percent_done,
-            "open": overall.open,
-            "overdue": overall.overdue,
-            "stale": overview["overall"].figures.stale,
-            "due_soon": overview["overall"].figures.due_soon,
-            "by_status": [[s.value, s.label, n] for s, n in overall.rows()],
-            "pillars": [
-                {
-                    "name": card.label,
-                    "total": counted.pillar(card.obj.pk).total,
-                    "percent_done": counted.pillar(card.obj.pk).percent_done,
-                    "overdue": counted.pillar(card.obj.pk).overdue,
-                    "off_track": counted.pillar(card.obj.pk).by_status[Status.OFF_TRACK],
-                    "url": absolute_url(card.url),
-                }
-                for card in overview["pillar_cards"]
-            ],
-            "furthest_behind": {"name": furthest.label, "percent_done": furthest.counts.percent_done}
-            if furthest
-            else None,
-            "stale_after_days": overview["stale_after_days"],
-            "dashboard_url": absolute_url(reverse("reports:dashboard")),
-        },
+        "summary": _summary(counted, overview, public_total),
         "exceptions": {"off_track": _cut(off_track), "overdue": _cut(overdue), **since_rows},
-        "cqc": {
-            "types": [
-                {
-                    "label": s.label,
-                    "total": counted.action_type(s.obj).total,
-                    "done": counted.action_type(s.obj).done,
-                    "percent_done": counted.action_type(s.obj).percent_done,
-                    "overdue": counted.action_type(s.obj).overdue,
-                }
-                for s in overview["cqc"]
-            ],
-            "by_regulation": [
-                {"label": r.label, "total": r.total, "done": r.done, "open": r.open, "overdue": r.overdue}
-                for r in governance["by_regulation"]
-            ],
-            "by_key_question": [
-                {"label": r.label, "total": r.total, "done": r.done, "open": r.open, "overdue": r.overdue}
-                for r in governance["by_key_question"]
-            ],
-        },
+        "cqc": _cqc(counted, overview, governance),
         "measures": _measures(),
         "ratification": {
             "rows": awaiting,

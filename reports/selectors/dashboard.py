@@ -187,18 +187,30 @@ def _action_lists(*, actions: QuerySet, figures: Figures, links: RegisterLinks, 
     }
 
 
+def pillar_slice(pillar, figures, *, today, theme=None, kind=Slice, **more) -> Slice:
+    """A pillar's slice (or card: `kind`), linking to its page and to its actions in the register
+    (within `theme`, if given)."""
+    return kind(
+        label=pillar.name,
+        figures=figures,
+        links=RegisterLinks(today=today, theme=theme, pillar=pillar),
+        obj=pillar,
+        url=reverse("reports:dashboard_pillar", args=[pillar.slug]),
+        **more,
+    )
+
+
 def _pillar_cards(pillars, by_pillar: dict, *, today, months_ago: dict, trend: Trend) -> list[PillarCard]:
     cards = []
     for pillar in pillars:
         figures = by_pillar.get(pillar.pk, Figures())
         snapshots = trend.for_key(pillar.pk)
         cards.append(
-            PillarCard(
-                label=pillar.name,
-                figures=figures,
-                links=RegisterLinks(today=today, pillar=pillar),
-                obj=pillar,
-                url=reverse("reports:dashboard_pillar", args=[pillar.slug]),
+            pillar_slice(
+                pillar,
+                figures,
+                today=today,
+                kind=PillarCard,
                 direction=DirectionOfTravel(then=months_ago.get(pillar.pk), now=figures.counts),
                 chart=percent_line_chart(
                     title=f"{pillar.name}: actions complete or assured, by month",
@@ -272,13 +284,7 @@ def programme_slices(*, today, now) -> dict:
     month-end states from the progress log: about 4 CPU seconds at 10,000 actions, cold.)"""
     by_pillar, by_type = _by_pillar_and_type(Action.objects.all(), today=today, now=now)
     pillars = [
-        Slice(
-            label=pillar.name,
-            figures=by_pillar.get(pillar.pk, Figures()),
-            links=RegisterLinks(today=today, pillar=pillar),
-            obj=pillar,
-            url=reverse("reports:dashboard_pillar", args=[pillar.slug]),
-        )
+        pillar_slice(pillar, by_pillar.get(pillar.pk, Figures()), today=today)
         for pillar in Pillar.objects.order_by("number")
     ]
     return {
@@ -376,13 +382,7 @@ def dashboard_theme(*, theme: Theme, today=None, now=None) -> dict:
     links = RegisterLinks(today=today, theme=theme)
     snapshots = trend.for_key(theme.pk)
     pillar_slices = [
-        Slice(
-            label=pillar.name,
-            figures=by_pillar.get(pillar.pk, Figures()),
-            links=RegisterLinks(today=today, theme=theme, pillar=pillar),
-            obj=pillar,
-            url=reverse("reports:dashboard_pillar", args=[pillar.slug]),
-        )
+        pillar_slice(pillar, by_pillar.get(pillar.pk, Figures()), today=today, theme=theme)
         for pillar in pillars
         if pillar.pk in by_pillar or pillar.pk in answering
     ]

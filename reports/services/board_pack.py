@@ -301,6 +301,47 @@ def _next_version(*, meeting, as_of) -> int:
     return (packs.aggregate(v=Max("version"))["v"] or 0) + 1
 
 
+def _latest(meeting) -> BoardPack | None:
+    return meeting.board_packs.order_by("-version").defer("html", "pdf").first()
+
+
+def _write_pack(*, meeting, as_of: datetime.date, version: int, now, user) -> BoardPack:
+    """Freeze the pack's figures, render its HTML and PDF, and save it."""
+    previous = _previous(meeting=meeting, as_of=as_of)
+    figures = board_pack_figures(
+        meeting=meeting,
+        today=as_of,
+        now=now,
+        previous=previous.figures if previous else None,
+    )
+    # The cover links to the list of packs, where every version is: the pack's own address is
+    # known only once its row is saved, and a saved pack is never written again.
+    html_url = absolute_url("/board-packs/")
+    title = board_pack_title(figures)
+    body = board_pack_render(figures=figures, version=version, generated_at=now, html_url=html_url)
+    pdf = board_pack_pdf(
+        body=body,
+        title=title,
+        version=version,
+        running_header=_running_header(figures),
+        attachments=board_pack_attachments(figures),
+        generated_at=now,
+    )
+    return BoardPack.objects.create(
+        meeting=meeting,
+        as_of=as_of,
+        version=version,
+        title=title,
+        ask=figures["ask"],
+        figures=figures,
+        html=body,
+        pdf=pdf,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        generated_at=now,
+        generated_by=user,
+    )
+
+
 def board_pack_generate(
     *,
     meeting: Meeting | None = None,
@@ -321,49 +362,17 @@ def board_pack_generate(
             if meeting is not None:
                 meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
                 if not new_version:
-                    existing = meeting.board_packs.order_by("-version").defer("html", "pdf").first()
+                    existing = _latest(meeting)
                     if existing is not None:
                         return Generated(existing, created=False)
             version = _next_version(meeting=meeting, as_of=as_of)
-            previous = _previous(meeting=meeting, as_of=as_of)
-            figures = board_pack_figures(
-                meeting=meeting,
-                today=as_of,
-                now=now,
-                previous=previous.figures if previous else None,
-            )
-            # The cover links to the list of packs, where every version is: the pack's own address is
-            # known only once its row is saved, and a saved pack is never written again.
-            html_url = absolute_url("/board-packs/")
-            title = board_pack_title(figures)
-            body = board_pack_render(figures=figures, version=version, generated_at=now, html_url=html_url)
-            pdf = board_pack_pdf(
-                body=body,
-                title=title,
-                version=version,
-                running_header=_running_header(figures),
-                attachments=board_pack_attachments(figures),
-                generated_at=now,
-            )
-            pack = BoardPack.objects.create(
-                meeting=meeting,
-                as_of=as_of,
-                version=version,
-                title=title,
-                ask=figures["ask"],
-                figures=figures,
-                html=body,
-                pdf=pdf,
-                pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-                generated_at=now,
-                generated_by=user,
-            )
+            pack = _write_pack(meeting=meeting, as_of=as_of, version=version, now=now, user=user)
     except IntegrityError:
         # Another process made this meeting's pack (same version) in the meantime.
         if meeting is None:
             raise
-        return Generated(meeting.board_packs.order_by("-version").defer("html", "pdf").first(), created=False)
-    logger.info("Board pack %s generated: %s, version %d", pack.pk, title, version)
+        return Generated(_latest(meeting), created=False)
+    logger.info("Board pack %s generated: %s, version %d", pack.pk, pack.title, version)
     return Generated(pack, created=True)
 
 

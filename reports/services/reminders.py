@@ -35,6 +35,57 @@ def _week_starting(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
+def _grouped(actions, person: str) -> dict:
+    """The actions by the person in field `person` (owner or executive lead), in their order."""
+    by_person: dict = {}
+    for action in actions:
+        by_person.setdefault(getattr(action, person), []).append(action)
+    return by_person
+
+
+def _owner_message(owner, actions, today: datetime.date) -> EmailMessage:
+    context = {
+        "person": owner,
+        # (action, days overdue): the status is said with how late it is, never "on track" beside "overdue".
+        "overdue": [(a, a.days_overdue_on(today)) for a in actions if a.is_overdue_on(today)],
+        "due_soon": [a for a in actions if a.is_due_soon_on(today)],
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "due_soon_days": settings.DUE_SOON_DAYS,
+    }
+    return EmailMessage(
+        subject=f"Your Improvement Journey actions: {len(actions)} overdue or due soon",
+        body=render_to_string("reports/email/owner_reminder.txt", context),
+        to=[owner.email],
+    )
+
+
+def _lead_reasons(action, today: datetime.date, now: datetime.datetime) -> list[str]:
+    """Why an action is in its executive lead's digest."""
+    days = action.days_overdue_on(today)
+    return [
+        reason
+        for reason, applies in (
+            (f"overdue by {days} day{pluralize(days)}", action.is_overdue_on(today)),
+            ("off track", action.status == Status.OFF_TRACK),
+            (f"no progress logged for over {settings.STALE_AFTER_DAYS} days", action.is_stale_at(now)),
+        )
+        if applies
+    ]
+
+
+def _lead_message(lead, actions, today: datetime.date, now: datetime.datetime) -> EmailMessage:
+    context = {
+        "person": lead,
+        "rows": [(a, _lead_reasons(a, today, now)) for a in actions],
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+    return EmailMessage(
+        subject=f"Improvement Journey digest: {len(actions)} of your actions need attention",
+        body=render_to_string("reports/email/lead_digest.txt", context),
+        to=[lead.email],
+    )
+
+
 def reminders_send_weekly(*, day: datetime.date | None = None) -> RemindersSent:
     """E-mail each owner their overdue and due-soon actions, and each executive lead a digest of their
     actions that are stale, overdue or off track. Once a week: a second run in the same week sends nothing.
@@ -51,66 +102,19 @@ def reminders_send_weekly(*, day: datetime.date | None = None) -> RemindersSent:
 
     open_actions = Action.objects.open().select_related("owner", "executive_lead", "pillar")
     for_owners = open_actions.filter(overdue_q(today) | due_soon_q(today)).order_by("due_date", "reference")
-    by_owner: dict = {}
-    for action in for_owners:
-        by_owner.setdefault(action.owner, []).append(action)
     for_leads = open_actions.filter(overdue_q(today) | Q(status=Status.OFF_TRACK) | stale_q(now)).order_by(
         "due_date", "reference"
     )
-    by_lead: dict = {}
-    for action in for_leads:
-        by_lead.setdefault(action.executive_lead, []).append(action)
-
-    to_owners = []
-    for owner, actions in by_owner.items():
-        if not owner.email or not owner.is_active:
-            continue
-        context = {
-            "person": owner,
-            # (action, days overdue): the status is said with how late it is, never "on track" beside "overdue".
-            "overdue": [(a, a.days_overdue_on(today)) for a in actions if a.is_overdue_on(today)],
-            "due_soon": [a for a in actions if a.is_due_soon_on(today)],
-            "site_url": settings.SITE_URL.rstrip("/"),
-            "due_soon_days": settings.DUE_SOON_DAYS,
-        }
-        message = EmailMessage(
-            subject=f"Your Improvement Journey actions: {len(actions)} overdue or due soon",
-            body=render_to_string("reports/email/owner_reminder.txt", context),
-            to=[owner.email],
-        )
-        to_owners.append((owner, message))
-    to_leads = []
-    for lead, actions in by_lead.items():
-        if not lead.email or not lead.is_active:
-            continue
-        context = {
-            "person": lead,
-            "rows": [
-                (
-                    a,
-                    [
-                        reason
-                        for reason, applies in (
-                            (
-                                f"overdue by {a.days_overdue_on(today)} day{pluralize(a.days_overdue_on(today))}",
-                                a.is_overdue_on(today),
-                            ),
-                            ("off track", a.status == Status.OFF_TRACK),
-                            (f"no progress logged for over {settings.STALE_AFTER_DAYS} days", a.is_stale_at(now)),
-                        )
-                        if applies
-                    ],
-                )
-                for a in actions
-            ],
-            "site_url": settings.SITE_URL.rstrip("/"),
-        }
-        message = EmailMessage(
-            subject=f"Improvement Journey digest: {len(actions)} of your actions need attention",
-            body=render_to_string("reports/email/lead_digest.txt", context),
-            to=[lead.email],
-        )
-        to_leads.append((lead, message))
+    to_owners = [
+        (owner, _owner_message(owner, actions, today))
+        for owner, actions in _grouped(for_owners, "owner").items()
+        if owner.email and owner.is_active
+    ]
+    to_leads = [
+        (lead, _lead_message(lead, actions, today, now))
+        for lead, actions in _grouped(for_leads, "executive_lead").items()
+        if lead.email and lead.is_active
+    ]
 
     send_once(to_owners, notice="weekly-owner-reminder", period=week.isoformat())
     send_once(to_leads, notice="weekly-lead-digest", period=week.isoformat())

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actions.tests.factories import UserFactory
-from reports.benchmark import measure, report
-from reports.benchmark.dataset import bench_database_url
+from benchmarks import measure, report
+from benchmarks.dataset import bench_database_url
 
 pytestmark = pytest.mark.django_db
 

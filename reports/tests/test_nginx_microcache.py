@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 
-from reports.benchmark.nginx import nginx_in_front
+from benchmarks.nginx import nginx_in_front
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="needs Debian's nginx")
 

@@ -117,27 +117,24 @@ def header_navigation(context):
 # --- The crispy "nhsuk" pack's field helpers -----------------------------------------------------
 
 
+# The first class a widget is an instance of names its kind. CheckboxSelectMultiple is a RadioSelect
+# subclass: it comes first.
+FIELD_KINDS = (
+    (NHSDateInput, "date"),
+    (forms.CheckboxSelectMultiple, "checkboxes"),
+    (forms.RadioSelect, "radios"),
+    (forms.CheckboxInput, "checkbox"),
+    (forms.Textarea, "textarea"),
+    (forms.Select, "select"),
+    (forms.FileInput, "file"),
+    (forms.MultiWidget, "multi"),
+)
+
+
 def _field_kind(widget: forms.Widget) -> str:
     if widget.is_hidden:
         return "hidden"
-    if isinstance(widget, NHSDateInput):
-        return "date"
-    # CheckboxSelectMultiple is a RadioSelect subclass: test it first.
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
-    if isinstance(widget, forms.CheckboxInput):
-        return "checkbox"
-    if isinstance(widget, forms.Textarea):
-        return "textarea"
-    if isinstance(widget, forms.Select):
-        return "select"
-    if isinstance(widget, forms.FileInput):
-        return "file"
-    if isinstance(widget, forms.MultiWidget):
-        return "multi"
-    return "input"
+    return next((kind for cls, kind in FIELD_KINDS if isinstance(widget, cls)), "input")
 
 
 def field_anchor(bound_field) -> str:

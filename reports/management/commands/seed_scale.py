@@ -275,48 +275,17 @@ class ScaleBuilder:
         written = Counter(users=people)
         done_without_evidence: list[tuple] = []
 
+        choice = {
+            "pillars": pillars,
+            "pillar_weights": pillar_weights,
+            "themes_of": themes_of,
+            "all_themes": all_themes,
+        }
         for start in range(0, n_actions, self.CHUNK):
-            plans = []
-            for index in range(start, min(start + self.CHUNK, n_actions)):
-                status = statuses[index]
-                action_type = self.rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
-                pillar = self.rng.choices(pillars, weights=pillar_weights)[0]
-                themes = set(self.rng.sample(themes_of[pillar.pk], k=min(len(themes_of[pillar.pk]), 2)))
-                if self.rng.random() < 0.5:
-                    themes = {self.rng.choice(sorted(themes))}
-                if self.rng.random() < 0.15:
-                    themes.add(self.rng.choice(all_themes))
-                created_at = self._days_ago(30, 600)
-                timeline = self._timeline(status=status, entries=update_counts[index], created_at=created_at)
-                reference = f"{REFERENCE_PREFIXES[action_type]}-{numbers[action_type]:04d}"
-                numbers[action_type] += 1
-                owner = self.rng.choice(self.owners)
-                action = Action(
-                    reference=reference,
-                    title=f"{self.rng.choice(TITLES)}: {self.rng.choice(PLACES)}",
-                    description="Synthetic action for benchmarking.",
-                    action_type=action_type,
-                    cqc_regulation=self.rng.choice(CqcRegulation.values) if action_type in CQC_TYPES else "",
-                    pillar_id=pillar.pk,
-                    owner_id=owner,
-                    executive_lead_id=self.rng.choice(self.executives),
-                    due_date=self.today + datetime.timedelta(days=self.rng.randint(-240, 420)),
-                    original_due_date=None,  # set just below, the same as the due date
-                    status=status,
-                    percent_complete=timeline[-1][2] if timeline else 0,
-                    is_public=self.rng.random() < 0.9,
-                    last_progress_at=timeline[-1][0] if timeline else None,
-                    version=len(timeline) + 1,
-                    created_at=created_at,
-                )
-                action.original_due_date = action.due_date
-                completed = [t for t, s, _ in timeline if s == S.COMPLETE]
-                if completed:
-                    action.completed_at = completed[-1]
-                if status == S.ASSURED:
-                    action.assured_by_id = self.rng.choice(self.leads)  # a lead, never the owner
-                    action.assured_at = timeline[-1][0]
-                plans.append((action, themes, timeline))
+            plans = [
+                self._plan(status=statuses[index], entries=update_counts[index], numbers=numbers, **choice)
+                for index in range(start, min(start + self.CHUNK, n_actions))
+            ]
             Action.objects.bulk_create([action for action, _, _ in plans], batch_size=500)
             written["actions"] += len(plans)
 
@@ -324,25 +293,7 @@ class ScaleBuilder:
             links = Through.objects.bulk_create(
                 [Through(action_id=a.pk, theme_id=t) for a, themes, _ in plans for t in themes], batch_size=900
             )
-            updates = []
-            for action, _themes, timeline in plans:
-                for moment, status, percent in timeline:
-                    author = action.assured_by_id if status == S.ASSURED else action.owner_id
-                    updates.append(
-                        ProgressUpdate(
-                            action_id=action.pk,
-                            author_id=author,
-                            narrative=NARRATIVES[status],
-                            status=status,
-                            percent_complete=percent,
-                            public_highlight=HIGHLIGHT if action.is_public and self.rng.random() < 0.05 else "",
-                            created_at=moment,
-                        )
-                    )
-                if action.completed_at:
-                    done_without_evidence.append((action.pk, action.owner_id, action.completed_at))
-            ProgressUpdate.objects.bulk_create(updates, batch_size=2000)
-            written["updates"] += len(updates)
+            written["updates"] += self._progress(plans, done_without_evidence)
             written["history"] += self._history(
                 plans, links={(link.action_id, link.theme_id): link.pk for link in links}
             )
@@ -357,6 +308,69 @@ class ScaleBuilder:
         # The snapshots: a cache of actions.figures, taken from the history just written.
         written["snapshots"] = snapshots_take(days=[*snapshot_days, self.today])
         return written
+
+    def _plan(self, *, status, entries: int, numbers: dict, pillars, pillar_weights, themes_of, all_themes):
+        """One action (unsaved), its themes and its timeline of (moment, status, percent)."""
+        action_type = self.rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
+        pillar = self.rng.choices(pillars, weights=pillar_weights)[0]
+        themes = set(self.rng.sample(themes_of[pillar.pk], k=min(len(themes_of[pillar.pk]), 2)))
+        if self.rng.random() < 0.5:
+            themes = {self.rng.choice(sorted(themes))}
+        if self.rng.random() < 0.15:
+            themes.add(self.rng.choice(all_themes))
+        created_at = self._days_ago(30, 600)
+        timeline = self._timeline(status=status, entries=entries, created_at=created_at)
+        reference = f"{REFERENCE_PREFIXES[action_type]}-{numbers[action_type]:04d}"
+        numbers[action_type] += 1
+        owner = self.rng.choice(self.owners)
+        action = Action(
+            reference=reference,
+            title=f"{self.rng.choice(TITLES)}: {self.rng.choice(PLACES)}",
+            description="Synthetic action for benchmarking.",
+            action_type=action_type,
+            cqc_regulation=self.rng.choice(CqcRegulation.values) if action_type in CQC_TYPES else "",
+            pillar_id=pillar.pk,
+            owner_id=owner,
+            executive_lead_id=self.rng.choice(self.executives),
+            due_date=self.today + datetime.timedelta(days=self.rng.randint(-240, 420)),
+            original_due_date=None,  # set just below, the same as the due date
+            status=status,
+            percent_complete=timeline[-1][2] if timeline else 0,
+            is_public=self.rng.random() < 0.9,
+            last_progress_at=timeline[-1][0] if timeline else None,
+            version=len(timeline) + 1,
+            created_at=created_at,
+        )
+        action.original_due_date = action.due_date
+        completed = [t for t, s, _ in timeline if s == S.COMPLETE]
+        if completed:
+            action.completed_at = completed[-1]
+        if status == S.ASSURED:
+            action.assured_by_id = self.rng.choice(self.leads)  # a lead, never the owner
+            action.assured_at = timeline[-1][0]
+        return action, themes, timeline
+
+    def _progress(self, plans: list, done_without_evidence: list) -> int:
+        """Write the planned actions' progress entries; note the completed actions (for evidence)."""
+        updates = []
+        for action, _themes, timeline in plans:
+            for moment, status, percent in timeline:
+                author = action.assured_by_id if status == S.ASSURED else action.owner_id
+                updates.append(
+                    ProgressUpdate(
+                        action_id=action.pk,
+                        author_id=author,
+                        narrative=NARRATIVES[status],
+                        status=status,
+                        percent_complete=percent,
+                        public_highlight=HIGHLIGHT if action.is_public and self.rng.random() < 0.05 else "",
+                        created_at=moment,
+                    )
+                )
+            if action.completed_at:
+                done_without_evidence.append((action.pk, action.owner_id, action.completed_at))
+        ProgressUpdate.objects.bulk_create(updates, batch_size=2000)
+        return len(updates)
 
     def _history(self, plans: list, *, links: dict) -> int:
         """Each action's history as the services would have written it: created (not started, 0%), then

@@ -1,6 +1,6 @@
 """The bench's data set and its database: which database, building and reusing it, refusing real data.
 
-`manage.py bench` (reports/management/commands/bench.py) runs these; measure.py times the pages and
+`manage.py bench` (benchmarks/command.py) runs these; measure.py times the pages and
 report.py judges and prints the figures.
 """
 
@@ -23,9 +23,12 @@ from django.db.models import Count
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Status
-from reports.benchmark import measure
+from benchmarks import measure
+from measures.models import Measure
+from pillars.models import Pillar, StrategicGoal
 from reports.selectors import public_updates
 from reports.services import period_previous, update_draft_for_period, update_publish
+from themes.models import Theme
 
 BENCH_DIR = Path(settings.BASE_DIR) / "var" / "bench"
 # seed_scale's people, and the bench's own: a database with anyone else in it holds real data.
@@ -219,3 +222,28 @@ def personas() -> dict:
         "board": User.objects.filter(username__startswith="scale-exec-").order_by("username").first(),
         "owner": User.objects.get(pk=owner_id),
     }
+
+
+def staff_paths() -> list[tuple[str, str, str]]:
+    """(name, path, persona) of each staff page timed."""
+    long_action = (
+        Action.objects.annotate(n=Count("progress_updates")).order_by("-n", "reference").only("reference").first()
+    )
+    pillar = Pillar.objects.order_by("number").first()
+    theme = Theme.objects.order_by("number").first()
+    goal = StrategicGoal.objects.order_by("number").first()
+    one_measure = Measure.objects.order_by("slug").first()
+    return [
+        ("register", "/actions/", "lead"),
+        ("register filtered", f"/actions/?pillar={pillar.slug}&status=at_risk&overdue=on", "lead"),
+        ("register last page", "/actions/?page=last", "lead"),
+        ("my actions", "/actions/mine/", "owner"),
+        (f"action {long_action.reference}", f"/actions/{long_action.reference}/", "lead"),
+        ("dashboard", "/dashboard/", "board"),
+        ("dashboard pillar", f"/dashboard/pillars/{pillar.slug}/", "board"),
+        ("dashboard theme", f"/dashboard/themes/{theme.slug}/", "board"),
+        ("dashboard goal", f"/dashboard/goals/{goal.slug}/", "board"),
+        ("measures", "/measures/", "board"),
+        ("one measure", f"/measures/{one_measure.slug}/", "board"),
+        ("board packs", "/board-packs/", "board"),
+    ]

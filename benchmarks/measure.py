@@ -312,3 +312,13 @@ def wait_for_server(*, port: int, path: str, seconds: float, process) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer {path} with 200 within {seconds:.0f} s")
+
+
+def stop(process, *, seconds: float) -> None:
+    """Ask a server to stop; kill it if it has not stopped within `seconds`."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

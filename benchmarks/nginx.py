@@ -17,6 +17,9 @@ from string import Template
 
 from django.conf import settings
 
+from benchmarks.dataset import free_port
+from benchmarks.measure import stop
+
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
 
 
@@ -24,17 +27,11 @@ def nginx_available() -> bool:
     return shutil.which("nginx") is not None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def nginx_in_front(upstream_port: int):
     """Start nginx proxying to 127.0.0.1:`upstream_port`; yields the port it listens on."""
     prefix = Path(tempfile.mkdtemp(prefix="secamb-bench-nginx-"))
-    port = _free_port()
+    port = free_port()
     http_part = (DEPLOY / "nginx-public-cache-http.conf").read_text()
     (prefix / "public-cache-http.conf").write_text(http_part.replace("/var/cache/nginx/secamb", str(prefix / "cache")))
     conf = Template((DEPLOY / "nginx-bench.conf.template").read_text()).safe_substitute(
@@ -64,10 +61,5 @@ def nginx_in_front(upstream_port: int):
             time.sleep(0.1)
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, seconds=10)
         shutil.rmtree(prefix, ignore_errors=True)

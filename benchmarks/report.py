@@ -1,6 +1,6 @@
 """The bench's targets (issue 8), judged against a run's figures, and the table it prints."""
 
-from reports.benchmark.measure import share_of_floor
+from benchmarks.measure import share_of_floor
 
 # The targets of issue 8, checked at the end of every run.
 STAFF_MEDIAN_MS = 150
@@ -33,32 +33,39 @@ def staff_target_ms(name: str) -> float:
     return STAFF_TARGET_MS.get(key, STAFF_MEDIAN_MS)
 
 
-def targets(result: dict) -> list[dict]:
-    pages = result["pages"]
+def _target(what: str, target: str, measured: str, met: bool) -> dict:
+    return {"what": what, "target": target, "measured": measured, "met": met}
+
+
+def _page_targets(pages: list[dict]) -> list[dict]:
     trivial = next(p for p in pages if p["kind"] == "trivial")["median_ms"]
     found = []
     for p in pages:
         if p["kind"] == "staff":
             limit = staff_target_ms(p["name"])
             found.append(
-                {
-                    "what": f"{p['name']} ({p['persona']}) median",
-                    "target": f"<= {limit:g} ms",
-                    "measured": f"{p['median_ms']:.1f} ms",
-                    "met": p["median_ms"] <= limit,
-                }
+                _target(
+                    f"{p['name']} ({p['persona']}) median",
+                    f"<= {limit:g} ms",
+                    f"{p['median_ms']:.1f} ms",
+                    p["median_ms"] <= limit,
+                )
             )
         elif p["kind"] == "public-cached":
             found.append(
-                {
-                    "what": f"{p['name']} from cache",
-                    "target": f"<= {CACHED_PUBLIC_TIMES_TRIVIAL}x trivial",
-                    "measured": f"{p['median_ms'] / trivial:.2f}x",
-                    "met": p["median_ms"] <= CACHED_PUBLIC_TIMES_TRIVIAL * trivial,
-                }
+                _target(
+                    f"{p['name']} from cache",
+                    f"<= {CACHED_PUBLIC_TIMES_TRIVIAL}x trivial",
+                    f"{p['median_ms'] / trivial:.2f}x",
+                    p["median_ms"] <= CACHED_PUBLIC_TIMES_TRIVIAL * trivial,
+                )
             )
-    served = result.get("gunicorn", [])
+    return found
+
+
+def _served_targets(served: list[dict]) -> list[dict]:
     floor = next((g for g in served if g.get("site") == "trivial"), None)
+    found = []
     for g in served:
         if floor is None or g.get("site") != "product" or g["path"].endswith(BULK_DOWNLOADS):
             continue
@@ -67,44 +74,31 @@ def targets(result: dict) -> list[dict]:
         share = paired if paired is not None else (g["requests_per_second"] / floor_rps if floor_rps else 0)
         slices = ", ".join(f"{r:.2f}" for r in g.get("slice_ratios") or [])
         found.append(
-            {
-                "what": f"gunicorn GET {g['path']} requests per second",
-                "target": f">= {PUBLIC_SHARE_OF_TRIVIAL_RPS}x trivial",
-                "measured": f"{share:.2f}x (slices {slices}; in all {g['requests_per_second']:.0f} vs {floor_rps:.0f})"
+            _target(
+                f"gunicorn GET {g['path']} requests per second",
+                f">= {PUBLIC_SHARE_OF_TRIVIAL_RPS}x trivial",
+                f"{share:.2f}x (slices {slices}; in all {g['requests_per_second']:.0f} vs {floor_rps:.0f})"
                 if slices
                 else f"{share:.2f}x ({g['requests_per_second']:.0f} vs {floor_rps:.0f})",
-                "met": share >= PUBLIC_SHARE_OF_TRIVIAL_RPS and not g["errors"],
-            }
+                share >= PUBLIC_SHARE_OF_TRIVIAL_RPS and not g["errors"],
+            )
         )
-    draft = result["tasks"]["draft update"]["median_ms"]
-    found.append(
-        {
-            "what": "draft an update",
-            "target": f"< {DRAFT_SECONDS} s",
-            "measured": f"{draft / 1000:.2f} s",
-            "met": draft < DRAFT_SECONDS * 1000,
-        }
-    )
-    if "board pack (PDF)" in result["tasks"]:
-        pack = result["tasks"]["board pack (PDF)"]["median_ms"]
-        found.append(
-            {
-                "what": "generate a board pack (PDF)",
-                "target": f"< {BOARD_PACK_SECONDS} s",
-                "measured": f"{pack / 1000:.2f} s",
-                "met": pack < BOARD_PACK_SECONDS * 1000,
-            }
-        )
+    return found
+
+
+def _seconds_target(what: str, seconds: float, limit: float, places: int) -> dict:
+    return _target(what, f"< {limit} s", f"{seconds:.{places}f} s", seconds < limit)
+
+
+def targets(result: dict) -> list[dict]:
+    found = _page_targets(result["pages"]) + _served_targets(result.get("gunicorn", []))
+    tasks = result["tasks"]
+    found.append(_seconds_target("draft an update", tasks["draft update"]["median_ms"] / 1000, DRAFT_SECONDS, 2))
+    if "board pack (PDF)" in tasks:
+        pack = tasks["board pack (PDF)"]["median_ms"] / 1000
+        found.append(_seconds_target("generate a board pack (PDF)", pack, BOARD_PACK_SECONDS, 2))
     if result["seed"].get("built_seconds") is not None:
-        built = result["seed"]["built_seconds"]
-        found.append(
-            {
-                "what": "build the data set",
-                "target": f"< {SEED_SECONDS} s",
-                "measured": f"{built:.1f} s",
-                "met": built < SEED_SECONDS,
-            }
-        )
+        found.append(_seconds_target("build the data set", result["seed"]["built_seconds"], SEED_SECONDS, 1))
     return found
 
 
