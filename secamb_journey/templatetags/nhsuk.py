@@ -351,3 +351,14 @@ def details(content, summary, open=False, classes=""):
         summary,
         content,
     )
+
+
+@register.simple_block_tag
+def scroll(content):
+    """`{% scroll %}<table>...</table>{% endscroll %}`: a wide table scrolls inside its box on a phone (NHS.UK
+    scroll, without its region role: the table's caption names it).
+    """
+    return format_html(
+        '<div class="nhsuk-scroll" data-module="nhsuk-scroll"><div class="nhsuk-scroll__content">{}</div></div>',
+        content,
+    )

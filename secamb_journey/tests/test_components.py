@@ -29,6 +29,7 @@ COMPONENTS = {
     "nhsuk-back-link": ("templates/includes/back_link.html", "includes/back_link.html"),
     "nhsuk-breadcrumb": ("templates/includes/breadcrumbs.html", "{% breadcrumbs %}"),
     "nhsuk-pagination": ("templates/includes/pagination.html", "{% pagination %}"),
+    "nhsuk-scroll": (None, "{% scroll %}"),
 }
 CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
 
