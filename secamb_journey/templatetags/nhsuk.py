@@ -362,3 +362,33 @@ def scroll(content):
         '<div class="nhsuk-scroll" data-module="nhsuk-scroll"><div class="nhsuk-scroll__content">{}</div></div>',
         content,
     )
+
+
+@register.simple_block_tag
+def card(content, heading, level=3, size="", href="", heading_href="", element="div", classes="", **ids):
+    """`{% card "Heading" size="s" %}...{% endcard %}`: the NHS.UK card (not the warning callout).
+    href: the whole card is a link (nhsuk-card--clickable); heading_href: only the heading is a link.
+    card_id, heading_id: ids; a <section> card is labelled by its heading (heading_id).
+    """
+    card_classes = " ".join(filter(None, ["nhsuk-card", "nhsuk-card--clickable" if href else "", classes]))
+    card_id, heading_id = ids.get("card_id", ""), ids.get("heading_id", "")
+    attributes = format_html(' id="{}"', card_id) if card_id else ""
+    if element == "section" and heading_id:
+        attributes += format_html(' aria-labelledby="{}"', heading_id)
+    if href:
+        heading = format_html('<a class="nhsuk-card__link" href="{}">{}</a>', href, heading)
+    elif heading_href:
+        heading = format_html('<a class="nhsuk-link" href="{}">{}</a>', heading_href, heading)
+    return format_html(
+        '<{} class="{}"{}><div class="nhsuk-card__content"><h{} class="{}"{}>{}</h{}>{}</div></{}>',
+        element,
+        card_classes,
+        attributes,
+        level,
+        f"nhsuk-card__heading nhsuk-heading-{size}" if size else "nhsuk-card__heading",
+        format_html(' id="{}"', heading_id) if heading_id else "",
+        heading,
+        level,
+        content,
+        element,
+    )

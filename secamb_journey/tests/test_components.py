@@ -11,25 +11,27 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 SKIPPED_DIRECTORIES = {".venv", "node_modules", ".git", "var", "static", "staticfiles"}
 
-# A class that marks the component (any class starting with it: its elements and modifiers too), the one
-# template allowed to write it (None: only the nhsuk tags, in Python) and what to use instead.
+# A class that marks the component (any class starting with it, its elements and modifiers too: the longest
+# prefix that matches decides), the templates allowed to write it (none: only the nhsuk tags, in Python; None:
+# any template) and what to use instead.
+WARNING = ("templates/includes/warning_callout.html",)
 COMPONENTS = {
-    "nhsuk-summary-list": (None, "{% summary_list %} and {% summary_row %}"),
-    "nhsuk-tag": (None, "{% nhsuk_tag %} (or {% status_tag %} for an action status)"),
-    "nhsuk-details": (None, "{% details %}"),
-    "nhsuk-inset-text": ("templates/includes/inset_text.html", "{% inset_text %} or includes/inset_text.html"),
-    "nhsuk-warning-callout": (
-        "templates/includes/warning_callout.html",
-        "{% warning_callout %} or includes/warning_callout.html",
-    ),
-    "nhsuk-card--warning": (
-        "templates/includes/warning_callout.html",
-        "{% warning_callout %} or includes/warning_callout.html",
-    ),
-    "nhsuk-back-link": ("templates/includes/back_link.html", "includes/back_link.html"),
-    "nhsuk-breadcrumb": ("templates/includes/breadcrumbs.html", "{% breadcrumbs %}"),
-    "nhsuk-pagination": ("templates/includes/pagination.html", "{% pagination %}"),
-    "nhsuk-scroll": (None, "{% scroll %}"),
+    "nhsuk-summary-list": ((), "{% summary_list %} and {% summary_row %}"),
+    "nhsuk-tag": ((), "{% nhsuk_tag %} (or {% status_tag %} for an action status)"),
+    "nhsuk-details": ((), "{% details %}"),
+    "nhsuk-scroll": ((), "{% scroll %}"),
+    "nhsuk-card": (WARNING, "{% card %}"),
+    "nhsuk-card-group": (None, ""),  # the list cards sit in, and what a card says: anyone's to write
+    "nhsuk-card__description": (None, ""),
+    "nhsuk-card__content": (WARNING, "{% card %}"),
+    "nhsuk-card__heading": (WARNING, "{% card %}"),
+    "nhsuk-card__link": ((), "{% card href=... %}"),
+    "nhsuk-card--warning": (WARNING, "{% warning_callout %} or includes/warning_callout.html"),
+    "nhsuk-warning-callout": (WARNING, "{% warning_callout %} or includes/warning_callout.html"),
+    "nhsuk-inset-text": (("templates/includes/inset_text.html",), "{% inset_text %} or includes/inset_text.html"),
+    "nhsuk-back-link": (("templates/includes/back_link.html",), "includes/back_link.html"),
+    "nhsuk-breadcrumb": (("templates/includes/breadcrumbs.html",), "{% breadcrumbs %}"),
+    "nhsuk-pagination": (("templates/includes/pagination.html",), "{% pagination %}"),
 }
 CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
 
@@ -47,10 +49,12 @@ def hand_written(root: Path) -> list[str]:
     for relative, text in templates(root):
         for match in CLASS_ATTRIBUTE.finditer(text):
             for css_class in match.group(1).split():
-                for component, (home, use) in COMPONENTS.items():
-                    if css_class.startswith(component) and relative.as_posix() != home:
-                        line = text.count("\n", 0, match.start()) + 1
-                        found.append(f"{relative}:{line}: {css_class} (use {use})")
+                component = max((c for c in COMPONENTS if css_class.startswith(c)), key=len, default=None)
+                homes = COMPONENTS[component][0] if component else None
+                if homes is None or relative.as_posix() in homes:
+                    continue
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(f"{relative}:{line}: {css_class} (use {COMPONENTS[component][1]})")
     return found
 
 
