@@ -3,6 +3,9 @@ helpers the crispy "nhsuk" pack uses to render each field. `{% load nhsuk %}`.
 """
 
 from django import forms, template
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from secamb_journey.forms import NHSDateInput
 from secamb_journey.periods import period_words
@@ -278,3 +281,111 @@ def thousands(value) -> str:
 def period_words_filter(value, frequency="monthly") -> str:
     """`{{ update.period|period_words }}` -> "November 2026"; `{{ value.period|period_words:measure.frequency }}`."""
     return period_words(value, frequency or "monthly")
+
+
+# --- Components: one place for each NHS.UK component's markup (tests/test_components.py keeps it so) ---
+# The block tags take their content as rendered markup, so a value may hold links, loops and other tags.
+
+
+@register.simple_tag
+def nhsuk_tag(text, colour="", aria_hidden=False):
+    """`{% nhsuk_tag "Overdue" "red" %}`: an NHS.UK tag that is not an action status (for a status use
+    `{% status_tag %}` from action_status). aria_hidden=True where the words beside it already say it.
+    """
+    colour_class = f" nhsuk-tag--{colour}" if colour else ""
+    hidden = mark_safe(' aria-hidden="true"') if aria_hidden else ""
+    return format_html('<strong class="nhsuk-tag{}"{}>{}</strong>', colour_class, hidden, text)
+
+
+@register.simple_block_tag
+def summary_list(content, classes=""):
+    """`{% summary_list %}{% summary_row "Key" %}value{% endsummary_row %}...{% endsummary_list %}`; classes
+    are added to the list's (nhsuk-summary-list--no-border, say).
+    """
+    return format_html('<dl class="{}">{}</dl>', f"nhsuk-summary-list {classes}".strip(), content)
+
+
+@register.simple_block_tag
+def summary_row(content, key, row_id="", code_key=False):
+    """One row of a summary list: `key` (safe markup, a status tag say, is kept), the block its value.
+    row_id: an id to link to; code_key: the key is a name set in <code>.
+    """
+    id_attr = format_html(' id="{}"', row_id) if row_id else ""
+    key_html = format_html("<code>{}</code>", key) if code_key else conditional_escape(key)
+    return format_html(
+        '<div class="nhsuk-summary-list__row"{}><dt class="nhsuk-summary-list__key">{}</dt>'
+        '<dd class="nhsuk-summary-list__value">{}</dd></div>',
+        id_attr,
+        key_html,
+        content,
+    )
+
+
+@register.simple_block_tag
+def inset_text(content, classes="", element="div", hidden="Information"):
+    """`{% inset_text %}<p>...</p>{% endinset_text %}`: includes/inset_text.html with markup for its body."""
+    context = {"html": content, "classes": classes, "element": element, "hidden": hidden}
+    return render_to_string("includes/inset_text.html", context)
+
+
+@register.simple_block_tag
+def warning_callout(content, heading, level=3, classes=""):
+    """`{% warning_callout "Heading" level=2 %}<p class="nhsuk-card__description">...</p>{% endwarning_callout %}`:
+    includes/warning_callout.html with markup for its body.
+    """
+    context = {"html": content, "heading": heading, "level": level, "classes": classes}
+    return render_to_string("includes/warning_callout.html", context)
+
+
+@register.simple_block_tag
+def details(content, summary, open=False, classes=""):
+    """`{% details "What the icons mean" open=filters_open %}...{% enddetails %}`: the NHS.UK details."""
+    return format_html(
+        '<details class="{}"{}><summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">'
+        '{}</span></summary><div class="nhsuk-details__text">{}</div></details>',
+        f"nhsuk-details {classes}".strip(),
+        mark_safe(" open") if open else "",
+        summary,
+        content,
+    )
+
+
+@register.simple_block_tag
+def scroll(content):
+    """`{% scroll %}<table>...</table>{% endscroll %}`: a wide table scrolls inside its box on a phone (NHS.UK
+    scroll, without its region role: the table's caption names it).
+    """
+    return format_html(
+        '<div class="nhsuk-scroll" data-module="nhsuk-scroll"><div class="nhsuk-scroll__content">{}</div></div>',
+        content,
+    )
+
+
+@register.simple_block_tag
+def card(content, heading, level=3, size="", href="", heading_href="", element="div", classes="", **ids):
+    """`{% card "Heading" size="s" %}...{% endcard %}`: the NHS.UK card (not the warning callout).
+    href: the whole card is a link (nhsuk-card--clickable); heading_href: only the heading is a link.
+    card_id, heading_id: ids; a <section> card is labelled by its heading (heading_id).
+    """
+    card_classes = " ".join(filter(None, ["nhsuk-card", "nhsuk-card--clickable" if href else "", classes]))
+    card_id, heading_id = ids.get("card_id", ""), ids.get("heading_id", "")
+    attributes = format_html(' id="{}"', card_id) if card_id else ""
+    if element == "section" and heading_id:
+        attributes += format_html(' aria-labelledby="{}"', heading_id)
+    if href:
+        heading = format_html('<a class="nhsuk-card__link" href="{}">{}</a>', href, heading)
+    elif heading_href:
+        heading = format_html('<a class="nhsuk-link" href="{}">{}</a>', heading_href, heading)
+    return format_html(
+        '<{} class="{}"{}><div class="nhsuk-card__content"><h{} class="{}"{}>{}</h{}>{}</div></{}>',
+        element,
+        card_classes,
+        attributes,
+        level,
+        f"nhsuk-card__heading nhsuk-heading-{size}" if size else "nhsuk-card__heading",
+        format_html(' id="{}"', heading_id) if heading_id else "",
+        heading,
+        level,
+        content,
+        element,
+    )

@@ -1,0 +1,72 @@
+"""Issue 26: each NHS.UK component the site uses has one markup, in its include or nhsuk tag, so a change
+to the component (a class, an accessibility attribute) is made once. A template that writes one of these
+components' classes itself, outside the component's own include, fails here: use the include or tag named.
+"""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+SKIPPED_DIRECTORIES = {".venv", "node_modules", ".git", "var", "static", "staticfiles"}
+
+# A class that marks the component (any class starting with it, its elements and modifiers too: the longest
+# prefix that matches decides), the templates allowed to write it (none: only the nhsuk tags, in Python; None:
+# any template) and what to use instead.
+WARNING = ("templates/includes/warning_callout.html",)
+COMPONENTS = {
+    "nhsuk-summary-list": ((), "{% summary_list %} and {% summary_row %}"),
+    "nhsuk-tag": ((), "{% nhsuk_tag %} (or {% status_tag %} for an action status)"),
+    "nhsuk-details": ((), "{% details %}"),
+    "nhsuk-scroll": ((), "{% scroll %}"),
+    "nhsuk-card": (WARNING, "{% card %}"),
+    "nhsuk-card-group": (None, ""),  # the list cards sit in, and what a card says: anyone's to write
+    "nhsuk-card__description": (None, ""),
+    "nhsuk-card__content": (WARNING, "{% card %}"),
+    "nhsuk-card__heading": (WARNING, "{% card %}"),
+    "nhsuk-card__link": ((), "{% card href=... %}"),
+    "nhsuk-card--warning": (WARNING, "{% warning_callout %} or includes/warning_callout.html"),
+    "nhsuk-warning-callout": (WARNING, "{% warning_callout %} or includes/warning_callout.html"),
+    "nhsuk-inset-text": (("templates/includes/inset_text.html",), "{% inset_text %} or includes/inset_text.html"),
+    "nhsuk-back-link": (("templates/includes/back_link.html",), "includes/back_link.html"),
+    "nhsuk-breadcrumb": (("templates/includes/breadcrumbs.html",), "{% breadcrumbs %}"),
+    "nhsuk-pagination": (("templates/includes/pagination.html",), "{% pagination %}"),
+}
+CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
+
+
+def templates(root: Path):
+    for path in sorted(root.rglob("templates/**/*.html")):
+        relative = path.relative_to(root)
+        if not SKIPPED_DIRECTORIES.intersection(relative.parts):
+            yield relative, path.read_text(encoding="utf-8")
+
+
+def hand_written(root: Path) -> list[str]:
+    """'path:line: class (use ...)' for each component class written outside its include."""
+    found = []
+    for relative, text in templates(root):
+        for match in CLASS_ATTRIBUTE.finditer(text):
+            for css_class in match.group(1).split():
+                component = max((c for c in COMPONENTS if css_class.startswith(c)), key=len, default=None)
+                homes = COMPONENTS[component][0] if component else None
+                if homes is None or relative.as_posix() in homes:
+                    continue
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(f"{relative}:{line}: {css_class} (use {COMPONENTS[component][1]})")
+    return found
+
+
+def test_no_template_hand_writes_a_component():
+    assert hand_written(ROOT) == []
+
+
+def test_the_scan_finds_a_hand_written_component(tmp_path):
+    page = tmp_path / "app" / "templates" / "app" / "page.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<p>Hi</p>\n<div class="nhsuk-inset-text app-x">\n<dl class="nhsuk-summary-list"></dl>\n')
+    assert hand_written(tmp_path) == [
+        "app/templates/app/page.html:2: nhsuk-inset-text (use {% inset_text %} or includes/inset_text.html)",
+        "app/templates/app/page.html:3: nhsuk-summary-list (use {% summary_list %} and {% summary_row %})",
+    ]
