@@ -15,9 +15,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from actions.choices import ActionType, Status
 from actions.demo_governance import EMB, FINDINGS, QGC, demo_meetings_seed, source_for
 from actions.demo_highlights import HIGHLIGHTS
-from actions.models import Action, ActionType, CqcRegulation, EvidenceKind, Regulation, Status
+from actions.models import Action, CqcRegulation, EvidenceKind, Regulation
 from actions.services import (
     EDITABLE_FIELDS,
     M2M_FIELDS,

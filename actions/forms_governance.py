@@ -5,7 +5,8 @@ They parse what was typed; the rules live in actions/services.py.
 
 from django import forms
 
-from actions.models import Decision, Meeting, Status
+from actions.choices import Status
+from actions.models import Decision, Meeting
 from actions.services import REOPEN_STATUSES
 from secamb_journey.forms import NHSFormMixin, NHSSubmit
 

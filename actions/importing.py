@@ -19,15 +19,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.models import (
-    REFERENCE_PREFIXES,
-    Action,
-    ActionType,
-    CoreService,
-    CqcRegulation,
-    KeyQuestion,
-    Regulation,
-)
+from actions.choices import REFERENCE_PREFIXES, ActionType
+from actions.models import Action, CoreService, CqcRegulation, KeyQuestion, Regulation
 from actions.services import (
     CREATE_FIELDS,
     EDITABLE_FIELDS,

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
-from actions.models import DONE_STATUSES, Action, EntryKind, ProgressUpdate
+from actions.choices import DONE_STATUSES
+from actions.models import Action, EntryKind, ProgressUpdate
 from actions.services import RETURN_NARRATIVE_PREFIX
 
 

@@ -7,9 +7,10 @@ from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, 
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.governance_models import RevisionState
+from actions.choices import DONE_STATUSES, SIGNED_OFF_STATUSES, Status
 from actions.governance_selectors import actions_awaiting_ratification
-from actions.models import DONE_STATUSES, SIGNED_OFF_STATUSES, Action, Evidence, ProgressUpdate, Status, overdue_q
+from actions.models import Action, Evidence, ProgressUpdate, RevisionState
+from actions.models.states import overdue_q
 from actions.signoff import action_assurance_refusal
 from pillars.models import Pillar
 from themes.models import Theme

@@ -18,15 +18,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actions import tasks
+from actions.choices import DONE_STATUSES, REFERENCE_PREFIXES, SIGNED_OFF_STATUSES, ActionType, Status
 from actions.evidence import EvidenceKind as EvidenceFileKind
 from actions.evidence import EvidenceRejected, identify_evidence
 from actions.models import (
-    DONE_STATUSES,
-    REFERENCE_PREFIXES,
-    SIGNED_OFF_STATUSES,
     Action,
     ActionReopening,
-    ActionType,
     ChangeNotice,
     CommitteeDecision,
     Decision,
@@ -36,9 +33,8 @@ from actions.models import (
     EvidenceKind,
     ProgressUpdate,
     RevisionState,
-    Status,
-    status_is_done,
 )
+from actions.models.states import status_is_done
 from actions.selectors import describe_changes, person_name
 from actions.signoff import (
     action_assurance_refusal,

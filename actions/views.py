@@ -21,12 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actions import exporting, importing, returns, selectors
 from actions.access import get_action_for_user, get_evidence_for_user
+from actions.choices import DONE_STATUSES, OPEN_STATUSES
 from actions.figures_cache import cached_value
 from actions.filters import SORT_FIELDS, ActionFilter
 from actions.forms import ActionForm, AssureForm, ImportForm
 from actions.forms_governance import ReturnCompletionForm
 from actions.governance_selectors import action_governance, governance_context
-from actions.models import DONE_STATUSES, OPEN_STATUSES, Action, UploadKind
+from actions.models import Action, UploadKind
 from actions.queue_decisions import queue_decisions
 from actions.services import (
     StaleEdit,

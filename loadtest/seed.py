@@ -39,7 +39,8 @@ def main() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from actions.models import Action, ActionType, Status
+    from actions.choices import ActionType, Status
+    from actions.models import Action
     from actions.services import action_create, action_log_progress, evidence_attach
     from pillars.models import Pillar
     from secamb_journey.roles import Role

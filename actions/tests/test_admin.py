@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.core import mail
 
-from actions.models import Action, Evidence, Status
+from actions.choices import Status
+from actions.models import Action, Evidence
 from actions.tests.factories import UserFactory
 
 

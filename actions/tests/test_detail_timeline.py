@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from actions.models import Status
+from actions.choices import Status
 from actions.services import action_log_progress
 from actions.tests.factories import ActionFactory
 

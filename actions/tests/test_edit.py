@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from actions.models import Action, Status
+from actions.choices import Status
+from actions.models import Action
 from actions.services import StaleEdit, action_create, action_log_progress, action_update
 from actions.tests.factories import ActionFactory, UserFactory
 from pillars.tests.factories import PillarFactory

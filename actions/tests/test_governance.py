@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from actions.choices import Status
 from actions.models import (
     Action,
     ActionReopening,
@@ -20,7 +21,6 @@ from actions.models import (
     EvidenceKind,
     Meeting,
     RevisionState,
-    Status,
 )
 from actions.services import (
     action_assure,

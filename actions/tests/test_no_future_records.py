@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from actions.choices import Status
 from actions.importing import check_action_plan
-from actions.models import Action, Committee, Meeting, Status
+from actions.models import Action, Committee, Meeting
 from actions.services import (
     SUSTAINABILITY_REVIEW_MONTHS,
     action_put_to_meeting,

@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions.models import Status
+from actions.choices import Status
 from actions.tests.factories import ActionFactory, EvidenceFactory, ProgressUpdateFactory
 from pillars.tests.factories import PillarFactory
 from themes.tests.factories import ThemeFactory

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from actions.models import Action, ActionReopening, DueDateRevision, RevisionState, Status
+from actions.choices import Status
+from actions.models import Action, ActionReopening, DueDateRevision, RevisionState
 from actions.services import action_reopen
 from actions.tests.factories import ActionFactory, ProgressUpdateFactory
 from reports.plan import frozen_reopened

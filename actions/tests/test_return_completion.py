@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from actions.models import EntryKind, ProgressUpdate, Status
+from actions.choices import Status
+from actions.models import EntryKind, ProgressUpdate
 from actions.returns import open_return
 from actions.services import action_assure, action_log_progress, action_return_completion
 from actions.tests.factories import ActionFactory, EvidenceFactory

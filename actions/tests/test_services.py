@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from actions.models import Evidence, ProgressUpdate, Status
+from actions.choices import Status
+from actions.models import Evidence, ProgressUpdate
 from actions.services import action_assure, action_log_progress, evidence_attach
 from actions.tests.factories import ActionFactory, EvidenceFactory
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from actions import tasks
-from actions.models import ChangeNotice, Status
+from actions.choices import Status
+from actions.models import ChangeNotice
 from actions.services import action_log_progress, action_update
 from actions.tests.factories import ActionFactory, UserFactory
 from actions.tests.mail_backends import AnotherRunStartsMidSend

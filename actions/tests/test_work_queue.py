@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from actions.models import Status
+from actions.choices import Status
 from actions.services import due_date_revision_request
 from actions.tests.factories import ActionFactory
 

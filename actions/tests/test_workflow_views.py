@@ -9,7 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from actions.models import Evidence, ProgressUpdate, Status
+from actions.choices import Status
+from actions.models import Evidence, ProgressUpdate
 from actions.tests.htmlcheck import html_problems
 
 pytestmark = pytest.mark.django_db

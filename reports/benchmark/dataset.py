@@ -22,7 +22,8 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from actions.models import Action, ProgressUpdate, Status
+from actions.choices import Status
+from actions.models import Action, ProgressUpdate
 from reports.benchmark import measure
 from reports.selectors import public_updates
 from reports.services import period_previous, update_draft_for_period, update_publish

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from actions.choices import ActionType, Status
 from actions.figures import Audience, figures, figures_open_data
-from actions.models import Action, ActionType, Status
+from actions.models import Action
 from actions.selectors import StatusCounts
 from pillars.models import Pillar, StrategicGoal
 from reports.models import PublishedUpdate, UpdateStatus

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from actions.models import Status
+from actions.choices import Status
 from actions.selectors import StatusCounts
 from reports.charts import percent_line_chart
 from reports.links import RegisterLinks, register_url

@@ -11,8 +11,9 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from actions.choices import Status
 from actions.figures_cache import FIGURES_CACHE_SECONDS, figures_generation, forget_cached_figures
-from actions.models import Action, FiguresGeneration, ProgressUpdate, Status
+from actions.models import Action, FiguresGeneration, ProgressUpdate
 from actions.services import action_log_progress
 from actions.tests.factories import UserFactory
 from measures.models import Measure

@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from actions import services
+from actions.choices import CQC_TYPES, DONE_STATUSES, ActionType, Status
 from actions.figures import Audience, figures_series, moment_end
-from actions.governance_models import Committee, Meeting
-from actions.models import CQC_TYPES, DONE_STATUSES, Action, ActionType, Status
+from actions.models import Action, Committee, Meeting
 from actions.tests.factories import UserFactory
 from pillars.tests.factories import PillarFactory
 from reports.models import SnapshotScope

@@ -15,7 +15,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions.models import Action, Committee, EvidenceKind, Meeting, ProgressUpdate, Regulation, Status
+from actions.choices import Status
+from actions.models import Action, Committee, EvidenceKind, Meeting, ProgressUpdate, Regulation
 from actions.services import (
     action_put_to_meeting,
     action_reopen,

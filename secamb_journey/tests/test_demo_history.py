@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from actions.choices import Status
 from actions.demo import DEMO_ACTIONS
 from actions.models import (
     Action,
@@ -19,7 +20,6 @@ from actions.models import (
     Evidence,
     ProgressUpdate,
     RevisionState,
-    Status,
 )
 from actions.selectors import HISTORY_FIELDS
 from measures.models import MeasureValue

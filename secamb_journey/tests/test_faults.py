@@ -23,7 +23,8 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
-from actions.models import Action, ChangeNotice, Evidence, ProgressUpdate, Status
+from actions.choices import Status
+from actions.models import Action, ChangeNotice, Evidence, ProgressUpdate
 from actions.services import action_log_progress
 from actions.tasks import change_notices_send_unsent
 from actions.tests.factories import ActionFactory

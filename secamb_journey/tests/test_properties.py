@@ -17,7 +17,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from actions import importing
-from actions.models import Evidence, ProgressUpdate, Status
+from actions.choices import Status
+from actions.models import Evidence, ProgressUpdate
 from actions.tests.factories import ActionFactory
 from pillars.tests.factories import PillarFactory
 from secamb_journey.text import clean_text

@@ -10,19 +10,6 @@ from django.utils import timezone
 
 from actions.choices import Status
 
-__all__ = [
-    "ActionReopening",
-    "Committee",
-    "CommitteeDecision",
-    "Decision",
-    "DueDateRevision",
-    "Meeting",
-    "Redaction",
-    "RedactedField",
-    "Regulation",
-    "RevisionState",
-]
-
 
 class Regulation(models.Model):
     """One regulation of the Health and Social Care Act 2008 (Regulated Activities) Regulations 2014.
