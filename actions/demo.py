@@ -19,22 +19,18 @@ from actions.choices import ActionType, Status
 from actions.demo_governance import EMB, FINDINGS, QGC, demo_meetings_seed, source_for
 from actions.demo_highlights import HIGHLIGHTS
 from actions.models import Action, CqcRegulation, EvidenceKind, Regulation
-from actions.services import (
-    EDITABLE_FIELDS,
-    M2M_FIELDS,
-    action_assure,
-    action_create,
-    action_log_progress,
+from actions.services.assurance import action_assure
+from actions.services.editing import EDITABLE_FIELDS, M2M_FIELDS, action_create, action_update
+from actions.services.governance import (
     action_put_to_meeting,
-    action_reopen,
     action_review_sustainability,
-    action_update,
     committee_decision_record,
     due_date_revise,
     due_date_revision_decide,
     due_date_revision_request,
-    evidence_attach,
 )
+from actions.services.progress import action_log_progress, evidence_attach
+from actions.services.reopening import action_reopen
 from pillars.models import Pillar
 from themes.models import Theme
 

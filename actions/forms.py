@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from actions.choices import SIGNED_OFF_STATUSES, Status
 from actions.models import Action, EvidenceKind, ProgressUpdate, Regulation
 from actions.models.states import status_is_done
-from actions.services import CREATE_FIELDS, action_reference_problem
+from actions.services.editing import CREATE_FIELDS, action_reference_problem
 from actions.uploads import evidence_held_file
 from secamb_journey.forms import EMPTY_FILE, NHSFormMixin, size_in_words
 from secamb_journey.roles import Role

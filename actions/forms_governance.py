@@ -7,7 +7,7 @@ from django import forms
 
 from actions.choices import Status
 from actions.models import Decision, Meeting
-from actions.services import REOPEN_STATUSES
+from actions.services.reopening import REOPEN_STATUSES
 from secamb_journey.forms import NHSFormMixin, NHSSubmit
 
 

@@ -21,15 +21,15 @@ from django.utils.formats import date_format
 
 from actions.choices import REFERENCE_PREFIXES, ActionType
 from actions.models import Action, CoreService, CqcRegulation, KeyQuestion, Regulation
-from actions.services import (
+from actions.services.editing import (
     CREATE_FIELDS,
     EDITABLE_FIELDS,
     StaleEdit,
     action_create,
     action_data_problems,
     action_update,
-    due_date_edit_problems,
 )
+from actions.services.governance import due_date_edit_problems
 from pillars.models import Pillar
 from secamb_journey import importing as engine
 from secamb_journey.forms import MONTH_NAMES

@@ -17,7 +17,7 @@ from actions.figures_cache import figures_cached
 from actions.forms import PersonChoiceField, people_in_roles
 from actions.models import Action
 from actions.selectors import actions_needing_new_owner, person_name
-from actions.services import EDITABLE_FIELDS, M2M_FIELDS, action_update
+from actions.services.editing import EDITABLE_FIELDS, M2M_FIELDS, action_update
 from secamb_journey.access import staff_page
 from secamb_journey.forms import NHSFormMixin
 

@@ -29,13 +29,8 @@ from actions.forms_governance import ReturnCompletionForm
 from actions.governance_selectors import action_governance, governance_context
 from actions.models import Action, UploadKind
 from actions.queue_decisions import queue_decisions
-from actions.services import (
-    StaleEdit,
-    action_assure,
-    action_create,
-    action_return_completion,
-    action_update,
-)
+from actions.services.assurance import action_assure, action_return_completion
+from actions.services.editing import StaleEdit, action_create, action_update
 from actions.signals import made_internal
 from actions.uploads import upload_for, upload_keep
 from secamb_journey.access import staff_page

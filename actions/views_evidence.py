@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from actions.access import get_action_for_user
 from actions.forms import EvidenceForm, ProgressForm
-from actions.services import action_log_progress, evidence_attach
+from actions.services.progress import action_log_progress, evidence_attach
 from actions.uploads import evidence_held, evidence_held_discard, evidence_hold
 from actions.views import _bound, saving
 from secamb_journey.access import staff_page

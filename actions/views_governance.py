@@ -19,17 +19,16 @@ from actions.forms_governance import (
     SustainabilityReviewForm,
 )
 from actions.models import Action, Committee, CommitteeDecision, Decision, DueDateRevision, Meeting
-from actions.services import (
-    action_governance_problem,
+from actions.services.governance import (
     action_put_to_meeting,
-    action_reopen,
     action_review_sustainability,
-    action_sustainability_problem,
     committee_decision_record,
     due_date_revise,
     due_date_revision_decide,
     due_date_revision_request,
 )
+from actions.services.reopening import action_reopen
+from actions.signoff import action_governance_problem, action_sustainability_problem
 from actions.views import _bound, saving
 from secamb_journey.access import staff_page
 

@@ -142,7 +142,7 @@ class Action(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_actions")
     executive_lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_actions")
     # The agreed due date: what "overdue" is judged against. It changes only through a revision
-    # (actions.services.due_date_revise), which keeps the reason and who agreed it.
+    # (actions.services.governance.due_date_revise), which keeps the reason and who agreed it.
     due_date = models.DateField()
     # The due date first set, kept for ever: "slipped" compares the agreed date with it.
     original_due_date = models.DateField(editable=False)

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from actions.choices import Status
-from actions.services import action_log_progress
+from actions.services.progress import action_log_progress
 from actions.tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from actions.choices import Status
 from actions.models import Action, ActionReopening, DueDateRevision, RevisionState
-from actions.services import action_reopen
+from actions.services.reopening import action_reopen
 from actions.tests.factories import ActionFactory, ProgressUpdateFactory
 from reports.plan import frozen_reopened
 

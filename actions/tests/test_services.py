@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from actions.choices import Status
 from actions.models import Evidence, ProgressUpdate
-from actions.services import action_assure, action_log_progress, evidence_attach
+from actions.services.assurance import action_assure
+from actions.services.progress import action_log_progress, evidence_attach
 from actions.tests.factories import ActionFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db

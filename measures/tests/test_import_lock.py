@@ -18,7 +18,7 @@ import pytest
 from django.db import connection, connections
 
 from actions.choices import Status
-from actions.services import action_log_progress
+from actions.services.progress import action_log_progress
 from actions.tests.factories import ActionFactory
 from measures import importing
 from measures.tests.factories import MeasureFactory

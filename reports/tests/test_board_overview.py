@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actions.choices import ActionType, Status
 from actions.models import Action, ActionReopening, Committee, Meeting
-from actions.services import due_date_revise
+from actions.services.governance import due_date_revise
 from measures.tests.factories import MeasureFactory, add_values
 from reports.selectors.board import SINCE_DAYS_WITHOUT_A_MEETING, board_overview, last_meeting
 from reports.tests.dashboard_data import Programme, days, had_state, make_action

@@ -14,7 +14,7 @@ from django.utils import timezone
 from actions.choices import Status
 from actions.figures_cache import FIGURES_CACHE_SECONDS, figures_generation, forget_cached_figures
 from actions.models import Action, FiguresGeneration, ProgressUpdate
-from actions.services import action_log_progress
+from actions.services.progress import action_log_progress
 from actions.tests.factories import UserFactory
 from measures.models import Measure
 from measures.tests.factories import MeasureFactory
@@ -374,7 +374,7 @@ def test_the_registers_rows_are_served_until_a_change_and_each_query_string_has_
 def test_the_action_pages_governance_trail_is_read_once_per_change_and_a_new_revision_shows_at_once(
     client_for, owner, lead
 ):
-    from actions.services import due_date_revise
+    from actions.services.governance import due_date_revise
     from actions.tests.factories import ActionFactory
 
     action = ActionFactory(owner=owner, due_date=days(10))

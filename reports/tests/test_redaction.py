@@ -27,7 +27,8 @@ from actions.models import (
     RedactedField,
     Redaction,
 )
-from actions.services import action_put_to_meeting, action_reopen, committee_decision_record, due_date_revise
+from actions.services.governance import action_put_to_meeting, committee_decision_record, due_date_revise
+from actions.services.reopening import action_reopen
 from actions.tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
 from reports.models import PublicContentGeneration, PublishedUpdate
 from reports.redactions import redaction_apply

@@ -418,7 +418,7 @@ def _board_pack_url() -> str:
 def revision_to_decide_url() -> str:
     """A due-date revision the owner asks for on OPEN, and the page where a lead decides it (issue 27)."""
     from actions.models import Action
-    from actions.services import due_date_revision_request
+    from actions.services.governance import due_date_revision_request
 
     action = Action.objects.get(reference=OPEN)
     revision = due_date_revision_request(

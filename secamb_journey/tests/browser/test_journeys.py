@@ -96,7 +96,7 @@ def test_board_member_sees_the_change_and_follows_a_count_to_the_filtered_regist
 
     from actions.choices import Status
     from actions.models import Action
-    from actions.services import action_log_progress, evidence_attach
+    from actions.services.progress import action_log_progress, evidence_attach
 
     # Alan, on the board, reads how much of the whole programme is complete or assured.
     page = page_as("board")
