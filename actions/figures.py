@@ -22,7 +22,7 @@ from django.utils import timezone
 from actions.choices import CQC_TYPES, Status
 from actions.models import Action
 from actions.models.states import is_overdue_on
-from actions.selectors import StatusCounts
+from actions.selectors.counts import StatusCounts
 from pillars.models import Pillar
 
 

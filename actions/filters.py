@@ -10,7 +10,7 @@ from django_filters.widgets import BaseCSVWidget
 
 from actions import changes
 from actions.choices import ActionType, Status
-from actions.forms import PersonChoiceField, people_in_roles
+from actions.forms.fields import PersonChoiceField, people_in_roles
 from actions.models import CoreService, KeyQuestion, Regulation
 from pillars.models import Pillar
 from secamb_journey.forms import NHSFormMixin

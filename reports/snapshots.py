@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from actions.choices import ActionType, Status
 from actions.figures import Audience, Figures, figures, figures_series
-from actions.selectors import StatusCounts
+from actions.selectors.counts import StatusCounts
 from pillars.models import Pillar
 from reports.models import ProgressSnapshot, SnapshotScope
 from themes.models import Theme

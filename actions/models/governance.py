@@ -1,5 +1,5 @@
 """How actions are governed: due-date revisions, committees and their decisions, reopenings, and the
-regulations an action answers. The rules that write these live in actions/services.py.
+regulations an action answers. The rules that write these live in actions/services/.
 """
 
 from django.conf import settings

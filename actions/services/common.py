@@ -14,7 +14,7 @@ from actions.models import (
     ChangeNotice,
 )
 from actions.models.states import status_is_done
-from actions.selectors import person_name
+from actions.selectors.history import person_name
 
 logger = logging.getLogger(__name__)
 

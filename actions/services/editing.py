@@ -10,7 +10,7 @@ from actions.choices import REFERENCE_PREFIXES, ActionType
 from actions.models import (
     Action,
 )
-from actions.selectors import describe_changes, person_name
+from actions.selectors.history import describe_changes, person_name
 from actions.services.common import (
     describe_for_people,
     label_for,

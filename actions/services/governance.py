@@ -16,7 +16,7 @@ from actions.models import (
     ProgressUpdate,
     RevisionState,
 )
-from actions.selectors import person_name
+from actions.selectors.history import person_name
 from actions.services.common import (
     apply_latest_progress,
     describe_for_people,

@@ -10,7 +10,7 @@ from actions.models import (
     ActionReopening,
     ProgressUpdate,
 )
-from actions.selectors import person_name
+from actions.selectors.history import person_name
 from actions.services.common import apply_latest_progress, describe_for_people, locked, notify_after_commit
 from actions.services.governance import due_date_revision_date_problem, record_agreed_revision
 

@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from actions.choices import Status
-from actions.governance_selectors import governance_context
 from actions.importing import ImportRefused, check_action_plan, import_action_plan
 from actions.models import DueDateRevision
+from actions.selectors.governance import governance_context
 from actions.services.governance import due_date_revise, due_date_revision_request
 from actions.signoff import due_date_change_problem
 from actions.tests.factories import ActionFactory, UserFactory

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from actions.importing import import_action_plan
 from actions.models import Action, CoreService, KeyQuestion, Regulation
-from actions.selectors import action_history
+from actions.selectors.history import action_history
 from actions.services.editing import action_create
 from actions.services.progress import action_log_progress
 from pillars.tests.factories import PillarFactory

@@ -1,4 +1,4 @@
-"""The rules of progress, evidence and assurance, enforced in one place: actions/services.py."""
+"""The rules of progress, evidence and assurance, enforced in one place: actions/services/."""
 
 import datetime
 

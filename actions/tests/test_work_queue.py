@@ -53,7 +53,7 @@ def test_the_queue_counts_overdue_and_stale_actions_and_links_each_to_the_regist
 
 
 def test_a_long_queue_section_links_to_all_of_them_in_the_register(client_for, lead):
-    from actions.selectors import QUEUE_SECTION_SIZE
+    from actions.selectors.queue import QUEUE_SECTION_SIZE
 
     past = timezone.localdate() - datetime.timedelta(days=1)
     ActionFactory.create_batch(QUEUE_SECTION_SIZE + 1, due_date=past, status=Status.ON_TRACK)

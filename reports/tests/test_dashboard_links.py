@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from actions.choices import Status
-from actions.selectors import StatusCounts
+from actions.selectors.counts import StatusCounts
 from reports.charts import percent_line_chart
 from reports.links import RegisterLinks, register_url
 from reports.models import ProgressSnapshot

@@ -21,7 +21,7 @@ from actions.models import (
     ProgressUpdate,
     RevisionState,
 )
-from actions.selectors import HISTORY_FIELDS
+from actions.selectors.history import HISTORY_FIELDS
 from measures.models import MeasureValue
 from reports.models import PublishedUpdate
 

@@ -1,6 +1,6 @@
 """Forms for governing actions: due-date revisions, committee decisions, sustainability, reopening.
 
-They parse what was typed; the rules live in actions/services.py.
+They parse what was typed; the rules live in actions/services/.
 """
 
 from django import forms
