@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from actions.choices import Status
-from actions.demo import DEMO_ACTIONS
+from actions.demo.stories import DEMO_ACTIONS
 from actions.models import (
     Action,
     ActionReopening,

@@ -117,7 +117,7 @@ def seed_world() -> World:
     """
     from django.core.management import call_command
 
-    from actions import demo as action_demo
+    from actions.demo import replay as action_demo
     from measures.demo import seed_demo_measures
     from pillars.models import Pillar, StrategicGoal
     from reports.management.commands.seed_demo import demo_board_pack_seed
