@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from actions.choices import Status
-from actions.importing import ImportRefused, check_action_plan, import_action_plan
+from actions.importing.plan import ImportRefused, check_action_plan, import_action_plan
 from actions.models import DueDateRevision
 from actions.selectors.governance import governance_context
 from actions.services.governance import due_date_revise, due_date_revision_request

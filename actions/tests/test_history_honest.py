@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from actions.importing import import_action_plan
+from actions.importing.plan import import_action_plan
 from actions.models import Action, CoreService, KeyQuestion, Regulation
 from actions.selectors.history import action_history
 from actions.services.editing import action_create

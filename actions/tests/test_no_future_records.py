@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from actions.choices import Status
-from actions.importing import check_action_plan
+from actions.importing.plan import check_action_plan
 from actions.models import Action, Committee, Meeting
 from actions.services.editing import action_update
 from actions.services.governance import (

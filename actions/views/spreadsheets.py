@@ -10,9 +10,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions import exporting, importing
+from actions import exporting
 from actions.filters import ActionFilter
 from actions.forms.editing import ImportForm
+from actions.importing.plan import (
+    MAX_IMPORT_BYTES,
+    ImportFileProblem,
+    ImportRefused,
+    check_action_plan,
+    import_action_plan,
+)
 from actions.models import UploadKind
 from actions.selectors.register import (
     action_register_queryset,
@@ -53,11 +60,11 @@ def import_plan(request):
     digest = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read(importing.MAX_IMPORT_BYTES + 1)
+        content = upload.read(MAX_IMPORT_BYTES + 1)
         file_name = upload.name
         try:
-            preview = importing.check_action_plan(name=file_name, content=content, importer=request.user)
-        except importing.ImportFileProblem as problem:
+            preview = check_action_plan(name=file_name, content=content, importer=request.user)
+        except ImportFileProblem as problem:
             form.add_error("file", str(problem))
         else:
             digest = upload_keep(kind=UploadKind.ACTION_PLAN, user=request.user, name=file_name, content=content).sha256
@@ -76,8 +83,8 @@ def _import_confirm(request):
         return redirect("actions:import")
     content = bytes(stored.content)
     try:
-        created = importing.import_action_plan(name=stored.name, content=content, creator=request.user)
-    except importing.ImportRefused as refused:
+        created = import_action_plan(name=stored.name, content=content, creator=request.user)
+    except ImportRefused as refused:
         return render(
             request,
             "actions/import.html",
@@ -89,7 +96,7 @@ def _import_confirm(request):
                 "refused": True,
             },
         )
-    except importing.ImportFileProblem as problem:  # pragma: no cover -- it was readable at preview
+    except ImportFileProblem as problem:  # pragma: no cover -- it was readable at preview
         messages.error(request, str(problem))
         return redirect("actions:import")
     except DatabaseError:
@@ -101,7 +108,7 @@ def _import_confirm(request):
             "actions/import.html",
             {
                 "form": ImportForm(),
-                "preview": importing.check_action_plan(name=stored.name, content=content, importer=request.user),
+                "preview": check_action_plan(name=stored.name, content=content, importer=request.user),
                 "file_name": stored.name,
                 "digest": stored.sha256,
             },

@@ -200,7 +200,7 @@ def _through_the_admin(programme, client_for):
 
 
 def _through_the_plan_import(programme, client_for):
-    from actions.importing import import_action_plan
+    from actions.importing.plan import import_action_plan
 
     lead = UserFactory(username="imp-lead", roles=[Role.LEAD])
     UserFactory(username="imp-owner", roles=[Role.OWNER])
