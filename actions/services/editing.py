@@ -167,6 +167,26 @@ def _stale_edit(current: Action, expected_version: int) -> StaleEdit:
     return StaleEdit(message, changes=changes, changed_by=people)
 
 
+def _revise_due_date(current: Action, *, editor, data: dict, at) -> None:
+    # A new due date is a revision, whoever changes it and however: the same rule as the
+    # revision pages (a reason, agreed by a lead who is not the owner), recorded as one.
+    revision_refusal_for_edit(
+        current,
+        editor=editor,
+        new_date=data["due_date"],
+        data=data,
+        today=timezone.localdate(at) if at else timezone.localdate(),
+    )
+    record_agreed_revision(
+        current,
+        new_date=data["due_date"],
+        reason=data["due_date_reason"].strip(),
+        requested_by=editor,
+        agreed_by=editor,
+        at=at,
+    )
+
+
 def action_update(*, action: Action, editor, data: dict, expected_version: int, notify: bool = True, at=None) -> Action:
     """Change an action's details (EDITABLE_FIELDS in `data`) as read at `expected_version`.
 
@@ -194,23 +214,7 @@ def action_update(*, action: Action, editor, data: dict, expected_version: int, 
         if not changed and not themes_changed and not regulations_changed:
             return current
         if "due_date" in changed:
-            # A new due date is a revision, whoever changes it and however: the same rule as the
-            # revision pages (a reason, agreed by a lead who is not the owner), recorded as one.
-            revision_refusal_for_edit(
-                current,
-                editor=editor,
-                new_date=data["due_date"],
-                data=data,
-                today=timezone.localdate(at) if at else timezone.localdate(),
-            )
-            record_agreed_revision(
-                current,
-                new_date=data["due_date"],
-                reason=data["due_date_reason"].strip(),
-                requested_by=editor,
-                agreed_by=editor,
-                at=at,
-            )
+            _revise_due_date(current, editor=editor, data=data, at=at)
         for name in changed:
             setattr(current, name, data[name].strip() if name == "title" else data[name])
         current.version += 1

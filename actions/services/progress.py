@@ -58,6 +58,45 @@ def action_log_progress(
     at = at or timezone.now()
     if status_is_done(status):
         percent_complete = 100
+    errors = progress_entry_problems(
+        narrative=narrative, status=status, percent_complete=percent_complete, public_highlight=public_highlight
+    )
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        action = locked(action)
+        if action.status in SIGNED_OFF_STATUSES:
+            raise ValidationError(
+                f"This action is {action.get_status_display().lower()}, so its record is closed. "
+                "Ask an improvement lead to reopen it if more work is needed."
+            )
+        _attach_completion_evidence(
+            action, status=status, author=author, file=evidence_file, description=evidence_description, at=at
+        )
+        update = ProgressUpdate.objects.create(
+            action=action,
+            author=author,
+            narrative=narrative,
+            status=status,
+            percent_complete=percent_complete,
+            public_highlight=public_highlight.strip(),
+            created_at=at,
+        )
+        old_status = action.status
+        apply_latest_progress(action, at=at, by=author)
+        status_changed = action.status != old_status
+        if status_changed and notify:
+            notify_after_commit(
+                action=action,
+                actor=author,
+                changes=[["Status", Status(old_status).label, Status(action.status).label]],
+            )
+    return ProgressLogged(update=update, status_changed=status_changed)
+
+
+def progress_entry_problems(*, narrative: str, status: str, percent_complete, public_highlight: str) -> dict[str, str]:
+    """What is wrong with a progress entry as typed, by argument: the rules that need no database."""
     errors = {}
     if not narrative or not narrative.strip():
         errors["narrative"] = "Enter what has been done since the last update."
@@ -78,56 +117,32 @@ def action_log_progress(
         errors["percent_complete"] = "Percent complete must be a whole number from 0 to 100."
     if len(public_highlight) > 280:
         errors["public_highlight"] = "Public highlight must be 280 characters or fewer."
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
-    with transaction.atomic():
-        action = locked(action)
-        if action.status in SIGNED_OFF_STATUSES:
-            raise ValidationError(
-                f"This action is {action.get_status_display().lower()}, so its record is closed. "
-                "Ask an improvement lead to reopen it if more work is needed."
-            )
-        if evidence_file is not None:
-            try:
-                evidence_attach(
-                    action=action,
-                    uploaded_by=author,
-                    uploaded_file=evidence_file,
-                    description=evidence_description,
-                    at=at,
-                )
-            except ValidationError as refusal:
-                raise ValidationError(
-                    {f"evidence_{key}": messages for key, messages in refusal.message_dict.items()}
-                ) from None
-        if status == Status.COMPLETE and not action.evidence.filter(kind=EvidenceKind.COMPLETION).exists():
-            raise ValidationError(
-                {
-                    "evidence_file": (
-                        "Choose an evidence file to mark this action complete: assurance needs something to check."
-                    )
-                }
-            )
-        update = ProgressUpdate.objects.create(
-            action=action,
-            author=author,
-            narrative=narrative,
-            status=status,
-            percent_complete=percent_complete,
-            public_highlight=public_highlight.strip(),
-            created_at=at,
-        )
-        old_status = action.status
-        apply_latest_progress(action, at=at, by=author)
-        status_changed = action.status != old_status
-        if status_changed and notify:
-            notify_after_commit(
+
+def _attach_completion_evidence(action: Action, *, status: str, author, file, description: str, at) -> None:
+    """Attach the file that came with the entry, if any; a complete action must have completion evidence by now."""
+    if file is not None:
+        try:
+            evidence_attach(
                 action=action,
-                actor=author,
-                changes=[["Status", Status(old_status).label, Status(action.status).label]],
+                uploaded_by=author,
+                uploaded_file=file,
+                description=description,
+                at=at,
             )
-    return ProgressLogged(update=update, status_changed=status_changed)
+        except ValidationError as refusal:
+            raise ValidationError(
+                {f"evidence_{key}": messages for key, messages in refusal.message_dict.items()}
+            ) from None
+    if status == Status.COMPLETE and not action.evidence.filter(kind=EvidenceKind.COMPLETION).exists():
+        raise ValidationError(
+            {
+                "evidence_file": (
+                    "Choose an evidence file to mark this action complete: assurance needs something to check."
+                )
+            }
+        )
 
 
 def evidence_file_kind(uploaded_file) -> EvidenceFileKind:

@@ -17,26 +17,8 @@ from actions.services.governance import due_date_revision_date_problem, record_a
 REOPEN_STATUSES = (Status.AT_RISK, Status.OFF_TRACK)
 
 
-def action_reopen(
-    *,
-    action: Action,
-    lead,
-    reason: str,
-    status: str,
-    percent_complete: int | None,
-    new_due_date,
-    at=None,
-    notify=True,
-):
-    """A lead reopens an assured or embedded action: a new start. It returns to at risk or off track with
-    a reason, the percent still to do (below 100: an open action at 100% reads as complete) and a new due
-    date after today, agreed by this lead and recorded as an agreed revision with the reopening's reason
-    (so "slipped" keeps its one meaning: the agreed due date is later than the original). Its whole
-    history stays (the sign-off, decisions and reviews remain on the record).
-    """
-    if not lead.has_perm("actions.assure_action"):
-        raise PermissionDenied("Only an improvement lead can reopen an action.")
-    at = at or timezone.now()
+def reopen_problems(*, reason: str, status: str, percent_complete, new_due_date, at) -> dict[str, str]:
+    """What is wrong with a reopening as asked, by argument: the rules that need no database."""
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = "Enter why the action is reopened."
@@ -57,6 +39,54 @@ def action_reopen(
         errors["new_due_date"] = "Enter the new due date agreed for the reopened work."
     elif problem := due_date_revision_date_problem(new_date=new_due_date, today=timezone.localdate(at)):
         errors["new_due_date"] = problem
+    return errors
+
+
+def _clear_sign_off(action: Action, *, at) -> None:
+    # The sign-off belongs to the closed record: a reopened action must be completed, assured,
+    # ratified and reviewed again. What was signed off stays in the history and the decisions.
+    action.assured_by = None
+    action.assured_at = None
+    action.ratified_at = None
+    action.sustainability_review_due = None
+    action.embedded_by = None
+    action.embedded_at = None
+    action.reopened_at = at
+
+
+def _reopen_changes(previous: str, status: str, reason: str, old_due_date, new_due_date) -> list[list[str]]:
+    """What the e-mail about a reopening says changed."""
+    changes = [["Reopened", Status(previous).label, f"{Status(status).label}: {reason}"]]
+    if new_due_date != old_due_date:
+        changes.append(
+            ["Due date", describe_for_people("due_date", old_due_date), describe_for_people("due_date", new_due_date)]
+        )
+    return changes
+
+
+def action_reopen(
+    *,
+    action: Action,
+    lead,
+    reason: str,
+    status: str,
+    percent_complete: int | None,
+    new_due_date,
+    at=None,
+    notify=True,
+):
+    """A lead reopens an assured or embedded action: a new start. It returns to at risk or off track with
+    a reason, the percent still to do (below 100: an open action at 100% reads as complete) and a new due
+    date after today, agreed by this lead and recorded as an agreed revision with the reopening's reason
+    (so "slipped" keeps its one meaning: the agreed due date is later than the original). Its whole
+    history stays (the sign-off, decisions and reviews remain on the record).
+    """
+    if not lead.has_perm("actions.assure_action"):
+        raise PermissionDenied("Only an improvement lead can reopen an action.")
+    at = at or timezone.now()
+    errors = reopen_problems(
+        reason=reason, status=status, percent_complete=percent_complete, new_due_date=new_due_date, at=at
+    )
     if errors:
         raise ValidationError(errors)
     reason = reason.strip()
@@ -87,25 +117,9 @@ def action_reopen(
             percent_complete=percent_complete,
             created_at=at,
         )
-        # The sign-off belongs to the closed record: a reopened action must be completed, assured,
-        # ratified and reviewed again. What was signed off stays in the history and the decisions.
-        action.assured_by = None
-        action.assured_at = None
-        action.ratified_at = None
-        action.sustainability_review_due = None
-        action.embedded_by = None
-        action.embedded_at = None
-        action.reopened_at = at
+        _clear_sign_off(action, at=at)
         apply_latest_progress(action, at=at, by=lead)
         if notify:
-            changes = [["Reopened", Status(previous).label, f"{Status(status).label}: {reason}"]]
-            if new_due_date != old_due_date:
-                changes.append(
-                    [
-                        "Due date",
-                        describe_for_people("due_date", old_due_date),
-                        describe_for_people("due_date", new_due_date),
-                    ]
-                )
+            changes = _reopen_changes(previous, status, reason, old_due_date, new_due_date)
             notify_after_commit(action=action, actor=lead, changes=changes)
     return action
