@@ -36,8 +36,6 @@ from actions.services.reopening import action_reopen
 from pillars.models import Pillar
 from themes.models import Theme
 
-# --- Replaying the stories ------------------------------------------------------------------------
-
 S = Status
 
 LEAD, SECOND_LEAD = "lead", "lead2"

@@ -9,8 +9,6 @@ from actions.models import Action
 from pillars.models import Pillar
 from themes.models import Theme
 
-# --- The change history ---------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class FieldChange:

@@ -12,8 +12,6 @@ from actions.selectors.leavers import actions_needing_new_owner
 from actions.selectors.register import action_register_queryset
 from actions.signoff import action_assurance_refusal
 
-# --- Where each role starts: the lead's work queue, my actions -----------------------------------
-
 # A queue section lists this many actions; "see all" opens the register filtered to the rest.
 QUEUE_SECTION_SIZE = 20
 

@@ -7,8 +7,6 @@ from actions.choices import Status
 from actions.models import Action
 from actions.models.states import overdue_q
 
-# --- Staff pages: the register, my actions, one action -------------------------------------------
-
 
 def _status_rank():
     """BRAG order as a number, so sorting by status follows the scale rather than the alphabet."""

@@ -21,8 +21,6 @@ from actions.services.common import (
 )
 from actions.services.governance import record_agreed_revision, revision_refusal_for_edit
 
-# --- Creating and editing actions ------------------------------------------------------------------
-
 REFERENCE_PATTERN = re.compile(r"^(WN|MD|SD|IJ)-\d{2,4}$")
 # What a lead may set on the edit page. Status and percent complete are not here: they follow the
 # progress log, and "assured" follows the four-eyes sign-off.
