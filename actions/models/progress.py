@@ -19,6 +19,11 @@ class EntryKind(models.TextChoices):
     RETURN = "return", "Not assured: returned to the owner"
 
 
+# The narrative of the progress entry a return writes (its kind is EntryKind.RETURN): the log says what
+# happened, in these words, and actions.selectors.returns reads the reason back after them.
+RETURN_NARRATIVE_PREFIX = "Not assured: returned to the owner: "
+
+
 class ProgressUpdate(models.Model):
     """One entry in an action's progress log. Append-only: a correction is a new entry."""
 

@@ -10,6 +10,7 @@ from actions.models import (
     EntryKind,
     ProgressUpdate,
 )
+from actions.models.progress import RETURN_NARRATIVE_PREFIX
 from actions.services.common import apply_latest_progress, locked, notify_after_commit
 from actions.signoff import (
     action_assurance_refusal,
@@ -51,10 +52,6 @@ def action_assure(*, action: Action, lead, at=None, notify: bool = True) -> Acti
 
 
 # --- Returning a completion to its owner: "not assured" --------------------------------------------
-
-# The narrative of the progress entry a return writes (its kind is EntryKind.RETURN): the log says what
-# happened, in these words, and actions.returns reads the reason back after them.
-RETURN_NARRATIVE_PREFIX = "Not assured: returned to the owner: "
 
 
 def action_return_refusal(*, action: Action, user) -> str | None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from actions.choices import Status
 from actions.models import EntryKind, ProgressUpdate
-from actions.returns import open_return
+from actions.selectors.returns import open_return
 from actions.services.assurance import action_assure, action_return_completion
 from actions.services.progress import action_log_progress
 from actions.tests.factories import ActionFactory, EvidenceFactory

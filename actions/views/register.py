@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from actions import returns
 from actions.access import get_action_for_user, get_evidence_for_user
 from actions.choices import DONE_STATUSES, OPEN_STATUSES
 from actions.figures_cache import cached_value
@@ -24,6 +23,7 @@ from actions.selectors.register import (
     actions_owned_by,
     for_action_table,
 )
+from actions.selectors.returns import open_return, open_returns, with_open_return
 from secamb_journey.access import staff_page
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def my_actions(request):
         # Those they lead as executive (a board member's, mostly): a list of their own, not paged, few.
         led = list(for_action_table(actions_led_by(user=user))[:MINE_PAGE_SIZE])
         # Completions a lead returned to them, not assured, with the reason, first: their next job.
-        returned = returns.open_returns(actions=actions_owned_by(user=user), limit=MINE_PAGE_SIZE)
+        returned = open_returns(actions=actions_owned_by(user=user), limit=MINE_PAGE_SIZE)
         return {
             "page_obj": page_obj,
             "actions": page_obj.object_list,
@@ -137,7 +137,7 @@ def work_queue(request):
     """An improvement lead's start page: what awaits them, with counts, most urgent first."""
     sections = queue_decisions(work_queue_for(user=request.user))
     # Completions returned to their owners, not assured, still to be answered (the latest first).
-    returned = returns.with_open_return(actions=action_register_queryset()).order_by("-returned_at", "reference")
+    returned = with_open_return(actions=action_register_queryset()).order_by("-returned_at", "reference")
     sections.append(
         QueueSection(
             key="returned",
@@ -190,7 +190,7 @@ def action_detail(request, reference):
             "can_edit": access.may_edit,
             # Why a lead returned its completion, on top while the owner still has it to answer.
             "open_return": cached_value(
-                "action-return", {"action": action.pk}, lambda: returns.open_return(action=action), request=request
+                "action-return", {"action": action.pk}, lambda: open_return(action=action), request=request
             ),
             **governance_context(action=action, user=request.user, trail=trail),
         },

@@ -16,7 +16,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from actions.choices import DONE_STATUSES
 from actions.models import Action, EntryKind, ProgressUpdate
-from actions.services.assurance import RETURN_NARRATIVE_PREFIX
+from actions.models.progress import RETURN_NARRATIVE_PREFIX
 
 
 @dataclass(frozen=True)
