@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from actions import selectors
 from actions.figures_cache import cached_value
 from actions.models import Action, Evidence
+from actions.selectors.register import action_for_detail
 from actions.signoff import action_assurance_refusal
 
 
@@ -53,11 +53,11 @@ def get_action_for_user(request, reference: str, *, need: str | None = None, for
         action = cached_value(
             "action-detail",
             {"reference": reference},
-            lambda: selectors.action_for_detail(reference=reference),
+            lambda: action_for_detail(reference=reference),
             request=request,
         )
     else:
-        action = selectors.action_for_detail(reference=reference)
+        action = action_for_detail(reference=reference)
     if action is None:
         raise Http404("No action has that reference.")
     user = request.user

@@ -24,7 +24,7 @@ from actions.models import (
     Redaction,
     Regulation,
 )
-from actions.services import CREATE_FIELDS, EDITABLE_FIELDS, action_create, action_update
+from actions.services.editing import CREATE_FIELDS, EDITABLE_FIELDS, action_create, action_update
 from secamb_journey.admin_readonly import ReadOnlyHistoryAdmin, ViewOnlyAdmin, ViewOnlyHistoryAdmin
 
 

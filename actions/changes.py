@@ -19,8 +19,9 @@ import datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from actions.governance_models import ActionReopening, CommitteeDecision, Decision, DueDateRevision, RevisionState
-from actions.models import DONE_STATUSES, overdue_q, slipped_q
+from actions.choices import DONE_STATUSES
+from actions.models import ActionReopening, CommitteeDecision, Decision, DueDateRevision, RevisionState
+from actions.models.states import overdue_q, slipped_q
 
 
 def completed_since_q(since: datetime.date) -> Q:
@@ -69,7 +70,7 @@ def brought_forward_since_q(since: datetime.date) -> Q:
 
 
 def slipped_twice_q() -> Q:
-    """Slipped (actions.models.slipped_q), by two or more agreed revisions that each moved the date later."""
+    """Slipped (actions.models.states.slipped_q), by two or more agreed revisions that each moved the date later."""
     twice = (
         DueDateRevision.objects.filter(state=RevisionState.AGREED)
         .filter(revision_slip_q())

@@ -5,7 +5,7 @@
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.importing import COLUMNS
+from actions.importing.rows import COLUMNS
 
 # The export adds these after the importable columns; the importer ignores them (status and percent
 # complete follow the progress log, never a spreadsheet).

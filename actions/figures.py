@@ -3,8 +3,8 @@
 `figures(as_at=day, audience=...)` counts the actions as they stood at the end of `day` (UK time): their
 status, percent complete, agreed due date, pillar, type, themes and whether they were public, each read
 from the action's history (django-simple-history's HistoricalAction), which every service writes with
-the event's own time (actions.services._save_with_history). Overdue is judged on `day` by the one rule
-(actions.models.is_overdue_on). The dashboard and its trend, the home page, the public plan, open data,
+the event's own time (actions.services.common.save_with_history). Overdue is judged on `day` by the one rule
+(actions.models.states.is_overdue_on). The dashboard and its trend, the home page, the public plan, open data,
 each published update (frozen from it) and each board pack (frozen from it) call this and nothing else,
 so the same question gets the same answer everywhere (issue 25).
 
@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from actions.models import CQC_TYPES, Action, Status, is_overdue_on
-from actions.selectors import StatusCounts
+from actions.choices import CQC_TYPES, Status
+from actions.models import Action
+from actions.models.states import is_overdue_on
+from actions.selectors.counts import StatusCounts
 from pillars.models import Pillar
 
 

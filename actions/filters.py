@@ -9,8 +9,9 @@ from django.db.models import Q
 from django_filters.widgets import BaseCSVWidget
 
 from actions import changes
-from actions.forms import PersonChoiceField, people_in_roles
-from actions.models import ActionType, CoreService, KeyQuestion, Regulation, Status
+from actions.choices import ActionType, Status
+from actions.forms.fields import PersonChoiceField, people_in_roles
+from actions.models import CoreService, KeyQuestion, Regulation
 from pillars.models import Pillar
 from secamb_journey.forms import NHSFormMixin
 from themes.models import Theme

@@ -6,7 +6,9 @@ what a lead may sign off, and the action page's buttons.
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.models import Action, Evidence, EvidenceKind, ProgressUpdate, Status, status_is_done
+from actions.choices import Status
+from actions.models import Action, Evidence, EvidenceKind, ProgressUpdate
+from actions.models.states import status_is_done
 
 
 def current_cycle_start(action: Action):

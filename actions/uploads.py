@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import Action, HeldEvidence, PendingUpload, UploadKind
-from actions.services import evidence_file_kind
+from actions.services.progress import evidence_file_kind
 
 UPLOAD_KEPT_FOR = datetime.timedelta(hours=1)
 

@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from actions import views_governance as views
+from actions.views import governance
 
 app_name = "committees"
 
 urlpatterns = [
-    path("", views.committee_list, name="list"),
-    path("<int:committee_id>/", views.committee_detail, name="detail"),
-    path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
-    path("decisions/<int:decision_id>/", views.decision_record, name="decide"),
+    path("", governance.committee_list, name="list"),
+    path("<int:committee_id>/", governance.committee_detail, name="detail"),
+    path("meetings/<int:meeting_id>/", governance.meeting_detail, name="meeting"),
+    path("decisions/<int:decision_id>/", governance.decision_record, name="decide"),
 ]

@@ -22,7 +22,8 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from actions.models import Action, ProgressUpdate, Status
+from actions.choices import Status
+from actions.models import Action, ProgressUpdate
 from benchmarks import measure
 from measures.models import Measure
 from pillars.models import Pillar, StrategicGoal

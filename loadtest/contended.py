@@ -184,7 +184,8 @@ def lead_assurer(browser, contention, clock):
 
 def check_database(run_id, contention) -> dict:
     """Every accepted edit is in its action's history; no action was signed off twice."""
-    from actions.models import Action, ProgressUpdate, Status
+    from actions.choices import Status
+    from actions.models import Action, ProgressUpdate
 
     lost_edits = {}
     for reference, tokens in contention.edits_accepted.items():

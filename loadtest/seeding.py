@@ -9,8 +9,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import Action, ActionType, Status
-from actions.services import action_create, action_log_progress, evidence_attach
+from actions.choices import ActionType, Status
+from actions.models import Action
+from actions.services.editing import action_create
+from actions.services.progress import action_log_progress, evidence_attach
 from pillars.models import Pillar
 from secamb_journey.roles import Role
 from themes.demo import strategy_seed

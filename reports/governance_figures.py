@@ -12,10 +12,8 @@ from django.utils import timezone
 
 from actions import changes
 from actions.figures_cache import figures_cached
-from actions.models import (
-    Action,
-    KeyQuestion,
-    Regulation,
+from actions.models import Action, KeyQuestion, Regulation
+from actions.models.states import (
     awaiting_ratification_q,
     brought_forward_q,
     cqc_q,

@@ -12,7 +12,8 @@ import datetime
 import functools
 from urllib.parse import urlencode
 
-from actions.models import DONE_STATUSES, OPEN_STATUSES, SIGNED_OFF_STATUSES, Status, due_soon_until
+from actions.choices import DONE_STATUSES, OPEN_STATUSES, SIGNED_OFF_STATUSES, Status
+from actions.models.states import due_soon_until
 
 REGISTER_PATH = "/actions/"
 
@@ -120,7 +121,7 @@ class RegisterLinks:
 
     @property
     def due_soon(self) -> str:
-        # actions.models.due_soon_q, as the register's filters can say it.
+        # actions.models.states.due_soon_q, as the register's filters can say it.
         return self.url(status=list(OPEN_STATUSES), due_after=self.today, due_before=due_soon_until(self.today))
 
     @functools.cached_property

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actions.models import ActionType
+from actions.choices import ActionType
 from pillars.models import Pillar
 from themes.models import Theme
 

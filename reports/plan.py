@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from actions.choices import Status
 from actions.models import (
     Action,
     ActionReopening,
@@ -17,7 +18,6 @@ from actions.models import (
     DueDateRevision,
     KeyQuestion,
     RevisionState,
-    Status,
 )
 
 # Fifty public actions to a page, as GOV.UK lists page: at 100 the first page of a 10,000-action plan was

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from actions.choices import ActionType, Status
 from actions.figures import Audience, Figures, figures, figures_series
-from actions.models import ActionType, Status
-from actions.selectors import StatusCounts
+from actions.selectors.counts import StatusCounts
 from pillars.models import Pillar
 from reports.models import ProgressSnapshot, SnapshotScope
 from themes.models import Theme

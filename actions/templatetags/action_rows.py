@@ -65,7 +65,7 @@ class _Rows:
         return self.tags[key]
 
     def row(self, action) -> tuple:
-        # The agreed date against the original (actions.models.slipped_q, brought_forward_q).
+        # The agreed date against the original (actions.models.states.slipped_q, brought_forward_q).
         moved = SLIPPED if action.is_slipped else BROUGHT_FORWARD if action.is_brought_forward else ""
         slipped = format_html(moved, self.date(action.original_due_date)) if moved else ""
         return (

@@ -18,7 +18,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from actions.models import Action, Status
+from actions.choices import Status
+from actions.models import Action
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from actions.leavers import count_actions_needing_new_owner
+from actions.selectors.leavers import count_actions_needing_new_owner
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.models import Status
+from actions.choices import Status
 from actions.tests.factories import ActionFactory, EvidenceFactory, ProgressUpdateFactory
 
 

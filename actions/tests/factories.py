@@ -6,7 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from actions.models import REFERENCE_PREFIXES, Action, ActionType, Evidence, ProgressUpdate, Status
+from actions.choices import REFERENCE_PREFIXES, ActionType, Status
+from actions.models import Action, Evidence, ProgressUpdate
 from pillars.tests.factories import PillarFactory
 
 

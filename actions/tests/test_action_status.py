@@ -13,7 +13,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from actions.models import DONE_STATUSES, OPEN_STATUSES, Action, Status
+from actions.choices import DONE_STATUSES, OPEN_STATUSES, Status
+from actions.models import Action
 from actions.templatetags.action_status import action_status_html, action_status_text
 from actions.tests.factories import ActionFactory
 from pillars.tests.factories import PillarFactory

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.core import mail
 
-from actions.models import Action, Evidence, Status
+from actions.choices import Status
+from actions.models import Action, Evidence
 from actions.tests.factories import UserFactory
 
 
@@ -56,7 +57,7 @@ def test_an_admin_edit_bumps_the_version_and_tells_the_owner_and_executive_lead(
 
 
 def test_an_admin_edit_read_before_a_leads_edit_is_refused_and_changes_nothing(admin_as, action, lead):
-    from actions.services import action_update
+    from actions.services.editing import action_update
 
     form = _edit_form(action, title="Admin's title")
     same = {name: getattr(action, name) for name in ("pillar", "owner", "executive_lead", "due_date")}
@@ -92,7 +93,7 @@ def test_evidence_cannot_be_deleted_or_changed_in_the_admin(admin_as, complete_a
 
 
 def test_history_revert_cannot_take_an_assured_action_back_to_complete(admin_as, complete_action, lead):
-    from actions.services import action_assure
+    from actions.services.assurance import action_assure
 
     before = complete_action.history.first()
     action_assure(action=complete_action, lead=lead)

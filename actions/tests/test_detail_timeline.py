@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from actions.models import Status
-from actions.services import action_log_progress
+from actions.choices import Status
+from actions.services.progress import action_log_progress
 from actions.tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """A done action's due date no longer changes, however it is asked for: the revision pages, the edit page,
-the admin and the import all ask one rule, actions.services.due_date_change_problem (issue 28, finding 9).
+the admin and the import all ask one rule, actions.signoff.due_date_change_problem (issue 28, finding 9).
 """
 
 import csv
@@ -9,10 +9,12 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 
-from actions.governance_selectors import governance_context
-from actions.importing import ImportRefused, check_action_plan, import_action_plan
-from actions.models import DueDateRevision, Status
-from actions.services import due_date_change_problem, due_date_revise, due_date_revision_request
+from actions.choices import Status
+from actions.importing.plan import ImportRefused, check_action_plan, import_action_plan
+from actions.models import DueDateRevision
+from actions.selectors.governance import governance_context
+from actions.services.governance import due_date_revise, due_date_revision_request
+from actions.signoff import due_date_change_problem
 from actions.tests.factories import ActionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

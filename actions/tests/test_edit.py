@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from actions.models import Action, Status
-from actions.services import StaleEdit, action_create, action_log_progress, action_update
+from actions.choices import Status
+from actions.models import Action
+from actions.services.editing import StaleEdit, action_create, action_update
+from actions.services.progress import action_log_progress
 from actions.tests.factories import ActionFactory, UserFactory
 from pillars.tests.factories import PillarFactory
 from secamb_journey.roles import Role

@@ -5,8 +5,10 @@ complete or attached its evidence since it was last reopened (issue 18).
 import pytest
 from django.core.exceptions import ValidationError
 
-from actions.models import Status
-from actions.services import action_assure, action_log_progress, action_update
+from actions.choices import Status
+from actions.services.assurance import action_assure
+from actions.services.editing import action_update
+from actions.services.progress import action_log_progress
 from actions.signoff import action_assurance_refusal, action_signoff_problem
 from actions.tests.factories import ActionFactory, EvidenceFactory
 

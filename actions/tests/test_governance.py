@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from actions.choices import Status
 from actions.models import (
     Action,
     ActionReopening,
@@ -20,20 +21,19 @@ from actions.models import (
     EvidenceKind,
     Meeting,
     RevisionState,
-    Status,
 )
-from actions.services import (
-    action_assure,
-    action_governance_problem,
+from actions.services.assurance import action_assure
+from actions.services.editing import action_update
+from actions.services.governance import (
     action_put_to_meeting,
-    action_reopen,
     action_review_sustainability,
-    action_update,
     committee_decision_record,
     due_date_revise,
     due_date_revision_decide,
     due_date_revision_request,
 )
+from actions.services.reopening import action_reopen
+from actions.signoff import action_governance_problem
 from actions.tests.factories import ActionFactory, EvidenceFactory, UserFactory
 from secamb_journey.roles import Role
 

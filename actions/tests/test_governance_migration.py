@@ -8,7 +8,8 @@ import importlib
 import pytest
 from django.apps import apps
 
-from actions.models import Action, Regulation, Status
+from actions.choices import Status
+from actions.models import Action, Regulation
 from actions.tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from actions.models import Committee, CommitteeDecision, Decision, EvidenceKind, Meeting, RevisionState, Status
+from actions.choices import Status
+from actions.models import Committee, CommitteeDecision, Decision, EvidenceKind, Meeting, RevisionState
 from actions.tests.factories import ActionFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from actions.models import Evidence, HeldEvidence, Status
+from actions.choices import Status
+from actions.models import Evidence, HeldEvidence
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from actions.importing import import_action_plan
+from actions.importing.plan import import_action_plan
 from actions.models import Action, CoreService, KeyQuestion, Regulation
-from actions.selectors import action_history
-from actions.services import action_create, action_log_progress
+from actions.selectors.history import action_history
+from actions.services.editing import action_create
+from actions.services.progress import action_log_progress
 from pillars.tests.factories import PillarFactory
 from themes.tests.factories import ThemeFactory
 

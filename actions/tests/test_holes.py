@@ -9,7 +9,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from actions.models import Action, PendingUpload
-from actions.services import action_create, evidence_attach
+from actions.services.editing import action_create
+from actions.services.progress import evidence_attach
 from actions.tests.factories import ActionFactory
 from actions.tests.test_importing import GOOD, HEADING, catalogue, plan  # noqa: F401 -- the fixture
 from pillars.tests.factories import PillarFactory

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from actions.models import Action, ProgressUpdate
-from actions.services import action_update
+from actions.services.editing import action_update
 from actions.tests.test_edit import _data
 
 pytestmark = pytest.mark.django_db

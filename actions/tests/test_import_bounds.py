@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from actions.importing import MAX_IMPORT_COLUMNS, ImportFileProblem, read_table
+from actions.importing.plan import MAX_IMPORT_COLUMNS, ImportFileProblem, read_table
 
 HEADINGS = ["Reference", "Title", "Pillar", "Owner", "Executive lead", "Due date"]
 

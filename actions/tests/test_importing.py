@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from actions.importing import ImportFileProblem, ImportRefused, check_action_plan, import_action_plan, parse_due_date
+from actions.importing.plan import ImportFileProblem, ImportRefused, check_action_plan, import_action_plan
+from actions.importing.rows import parse_due_date
 from actions.models import Action
 from actions.tests.factories import ActionFactory
 from pillars.tests.factories import PillarFactory
@@ -106,7 +107,7 @@ def test_every_bad_row_is_named_by_row_and_column_and_nothing_is_saved(catalogue
 
 
 def test_the_whole_import_is_undone_if_one_action_cannot_be_saved(catalogue, lead, owner, board, monkeypatch):
-    import actions.importing as importing
+    import actions.importing.plan as importing
 
     real_create = importing.action_create
     calls = []

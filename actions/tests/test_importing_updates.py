@@ -8,7 +8,7 @@ import io
 import pytest
 from django.test import Client
 
-from actions.importing import ImportRefused, check_action_plan, import_action_plan
+from actions.importing.plan import ImportRefused, check_action_plan, import_action_plan
 from actions.models import Action, Regulation
 from actions.tests.factories import ActionFactory
 from pillars.tests.factories import PillarFactory

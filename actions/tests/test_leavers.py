@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from actions.leavers import actions_reassign_owner
-from actions.models import Action, Status
-from actions.selectors import actions_needing_new_owner
+from actions.choices import Status
+from actions.models import Action
+from actions.selectors.leavers import actions_needing_new_owner
+from actions.services.leavers import actions_reassign_owner
 from actions.tests.factories import ActionFactory, UserFactory
 from secamb_journey.roles import Role
 

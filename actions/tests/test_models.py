@@ -6,7 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from actions.models import Action, ActionType, Status
+from actions.choices import ActionType, Status
+from actions.models import Action
 from actions.tests.factories import ActionFactory, ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db

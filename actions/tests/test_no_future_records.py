@@ -14,13 +14,14 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from actions.importing import check_action_plan
-from actions.models import Action, Committee, Meeting, Status
-from actions.services import (
+from actions.choices import Status
+from actions.importing.plan import check_action_plan
+from actions.models import Action, Committee, Meeting
+from actions.services.editing import action_update
+from actions.services.governance import (
     SUSTAINABILITY_REVIEW_MONTHS,
     action_put_to_meeting,
     action_set_sustainability_review,
-    action_update,
     committee_decision_record,
     due_date_revise,
     due_date_revision_request,

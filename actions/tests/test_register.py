@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions.models import Status
+from actions.choices import Status
 from actions.tests.factories import ActionFactory, EvidenceFactory, ProgressUpdateFactory
 from pillars.tests.factories import PillarFactory
 from themes.tests.factories import ThemeFactory
@@ -237,7 +237,8 @@ def test_list_pages_make_the_same_number_of_queries_for_3_or_40_actions(owner, b
 
 
 def test_the_action_page_makes_the_same_number_of_queries_for_a_short_or_long_history(lead, owner, board):
-    from actions.services import action_log_progress, action_update
+    from actions.services.editing import action_update
+    from actions.services.progress import action_log_progress
     from actions.tests.test_edit import _data
 
     action = ActionFactory(owner=owner, executive_lead=board, themes=[ThemeFactory()])

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from actions.models import Action, ActionReopening, DueDateRevision, RevisionState, Status
-from actions.services import action_reopen
+from actions.choices import Status
+from actions.models import Action, ActionReopening, DueDateRevision, RevisionState
+from actions.services.reopening import action_reopen
 from actions.tests.factories import ActionFactory, ProgressUpdateFactory
 from reports.plan import frozen_reopened
 

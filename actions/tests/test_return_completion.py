@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from actions.models import EntryKind, ProgressUpdate, Status
-from actions.returns import open_return
-from actions.services import action_assure, action_log_progress, action_return_completion
+from actions.choices import Status
+from actions.models import EntryKind, ProgressUpdate
+from actions.selectors.returns import open_return
+from actions.services.assurance import action_assure, action_return_completion
+from actions.services.progress import action_log_progress
 from actions.tests.factories import ActionFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from actions import changes
-from actions.models import Action, DueDateRevision, RevisionState, Status
+from actions.choices import Status
+from actions.models import Action, DueDateRevision, RevisionState
 from actions.tests.factories import ActionFactory
 
 TODAY = datetime.date(2026, 6, 15)

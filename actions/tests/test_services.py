@@ -1,4 +1,4 @@
-"""The rules of progress, evidence and assurance, enforced in one place: actions/services.py."""
+"""The rules of progress, evidence and assurance, enforced in one place: actions/services/."""
 
 import datetime
 
@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from actions.models import Evidence, ProgressUpdate, Status
-from actions.services import action_assure, action_log_progress, evidence_attach
+from actions.choices import Status
+from actions.models import Evidence, ProgressUpdate
+from actions.services.assurance import action_assure
+from actions.services.progress import action_log_progress, evidence_attach
 from actions.tests.factories import ActionFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from actions.models import Status
-from actions.services import due_date_revision_request
+from actions.choices import Status
+from actions.services.governance import due_date_revision_request
 from actions.tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_the_queue_counts_overdue_and_stale_actions_and_links_each_to_the_regist
 
 
 def test_a_long_queue_section_links_to_all_of_them_in_the_register(client_for, lead):
-    from actions.selectors import QUEUE_SECTION_SIZE
+    from actions.selectors.queue import QUEUE_SECTION_SIZE
 
     past = timezone.localdate() - datetime.timedelta(days=1)
     ActionFactory.create_batch(QUEUE_SECTION_SIZE + 1, due_date=past, status=Status.ON_TRACK)
@@ -67,7 +67,7 @@ def test_only_improvement_leads_have_a_work_queue(client_for, request, persona):
 
 
 def _log(action, author, status, percent):
-    from actions.services import action_log_progress
+    from actions.services.progress import action_log_progress
 
     action.refresh_from_db()
     action_log_progress(action=action, author=author, narrative="Work done.", status=status, percent_complete=percent)
@@ -119,7 +119,7 @@ def test_the_queue_lists_leavers_actions_that_need_a_new_owner(client_for, lead)
 
 
 def test_the_queue_lists_requested_due_date_revisions_but_not_on_the_leads_own_actions(client_for, lead, owner):
-    from actions.services import due_date_revision_request
+    from actions.services.governance import due_date_revision_request
 
     theirs = ActionFactory(reference="MD-096", owner=owner, status=Status.ON_TRACK)
     own = ActionFactory(reference="MD-097", owner=lead, status=Status.ON_TRACK)

@@ -9,7 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from actions.models import Evidence, ProgressUpdate, Status
+from actions.choices import Status
+from actions.models import Evidence, ProgressUpdate
 from actions.tests.htmlcheck import html_problems
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +175,7 @@ def test_an_action_not_yet_complete_cannot_be_signed_off(lead, action):
 
 
 def test_an_assured_action_offers_no_progress_form(owner, lead, complete_action):
-    from actions.services import action_assure
+    from actions.services.assurance import action_assure
 
     action_assure(action=complete_action, lead=lead)
     page = Client()
@@ -217,7 +218,7 @@ def test_sign_in_stale_edit_and_import_preview_pages_pass_the_basic_html_rules(c
     assert html_problems(anonymous.get("/accounts/login/?next=/actions/").content) == []
     assert html_problems(anonymous.post("/accounts/login/", {"username": "x"}).content) == []
 
-    from actions.services import action_update
+    from actions.services.editing import action_update
     from actions.tests.test_edit import _data, form_data
 
     stale = form_data(action)

@@ -17,8 +17,8 @@ import time
 import pytest
 from django.db import connection, connections
 
-from actions.models import Status
-from actions.services import action_log_progress
+from actions.choices import Status
+from actions.services.progress import action_log_progress
 from actions.tests.factories import ActionFactory
 from measures import importing
 from measures.tests.factories import MeasureFactory

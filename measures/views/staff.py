@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actions.models import UploadKind
 from actions.uploads import UPLOAD_KEPT_FOR, upload_for, upload_keep
-from actions.views import saving
+from actions.views.common import saving
 from measures import importing, selectors, tasks
 from measures.forms import CorrectValueForm, MeasureImportForm, MeasureValueForm, SummaryFilterForm
 from measures.models import ImportRun, Measure, MeasureValue, parse_period

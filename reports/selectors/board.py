@@ -12,19 +12,11 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from actions import changes
+from actions.choices import CQC_TYPES, OPEN_STATUSES, ActionType, Status
 from actions.figures import Audience, figures
 from actions.figures_cache import figures_cached
-from actions.models import (
-    CQC_TYPES,
-    OPEN_STATUSES,
-    Action,
-    ActionType,
-    DueDateRevision,
-    Meeting,
-    RevisionState,
-    Status,
-    overdue_q,
-)
+from actions.models import Action, DueDateRevision, Meeting, RevisionState
+from actions.models.states import overdue_q
 from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS, MeasureChart, measures_summary
 from pillars.models import Pillar, StrategicGoal
 from reports.governance_figures import dashboard_governance

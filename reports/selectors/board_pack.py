@@ -17,17 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions import changes
+from actions.choices import ActionType, Status
 from actions.figures import Audience, Figures, figures, figures_open_data
-from actions.models import (
-    Action,
-    ActionReopening,
-    ActionType,
-    CommitteeDecision,
-    Decision,
-    Status,
-    days_overdue,
-    is_overdue_on,
-)
+from actions.models import Action, ActionReopening, CommitteeDecision, Decision
+from actions.models.states import days_overdue, is_overdue_on
 from measures.charts import PACK_VARIANT, spc_svg
 from measures.selectors import format_number, measures_summary
 from reports.governance_figures import dashboard_governance

@@ -9,9 +9,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.choices import CQC_TYPES, ActionType
 from actions.figures_cache import figures_cached
-from actions.models import CQC_TYPES, Action, ActionType, due_soon_q, open_q, overdue_q, stale_q
-from actions.selectors import StatusCounts
+from actions.models import Action
+from actions.models.states import due_soon_q, open_q, overdue_q, stale_q
+from actions.selectors.counts import StatusCounts
 from pillars.models import Pillar, StrategicGoal
 from reports.charts import LineChart, percent_line_chart
 from reports.links import RegisterLinks

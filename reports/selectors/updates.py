@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from actions.selectors import StatusCounts
+from actions.selectors.counts import StatusCounts
 from reports.models import PublishedUpdate, UpdateStatus
 
 

@@ -25,7 +25,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from actions.models import Meeting, Status
+from actions.choices import Status
+from actions.models import Meeting
 from reports.models import BoardPack
 from reports.notices import send_once
 from reports.selectors.board_pack import EXCEPTION_LIST_LIMIT, EXIT_CRITERIA_CSV_NAME, board_pack_figures

@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from actions.choices import CQC_TYPES, SIGNED_OFF_STATUSES, ActionType
 from actions.figures import Audience, Figures, figures, figures_open_data
-from actions.models import CQC_TYPES, SIGNED_OFF_STATUSES, Action, ActionType, ProgressUpdate, public_q
-from actions.selectors import StatusCounts
+from actions.models import Action, ProgressUpdate
+from actions.models.states import public_q
+from actions.selectors.counts import StatusCounts
 from measures.selectors import public_measures_frozen
 from pillars.models import Pillar
 from reports.models import PublishedUpdate, UpdateStatus

@@ -10,13 +10,9 @@ from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from actions.models import (
-    Action,
-    Status,
-    due_soon_q,
-    overdue_q,
-    stale_q,
-)
+from actions.choices import Status
+from actions.models import Action
+from actions.models.states import due_soon_q, overdue_q, stale_q
 from reports.models import ReminderRun
 from reports.notices import send_once
 

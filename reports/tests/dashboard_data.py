@@ -4,9 +4,9 @@ import datetime
 
 from django.utils import timezone
 
+from actions.choices import ActionType, Status
 from actions.models import (
     ActionReopening,
-    ActionType,
     Committee,
     CommitteeDecision,
     Decision,
@@ -14,7 +14,6 @@ from actions.models import (
     Meeting,
     Regulation,
     RevisionState,
-    Status,
 )
 from actions.tests.factories import ActionFactory, UserFactory
 from pillars.tests.factories import PillarFactory, StrategicGoalFactory

@@ -9,8 +9,9 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from actions.models import Action, ActionReopening, ActionType, Committee, Meeting, Status
-from actions.services import due_date_revise
+from actions.choices import ActionType, Status
+from actions.models import Action, ActionReopening, Committee, Meeting
+from actions.services.governance import due_date_revise
 from measures.tests.factories import MeasureFactory, add_values
 from reports.selectors.board import SINCE_DAYS_WITHOUT_A_MEETING, board_overview, last_meeting
 from reports.tests.dashboard_data import Programme, days, had_state, make_action

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from actions.models import Committee, CommitteeDecision, DueDateRevision, Meeting, RevisionState, Status
+from actions.choices import Status
+from actions.models import Committee, CommitteeDecision, DueDateRevision, Meeting, RevisionState
 from actions.tests.factories import UserFactory
 from measures.tests.factories import MeasureFactory, add_values
 from reports.governance_figures import dashboard_governance

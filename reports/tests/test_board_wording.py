@@ -7,7 +7,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from actions.models import Action, ActionType, Committee, Meeting
+from actions.choices import ActionType
+from actions.models import Action, Committee, Meeting
 from reports.selectors.board_pack import board_pack_figures
 from reports.services.board_pack import board_pack_generate
 from reports.tests.dashboard_data import Programme, days

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from actions.models import ActionType, Status
+from actions.choices import ActionType, Status
 from pillars.tests.factories import PillarFactory
 from reports.snapshots import month_start, months_before
 from reports.tests.dashboard_data import DASHBOARD_PAGES, Programme, had_state, make_action

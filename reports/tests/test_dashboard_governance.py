@@ -8,7 +8,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from actions.models import ActionReopening, Regulation, Status
+from actions.choices import Status
+from actions.models import ActionReopening, Regulation
 from actions.tests.factories import ActionFactory
 from reports.governance_figures import dashboard_governance
 

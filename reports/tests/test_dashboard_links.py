@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from actions.models import Status
-from actions.selectors import StatusCounts
+from actions.choices import Status
+from actions.selectors.counts import StatusCounts
 from reports.charts import percent_line_chart
 from reports.links import RegisterLinks, register_url
 from reports.models import ProgressSnapshot

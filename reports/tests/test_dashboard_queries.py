@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from actions.choices import REFERENCE_PREFIXES, ActionType, Status
 from actions.figures_cache import forget_cached_figures
-from actions.models import REFERENCE_PREFIXES, ActionType, Status
 from reports.snapshots import months_before, snapshot_take
 from reports.tests.dashboard_data import Programme, days, make_action
 

@@ -16,7 +16,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.utils import timezone
 
-from actions.models import Action, Status
+from actions.choices import Status
+from actions.models import Action
 from reports.services.board_pack import board_pack_generate
 from reports.tests.dashboard_data import DASHBOARD_PAGES, EveryState
 

@@ -11,9 +11,10 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from actions.choices import Status
 from actions.figures_cache import FIGURES_CACHE_SECONDS, figures_generation, forget_cached_figures
-from actions.models import Action, FiguresGeneration, ProgressUpdate, Status
-from actions.services import action_log_progress
+from actions.models import Action, FiguresGeneration, ProgressUpdate
+from actions.services.progress import action_log_progress
 from actions.tests.factories import UserFactory
 from measures.models import Measure
 from measures.tests.factories import MeasureFactory
@@ -199,7 +200,7 @@ def _through_the_admin(programme, client_for):
 
 
 def _through_the_plan_import(programme, client_for):
-    from actions.importing import import_action_plan
+    from actions.importing.plan import import_action_plan
 
     lead = UserFactory(username="imp-lead", roles=[Role.LEAD])
     UserFactory(username="imp-owner", roles=[Role.OWNER])
@@ -373,7 +374,7 @@ def test_the_registers_rows_are_served_until_a_change_and_each_query_string_has_
 def test_the_action_pages_governance_trail_is_read_once_per_change_and_a_new_revision_shows_at_once(
     client_for, owner, lead
 ):
-    from actions.services import due_date_revise
+    from actions.services.governance import due_date_revise
     from actions.tests.factories import ActionFactory
 
     action = ActionFactory(owner=owner, due_date=days(10))

@@ -23,10 +23,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
-from actions import services
+from actions.choices import CQC_TYPES, DONE_STATUSES, ActionType, Status
 from actions.figures import Audience, figures_series, moment_end
-from actions.governance_models import Committee, Meeting
-from actions.models import CQC_TYPES, DONE_STATUSES, Action, ActionType, Status
+from actions.models import Action, Committee, Meeting
+from actions.services.assurance import action_assure, action_return_completion
+from actions.services.editing import EDITABLE_FIELDS, M2M_FIELDS, action_create, action_update
+from actions.services.governance import action_put_to_meeting, committee_decision_record, due_date_revise
+from actions.services.progress import action_log_progress
+from actions.services.reopening import action_reopen
 from actions.tests.factories import UserFactory
 from pillars.tests.factories import PillarFactory
 from reports.models import SnapshotScope
@@ -164,7 +168,7 @@ class FiguresMachine(RuleBasedStateMachine):
     def create(self, days, action_type, pillar, due_in, public):
         at = self.later(days)
         self.number += 1
-        action = services.action_create(
+        action = action_create(
             creator=self.lead,
             data={
                 "reference": f"{ActionType(action_type).prefix}-{self.number:02d}",
@@ -186,7 +190,7 @@ class FiguresMachine(RuleBasedStateMachine):
     def log_progress(self, action, days, status, percent):
         at = self.later(days)
         self.attempt(
-            lambda: services.action_log_progress(
+            lambda: action_log_progress(
                 action=Action.objects.get(pk=action),
                 author=self.owner,
                 narrative="Progress this week.",
@@ -201,7 +205,7 @@ class FiguresMachine(RuleBasedStateMachine):
     def complete(self, action, days):
         at = self.later(days)
         self.attempt(
-            lambda: services.action_log_progress(
+            lambda: action_log_progress(
                 action=Action.objects.get(pk=action),
                 author=self.owner,
                 narrative="Done, with the audit attached.",
@@ -217,9 +221,7 @@ class FiguresMachine(RuleBasedStateMachine):
     def assure(self, action, days):
         at = self.later(days)
         self.attempt(
-            lambda: services.action_assure(
-                action=Action.objects.get(pk=action), lead=self.other_lead, at=at, notify=False
-            )
+            lambda: action_assure(action=Action.objects.get(pk=action), lead=self.other_lead, at=at, notify=False)
         )
 
     @rule(action=actions, days=days_on, move=st.integers(-40, 90).filter(bool))
@@ -231,7 +233,7 @@ class FiguresMachine(RuleBasedStateMachine):
             datetime.timedelta(days=1)
         )
         self.attempt(
-            lambda: services.due_date_revise(
+            lambda: due_date_revise(
                 action=current,
                 lead=self.other_lead,
                 new_date=new_date,
@@ -245,10 +247,10 @@ class FiguresMachine(RuleBasedStateMachine):
     def make_public_or_internal(self, action, days):
         at = self.later(days)
         current = Action.objects.get(pk=action)
-        data = {name: getattr(current, name) for name in services.EDITABLE_FIELDS if name not in services.M2M_FIELDS}
+        data = {name: getattr(current, name) for name in EDITABLE_FIELDS if name not in M2M_FIELDS}
         data["is_public"] = not current.is_public
         self.attempt(
-            lambda: services.action_update(
+            lambda: action_update(
                 action=current, editor=self.lead, data=data, expected_version=current.version, notify=False, at=at
             )
         )
@@ -259,10 +261,10 @@ class FiguresMachine(RuleBasedStateMachine):
         meeting, _ = Meeting.objects.get_or_create(committee=self.committee, date=timezone.localdate(at))
 
         def put_and_ratify():
-            item = services.action_put_to_meeting(
+            item = action_put_to_meeting(
                 action=Action.objects.get(pk=action), meeting=meeting, lead=self.other_lead, at=at
             )
-            services.committee_decision_record(
+            committee_decision_record(
                 item=item, lead=self.other_lead, decision="ratified", minute_reference="QGC/1", at=at, notify=False
             )
 
@@ -278,7 +280,7 @@ class FiguresMachine(RuleBasedStateMachine):
     def reopen(self, action, days, status, percent, due_in):
         at = self.later(days)
         self.attempt(
-            lambda: services.action_reopen(
+            lambda: action_reopen(
                 action=Action.objects.get(pk=action),
                 lead=self.other_lead,
                 reason="The audit found the change had not lasted.",
@@ -294,7 +296,7 @@ class FiguresMachine(RuleBasedStateMachine):
     def return_completion(self, action, days):
         at = self.later(days)
         self.attempt(
-            lambda: services.action_return_completion(
+            lambda: action_return_completion(
                 action=Action.objects.get(pk=action),
                 lead=self.other_lead,
                 reason="The evidence does not show the change across every station.",

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions.models import Status
+from actions.choices import Status
 from actions.tests.factories import ActionFactory
 from pillars.tests.factories import PillarFactory
 from reports.selectors import home_page_content

@@ -20,7 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils.http import http_date
 
-from actions.models import Action, Status
+from actions.choices import Status
+from actions.models import Action
 from actions.tests.factories import ActionFactory
 from actions.tests.test_edit import form_data
 from secamb_journey.generations import cache_clear as public_cache_clear

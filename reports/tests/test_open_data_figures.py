@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from actions.models import ActionType, Status
+from actions.choices import ActionType, Status
 from actions.tests.factories import ActionFactory
 from reports.services.editorial import update_publish, update_withdraw
 from reports.services.periods import update_draft_for_period

@@ -15,15 +15,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions.models import Action, Committee, EvidenceKind, Meeting, ProgressUpdate, Regulation, Status
-from actions.services import (
+from actions.choices import Status
+from actions.models import Action, Committee, EvidenceKind, Meeting, ProgressUpdate, Regulation
+from actions.services.governance import (
     action_put_to_meeting,
-    action_reopen,
     committee_decision_record,
     due_date_revise,
     due_date_revision_decide,
     due_date_revision_request,
 )
+from actions.services.reopening import action_reopen
 from actions.tests.factories import ActionFactory, EvidenceFactory, UserFactory
 from reports.services import update_draft_for_period, update_publish
 from reports.tests.updates_world import SECRET_WORDS, build_world

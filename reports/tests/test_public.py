@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actions.models import Status
+from actions.choices import Status
 from actions.tests.factories import ActionFactory
 from measures.tests.factories import MeasureFactory, add_values
 from reports.models import PublishedUpdate

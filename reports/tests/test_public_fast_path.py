@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions.models import Status
+from actions.choices import Status
 from actions.tests.factories import ActionFactory
 from reports.models import PublicContentGeneration
 from reports.public_cache import PUBLIC_CACHE_CONTROL

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actions.models import Status
+from actions.choices import Status
 from actions.tests.factories import ActionFactory
 from reports.services import update_draft_for_period, update_publish
 from secamb_journey.generations import cache_clear

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import escape
 
+from actions.choices import Status
 from actions.models import (
     ActionReopening,
     Committee,
@@ -25,9 +26,9 @@ from actions.models import (
     Meeting,
     RedactedField,
     Redaction,
-    Status,
 )
-from actions.services import action_put_to_meeting, action_reopen, committee_decision_record, due_date_revise
+from actions.services.governance import action_put_to_meeting, committee_decision_record, due_date_revise
+from actions.services.reopening import action_reopen
 from actions.tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
 from reports.models import PublicContentGeneration, PublishedUpdate
 from reports.redactions import redaction_apply

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, OuterRef, Subquery
 
-from actions.models import DONE_STATUSES, Action, ActionType, Evidence, ProgressUpdate, Status
+from actions.choices import DONE_STATUSES, ActionType, Status
+from actions.models import Action, Evidence, ProgressUpdate
 from pillars.models import Pillar
 from reports.models import ProgressSnapshot, SnapshotScope
 from themes.models import Theme

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actions.models import ActionType, Status
+from actions.choices import ActionType, Status
 from reports.models import ProgressSnapshot, SnapshotScope
 from reports.snapshots import (
     month_start,

@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
-from actions.models import Status
+from actions.choices import Status
 from actions.tests.factories import ActionFactory, UserFactory
 from reports.models import NoticeSent, ProgressSnapshot, PublishedUpdate, ReminderRun, UpdateStatus
 from reports.tasks import draft_monthly_update, send_weekly_reminders, take_daily_snapshot

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actions.models import Status
+from actions.choices import Status
 from actions.tests.factories import ActionFactory, ProgressUpdateFactory
 from reports.models import PublishedUpdate, UpdateStatus
 from reports.services.editorial import render_markdown, update_edit, update_publish, update_withdraw

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from actions.models import ActionType, Status
+from actions.choices import ActionType, Status
 from actions.tests.factories import ActionFactory, ProgressUpdateFactory, UserFactory
 from pillars.tests.factories import PillarFactory
 from reports.models import PublishedUpdate, UpdateStatus

@@ -339,7 +339,7 @@ if CELERY_BROKER_URL == "filesystem://":
 else:
     # max_retries/interval_*: when Redis is down, queueing a task from a web request gives up within
     # about a second (kombu's default retries for several), so a save is not held up; the failure is
-    # logged (actions.services._notify_after_commit) and the save stands.
+    # logged (actions.services.common.notify_after_commit) and the save stands.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "socket_connect_timeout": 2,
         "socket_timeout": 5,

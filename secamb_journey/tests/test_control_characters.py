@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from actions import importing
+from actions.importing.plan import read_table
 from actions.models import Action, ProgressUpdate
 from actions.tests.factories import ActionFactory, UserFactory
 from reports.models import PublishedUpdate
@@ -108,7 +108,7 @@ def test_an_imported_spreadsheet_is_cleaned_cell_by_cell():
     # A workbook stores a control character escaped (_x000B_), which the reader hands over decoded.
     assert engine.cell_text("Title\x0bwith a break") == "Title\nwith a break"
     csv_content = b"Reference,Title\nMD-01,Bell\x07 here\n"
-    assert importing.read_table(name="plan.csv", content=csv_content)[1] == ["MD-01", "Bell here"]
+    assert read_table(name="plan.csv", content=csv_content)[1] == ["MD-01", "Bell here"]
 
 
 # --- Output: whatever is stored ----------------------------------------------------------------------

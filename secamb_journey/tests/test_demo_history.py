@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from actions.demo import DEMO_ACTIONS
+from actions.choices import Status
+from actions.demo.stories import DEMO_ACTIONS
 from actions.models import (
     Action,
     ActionReopening,
@@ -19,9 +20,8 @@ from actions.models import (
     Evidence,
     ProgressUpdate,
     RevisionState,
-    Status,
 )
-from actions.selectors import HISTORY_FIELDS
+from actions.selectors.history import HISTORY_FIELDS
 from measures.models import MeasureValue
 from reports.models import PublishedUpdate
 

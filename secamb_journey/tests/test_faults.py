@@ -23,8 +23,9 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
-from actions.models import Action, ChangeNotice, Evidence, ProgressUpdate, Status
-from actions.services import action_log_progress
+from actions.choices import Status
+from actions.models import Action, ChangeNotice, Evidence, ProgressUpdate
+from actions.services.progress import action_log_progress
 from actions.tasks import change_notices_send_unsent
 from actions.tests.factories import ActionFactory
 from pillars.tests.factories import PillarFactory
@@ -257,7 +258,7 @@ def test_two_leads_saving_the_same_action_at_the_same_moment_one_wins_and_the_ot
     """
     from django.db import connections
 
-    from actions.services import StaleEdit, action_update
+    from actions.services.editing import StaleEdit, action_update
     from actions.tests.test_edit import _data
 
     action = ActionFactory(reference="MD-099", owner=lead, executive_lead=board)

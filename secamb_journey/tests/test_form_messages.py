@@ -3,6 +3,7 @@ says how to fix it ("Enter why the due date needs to change", never "Enter why d
 change?")."""
 
 import importlib
+import pkgutil
 import re
 
 import pytest
@@ -19,7 +20,8 @@ from secamb_journey.forms import NHSDateField
 FIX_WORDS = re.compile(
     r"\b(answer|enter|select|choose|upload|give|use|must|tick|type|say|ask|check|try|remove|leave|attach)\b", re.I
 )
-FORM_MODULES = ("forms", "forms_governance", "filters", "leavers", "two_factor")
+# A module, or a package whose modules are each read (actions/forms/).
+FORM_MODULES = ("forms", "filters", "two_factor")
 
 
 def project_form_classes():
@@ -32,10 +34,16 @@ def project_form_classes():
                 module = importlib.import_module(f"{config.name}.{module_name}")
             except ModuleNotFoundError:
                 continue
-            for value in vars(module).values():
-                if isinstance(value, type) and issubclass(value, forms.BaseForm):
-                    if value.__module__ == module.__name__:
-                        yield value
+            for each in [module, *submodules(module)]:
+                for value in vars(each).values():
+                    if isinstance(value, type) and issubclass(value, forms.BaseForm):
+                        if value.__module__ == each.__name__:
+                            yield value
+
+
+def submodules(package):
+    paths = getattr(package, "__path__", [])
+    return [importlib.import_module(f"{package.__name__}.{info.name}") for info in pkgutil.iter_modules(paths)]
 
 
 def build(form_class, data=None, files=None):

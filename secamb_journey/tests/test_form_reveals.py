@@ -6,7 +6,7 @@ import re
 import pytest
 from django.template import Context, Template
 
-from actions.forms_governance import CommitteeDecisionForm, RevisionDecisionForm
+from actions.forms.governance import CommitteeDecisionForm, RevisionDecisionForm
 from actions.models import Decision
 from measures.forms import MeasureValueForm
 from measures.models import Frequency

@@ -21,7 +21,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from actions.models import ActionType, Status
+from actions.choices import ActionType, Status
 from actions.tests.factories import ActionFactory
 from measures.tests.factories import MeasureFactory, add_values
 from reports.models import BoardPack

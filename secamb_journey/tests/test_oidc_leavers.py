@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from actions.models import Action, Status
+from actions.choices import Status
+from actions.models import Action
 from actions.tests.factories import ActionFactory, UserFactory
 from secamb_journey.accounts.models import DeactivationReason, ProviderIdentity
 from secamb_journey.accounts.services import identity_deactivate_leavers

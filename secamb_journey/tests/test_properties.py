@@ -16,8 +16,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from actions import importing
-from actions.models import Evidence, ProgressUpdate, Status
+from actions.choices import Status
+from actions.importing.plan import ImportFileProblem, check_action_plan
+from actions.importing.rows import COLUMNS
+from actions.models import Evidence, ProgressUpdate
 from actions.tests.factories import ActionFactory
 from pillars.tests.factories import PillarFactory
 from secamb_journey.text import clean_text
@@ -263,7 +265,7 @@ def _csv(rows: list[list[str]]) -> bytes:
     return out.getvalue().encode("utf-8", "surrogatepass")
 
 
-headings = [column.heading for column in importing.COLUMNS]
+headings = [column.heading for column in COLUMNS]
 plan_rows = st.lists(st.lists(text, min_size=0, max_size=len(headings) + 2), max_size=6)
 
 
@@ -279,8 +281,8 @@ def test_the_import_parser_returns_a_preview_or_a_clear_problem_for_any_bytes(db
     )
     def check(name, content):
         try:
-            preview = importing.check_action_plan(name=name, content=content)
-        except importing.ImportFileProblem as problem:
+            preview = check_action_plan(name=name, content=content)
+        except ImportFileProblem as problem:
             assert str(problem).strip()  # a message a person can act on
         else:
             for problem in preview.problems:

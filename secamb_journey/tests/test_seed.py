@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from actions.models import Action, ActionType, Evidence, Status
+from actions.choices import ActionType, Status
+from actions.models import Action, Evidence
 from pillars.models import Pillar, StrategicGoal
 from secamb_journey.content import strategy_text
 from secamb_journey.demo import DEFAULT_DEMO_PASSWORD

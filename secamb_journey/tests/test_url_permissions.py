@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from actions.models import Status
+from actions.choices import Status
 from actions.tests.factories import ActionFactory, EvidenceFactory, ProgressUpdateFactory
 from measures.tests.factories import MeasureFactory, add_values
 from pillars.tests.factories import PillarFactory, StrategicGoalFactory

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from actions.demo import demo_actions_seed
+from actions.demo.replay import demo_actions_seed
 from actions.models import Meeting
 from measures.demo import seed_demo_measures
 from reports.demo_updates import seed_demo_updates

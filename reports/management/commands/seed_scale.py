@@ -22,17 +22,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from actions.models import (
-    CQC_TYPES,
-    REFERENCE_PREFIXES,
-    Action,
-    ActionType,
-    CqcRegulation,
-    Evidence,
-    ProgressUpdate,
-    Status,
-    status_is_done,
-)
+from actions.choices import CQC_TYPES, REFERENCE_PREFIXES, ActionType, Status
+from actions.models import Action, CqcRegulation, Evidence, ProgressUpdate
+from actions.models.states import status_is_done
 from pillars.models import Pillar
 from reports.snapshots import months_before, snapshots_take
 from secamb_journey.roles import Role

@@ -117,7 +117,7 @@ def seed_world() -> World:
     """
     from django.core.management import call_command
 
-    from actions import demo as action_demo
+    from actions.demo import replay as action_demo
     from measures.demo import seed_demo_measures
     from pillars.models import Pillar, StrategicGoal
     from reports.management.commands.seed_demo import demo_board_pack_seed
@@ -418,7 +418,7 @@ def _board_pack_url() -> str:
 def revision_to_decide_url() -> str:
     """A due-date revision the owner asks for on OPEN, and the page where a lead decides it (issue 27)."""
     from actions.models import Action
-    from actions.services import due_date_revision_request
+    from actions.services.governance import due_date_revision_request
 
     action = Action.objects.get(reference=OPEN)
     revision = due_date_revision_request(

@@ -66,7 +66,8 @@ def test_on_a_phone_the_answers_stack_in_one_column_without_sideways_scrolling(p
 
 
 def test_following_a_first_screen_figure_leads_to_the_actions_it_counts(page_as, world):
-    from actions.models import Action, ActionType
+    from actions.choices import ActionType
+    from actions.models import Action
 
     page = page_as("board", viewport=LAPTOP)
     page.goto("/dashboard/")

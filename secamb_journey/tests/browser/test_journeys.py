@@ -37,7 +37,8 @@ def log_progress(page, *, narrative: str, status: str, percent: str):
 
 @pytest.mark.fresh_world
 def test_owner_logs_progress_attaches_evidence_and_completes_then_a_lead_assures(page_as, world):
-    from actions.models import Action, Status
+    from actions.choices import Status
+    from actions.models import Action
     from secamb_journey.demo import demo_password
 
     # Priya, an action owner, signs in with the form and lands on her actions.
@@ -94,8 +95,9 @@ def test_owner_logs_progress_attaches_evidence_and_completes_then_a_lead_assures
 def test_board_member_sees_the_change_and_follows_a_count_to_the_filtered_register(page_as, world):
     from django.core.files.base import ContentFile
 
-    from actions.models import Action, Status
-    from actions.services import action_log_progress, evidence_attach
+    from actions.choices import Status
+    from actions.models import Action
+    from actions.services.progress import action_log_progress, evidence_attach
     from secamb_journey.generations import MEMO_SECONDS
 
     # Alan, on the board, reads how much of the whole programme is complete or assured.

@@ -73,7 +73,8 @@ def sign_in(page, username: str, password: str):
 
 @pytest.mark.fresh_world
 def test_owner_and_lead_complete_journey_one_with_the_keyboard_alone(page_as, world):
-    from actions.models import Action, Status
+    from actions.choices import Status
+    from actions.models import Action
     from secamb_journey.demo import demo_password
 
     page = page_as(None)

@@ -1,5 +1,5 @@
 """How actions are governed: due-date revisions, committees and their decisions, reopenings, and the
-regulations an action answers. The rules that write these live in actions/services.py.
+regulations an action answers. The rules that write these live in actions/services/.
 """
 
 from django.conf import settings
@@ -9,19 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.choices import Status
-
-__all__ = [
-    "ActionReopening",
-    "Committee",
-    "CommitteeDecision",
-    "Decision",
-    "DueDateRevision",
-    "Meeting",
-    "Redaction",
-    "RedactedField",
-    "Regulation",
-    "RevisionState",
-]
 
 
 class Regulation(models.Model):

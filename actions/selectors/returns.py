@@ -1,6 +1,6 @@
 """Reads of completions returned to their owners ("Not assured: returned to the owner"): which open
 actions were returned since they were last done, and why. The return itself is written by
-actions.services.action_return_completion, as a progress entry of kind EntryKind.RETURN whose
+actions.services.assurance.action_return_completion, as a progress entry of kind EntryKind.RETURN whose
 narrative starts with RETURN_NARRATIVE_PREFIX; these read it back.
 
 A return is open while the action has not been done again since (no complete, assured or embedded entry
@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
-from actions.models import DONE_STATUSES, Action, EntryKind, ProgressUpdate
-from actions.services import RETURN_NARRATIVE_PREFIX
+from actions.choices import DONE_STATUSES
+from actions.models import Action, EntryKind, ProgressUpdate
+from actions.models.progress import RETURN_NARRATIVE_PREFIX
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from actions.access import get_action_for_user
-from actions.forms import EvidenceForm, ProgressForm
-from actions.services import action_log_progress, evidence_attach
+from actions.forms.progress import EvidenceForm, ProgressForm
+from actions.services.progress import action_log_progress, evidence_attach
 from actions.uploads import evidence_held, evidence_held_discard, evidence_hold
-from actions.views import _bound, saving
+from actions.views.common import bound, saving
 from secamb_journey.access import staff_page
 from secamb_journey.middleware import accepts_uploads
 
@@ -22,7 +22,7 @@ from secamb_journey.middleware import accepts_uploads
 @staff_page("actions.add_progressupdate")
 def log_progress(request, reference):
     action = get_action_for_user(request, reference, need="log_progress").action
-    form = _with_held_evidence(request, action, ProgressForm(*_bound(request), action=action))
+    form = _with_held_evidence(request, action, ProgressForm(*bound(request), action=action))
     if request.method == "POST" and form.is_valid():
         with saving(form, "your progress update"):
             action_log_progress(action=action, author=request.user, **form.service_data())
@@ -41,7 +41,7 @@ def log_progress(request, reference):
 @staff_page("actions.add_evidence")
 def attach_evidence(request, reference):
     action = get_action_for_user(request, reference, need="attach_evidence").action
-    form = _with_held_evidence(request, action, EvidenceForm(*_bound(request)))
+    form = _with_held_evidence(request, action, EvidenceForm(*bound(request)))
     if request.method == "POST" and form.is_valid():
         with saving(form, "the evidence"):
             evidence = evidence_attach(

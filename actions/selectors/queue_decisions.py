@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actions.governance_models import DueDateRevision, RevisionState
-from actions.models import Action
+from actions.models import Action, DueDateRevision, RevisionState
 from secamb_journey.forms import lower_first
 
 

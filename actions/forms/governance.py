@@ -1,12 +1,13 @@
 """Forms for governing actions: due-date revisions, committee decisions, sustainability, reopening.
 
-They parse what was typed; the rules live in actions/services.py.
+They parse what was typed; the rules live in actions/services/.
 """
 
 from django import forms
 
-from actions.models import Decision, Meeting, Status
-from actions.services import REOPEN_STATUSES
+from actions.choices import Status
+from actions.models import Decision, Meeting
+from actions.services.reopening import REOPEN_STATUSES
 from secamb_journey.forms import NHSFormMixin, NHSSubmit
 
 

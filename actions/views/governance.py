@@ -1,6 +1,6 @@
 """Staff pages for governing actions: due-date revisions, committee agendas and decisions, the
 sustainability review that makes an action embedded, and reopening. Each view fetches what it needs
-for this user, binds a form, calls one service (actions/services.py) and redirects.
+for this user, binds a form, calls one service (actions.services) and redirects.
 """
 
 from django.contrib import messages
@@ -8,9 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actions import governance_selectors
 from actions.access import get_action_for_user
-from actions.forms_governance import (
+from actions.forms.governance import (
     CommitteeDecisionForm,
     DueDateRevisionForm,
     PutToMeetingForm,
@@ -19,18 +18,24 @@ from actions.forms_governance import (
     SustainabilityReviewForm,
 )
 from actions.models import Action, Committee, CommitteeDecision, Decision, DueDateRevision, Meeting
-from actions.services import (
-    action_governance_problem,
+from actions.selectors.governance import (
+    action_governance,
+    actions_awaiting_ratification,
+    committee_agenda,
+    committees_overview,
+    meeting_decisions,
+)
+from actions.services.governance import (
     action_put_to_meeting,
-    action_reopen,
     action_review_sustainability,
-    action_sustainability_problem,
     committee_decision_record,
     due_date_revise,
     due_date_revision_decide,
     due_date_revision_request,
 )
-from actions.views import _bound, saving
+from actions.services.reopening import action_reopen
+from actions.signoff import action_governance_problem, action_sustainability_problem
+from actions.views.common import bound, saving
 from secamb_journey.access import staff_page
 
 
@@ -75,7 +80,7 @@ def due_date(request, reference):
     """
     action = get_action_for_user(request, reference, need="log_progress").action
     agrees_at_once = action_governance_problem(action, request.user) is None
-    form = DueDateRevisionForm(_bound(request)[0], agrees_at_once=agrees_at_once)
+    form = DueDateRevisionForm(bound(request)[0], agrees_at_once=agrees_at_once)
     if request.method == "POST" and form.is_valid():
         service = due_date_revise if agrees_at_once else due_date_revision_request
         who = {"lead": request.user} if agrees_at_once else {"requested_by": request.user}
@@ -89,7 +94,7 @@ def due_date(request, reference):
                 "Due date revised." if agrees_at_once else "New due date asked for: an improvement lead will decide.",
             )
             return redirect(action)
-    trail = governance_selectors.action_governance(action=action)
+    trail = action_governance(action=action)
     return render(request, "actions/governance/due_date_form.html", {"action": action, "form": form, "trail": trail})
 
 
@@ -101,7 +106,7 @@ def due_date_decide(request, reference, revision_id):
     refusal = action_governance_problem(action, request.user)
     if refusal is None and revision.state != "requested":
         refusal = f"This revision has already been {revision.get_state_display().lower()}."
-    form = RevisionDecisionForm(_bound(request)[0])
+    form = RevisionDecisionForm(bound(request)[0])
     if request.method == "POST" and form.is_valid():
         agree = form.cleaned_data["decision"] == "agree"
         with saving(form, "the decision"):
@@ -125,7 +130,7 @@ def due_date_decide(request, reference, revision_id):
 @staff_page("actions.assure_action")
 def put_to_meeting(request, reference):
     action = get_action_for_user(request, reference).action
-    form = PutToMeetingForm(_bound(request)[0])
+    form = PutToMeetingForm(bound(request)[0])
     refusal = None
     if not action.is_awaiting_ratification:
         refusal = "Only an assured action that has not been ratified can be put to a committee."
@@ -147,8 +152,8 @@ def committee_list(request):
         request,
         "actions/governance/committee_list.html",
         {
-            "committees": list(governance_selectors.committees_overview()),
-            "awaiting_ratification": list(governance_selectors.actions_awaiting_ratification()[:50]),
+            "committees": list(committees_overview()),
+            "awaiting_ratification": list(actions_awaiting_ratification()[:50]),
         },
     )
 
@@ -157,16 +162,14 @@ def committee_list(request):
 @staff_page("actions.view_action")
 def committee_detail(request, committee_id):
     committee = get_committee_for_user(request, committee_id)
-    return render(
-        request, "actions/governance/committee_detail.html", governance_selectors.committee_agenda(committee=committee)
-    )
+    return render(request, "actions/governance/committee_detail.html", committee_agenda(committee=committee))
 
 
 @require_GET
 @staff_page("actions.view_action")
 def meeting_detail(request, meeting_id):
     meeting = get_meeting_for_user(request, meeting_id)
-    items = governance_selectors.meeting_decisions(meeting=meeting)
+    items = meeting_decisions(meeting=meeting)
     can_record = request.user.has_perm("actions.assure_action")
     return render(
         request,
@@ -182,7 +185,7 @@ def decision_record(request, decision_id):
     refusal = action_governance_problem(item.action, request.user)
     if refusal is None and item.decision != Decision.PENDING:
         refusal = "The committee's decision on this action has already been recorded."
-    form = CommitteeDecisionForm(_bound(request)[0])
+    form = CommitteeDecisionForm(bound(request)[0])
     if request.method == "POST" and form.is_valid():
         with saving(form, "the decision"):
             committee_decision_record(item=item, lead=request.user, **form.cleaned_data)
@@ -200,7 +203,7 @@ def decision_record(request, decision_id):
 def sustainability_review(request, reference):
     action = get_action_for_user(request, reference).action
     refusal = action_sustainability_problem(action, request.user)
-    form = SustainabilityReviewForm(_bound(request)[0])
+    form = SustainabilityReviewForm(bound(request)[0])
     if request.method == "POST" and form.is_valid():
         with saving(form, "the review"):
             action_review_sustainability(action=action, lead=request.user, narrative=form.cleaned_data["narrative"])
@@ -220,7 +223,7 @@ def sustainability_review(request, reference):
 def reopen(request, reference):
     action = get_action_for_user(request, reference).action
     refusal = None if action.is_signed_off else "Only an assured or embedded action can be reopened."
-    form = ReopenForm(_bound(request)[0])
+    form = ReopenForm(bound(request)[0])
     if request.method == "POST" and form.is_valid():
         with saving(form, "the reopening"):
             action_reopen(action=action, lead=request.user, **form.cleaned_data)

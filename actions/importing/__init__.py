@@ -1,0 +1,1 @@
+"""Action plans in from spreadsheets: the plan (actions.importing.plan) and its rows (actions.importing.rows)."""
