@@ -27,9 +27,15 @@ class QueueSection:
     register_query: str  # the register's filters that list all of them
     all_url: str = ""  # where all of them are, when that is not the register (leavers' actions)
     decisions: list = field(default_factory=list)  # what each row asks, where decided (queue_decisions)
+    one: str = ""  # the title for a count of one, where it differs ("1 due-date revision awaiting agreement")
+
+    @property
+    def counted(self) -> str:
+        """The title as it reads after the count, in the queue's list of counts."""
+        return (self.one if self.count == 1 and self.one else self.title).lower()
 
 
-def _section(key: str, title: str, actions: QuerySet, register_query: str) -> QueueSection:
+def _section(key: str, title: str, actions: QuerySet, register_query: str, *, one: str = "") -> QueueSection:
     # Two queries whatever the number of actions: the count, and the first QUEUE_SECTION_SIZE rows.
     return QueueSection(
         key=key,
@@ -37,6 +43,7 @@ def _section(key: str, title: str, actions: QuerySet, register_query: str) -> Qu
         count=actions.count(),
         actions=list(actions[:QUEUE_SECTION_SIZE]),
         register_query=register_query,
+        one=one,
     )
 
 
@@ -99,14 +106,24 @@ def work_queue_for(*, user, today=None, now=None) -> list[QueueSection]:
         .distinct()
         .order_by("due_date", "reference")
     )
-    sections.append(_section("revisions", "Due-date revisions awaiting agreement", revisions, ""))
+    sections.append(
+        _section(
+            "revisions",
+            "Due-date revisions awaiting agreement",
+            revisions,
+            "",
+            one="Due-date revision awaiting agreement",
+        )
+    )
     to_ratify = actions.filter(pk__in=actions_awaiting_ratification().values("pk")).order_by("assured_at", "reference")
     sections.append(
         _section("to_ratify", "Assured, to put to a committee for ratification", to_ratify, "status=assured")
     )
     if user.has_perm("actions.change_action"):
         leavers = actions.filter(pk__in=actions_needing_new_owner().values("pk")).order_by("due_date", "reference")
-        section = _section("needs_owner", "Open actions that need a new owner", leavers, "")
+        section = _section(
+            "needs_owner", "Open actions that need a new owner", leavers, "", one="Open action that needs a new owner"
+        )
         section.all_url = "/actions/needs-owner/"
         sections.append(section)
     return sections

@@ -134,6 +134,10 @@ def test_the_queue_lists_requested_due_date_revisions_but_not_on_the_leads_own_a
     section = body.split('id="revisions"', 1)[1].split("</section>", 1)[0]
     assert "Due-date revisions awaiting agreement (1)" in section
     assert "MD-096" in section and "MD-097" not in section
+    # The list of counts agrees in number: one revision, none returned.
+    counts = body.split('class="nhsuk-list app-queue-counts"', 1)[1].split("</ul>", 1)[0]
+    assert "</span> due-date revision awaiting agreement<" in counts
+    assert "</span> returned to their owners, not assured<" in counts
 
 
 def test_a_queue_row_says_what_a_revision_asks_and_links_to_its_decision_page(client_for, owner, lead, action):

@@ -142,6 +142,7 @@ def work_queue(request):
         QueueSection(
             key="returned",
             title="Returned to their owners, not assured",
+            one="Returned to its owner, not assured",
             count=returned.count(),
             actions=list(returned[:QUEUE_SECTION_SIZE]),
             register_query="",
