@@ -10,8 +10,20 @@ from secamb_journey.roles import Role
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip tests whose servers are not here: a live Celery worker, or PostgreSQL."""
+    """Skip tests whose servers are not here: a live Celery worker, or PostgreSQL. Refuse a transactional
+    test without serialized_rollback: its flush at the end re-creates the content types but not the roles
+    (migrations' data), so the next transactional test fails to set up, in whatever order xdist runs them."""
     from django.conf import settings
+
+    unserialized = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db")) is not None
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if unserialized:
+        raise pytest.UsageError(f"transactional tests need serialized_rollback=True: {unserialized}")
 
     live_broker = os.environ.get("CELERY_LIVE_BROKER_URL")
     on_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"

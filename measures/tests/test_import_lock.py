@@ -29,7 +29,7 @@ MONTHS = 200  # 2010-01 onwards: every period in the past
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the lock is PostgreSQL's"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # the roles are migrations' data
 ]
 
 

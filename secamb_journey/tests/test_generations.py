@@ -94,7 +94,7 @@ def test_a_missing_row_means_nothing_is_cached_until_a_write_makes_it_again():
     assert PublicContentGeneration.objects.count() == 1 and generations.current("public") is not None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # later tests need the migrations' data
 def test_outside_a_transaction_each_process_reads_a_generation_at_most_once_a_second():
     generations.forget()
     first = generations.current("public")
