@@ -84,6 +84,18 @@ def as_pairs(form: dict[str, list[str]]) -> list[tuple[str, str]]:
     return [(name, value) for name, values in form.items() for value in values]
 
 
+def open_form(browser, what: str, path: str, field: str) -> dict[str, list[str]] | None:
+    """GET `path` (timed as "contended: <what> form"): its form that has `field`, or None."""
+    status, page, _ = browser.request(f"contended: {what} form", "GET", path)
+    return form_with(page.decode(errors="replace"), field) if status == 200 else None
+
+
+def post_form(browser, what: str, path: str, form: dict[str, list[str]], expect) -> int:
+    """POST `form` to `path` (timed as "contended: <what> POST"): the status."""
+    status, _, _ = browser.request(f"contended: {what} POST", "POST", path, form=as_pairs(form), expect=expect)
+    return status
+
+
 class Contention:
     """What the contended writers did, for the verdict and the check against the database."""
 
@@ -104,21 +116,14 @@ def lead_editor(lead, browser, contended, run_id, recorder, contention, clock, p
     sequence = 0
     while clock.running():
         reference = rng.choice(contended)
-        status, page, _ = browser.request("contended: edit form", "GET", f"/actions/{reference}/edit/")
-        form = form_with(page.decode(errors="replace"), "version") if status == 200 else None
+        form = open_form(browser, "edit", f"/actions/{reference}/edit/", "version")
         pause()
         if form is None or not clock.running():
             continue
         sequence += 1
         token = f"LTE:{run_id}:{lead}:{sequence}"
         form["title"] = [f"Load test action {reference} {token}"]
-        status, _, _ = browser.request(
-            "contended: edit POST",
-            "POST",
-            f"/actions/{reference}/edit/",
-            form=as_pairs(form),
-            expect=(EDIT_ACCEPTED, EDIT_REFUSED_STALE),
-        )
+        status = post_form(browser, "edit", f"/actions/{reference}/edit/", form, (EDIT_ACCEPTED, EDIT_REFUSED_STALE))
         with contention.lock:
             if status == EDIT_ACCEPTED:
                 contention.edits_accepted.setdefault(reference, set()).add(token)
@@ -126,16 +131,13 @@ def lead_editor(lead, browser, contended, run_id, recorder, contention, clock, p
                 contention.edits_refused_stale += 1
         pause()
         # The lead logs progress on the same action, alongside its owner.
-        status, page, _ = browser.request("contended: progress form", "GET", f"/actions/{reference}/progress/")
-        form = form_with(page.decode(errors="replace"), "narrative") if status == 200 else None
+        form = open_form(browser, "progress", f"/actions/{reference}/progress/", "narrative")
         if form is None or not clock.running():
             continue
         entry = f"LT:{run_id}:{lead}:{sequence}"
         form.update(narrative=[f"{entry} Lead's note on the same action."], status=["on_track"])
         form["percent_complete"] = [str(rng.randint(1, 99))]
-        status, _, _ = browser.request(
-            "contended: progress POST", "POST", f"/actions/{reference}/progress/", form=as_pairs(form), expect=302
-        )
+        status = post_form(browser, "progress", f"/actions/{reference}/progress/", form, 302)
         if status == 302:
             with recorder.lock:
                 recorder.accepted[reference].add(entry)
@@ -160,21 +162,14 @@ def lead_assurer(browser, contention, clock):
             reference = contention.current
         if reference is None:
             return
-        status, page, _ = browser.request("contended: assure form", "GET", f"/actions/{reference}/assure/")
-        form = form_with(page.decode(errors="replace"), "csrfmiddlewaretoken") if status == 200 else None
+        form = open_form(browser, "assure", f"/actions/{reference}/assure/", "csrfmiddlewaretoken")
         try:
             contention.barrier.wait(timeout=30)  # both forms open: now both POST
         except threading.BrokenBarrierError:
             return
         if form is None:
             continue
-        status, _, _ = browser.request(
-            "contended: assure POST",
-            "POST",
-            f"/actions/{reference}/assure/",
-            form=as_pairs(form),
-            expect=(ASSURE_ACCEPTED, ASSURE_REFUSED),
-        )
+        status = post_form(browser, "assure", f"/actions/{reference}/assure/", form, (ASSURE_ACCEPTED, ASSURE_REFUSED))
         with contention.lock:
             if status == ASSURE_ACCEPTED:
                 contention.assurances_accepted[reference] = contention.assurances_accepted.get(reference, 0) + 1

@@ -1,6 +1,6 @@
 """Signing a completion off as assured, or returning it to its owner as not assured."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +11,7 @@ from actions.models import (
     ProgressUpdate,
 )
 from actions.models.progress import RETURN_NARRATIVE_PREFIX
-from actions.services.common import apply_latest_progress, locked, notify_after_commit
+from actions.services.common import apply_latest_progress, locked, notify_after_commit, refuse
 from actions.signoff import (
     action_assurance_refusal,
 )
@@ -27,10 +27,8 @@ def action_assure(*, action: Action, lead, at=None, notify: bool = True) -> Acti
     with transaction.atomic():
         action = locked(action)
         refusal = action_assurance_refusal(action=action, user=lead)
-        if refusal and not lead.has_perm("actions.assure_action"):
-            raise PermissionDenied(refusal)
         if refusal:
-            raise ValidationError(refusal)
+            refuse(refusal, lead)
         at = at or timezone.now()
         ProgressUpdate.objects.create(
             action=action,
@@ -77,10 +75,8 @@ def action_return_completion(*, action: Action, lead, reason: str, at=None, noti
     with transaction.atomic():
         action = locked(action)
         refusal = action_return_refusal(action=action, user=lead)
-        if refusal and not lead.has_perm("actions.assure_action"):
-            raise PermissionDenied(refusal)
         if refusal:
-            raise ValidationError(refusal)
+            refuse(refusal, lead)
         reason = (reason or "").strip()
         narrative = RETURN_NARRATIVE_PREFIX + reason
         if not reason:

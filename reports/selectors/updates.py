@@ -14,8 +14,11 @@ def editorial_updates() -> QuerySet:
     return PublishedUpdate.objects.select_related("published_by", "withdrawn_by").order_by("-period")
 
 
-def _describe_change(delta: int | None, unit: str) -> str:
-    """+3, "actions" -> "up 3 actions"; -1 -> "down 1 action"; 0 -> "no change"; None (no earlier update) -> ""."""
+def _describe_change(change: dict | None, key: str, unit: str) -> str:
+    """change[key] in words: +3, "actions" -> "up 3 actions"; -1 -> "down 1 action"; 0 -> "no change"; no
+    change (no earlier update) -> "".
+    """
+    delta = change.get(key) if change else None
     if delta is None:
         return ""
     if delta == 0:
@@ -34,19 +37,19 @@ class FrozenRow:
 
     @property
     def percent_change(self) -> str:
-        return _describe_change(self.change.get("percent_done") if self.change else None, "percentage points")
+        return _describe_change(self.change, "percent_done", "percentage points")
 
     @property
     def done_change(self) -> str:
-        return _describe_change(self.change.get("done") if self.change else None, "actions")
+        return _describe_change(self.change, "done", "actions")
 
     @property
     def assured_change(self) -> str:
-        return _describe_change(self.change.get("assured") if self.change else None, "actions")
+        return _describe_change(self.change, "assured", "actions")
 
     @property
     def overdue_change(self) -> str:
-        return _describe_change(self.change.get("overdue") if self.change else None, "actions")
+        return _describe_change(self.change, "overdue", "actions")
 
 
 @dataclass
