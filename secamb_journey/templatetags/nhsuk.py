@@ -4,7 +4,7 @@ helpers the crispy "nhsuk" pack uses to render each field. `{% load nhsuk %}`.
 
 from django import forms, template
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from secamb_journey.forms import NHSDateInput
@@ -389,3 +389,82 @@ def card(content, heading, level=3, size="", href="", heading_href="", element="
         content,
         element,
     )
+
+
+# --- Tables: the NHS.UK table, and its responsive form (on a phone each row is a block of labelled rows) ---
+
+
+@register.simple_block_tag
+def table(content, caption, responsive=False, compact=False, caption_size="", hidden_caption=False, classes=""):
+    """`{% table "Packs, newest first" responsive=True caption_size="s" %}{% table_head ... %}<tbody>...{% endtable %}`:
+    the table and its caption. hidden_caption: for screen readers only (a heading above says it already).
+    """
+    table_classes = [("nhsuk-table--compact", compact), ("nhsuk-table--responsive", responsive), (classes, classes)]
+    caption_classes = [
+        (f"nhsuk-table__caption--{caption_size}", caption_size),
+        ("nhsuk-u-visually-hidden", hidden_caption),
+    ]
+    return format_html(
+        '<table class="{}"{}><caption class="{}">{}</caption>{}</table>',
+        " ".join(["nhsuk-table", *(name for name, wanted in table_classes if wanted)]),
+        mark_safe(' role="table"') if responsive else "",
+        " ".join(["nhsuk-table__caption", *(name for name, wanted in caption_classes if wanted)]),
+        caption,
+        content,
+    )
+
+
+def _numeric_columns(numeric: str, count: int) -> range:
+    """Columns counted from 1: "2-5", columns 2 to 5; "2-", 2 to the last; "1", the first; "", none."""
+    if not numeric:
+        return range(0)
+    first, dash, last = numeric.partition("-")
+    return range(int(first), (int(last or count) if dash else int(first)) + 1)
+
+
+@register.simple_tag
+def table_head(*headings, numeric="", responsive=False):
+    """`{% table_head "Type" "Actions" "Done" numeric="2-3" responsive=True %}`: the head row, a heading a
+    column (a list stands for its items); numeric: the columns, counted from 1, whose figures align right.
+    """
+    headings = [item for heading in headings for item in (heading if isinstance(heading, (list, tuple)) else [heading])]
+    numbers = _numeric_columns(numeric, len(headings))
+
+    def role(name):  # the ARIA roles that keep a table's meaning when CSS makes its cells blocks on a phone
+        return format_html(' role="{}"', name) if responsive else ""
+
+    cells = format_html_join(
+        "",
+        '<th scope="col" class="nhsuk-table__header{}"{}>{}</th>',
+        (
+            (" nhsuk-table__header--numeric" if n in numbers else "", role("columnheader"), h)
+            for n, h in enumerate(headings, 1)
+        ),
+    )
+    return format_html(
+        '<thead class="nhsuk-table__head"{}><tr class="nhsuk-table__row"{}>{}</tr></thead>',
+        role("rowgroup"),
+        role("row"),
+        cells,
+    )
+
+
+@register.simple_block_tag
+def cell(content, heading, numeric=False, header=False):
+    """`{% cell "Done" numeric=True %}{{ row.done }}{% endcell %}`: a cell of a responsive table, labelled with
+    its column's heading on a phone (aria-hidden: the column header names it already for a screen reader).
+    header=True: the row's header cell.
+    """
+    label = format_html('<span class="nhsuk-table__heading" aria-hidden="true">{} </span>', heading)
+    if header:
+        return format_html('<th scope="row" class="nhsuk-table__header" role="rowheader">{}{}</th>', label, content)
+    numeric_class = " nhsuk-table__cell--numeric" if numeric else ""
+    return format_html('<td class="nhsuk-table__cell{}" role="cell">{}{}</td>', numeric_class, label, content)
+
+
+@register.simple_block_tag
+def capture(content):
+    """`{% capture as words %}...{% endcapture %}`: markup kept in a variable, for a tag's argument (a table's
+    caption with a condition or figures in it).
+    """
+    return content
