@@ -70,6 +70,24 @@ SORT_FIELDS = (
 )
 
 
+def ticked(label: str, narrow) -> django_filters.BooleanFilter:
+    """A tick box: while it is ticked, only the actions `narrow(queryset)` keeps."""
+    return django_filters.BooleanFilter(
+        label=label,
+        widget=forms.CheckboxInput,
+        method=lambda queryset, name, value: narrow(queryset) if value else queryset,
+    )
+
+
+def since(label: str, q_since) -> django_filters.DateFilter:
+    """A day: once given, only the actions `q_since(day)` matches (actions/changes.py). django-filter calls
+    the method only for a value.
+    """
+    return django_filters.DateFilter(
+        label=label, help_text="For example, 1 3 2026", method=lambda queryset, name, day: queryset.filter(q_since(day))
+    )
+
+
 class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Reference or title contains", method="filter_text", help_text="For example MD-01 or safeguarding"
@@ -79,11 +97,7 @@ class ActionFilter(django_filters.FilterSet):
         field_name="themes", queryset=_themes, to_field_name="slug", empty_label="Any theme"
     )
     type = django_filters.ChoiceFilter(field_name="action_type", choices=ActionType.choices, empty_label="Any type")
-    cqc = django_filters.BooleanFilter(
-        label="CQC actions only (warning notices, must-dos, should-dos)",
-        method="filter_cqc",
-        widget=forms.CheckboxInput,
-    )
+    cqc = ticked("CQC actions only (warning notices, must-dos, should-dos)", lambda actions: actions.cqc())
     # Repeatable (?status=complete&status=assured) so a dashboard figure such as "done" links to exactly
     # the actions it counts.
     status = django_filters.MultipleChoiceFilter(
@@ -97,12 +111,8 @@ class ActionFilter(django_filters.FilterSet):
         to_field_name="username",
         empty_label="Anyone",
     )
-    overdue = django_filters.BooleanFilter(
-        label="Overdue actions only", method="filter_overdue", widget=forms.CheckboxInput
-    )
-    stale = django_filters.BooleanFilter(
-        label="No progress logged recently", method="filter_stale", widget=forms.CheckboxInput
-    )
+    overdue = ticked("Overdue actions only", lambda actions: actions.filter(overdue=True))
+    stale = ticked("No progress logged recently", lambda actions: actions.stale())
     # Both inclusive, so "due in the next 30 days" on the dashboard is exactly today..today+30 here.
     due_after = django_filters.DateFilter(
         field_name="due_date", lookup_expr="gte", label="Due on or after", help_text="For example, 1 3 2026"
@@ -111,36 +121,22 @@ class ActionFilter(django_filters.FilterSet):
         field_name="due_date", lookup_expr="lte", label="Due on or before", help_text="For example, 31 3 2026"
     )
     # Governance and the regulatory mapping (issue 13).
-    slipped = django_filters.BooleanFilter(
-        label="Slipped: agreed due date later than the original", method="filter_slipped", widget=forms.CheckboxInput
+    slipped = ticked("Slipped: agreed due date later than the original", lambda actions: actions.slipped())
+    slipped_twice = ticked(
+        "Slipped by two or more agreed revisions", lambda actions: actions.filter(changes.slipped_twice_q())
     )
-    slipped_twice = django_filters.BooleanFilter(
-        label="Slipped by two or more agreed revisions", method="filter_slipped_twice", widget=forms.CheckboxInput
+    brought_forward = ticked(
+        "Brought forward: agreed due date earlier than the original", lambda actions: actions.brought_forward()
     )
-    brought_forward = django_filters.BooleanFilter(
-        label="Brought forward: agreed due date earlier than the original",
-        method="filter_brought_forward",
-        widget=forms.CheckboxInput,
+    revision_pending = ticked(
+        "A new due date awaits a lead's decision", lambda actions: actions.filter(changes.revision_pending_q())
     )
-    revision_pending = django_filters.BooleanFilter(
-        label="A new due date awaits a lead's decision", method="filter_revision_pending", widget=forms.CheckboxInput
-    )
-    awaiting_ratification = django_filters.BooleanFilter(
-        label="Assured, awaiting ratification", method="filter_awaiting_ratification", widget=forms.CheckboxInput
-    )
-    on_agenda = django_filters.BooleanFilter(
-        label="On a committee's agenda", method="filter_on_agenda", widget=forms.CheckboxInput
-    )
-    review_due = django_filters.BooleanFilter(
-        label="Ratified, sustainability review due", method="filter_review_due", widget=forms.CheckboxInput
-    )
-    embedded = django_filters.BooleanFilter(label="Embedded", method="filter_embedded", widget=forms.CheckboxInput)
-    reopened = django_filters.BooleanFilter(
-        label="Reopened after sign-off", method="filter_reopened", widget=forms.CheckboxInput
-    )
-    reopened_open = django_filters.BooleanFilter(
-        label="Reopened and still open", method="filter_reopened_open", widget=forms.CheckboxInput
-    )
+    awaiting_ratification = ticked("Assured, awaiting ratification", lambda actions: actions.awaiting_ratification())
+    on_agenda = ticked("On a committee's agenda", lambda actions: actions.filter(changes.on_agenda_q()))
+    review_due = ticked("Ratified, sustainability review due", lambda actions: actions.review_due())
+    embedded = ticked("Embedded", lambda actions: actions.embedded())
+    reopened = ticked("Reopened after sign-off", lambda actions: actions.reopened())
+    reopened_open = ticked("Reopened and still open", lambda actions: actions.reopened_open())
     regulation = django_filters.ModelChoiceFilter(
         field_name="regulations",
         queryset=_regulations,
@@ -152,20 +148,10 @@ class ActionFilter(django_filters.FilterSet):
     core_service = django_filters.ChoiceFilter(choices=CoreService.choices, empty_label="Any core service")
     # What changed since a day: the board dashboard's "since the last meeting" (issue 14); the rules are
     # actions/changes.py, shared with the figures that link here.
-    completed_since = django_filters.DateFilter(
-        label="Completed on or after", method="filter_completed_since", help_text="For example, 1 3 2026"
-    )
-    slipped_since = django_filters.DateFilter(
-        label="A later due date agreed on or after", method="filter_slipped_since", help_text="For example, 1 3 2026"
-    )
-    brought_forward_since = django_filters.DateFilter(
-        label="An earlier due date agreed on or after",
-        method="filter_brought_forward_since",
-        help_text="For example, 1 3 2026",
-    )
-    reopened_since = django_filters.DateFilter(
-        label="Reopened on or after", method="filter_reopened_since", help_text="For example, 1 3 2026"
-    )
+    completed_since = since("Completed on or after", changes.completed_since_q)
+    slipped_since = since("A later due date agreed on or after", changes.slipped_since_q)
+    brought_forward_since = since("An earlier due date agreed on or after", changes.brought_forward_since_q)
+    reopened_since = since("Reopened on or after", changes.reopened_since_q)
     # Chosen by the column headings; kept in a hidden field so that filtering does not lose it.
     sort = django_filters.OrderingFilter(fields=SORT_FIELDS, label="Sort by", widget=HiddenCSVWidget)
 
@@ -178,54 +164,3 @@ class ActionFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
-
-    def filter_overdue(self, queryset, name, value):
-        return queryset.filter(overdue=True) if value else queryset
-
-    def filter_cqc(self, queryset, name, value):
-        return queryset.cqc() if value else queryset
-
-    def filter_stale(self, queryset, name, value):
-        return queryset.stale() if value else queryset
-
-    def filter_slipped(self, queryset, name, value):
-        return queryset.slipped() if value else queryset
-
-    def filter_slipped_twice(self, queryset, name, value):
-        return queryset.filter(changes.slipped_twice_q()) if value else queryset
-
-    def filter_brought_forward(self, queryset, name, value):
-        return queryset.brought_forward() if value else queryset
-
-    def filter_revision_pending(self, queryset, name, value):
-        return queryset.filter(changes.revision_pending_q()) if value else queryset
-
-    def filter_awaiting_ratification(self, queryset, name, value):
-        return queryset.awaiting_ratification() if value else queryset
-
-    def filter_on_agenda(self, queryset, name, value):
-        return queryset.filter(changes.on_agenda_q()) if value else queryset
-
-    def filter_review_due(self, queryset, name, value):
-        return queryset.review_due() if value else queryset
-
-    def filter_embedded(self, queryset, name, value):
-        return queryset.embedded() if value else queryset
-
-    def filter_reopened(self, queryset, name, value):
-        return queryset.reopened() if value else queryset
-
-    def filter_reopened_open(self, queryset, name, value):
-        return queryset.reopened_open() if value else queryset
-
-    def filter_completed_since(self, queryset, name, value):
-        return queryset.filter(changes.completed_since_q(value)) if value else queryset
-
-    def filter_slipped_since(self, queryset, name, value):
-        return queryset.filter(changes.slipped_since_q(value)) if value else queryset
-
-    def filter_brought_forward_since(self, queryset, name, value):
-        return queryset.filter(changes.brought_forward_since_q(value)) if value else queryset
-
-    def filter_reopened_since(self, queryset, name, value):
-        return queryset.filter(changes.reopened_since_q(value)) if value else queryset
