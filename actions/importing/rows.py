@@ -14,14 +14,7 @@ from actions.services.editing import (
 )
 from pillars.models import Pillar
 from secamb_journey.forms import MONTH_NAMES
-from secamb_journey.importing import (  # noqa: F401 -- the limits, read here by the views and tests
-    MAX_IMPORT_BYTES,
-    MAX_IMPORT_COLUMNS,
-    ImportFileProblem,
-    ImportRefused,
-    RowProblem,
-    normalise_heading,
-)
+from secamb_journey.importing import ImportFileProblem, RowProblem, normalise_heading
 from secamb_journey.roles import Role
 from themes.models import Theme
 
@@ -191,6 +184,22 @@ def _read_kind(cells: dict[str, str], lookups: Lookups, data: dict, problem) -> 
         data["cqc_regulation"] = ""
 
 
+def _read_list(cells: dict[str, str], key: str, table: dict, problem, not_found: str) -> list:
+    """A cell of names separated by semicolons (or lines): what each names in `table` (by its lower-case
+    name), each once; a problem "“name” <not_found>" for each name the table does not have.
+    """
+    found = []
+    for name in (part.strip() for part in re.split(r"[;\n]", cells.get(key, ""))):
+        if not name:
+            continue
+        item = table.get(name.lower())
+        if item is None:
+            problem(key, f"“{name}” {not_found}")
+        elif item not in found:
+            found.append(item)
+    return found
+
+
 def _read_place(cells: dict[str, str], lookups: Lookups, data: dict, problem) -> None:
     """Where the action sits in the strategy: its pillar and themes."""
     pillar_text = cells.get("pillar", "")
@@ -198,16 +207,9 @@ def _read_place(cells: dict[str, str], lookups: Lookups, data: dict, problem) ->
     if pillar_text and data["pillar"] is None:
         problem("pillar", f"“{pillar_text}” is not a pillar. Use its name or number.")
 
-    themes = []
-    for name in (part.strip() for part in re.split(r"[;\n]", cells.get("themes", ""))):
-        if not name:
-            continue
-        theme = lookups.themes.get(name.lower())
-        if theme is None:
-            problem("themes", f"“{name}” is not a theme. Separate themes with semicolons.")
-        elif theme not in themes:
-            themes.append(theme)
-    data["themes"] = themes
+    data["themes"] = _read_list(
+        cells, "themes", lookups.themes, problem, "is not a theme. Separate themes with semicolons."
+    )
 
 
 def _read_people(cells: dict[str, str], lookups: Lookups, data: dict, problem) -> None:
@@ -233,16 +235,13 @@ def _read_governance(cells: dict[str, str], lookups: Lookups, data: dict, proble
     data["source"] = cells.get("source", "")
     if len(data["source"]) > 300:
         problem("source", "Source must be 300 characters or fewer.")
-    regulations = []
-    for name in (part.strip() for part in re.split(r"[;\n]", cells.get("regulations", ""))):
-        if not name:
-            continue
-        regulation = lookups.regulation_rows.get(name.lower())
-        if regulation is None:
-            problem("regulations", f"“{name}” is not a regulation. Use numbers 9 to 20A, separated by semicolons.")
-        elif regulation not in regulations:
-            regulations.append(regulation)
-    data["regulations"] = regulations
+    data["regulations"] = _read_list(
+        cells,
+        "regulations",
+        lookups.regulation_rows,
+        problem,
+        "is not a regulation. Use numbers 9 to 20A, separated by semicolons.",
+    )
     for key, table, words in (
         ("key_question", lookups.key_questions, ", ".join(KeyQuestion.labels)),
         ("core_service", lookups.core_services, ", ".join(CoreService.labels)),
