@@ -2,6 +2,8 @@
 helpers the crispy "nhsuk" pack uses to render each field. `{% load nhsuk %}`.
 """
 
+import functools
+
 from django import forms, template
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -455,11 +457,19 @@ def cell(content, heading, numeric=False, header=False):
     its column's heading on a phone (aria-hidden: the column header names it already for a screen reader).
     header=True: the row's header cell.
     """
+    start, end = _cell_markup(str(heading), bool(numeric), bool(header))
+    return start + conditional_escape(content) + end
+
+
+@functools.lru_cache(maxsize=512)
+def _cell_markup(heading: str, numeric: bool, header: bool) -> tuple[str, str]:
+    """A cell's markup before and after its content: the same for every row, so made once (a long table
+    has thousands of cells)."""
     label = format_html('<span class="nhsuk-table__heading" aria-hidden="true">{} </span>', heading)
     if header:
-        return format_html('<th scope="row" class="nhsuk-table__header" role="rowheader">{}{}</th>', label, content)
+        return format_html('<th scope="row" class="nhsuk-table__header" role="rowheader">{}', label), mark_safe("</th>")
     numeric_class = " nhsuk-table__cell--numeric" if numeric else ""
-    return format_html('<td class="nhsuk-table__cell{}" role="cell">{}{}</td>', numeric_class, label, content)
+    return format_html('<td class="nhsuk-table__cell{}" role="cell">{}', numeric_class, label), mark_safe("</td>")
 
 
 @register.simple_block_tag
