@@ -18,6 +18,8 @@ from pathlib import Path, PurePosixPath
 from django.core.files import File
 from django.db import transaction
 
+from secamb_journey.stored_files import storage_ensure
+
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 DUMP = "database.dump"
@@ -272,6 +274,7 @@ def backup_restore(directory: Path, *, connection, storage, pg_bin: str | None =
     env = postgres_environment(connection)
     pg_restore = _program(pg_bin, "pg_restore")
     manifest = backup_check(directory)
+    storage_ensure()  # a new Azure container or S3 bucket is made (private), as `manage.py ensure_storage` does
     _target_check(connection, storage)
     # One transaction: a restore that fails leaves the database as empty as it found it.
     command = [pg_restore, "--exit-on-error", "--single-transaction", "--no-owner", "--no-privileges"]

@@ -1,18 +1,21 @@
 """Issue 29: the restore drill. A seeded record (evidence files, a year of history, published and withdrawn
 updates, frozen board packs) is backed up with scripts/backup.sh and restored with scripts/restore.sh into a
 new database on the same server and a new storage, and the restored copy is compared with the original,
-each read by a process of its own (secamb_journey/tests/restore_probe.py). PostgreSQL only; the storage is
-the filesystem (a new MEDIA_ROOT).
+each read by a process of its own (secamb_journey/tests/restore_probe.py). PostgreSQL only; the stored files
+are on Azurite (STORAGE_BACKEND=azure, a new container) when scripts/with-services.sh runs it, else on the
+filesystem (a new MEDIA_ROOT).
 """
 
 import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import psycopg2
 import pytest
+from azure.storage.blob import ContainerClient
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -24,6 +27,8 @@ from django.utils import timezone
 from reports.models import BoardPack, PublishedUpdate, UpdateStatus
 from reports.services.board_pack import board_pack_generate
 from reports.services.editorial import update_withdraw
+from secamb_journey.storage_settings import default_storage_from_environment
+from secamb_journey.stored_files import storage_ensure
 
 ROOT = Path(django_settings.BASE_DIR)
 WITHDRAWAL_NOTE = "Withdrawn in the restore drill: a figure was wrong."
@@ -37,15 +42,61 @@ def database_url(name: str) -> str:
     return f"postgres://{values['USER']}{password}@{values['HOST']}:{values['PORT']}/{name}"
 
 
-def environment(*, database: str, media_root: Path) -> dict:
+class Stores:
+    """Where stored files go, by name: on Azurite, a container each, when AZURITE_CONNECTION_STRING is set
+    (scripts/with-services.sh sets it); else a MEDIA_ROOT each. `environment` is what a process is given."""
+
+    def __init__(self, tmp_path: Path):
+        self.tmp_path, self.run = tmp_path, uuid.uuid4().hex[:8]
+        self.azurite = os.environ.get("AZURITE_CONNECTION_STRING")
+
+    def environment(self, name: str) -> dict:
+        if self.azurite:
+            return {
+                "STORAGE_BACKEND": "azure",
+                "AZURE_CONNECTION_STRING": self.azurite,
+                "AZURE_CONTAINER": f"drill-{self.run}-{name}",
+            }
+        return {"STORAGE_BACKEND": "filesystem", "MEDIA_ROOT": str(self.tmp_path / name)}
+
+    def use_here(self, name: str, settings, monkeypatch) -> None:
+        """This process's default storage becomes the named one, configured as a deployment's would be."""
+        for variable, value in self.environment(name).items():
+            monkeypatch.setenv(variable, value)
+        settings.MEDIA_ROOT = self.tmp_path / name
+        settings.STORAGES = {**settings.STORAGES, "default": default_storage_from_environment()}
+        storage_ensure()
+
+    def untouched(self, name: str) -> bool:
+        if self.azurite:
+            return not self._container(name).exists()
+        return not (self.tmp_path / name).exists()
+
+    def _container(self, name: str):
+        return ContainerClient.from_connection_string(self.azurite, self.environment(name)["AZURE_CONTAINER"])
+
+    def remove(self, names) -> None:
+        for name in names if self.azurite else ():
+            if self._container(name).exists():
+                self._container(name).delete_container()
+
+
+@pytest.fixture
+def stores(tmp_path):
+    made = Stores(tmp_path)
+    yield made
+    made.remove(["original", "restored", "tampered"])
+
+
+def environment(*, database: str, storage: dict) -> dict:
     """The scripts' and the probe's environment: one database, one storage, and no shared cache (each
     process renders from its own database, never from a page another process stored)."""
     env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    return env | {
-        "DJANGO_SETTINGS_MODULE": "secamb_journey.settings.test",
-        "DATABASE_URL": database_url(database),
-        "MEDIA_ROOT": str(media_root),
-    }
+    return (
+        env
+        | storage
+        | {"DJANGO_SETTINGS_MODULE": "secamb_journey.settings.test", "DATABASE_URL": database_url(database)}
+    )
 
 
 def run(command: list[str], env: dict) -> subprocess.CompletedProcess:
@@ -89,16 +140,19 @@ def seed_record(settings) -> None:
     board_pack_generate(day=timezone.localdate())
 
 
-def test_a_backup_restored_into_a_new_database_and_storage_loses_nothing(settings, tmp_path, new_database):
+def test_a_backup_restored_into_a_new_database_and_storage_loses_nothing(
+    settings, monkeypatch, tmp_path, new_database, stores
+):
+    stores.use_here("original", settings, monkeypatch)
     seed_record(settings)
-    source = environment(database=connection.settings_dict["NAME"], media_root=Path(settings.MEDIA_ROOT))
+    source = environment(database=connection.settings_dict["NAME"], storage=stores.environment("original"))
     backup = tmp_path / "backup"
 
     finished = run(["bash", "scripts/backup.sh", str(backup)], source)
     assert finished.returncode == 0, finished.stderr
     manifest = json.loads((backup / "manifest.json").read_text())
 
-    restored = environment(database=new_database("restored"), media_root=tmp_path / "restored-media")
+    restored = environment(database=new_database("restored"), storage=stores.environment("restored"))
     finished = run(["bash", "scripts/restore.sh", str(backup)], restored)
     assert finished.returncode == 0, finished.stderr
     assert "Restored and checked" in finished.stdout
@@ -138,10 +192,11 @@ def test_a_backup_restored_into_a_new_database_and_storage_loses_nothing(setting
     assert "tables" in finished.stderr and "the storage holds" in finished.stderr
 
 
-def test_restore_refuses_a_backup_with_an_altered_file_naming_it(settings, tmp_path, new_database):
+def test_restore_refuses_a_backup_with_an_altered_file_naming_it(settings, monkeypatch, tmp_path, new_database, stores):
+    stores.use_here("original", settings, monkeypatch)
     for name in ("evidence/MD-01/a.pdf", "evidence/MD-01/b.pdf", "held-evidence/c.pdf"):
         default_storage.save(name, ContentFile(f"the file {name}".encode()))
-    source = environment(database=connection.settings_dict["NAME"], media_root=Path(settings.MEDIA_ROOT))
+    source = environment(database=connection.settings_dict["NAME"], storage=stores.environment("original"))
     backup = tmp_path / "backup"
     assert run(["bash", "scripts/backup.sh", str(backup)], source).returncode == 0
     with open(backup / "files" / "evidence" / "MD-01" / "b.pdf", "ab") as altered:
@@ -149,7 +204,8 @@ def test_restore_refuses_a_backup_with_an_altered_file_naming_it(settings, tmp_p
 
     target = new_database("tampered")
     finished = run(
-        ["bash", "scripts/restore.sh", str(backup)], environment(database=target, media_root=tmp_path / "new")
+        ["bash", "scripts/restore.sh", str(backup)],
+        environment(database=target, storage=stores.environment("tampered")),
     )
 
     assert finished.returncode == 1
@@ -160,4 +216,4 @@ def test_restore_refuses_a_backup_with_an_altered_file_naming_it(settings, tmp_p
     with psycopg2.connect(database_url(target)) as other, other.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
         assert cursor.fetchone()[0] == 0
-    assert not (tmp_path / "new").exists()
+    assert stores.untouched("tampered")
