@@ -15,8 +15,9 @@ import shutil
 import subprocess
 from pathlib import Path, PurePosixPath
 
+from django.apps import apps
 from django.core.files import File
-from django.db import transaction
+from django.db import models, transaction
 
 from secamb_journey.stored_files import storage_ensure
 
@@ -186,18 +187,40 @@ def _run(command: list[str], *, env: dict) -> None:
         raise BackupError(f"{Path(command[0]).name} failed (exit {finished.returncode})", finished.stderr.splitlines())
 
 
-def _dump_in_snapshot(connection, *, env: dict, pg_dump: str, path: Path) -> dict[str, int]:
-    """pg_dump of the snapshot in which the rows were counted: the counts are the dump's, exactly, even
-    while the app goes on writing."""
+def stored_references(connection) -> dict[str, str]:
+    """Every stored file's name that a row names (each FileField of each model), with where it is named."""
+    found = {}
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                rows = model._meta.base_manager.db_manager(connection.alias).exclude(**{field.attname: ""})
+                for name in rows.exclude(**{f"{field.attname}__isnull": True}).values_list(field.attname, flat=True):
+                    found[name] = f"{model._meta.db_table}.{field.column}"
+    return found
+
+
+def references_check(connection, storage, unstored: list[dict]) -> list[str]:
+    """Every file a row of the restored database names is stored (but those already missing at backup)."""
+    stored = set(storage_names(storage)) | {entry["name"] for entry in unstored}
+    return [
+        f"file {name}: named by {where} but not in the storage"
+        for name, where in sorted(stored_references(connection).items())
+        if name not in stored
+    ]
+
+
+def _dump_in_snapshot(connection, *, env: dict, pg_dump: str, path: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """pg_dump of the snapshot in which the rows were counted and the stored files' names read: the counts
+    and names are the dump's, exactly, even while the app goes on writing."""
     connection.ensure_connection()
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
-        counts = table_row_counts(connection)
+        counts, references = table_row_counts(connection), stored_references(connection)
         _run([pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={path}"], env=env)
-    return counts
+    return counts, references
 
 
 def backup_take(directory: Path, *, connection, storage, pg_bin: str | None = None) -> dict:
@@ -211,14 +234,21 @@ def backup_take(directory: Path, *, connection, storage, pg_bin: str | None = No
     directory.mkdir(parents=True, exist_ok=True)
     if any(directory.iterdir()):
         raise BackupError(f"{directory} is not empty: give each backup a folder of its own")
-    counts = _dump_in_snapshot(connection, env=env, pg_dump=pg_dump, path=directory / DUMP)
+    counts, references = _dump_in_snapshot(connection, env=env, pg_dump=pg_dump, path=directory / DUMP)
     sha256, size = file_checksum(directory / DUMP)
+    files = files_export(storage, directory / FILES)
+    copied = {entry["name"] for entry in files}
     manifest = {
         "format": FORMAT,
         "taken_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "database": {"name": DUMP, "size": size, "sha256": sha256},
-        "files": files_export(storage, directory / FILES),
+        "files": files,
         "tables": counts,
+        # Files a row names that were already missing from the storage: the backup cannot hold them, and
+        # says so (the command warns), rather than refusing to back up everything else.
+        "unstored": [
+            {"name": name, "named_by": where} for name, where in sorted(references.items()) if name not in copied
+        ],
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     # The same checksums for `sha256sum -c SHA256SUMS`, to check a copy of the backup without the app.
@@ -270,7 +300,8 @@ def _target_check(connection, storage) -> None:
 
 def backup_restore(directory: Path, *, connection, storage, pg_bin: str | None = None) -> dict:
     """Restore a backup into an empty database and an empty storage, then check the result against the
-    manifest: every stored file's checksum and every table's row count. Raise naming each mismatch."""
+    manifest: every stored file's checksum, every table's row count, and every file a restored row names is
+    stored. Raise naming each mismatch."""
     env = postgres_environment(connection)
     pg_restore = _program(pg_bin, "pg_restore")
     manifest = backup_check(directory)
@@ -282,6 +313,7 @@ def backup_restore(directory: Path, *, connection, storage, pg_bin: str | None =
     problems = files_import(storage, directory / FILES, manifest["files"])
     problems += files_verify(storage, manifest["files"])
     problems += counts_compare(manifest["tables"], table_row_counts(connection))
+    problems += references_check(connection, storage, manifest.get("unstored", []))
     if problems:
         raise BackupError("the restored copy differs from the backup:", problems)
     return manifest

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import connection
 
+from actions.tests.factories import EvidenceFactory
 from secamb_journey.backup import (
     DUMP,
     FILES,
@@ -24,7 +26,9 @@ from secamb_journey.backup import (
     files_export,
     files_import,
     files_verify,
+    references_check,
     storage_names,
+    stored_references,
 )
 
 NAMES = ["evidence/MD-01/a.pdf", "evidence/SD-04/b.docx", "held-evidence/c.png"]
@@ -158,3 +162,17 @@ def test_the_scripts_say_they_support_postgresql_only_on_sqlite(script, tmp_path
     assert finished.returncode == 2
     assert "backups support PostgreSQL only" in finished.stderr
     assert not (tmp_path / "backup").exists()
+
+
+def test_a_file_a_row_names_but_the_storage_lacks_is_named_unless_the_backup_lacked_it_too(db):
+    kept, lost = EvidenceFactory(), EvidenceFactory()
+    default_storage.delete(lost.file.name)
+
+    assert references_check(connection, default_storage, unstored=[]) == [
+        f"file {lost.file.name}: named by actions_evidence.file but not in the storage"
+    ]
+    assert stored_references(connection) == {
+        kept.file.name: "actions_evidence.file",
+        lost.file.name: "actions_evidence.file",
+    }
+    assert references_check(connection, default_storage, unstored=[{"name": lost.file.name}]) == []

@@ -172,6 +172,7 @@ def test_a_backup_restored_into_a_new_database_and_storage_loses_nothing(
     assert after["evidence"] == before["evidence"]
     assert all(each["stored"] == each["recorded"] for each in after["evidence"].values())
     assert {entry["name"] for entry in manifest["files"]} >= set(before["evidence"])
+    assert manifest["unstored"] == []
     # Every frozen pack's stored checksum still verifies.
     assert after["board_packs"] == before["board_packs"]
     assert all(each["computed"] == each["recorded"] for each in after["board_packs"].values())

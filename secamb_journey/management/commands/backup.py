@@ -27,6 +27,8 @@ class Command(BaseCommand):
             raise CommandError(str(error), returncode=2) from None
         except BackupError as error:
             raise CommandError(str(error)) from None
+        for entry in manifest["unstored"]:
+            self.stderr.write(f"Warning: {entry['name']} is named by {entry['named_by']} but was not in the storage.")
         self.stdout.write(
             f"Backed up {len(manifest['tables'])} tables ({sum(manifest['tables'].values())} rows) and "
             f"{len(manifest['files'])} stored files into {directory}."
