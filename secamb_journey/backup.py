@@ -3,8 +3,8 @@ every file in the default storage, with a manifest of SHA-256 checksums and of e
 
 `manage.py backup DIR` and `manage.py restore DIR` (run by scripts/backup.sh and scripts/restore.sh) call
 `backup_take` and `backup_restore`. Files go through Django's storage API, so the same code copies a
-MEDIA_ROOT, an Azure container or an S3 bucket. Every problem found is named; none stops the search for
-the others, so one run lists them all.
+folder on the local disk, an Azure container or an S3 bucket. Every problem found is named; none stops
+the search for the others, so one run lists them all.
 """
 
 import datetime
@@ -158,7 +158,7 @@ def postgres_environment(connection) -> dict[str, str]:
     if connection.vendor != "postgresql":
         raise BackupUnsupported(
             f"backups support PostgreSQL only; DATABASE_URL names a {connection.vendor} database "
-            "(on the embedded SQLite default, copy db.sqlite3 and MEDIA_ROOT while the app is stopped)"
+            "(on the embedded SQLite default, copy db.sqlite3 and the stored files' folder while the app is stopped)"
         )
     settings = connection.settings_dict
     values = {
@@ -292,7 +292,7 @@ def _target_check(connection, storage) -> None:
     if names := storage_names(storage):
         problems.append(
             f"the storage holds {len(names)} files ({', '.join(names[:3])}, ...): "
-            "restore only into a new, empty container, bucket or MEDIA_ROOT"
+            "restore only into a new, empty container, bucket or folder"
         )
     if problems:
         raise BackupError("refusing to restore over existing data:", problems)
