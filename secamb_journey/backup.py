@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.core.files import File
 from django.db import models, transaction
+from storages.backends.azure_storage import AzureStorage
 
 from secamb_journey.stored_files import storage_ensure
 
@@ -70,6 +71,11 @@ def storage_names(storage, directory: str = "") -> list[str]:
         folders, files = storage.listdir(directory)
     except FileNotFoundError:
         return []
+    if isinstance(storage, AzureStorage):
+        # django-storages' Azure backend lists every blob below a path under its full name, its location
+        # included (and with no location, every blob in the container): the storage's names are below it.
+        prefix = f"{storage.location.strip('/')}/" if storage.location.strip("/") else ""
+        return sorted(name.removeprefix(prefix) for name in files if name.startswith(prefix))
     names = [f"{directory}/{name}" if directory else name for name in files]
     for folder in folders:
         names.extend(storage_names(storage, f"{directory}/{folder}" if directory else folder))
