@@ -30,9 +30,14 @@ HISTORY_SAMPLE = 8
 
 
 def evidence() -> dict:
-    """Each evidence file's recorded checksum and the checksum of its bytes as stored now."""
+    """Each evidence file's recorded checksum and the checksum of its bytes as stored now (None: not stored)."""
     return {
-        item.file.name: {"recorded": item.sha256, "stored": stored_checksum(default_storage, item.file.name)[0]}
+        item.file.name: {
+            "recorded": item.sha256,
+            "stored": stored_checksum(default_storage, item.file.name)[0]
+            if default_storage.exists(item.file.name)
+            else None,
+        }
         for item in Evidence.objects.order_by("pk")
     }
 
