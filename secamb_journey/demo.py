@@ -1,5 +1,5 @@
-"""Seeding for `manage.py seed_demo`: one demo user per role. The strategy content is themes.demo's
-(`strategy_seed`), demo actions are actions.demo's."""
+"""Seeding for `manage.py seed_demo`: one demo user per role. The strategy content is the trust profile's
+(reports.trust_profile), demo actions are actions.demo's."""
 
 import os
 from dataclasses import dataclass

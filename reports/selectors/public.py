@@ -15,7 +15,6 @@ from actions.selectors.counts import StatusCounts
 from pillars.models import Pillar, StrategicGoal
 from reports.models import PublishedUpdate, UpdateStatus
 from reports.plan import GOVERNANCE_OPEN_DATA_FIELDS, add_governance_fields
-from secamb_journey.content import strategy_text
 from themes.models import Theme
 
 
@@ -36,7 +35,6 @@ def home_page_content() -> dict:
     counted = figures(audience=Audience.PUBLIC)
     latest_update = PublishedUpdate.objects.filter(status=UpdateStatus.PUBLISHED).order_by("-period").first()
     return {
-        "strategy": strategy_text(),
         "goals": goals,
         "pillars": [PillarProgress(pillar, counted.pillar(pillar.pk)) for pillar in pillars],
         "themes": themes,
