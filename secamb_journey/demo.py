@@ -57,7 +57,7 @@ def demo_users_seed() -> dict:
             defaults={
                 "first_name": person.first_name,
                 "last_name": person.last_name,
-                "email": f"{person.username}@demo.secamb.invalid",
+                "email": f"{person.username}@demo.invalid",
             },
         )
         if person in DEMO_USERS:

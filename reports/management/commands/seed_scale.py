@@ -163,7 +163,7 @@ class ScaleBuilder:
                 username=name,
                 first_name=self.rng.choice(first),
                 last_name=self.rng.choice(last),
-                email=f"{name}@synthetic.secamb.invalid",
+                email=f"{name}@synthetic.invalid",
                 password=unusable,
             )
             for names in wanted.values()
