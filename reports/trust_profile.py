@@ -8,8 +8,10 @@ In reports, the app at the top of the layers, because it writes every app's stra
   (`goals[2].title`: the third goal). tomllib gives a line only for a syntax error; for the rest the line
   is found by a scan of the text for the table's header and then the key (the header's line when the key
   is missing).
-- Never deletes: a goal, pillar, theme, committee or measure the file leaves out is kept as it is
-  (numbered after the file's), so no action loses its pillar or theme; the preview says how many use it.
+- Never deletes: a goal, pillar, theme, committee or measure the file leaves out is kept, so no action
+  loses its pillar or theme (the preview says how many use it); a goal, pillar or theme left out is
+  numbered after the file's and retired (the public home page lists the current strategy only), and
+  comes back if a later file names it again.
 - All or nothing: one transaction.
 """
 
@@ -206,6 +208,8 @@ def _read_entries(data: dict, kind: Kind, plan: ProfilePlan, report) -> None:
                 slugs = []
             links[name] = slugs
         values = {kind.renamed.get(name, name): value for name, value in values.items()}
+        if kind.numbered:
+            values["retired"] = False  # in the strategy the file sets out
         plan.entries.append(Entry(kind, index, values, links))
 
 
@@ -316,6 +320,7 @@ def _left_out(kind: Kind, named: list[str]) -> list[str]:
         left_out = left_out.annotate(used=Count("actions"))
     return [
         f"{kind.table} {getattr(record, kind.key)}: not in the file, kept"
+        + (", retired from the home page" if kind.numbered else "")
         + (f" ({record.used} action{'s' if record.used != 1 else ''} use it)" if hasattr(record, "used") else "")
         for record in left_out
     ]
@@ -344,6 +349,7 @@ def _write_entries(kind: Kind, entries: list[Entry]) -> None:
         left_out = model.objects.exclude(**{f"{kind.key}__in": named}).order_by("number")
         order = named + list(left_out.values_list(kind.key, flat=True))
         _renumber(model, kind.key, order)
+        left_out.filter(retired=False).update(retired=True)
     for entry in entries:
         if entry.existing is not None and not _differences(entry.existing, entry.values, entry.links):
             continue

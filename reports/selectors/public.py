@@ -29,9 +29,10 @@ def home_page_content() -> dict:
 
     Only public actions count: internal ones never reach an anonymous visitor.
     """
-    goals = list(StrategicGoal.objects.all())
-    pillars = list(Pillar.objects.prefetch_related("goals"))
-    themes = list(Theme.objects.prefetch_related("pillars"))
+    # The trust's current strategy: what a newer profile left out (retired) keeps its actions, off this page.
+    goals = list(StrategicGoal.objects.filter(retired=False))
+    pillars = list(Pillar.objects.filter(retired=False).prefetch_related("goals"))
+    themes = list(Theme.objects.filter(retired=False).prefetch_related("pillars"))
     counted = figures(audience=Audience.PUBLIC)
     latest_update = PublishedUpdate.objects.filter(status=UpdateStatus.PUBLISHED).order_by("-period").first()
     return {

@@ -150,7 +150,7 @@ def test_a_syntax_error_is_named_with_its_line():
     assert problems_of(SMALL.replace('short_name = "WCAS"', "short_name = WCAS")) == ["line 3: not TOML: Invalid value"]
 
 
-def test_a_pillar_or_theme_left_out_is_kept_with_its_actions_and_numbered_after_the_files():
+def test_a_pillar_left_out_is_kept_with_its_actions_numbered_after_the_files_and_retired(client):
     load(SMALL)
     pillar = Pillar.objects.get(slug="safer-care")
     ActionFactory.create_batch(2, pillar=pillar)
@@ -159,9 +159,16 @@ def test_a_pillar_or_theme_left_out_is_kept_with_its_actions_and_numbered_after_
     assert problems_of(renamed) == ["line 29, pillars[0].name: 'Safer Care' is already 'safer-care''s, not in the file"]
     renamed = renamed.replace('name = "Safer Care"', 'name = "Kinder Care"')
     preview = load(renamed)
-    assert "pillars safer-care: not in the file, kept (2 actions use it)" in preview
-    assert list(Pillar.objects.values_list("slug", "number")) == [("kinder-care", 1), ("safer-care", 2)]
+    assert "pillars safer-care: not in the file, kept, retired from the home page (2 actions use it)" in preview
+    assert list(Pillar.objects.values_list("slug", "number", "retired")) == [
+        ("kinder-care", 1, False),
+        ("safer-care", 2, True),
+    ]
     assert pillar.actions.count() == 2
+    home = client.get("/").content.decode()
+    assert "Kinder Care" in home and "Safer Care" not in home  # the home page shows the current strategy
+    load(SMALL.replace("[[themes]]", '[[pillars]]\nslug = "kinder-care"\nname = "Kinder Care"\n\n[[themes]]'))
+    assert not Pillar.objects.filter(retired=True).exists()  # named again: back in the strategy
 
 
 def test_the_files_order_renumbers_goals_even_when_two_swap_places():
