@@ -39,7 +39,7 @@ HIGHLIGHTS = {
     "IJ-03": "Our staff network against bullying and harassment will launch later, so that staff can shape it.",
     "IJ-04": "Staff we have trained in quality improvement are now leading their first projects.",
     "IJ-05": "We are waiting for our local health systems to name who will plan urgent care with us.",
-    "IJ-06": "We publish an update on our Improvement Journey early each month.",
+    "IJ-06": "We publish an update on our improvement programme early each month.",
     "IJ-07": "Our plan for treating staff fairly when things go wrong has stalled, and we are setting a new one.",
     "IJ-08": "Every NHS 111 clinical adviser, day and night, now has regular support from a senior clinician.",
     "IJ-09": "Sickness in our Emergency Operations Centres rose over the winter; we are appointing someone to lead on staff wellbeing there.",

@@ -70,9 +70,9 @@ STORIES = [
         created_days_ago=100, last_days_ago=30, is_public=False, events=(MakePublic(60),),
     ),
     DemoAction(
-        "IJ-06", "Publish monthly Improvement Journey updates to staff and the public", 4, (5, 2), "",
+        "IJ-06", "Publish monthly progress updates to staff and the public", 4, (5, 2), "",
         "lead", "board", -100, S.COMPLETE, 100,
-        "Each month the trust publishes an update on its Improvement Journey, with figures drawn from this "
+        "Each month the trust publishes an update on its improvement programme, with figures drawn from this "
         "tracker, for staff and the public.",
         (
             "Agreed the update's format with the communications team.",

@@ -215,7 +215,7 @@ OIDC_INACTIVE_DAYS = env_int("OIDC_INACTIVE_DAYS", 90, minimum=1)
 # account is disabled (e.g. asking Microsoft Graph for accountEnabled). The daily task calls it.
 OIDC_ACCOUNT_STATUS_CHECK = env_str("OIDC_ACCOUNT_STATUS_CHECK")
 # Whom someone signed in without a mapped group should ask for a role (shown on their page).
-ACCESS_REQUEST_CONTACT = env_str("ACCESS_REQUEST_CONTACT", "the Improvement Journey team (the PMO)")
+ACCESS_REQUEST_CONTACT = env_str("ACCESS_REQUEST_CONTACT", "the improvement team (the PMO)")
 # Local passwords: on for the embedded default. Off in production with single sign-on, except for
 # the named break-glass administrators (for when the provider itself is down).
 LOCAL_LOGIN_ENABLED = env_bool("LOCAL_LOGIN_ENABLED", True)
