@@ -174,22 +174,20 @@ def _read_table(data, table: str, allowed, required, report, index=None, links=(
     return values
 
 
-def _validation_problems(instance, report, table, index, exclude, renamed=None) -> None:
-    back = {model: name for name, model in (renamed or {}).items()}
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False)
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                report(table, index, back.get(name, name), message)
-
-
 def _read_profile(data: dict, plan: ProfilePlan, report) -> None:
+    """The [trust] and [home] tables, checked by the model's own validators (the admin's too)."""
+    table_of = {}
     for table, keys in PROFILE_TABLES.items():
         required = [key for key in keys if key not in OPTIONAL_PROFILE_KEYS]
         plan.profile.update(_read_table(data.get(table, {}), table, keys, required, report))
-    if not any(problem for problem in plan.problems):
-        _validation_problems(TrustProfile(**plan.profile), report, "trust", None, exclude=["id"])
+        table_of.update(dict.fromkeys(keys, table))
+    unread = [key for key in table_of if key not in plan.profile]  # missing or not text: said already
+    try:
+        TrustProfile(**plan.profile).full_clean(exclude=["id", *unread])
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                report(table_of[name], None, name, message)
 
 
 def _read_entries(data: dict, kind: Kind, plan: ProfilePlan, report) -> None:
@@ -247,11 +245,22 @@ def _check_entries(plan: ProfilePlan, report) -> None:
                     if slug not in slugs[name]:
                         report(kind.table, entry.index, name, f"{slug!r} is not a slug of any of {name}")
             if all(key in entry.values for key in kind.required):
-                exclude = ["number", *kind.links, "actions", "members", "created_at"]
-                _validation_problems(kind.model(**entry.values), report, kind.table, entry.index, exclude, kind.renamed)
-            if kind.model is Measure:
-                for name, message in measure_data_problems(entry.values).items():
-                    report(kind.table, entry.index, name, message)
+                _entry_problems(kind, entry, report)
+
+
+def _entry_problems(kind: Kind, entry: Entry, report) -> None:
+    """The model's validators; for a measure, first the rules every measure import keeps (measures.services)."""
+    said = measure_data_problems(entry.values) if kind.model is Measure else {}
+    back = {model: name for name, model in kind.renamed.items()}
+    for name, message in said.items():
+        report(kind.table, entry.index, back.get(name, name), message)
+    exclude = ["number", *kind.links, "actions", "members", "created_at", *said]
+    try:
+        kind.model(**entry.values).full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                report(kind.table, entry.index, back.get(name, name), message)
 
 
 def profile_plan(text: str) -> ProfilePlan:
