@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from actions.models import ChangeNotice
+from secamb_journey.profile import trust_profile
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ def _messages(notice: ChangeNotice) -> list[tuple[object, EmailMessage]]:
     for what, old, new in notice.changes:
         lines.append(f"- {what}: {old or '(none)'} → {new or '(none)'}" if old else f"- {what}: {new}")
     link = settings.SITE_URL.rstrip("/") + action.get_absolute_url()
-    lines += ["", f"See the action: {link}", "", f"{settings.SERVICE_NAME}, {settings.TRUST_NAME}"]
+    trust = trust_profile()
+    lines += ["", f"See the action: {link}", "", f"{trust.service_name}, {trust.full_name}"]
     body = "\n".join(lines)
     subject = f"{action.reference}: " + ", ".join(what.lower() for what, _old, _new in notice.changes) + " changed"
     return [(user, EmailMessage(subject=subject, body=body, to=[user.email])) for user in recipients]

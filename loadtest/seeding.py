@@ -14,13 +14,13 @@ from actions.models import Action
 from actions.services.editing import action_create
 from actions.services.progress import action_log_progress, evidence_attach
 from pillars.models import Pillar
+from reports.trust_profile import default_profile_load
 from secamb_journey.roles import Role
-from themes.demo import strategy_seed
 
 
 class Seeder:
     def __init__(self, password: str):
-        strategy_seed()
+        default_profile_load()
         self.pillars = list(Pillar.objects.order_by("number"))
         # One hash for everyone: hashing is deliberately slow, and 50 identical hashes would only slow the seed.
         self.password_hash = make_password(password)

@@ -85,8 +85,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from secamb_journey.roles import Role
-from themes.demo import strategy_seed
-strategy_seed()
+from reports.trust_profile import default_profile_load
+default_profile_load()
 User = get_user_model()
 owners = Group.objects.get(name=Role.OWNER.label)
 stored = make_password(sys.argv[1], hasher=sys.argv[3])

@@ -8,6 +8,11 @@ class StrategicGoal(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=120, unique=True)
     description = models.TextField()
+    # Strategies are refreshed: what a newer trust profile leaves out is kept for the actions that name it.
+    retired = models.BooleanField(
+        default=False,
+        help_text="Not in the current strategy: kept for its actions, not listed on the home page.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -25,6 +30,11 @@ class Pillar(models.Model):
     description = models.TextField(blank=True)
     goals = models.ManyToManyField(
         StrategicGoal, related_name="pillars", help_text="The strategic goals this pillar serves."
+    )
+    # Strategies are refreshed: what a newer trust profile leaves out is kept for the actions that name it.
+    retired = models.BooleanField(
+        default=False,
+        help_text="Not in the current strategy: kept for its actions, not listed on the home page.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

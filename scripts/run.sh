@@ -96,7 +96,7 @@ done
 enrolment=$(grep "^Enrolment code" var/log/seed_demo.log | sed 's/^/    /' || true)
 cat <<BANNER
 
-  SECAmb Improvement Journey is running at  http://$HOST:$PORT/
+  The improvement tracker is running at  http://$HOST:$PORT/
 
   Demo sign-ins (password for all: $DEMO_PASSWORD):
     owner, owner2   action owners          -> /actions/mine/

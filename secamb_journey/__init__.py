@@ -1,4 +1,4 @@
-"""The SECAmb Improvement Journey tracker project: settings, URLs, the Celery app and roles."""
+"""The improvement tracker project (its trust is data: the trust profile): settings, URLs, the Celery app and roles."""
 
 from .celery import app as celery_app
 

@@ -1,11 +1,13 @@
-"""Admin for enrolment codes: an administrator issues one (shown once), and sees who has which."""
+"""Admin for enrolment codes (an administrator issues one, shown once, and sees who has which) and for the
+trust profile (a communications editor or an administrator edits the trust's public words, with history)."""
 
 from django.contrib import admin, messages
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from simple_history.admin import SimpleHistoryAdmin
 
 from secamb_journey.enrolment import enrolment_code_issue
-from secamb_journey.models import EnrolmentCode
+from secamb_journey.models import EnrolmentCode, TrustProfile
 
 
 @admin.register(EnrolmentCode)
@@ -31,3 +33,21 @@ class EnrolmentCodeAdmin(admin.ModelAdmin):
             f"Enrolment code for {obj.user.get_username()}: {code}. Tell them in person or by phone (never "
             f"by e-mail); it is shown only this once, works once, and expires {expires}.",
         )
+
+
+@admin.register(TrustProfile)
+class TrustProfileAdmin(SimpleHistoryAdmin):
+    """One row. Its validators run here as in the loader (model field validation, `full_clean`); the three
+    texts are Markdown, which every page renders through the same sanitising renderer as published updates."""
+
+    fieldsets = [
+        ("The trust", {"fields": ["full_name", "short_name", "ods_code", "logo_name", "logo_descriptor"]}),
+        ("The service", {"fields": ["service_name", "programme_name", "contact_email", "access_email"]}),
+        ("The public home page (Markdown)", {"fields": ["introduction", "purpose", "strategy"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not TrustProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # every page reads it; a new trust loads or edits its profile over this one

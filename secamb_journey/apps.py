@@ -14,7 +14,7 @@ def _ensure_generation_triggers(sender, using, **kwargs):
 
 class SecambJourneyConfig(AppConfig):
     name = "secamb_journey"
-    verbose_name = "Improvement Journey (project)"
+    verbose_name = "Improvement tracker (project)"
 
     def ready(self):
         # Connect the sign-in signals: whether a second factor is owed (two_factor), and the start of the

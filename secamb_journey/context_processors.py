@@ -1,17 +1,18 @@
-"""Template context shared by every page: service name and what the viewer may reach."""
-
-from django.conf import settings
+"""Template context shared by every page: the trust profile (its names) and what the viewer may reach."""
 
 from secamb_journey.landing import landing_for
+from secamb_journey.profile import trust_profile
 from secamb_journey.roles import is_staff_member
 
 
 def roles(request):
     user = request.user
     staff = is_staff_member(user)
+    trust = trust_profile()
     return {
-        "service_name": settings.SERVICE_NAME,
-        "trust_name": settings.TRUST_NAME,
+        "trust": trust,
+        "service_name": trust.service_name,
+        "trust_name": trust.full_name,
         # Each flag shows the header links to pages this person may open (a page refuses everyone else).
         "nav": {
             "staff": staff,

@@ -1,5 +1,5 @@
-"""Seeding for `manage.py seed_demo`: one demo user per role. The strategy content is themes.demo's
-(`strategy_seed`), demo actions are actions.demo's."""
+"""Seeding for `manage.py seed_demo`: one demo user per role. The strategy content is the trust profile's
+(reports.trust_profile), demo actions are actions.demo's."""
 
 import os
 from dataclasses import dataclass
@@ -57,7 +57,7 @@ def demo_users_seed() -> dict:
             defaults={
                 "first_name": person.first_name,
                 "last_name": person.last_name,
-                "email": f"{person.username}@demo.secamb.invalid",
+                "email": f"{person.username}@demo.invalid",
             },
         )
         if person in DEMO_USERS:

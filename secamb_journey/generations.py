@@ -28,8 +28,8 @@ logger = logging.getLogger(__name__)
 
 MEMO_SECONDS = 1.0
 
-# The apps whose data a cached page may read.
-CONTENT_APPS = ("pillars", "themes", "actions", "measures", "reports")
+# The apps whose data a cached page may read (secamb_journey: the trust profile every page shows).
+CONTENT_APPS = ("secamb_journey", "pillars", "themes", "actions", "measures", "reports")
 
 # Project models no cached page reads. Historical models (django-simple-history) are left out by rule: a
 # revert writes the live row, which is covered.

@@ -25,7 +25,7 @@ LANDINGS = (
     ("actions.view_action", Landing("/actions/mine/", "your actions")),
 )
 ADMIN = Landing("/admin/", "the administration pages")
-PUBLIC = Landing("/", "the Improvement Journey home page")
+PUBLIC = Landing("/", "the public home page")
 
 
 def landing_for(user) -> Landing:

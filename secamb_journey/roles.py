@@ -63,6 +63,9 @@ ROLE_PERMISSIONS = {
         "reports.view_publishedupdate",
         "reports.change_publishedupdate",
         "reports.publish_publishedupdate",
+        # The trust's public words (the admin's trust profile): a new strategy needs no developer.
+        "secamb_journey.view_trustprofile",
+        "secamb_journey.change_trustprofile",
     ],
 }
 

@@ -1,4 +1,4 @@
-"""The events a demo action's story may hold, and the story itself (actions.demo.stories)."""
+"""The events a demo action's story may hold, and the story itself (read from actions/demo/stories.toml)."""
 
 from dataclasses import dataclass, field
 
@@ -108,3 +108,9 @@ class DemoAction:
     is_public: bool = True  # at creation; MakePublic publishes it later
     evidence: str = ""  # what the completion evidence shows (actions that end complete)
     events: tuple = field(default=())
+    # A CQC action's finding: its words, the regulations (numbers), key question and core service.
+    finding: str = ""
+    regulations: tuple[str, ...] = ()
+    key_question: str = ""
+    core_service: str = ""
+    highlight: str = ""  # the public highlight of the owner's last planned entry

@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from actions.choices import ActionType, Status
 from actions.demo.events import Ask, Assure, Decide, Decision, DemoAction, Log, MakePublic, Put, Reopen, Revise, Sustain
-from actions.demo.governance import FINDINGS, demo_meetings_seed, source_for
-from actions.demo.highlights import HIGHLIGHTS
+from actions.demo.governance import demo_meetings_seed, source_for
 from actions.demo.stories import DEMO_ACTIONS
 from actions.models import Action, EvidenceKind, Regulation
 from actions.services.assurance import action_assure
@@ -101,7 +100,6 @@ class _Replay:
 
 
 def _create(replay: _Replay, item: DemoAction, at) -> None:
-    finding, numbers, key_question, core_service = FINDINGS.get(item.reference, ("", [], "", ""))
     data = {
         "reference": item.reference,
         "action_type": {ActionType(t).prefix: t for t in ActionType.values}[item.reference[:2]],
@@ -114,11 +112,11 @@ def _create(replay: _Replay, item: DemoAction, at) -> None:
         "executive_lead": replay.users[item.executive],
         "due_date": replay.due(item.due_in_days),
         "is_public": item.is_public,
-        "cqc_finding": finding,
-        "regulations": [replay.regulations[n] for n in numbers],
-        "key_question": key_question,
-        "core_service": core_service,
-        "source": source_for(item.reference) if finding else "",
+        "cqc_finding": item.finding,
+        "regulations": [replay.regulations[n] for n in item.regulations],
+        "key_question": item.key_question,
+        "core_service": item.core_service,
+        "source": source_for(item.reference) if item.finding else "",
     }
     replay.actions[item.reference] = action_create(creator=replay.users[LEAD], data=data, at=at, notify=False)
 
@@ -143,8 +141,8 @@ def _log(replay: _Replay, item: DemoAction, at, status: str, percent: int, narra
         narrative=narrative,
         status=status,
         percent_complete=percent,
-        # The public's own words (demo_highlights), never the narrative again.
-        public_highlight=HIGHLIGHTS.get(item.reference, "") if highlight else "",
+        # The public's own words (the story's highlight), never the narrative again.
+        public_highlight=item.highlight if highlight else "",
         at=at,
         notify=False,  # seeding is not news: no emails to the demo people
     )

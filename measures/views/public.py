@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from measures import selectors
+from secamb_journey.profile import open_data_file_name
 
 
 def get_public_measure(slug: str):
@@ -58,7 +59,7 @@ def _csv_text(value) -> str:
 @require_safe
 def open_data_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="secamb-improvement-journey-measures.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{open_data_file_name("measures")}"'
     writer = csv.writer(response)
     writer.writerow(selectors.OPEN_DATA_CSV_COLUMNS)
     for row in selectors.open_data_measure_rows():

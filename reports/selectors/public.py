@@ -15,7 +15,6 @@ from actions.selectors.counts import StatusCounts
 from pillars.models import Pillar, StrategicGoal
 from reports.models import PublishedUpdate, UpdateStatus
 from reports.plan import GOVERNANCE_OPEN_DATA_FIELDS, add_governance_fields
-from secamb_journey.content import strategy_text
 from themes.models import Theme
 
 
@@ -30,13 +29,13 @@ def home_page_content() -> dict:
 
     Only public actions count: internal ones never reach an anonymous visitor.
     """
-    goals = list(StrategicGoal.objects.all())
-    pillars = list(Pillar.objects.prefetch_related("goals"))
-    themes = list(Theme.objects.prefetch_related("pillars"))
+    # The trust's current strategy: what a newer profile left out (retired) keeps its actions, off this page.
+    goals = list(StrategicGoal.objects.filter(retired=False))
+    pillars = list(Pillar.objects.filter(retired=False).prefetch_related("goals"))
+    themes = list(Theme.objects.filter(retired=False).prefetch_related("pillars"))
     counted = figures(audience=Audience.PUBLIC)
     latest_update = PublishedUpdate.objects.filter(status=UpdateStatus.PUBLISHED).order_by("-period").first()
     return {
-        "strategy": strategy_text(),
         "goals": goals,
         "pillars": [PillarProgress(pillar, counted.pillar(pillar.pk)) for pillar in pillars],
         "themes": themes,

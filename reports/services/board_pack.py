@@ -30,6 +30,7 @@ from actions.models import Meeting
 from reports.models import BoardPack
 from reports.notices import send_once
 from reports.selectors.board_pack import EXCEPTION_LIST_LIMIT, EXIT_CRITERIA_CSV_NAME, board_pack_figures
+from secamb_journey.profile import trust_profile
 from secamb_journey.roles import Role
 from secamb_journey.site_url import absolute_url
 
@@ -81,10 +82,10 @@ def _running_header(figures: dict) -> str:
 
 
 def board_pack_title(figures: dict) -> str:
-    meeting = figures["meeting"]
+    meeting, programme = figures["meeting"], trust_profile().programme_name or "Improvement programme"
     if meeting:
-        return f"Improvement Journey: board pack for the {meeting['committee']}, {meeting['date']}"
-    return f"Improvement Journey: board pack, {figures['today']}"
+        return f"{programme}: board pack for the {meeting['committee']}, {meeting['date']}"
+    return f"{programme}: board pack, {figures['today']}"
 
 
 # References per paragraph in a large programme's appendix: WeasyPrint re-measures a paragraph's remaining
@@ -231,8 +232,8 @@ def board_pack_document(*, body: str, title: str, version: int, running_header: 
             "running_header": running_header,
             # The plain (not the hashed, collected) name: the fetcher finds it with the static file finders.
             "stylesheet_url": absolute_url(settings.STATIC_URL + "css/board-pack-print.css"),
-            "trust_name": settings.TRUST_NAME,
-            "service_name": settings.SERVICE_NAME,
+            "trust_name": trust_profile().full_name,
+            "service_name": trust_profile().service_name,
         },
     )
 
@@ -411,7 +412,7 @@ def board_pack_notify(*, pack: BoardPack) -> int:
     for person in board_pack_recipients(pack):
         body = render_to_string(
             "reports/email/board_pack.txt",
-            {"person": person, "pack": pack, "html_url": html_url, "pdf_url": pdf_url},
+            {"person": person, "pack": pack, "html_url": html_url, "pdf_url": pdf_url, "trust": trust_profile()},
         )
         messages.append((person, EmailMessage(subject=pack.title, body=body, to=[person.email])))
     return send_once(messages, notice=f"board-pack:{pack.pk}", period=f"v{pack.version}")

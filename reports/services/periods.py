@@ -20,6 +20,7 @@ from pillars.models import Pillar
 from reports.models import PublishedUpdate, UpdateStatus
 from reports.plan import frozen_reopened
 from secamb_journey.periods import period_words
+from secamb_journey.profile import trust_profile
 
 # Bump when the shape of PublishedUpdate.figures changes, so templates can tell old updates apart.
 # 2: "reopened" (issue 13); an update frozen at 1 has none, and its page says nothing of it.
@@ -199,8 +200,13 @@ COMPLIANCE_WORDS = {
 }
 
 
+def _programme() -> str:
+    """The programme's name, from the trust profile (its words are data)."""
+    return trust_profile().programme_name or "improvement programme"
+
+
 def _default_headline(period: datetime.date) -> str:
-    return f"Our Improvement Journey: progress in {period_label(period)}"
+    return f"Our {_programme()}: progress in {period_label(period)}"
 
 
 def _default_narrative(period: datetime.date, figures: dict) -> str:
@@ -209,7 +215,7 @@ def _default_narrative(period: datetime.date, figures: dict) -> str:
     label = period_label(period)
     completed, assured = len(figures["completed"]), len(figures["assured"])
     lines = [
-        f"This is our update on the Improvement Journey for {label}: what we have done in response to the "
+        f"This is our update on the {_programme()} for {label}: what we have done in response to the "
         "CQC's findings and what our staff told us.",
         "",
         f"- **{overall['done']} of {overall['total']}** public actions are now complete or assured "

@@ -15,6 +15,7 @@ from actions.models import Action
 from actions.models.states import due_soon_q, overdue_q, stale_q
 from reports.models import ReminderRun
 from reports.notices import send_once
+from secamb_journey.profile import trust_profile
 
 # --- Weekly reminders ------------------------------------------------------------------------------
 
@@ -47,9 +48,10 @@ def _owner_message(owner, actions, today: datetime.date) -> EmailMessage:
         "due_soon": [a for a in actions if a.is_due_soon_on(today)],
         "site_url": settings.SITE_URL.rstrip("/"),
         "due_soon_days": settings.DUE_SOON_DAYS,
+        "trust": trust_profile(),
     }
     return EmailMessage(
-        subject=f"Your Improvement Journey actions: {len(actions)} overdue or due soon",
+        subject=f"Your {context['trust'].programme_name} actions: {len(actions)} overdue or due soon",
         body=render_to_string("reports/email/owner_reminder.txt", context),
         to=[owner.email],
     )
@@ -74,9 +76,10 @@ def _lead_message(lead, actions, today: datetime.date, now: datetime.datetime) -
         "person": lead,
         "rows": [(a, _lead_reasons(a, today, now)) for a in actions],
         "site_url": settings.SITE_URL.rstrip("/"),
+        "trust": trust_profile(),
     }
     return EmailMessage(
-        subject=f"Improvement Journey digest: {len(actions)} of your actions need attention",
+        subject=f"{context['trust'].programme_name} digest: {len(actions)} of your actions need attention",
         body=render_to_string("reports/email/lead_digest.txt", context),
         to=[lead.email],
     )

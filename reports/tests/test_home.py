@@ -12,15 +12,15 @@ from actions.tests.factories import ActionFactory
 from pillars.tests.factories import PillarFactory
 from reports.selectors import home_page_content
 from reports.tests.cache_queries import ANY_GENERATION_LOOKUP
+from reports.trust_profile import default_profile_load
 from secamb_journey.generations import cache_clear
-from themes.demo import strategy_seed
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def strategy():
-    strategy_seed()
+    default_profile_load()
 
 
 def test_home_shows_the_purpose_goals_pillars_and_themes_in_the_trusts_words(client, strategy):

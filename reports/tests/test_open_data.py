@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from actions.tests.factories import ActionFactory
 from reports.selectors import OPEN_DATA_FIELDS
+from reports.tests.test_trust_profile import SMALL
 from reports.tests.updates_world import build_world
+from reports.trust_profile import trust_profile_load
 from secamb_journey.generations import cache_clear
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +59,9 @@ def test_the_csv_has_one_row_per_public_action_with_the_documented_fields(client
 
 def test_the_json_holds_the_same_actions(client):
     build_world()
+    trust_profile_load(SMALL.split("[[goals]]")[0])  # the publisher is the trust the profile names
     data = json.loads(client.get("/open-data/actions.json").content)
-    assert data["publisher"] == "South East Coast Ambulance Service NHS Foundation Trust"
+    assert data["publisher"] == "Wessex Coast Ambulance Service NHS Trust"
     assert [a["reference"] for a in data["actions"]] == ["MD-101", "MD-102", "SD-101", "WN-101"]
     first = data["actions"][0]
     assert list(first) == FIELDS

@@ -2,7 +2,6 @@
 
 import csv
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -40,6 +39,7 @@ from reports.selectors.updates import (
 )
 from reports.services.editorial import render_markdown
 from secamb_journey.periods import period_words
+from secamb_journey.profile import open_data_file_name, trust_profile
 from secamb_journey.site_url import absolute_url
 from secamb_journey.text import XmlSafeAtom1Feed, clean_text, clean_value
 
@@ -51,7 +51,10 @@ def home(request):
     # PUBLIC_CACHE_SECONDS behind the live record (signed-in staff always see it live). Counting every
     # public action takes tens of milliseconds at 10,000 actions: uncached, a rush of readers after a
     # news story would be a rush of full scans (issue 8's benchmark: `manage.py bench`).
-    return render(request, "reports/home.html", home_page_content())
+    trust = trust_profile()
+    # The trust's words, in Markdown, through the one sanitising renderer of published updates.
+    trust_words = {name: render_markdown(getattr(trust, name)) for name in ("introduction", "purpose", "strategy")}
+    return render(request, "reports/home.html", {**home_page_content(), "trust_words": trust_words})
 
 
 @require_safe
@@ -139,13 +142,22 @@ class UpdatesFeed(Feed):
     # Every address in the feed (its links, its id, each entry's link and id) is absolute from SITE_URL:
     # Django would otherwise complete them with the request's Host header (secamb_journey.site_url).
     feed_type = XmlSafeAtom1Feed  # and survives any character stored in a headline or narrative
-    title = "SECAmb Improvement Journey: progress updates"
-    subtitle = (
-        "Regular public updates from South East Coast Ambulance Service NHS Foundation Trust on progress "
-        "against its CQC warning notices, must-do and should-do actions and its Improvement Journey."
-    )
-    author_name = settings.TRUST_NAME
     item_limit = 20
+
+    # The trust's names are its profile's (data): read per request, as the profile can change at any time.
+    def title(self):
+        trust = trust_profile()
+        return f"{trust.short_name} {trust.programme_name}: progress updates".strip()
+
+    def subtitle(self):
+        trust = trust_profile()
+        return (
+            f"Regular public updates from {trust.full_name} on progress against its CQC warning notices, "
+            f"must-do and should-do actions and its {trust.programme_name}."
+        )
+
+    def author_name(self):
+        return trust_profile().full_name
 
     def items(self):
         return public_feed_entries(self.item_limit)
@@ -216,7 +228,7 @@ def _csv_safe(value) -> str:
 @public_cache
 def open_data_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="secamb-improvement-journey-actions.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{open_data_file_name("actions")}"'
     writer = csv.writer(response)
     names = [name for name, _ in OPEN_DATA_FIELDS]
     writer.writerow(names)
@@ -245,8 +257,8 @@ def open_data_json(request):
     ]
     return JsonResponse(
         {
-            "publisher": settings.TRUST_NAME,
-            "description": "Public actions of the SECAmb Improvement Journey and their current status.",
+            "publisher": trust_profile().full_name,
+            "description": f"Public actions of the {trust_profile().programme_name} and their current status.",
             "documentation": absolute_url("/open-data/"),
             "generated_at": timezone.now().isoformat(timespec="seconds"),
             "actions": actions,

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
 from secamb_journey.env import env_bool, env_int, env_list, env_mapping, env_str
@@ -215,7 +216,7 @@ OIDC_INACTIVE_DAYS = env_int("OIDC_INACTIVE_DAYS", 90, minimum=1)
 # account is disabled (e.g. asking Microsoft Graph for accountEnabled). The daily task calls it.
 OIDC_ACCOUNT_STATUS_CHECK = env_str("OIDC_ACCOUNT_STATUS_CHECK")
 # Whom someone signed in without a mapped group should ask for a role (shown on their page).
-ACCESS_REQUEST_CONTACT = env_str("ACCESS_REQUEST_CONTACT", "the Improvement Journey team (the PMO)")
+ACCESS_REQUEST_CONTACT = env_str("ACCESS_REQUEST_CONTACT", "the improvement team (the PMO)")
 # Local passwords: on for the embedded default. Off in production with single sign-on, except for
 # the named break-glass administrators (for when the provider itself is down).
 LOCAL_LOGIN_ENABLED = env_bool("LOCAL_LOGIN_ENABLED", True)
@@ -256,8 +257,14 @@ AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 OTP_REQUIRED_FOR_PRIVILEGED = env_bool("OTP_REQUIRED_FOR_PRIVILEGED", False)
 # How long a second-factor enrolment code an administrator issues stays valid (secamb_journey/enrolment.py).
 ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", 72, minimum=1)
+
+
 # The issuer an authenticator app shows beside the account.
-OTP_TOTP_ISSUER = "SECAmb Improvement Journey"
+def OTP_TOTP_ISSUER(device):  # noqa: N802 -- a setting, which django-otp calls with the device being set up
+    """The trust's short name and the service's, from the trust profile (data: no trust is named in code)."""
+    profile = apps.get_model("secamb_journey", "TrustProfile").current()
+    return f"{profile.short_name} {profile.service_name}".strip() or "Improvement tracker"
+
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 # The expiry counts from the last request (an idle timeout), renewed at most once a minute rather than
@@ -371,7 +378,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "improvement-journey@secamb.nhs.uk")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "improvement-tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -387,8 +394,9 @@ BOARD_PACK_DAYS_BEFORE = env_int("BOARD_PACK_DAYS_BEFORE", 7, minimum=0)
 # above it, each action's reference by pillar and status, every detail in the CSV attached to the PDF
 # (WeasyPrint lays out about a thousand lines a second here: a line each at 10,000 actions took 20 s).
 BOARD_PACK_APPENDIX_LINES = env_int("BOARD_PACK_APPENDIX_LINES", 2000, minimum=0)
-SERVICE_NAME = "Improvement Journey"
-TRUST_NAME = "South East Coast Ambulance Service NHS Foundation Trust"
+# The trust profile `seed_demo` (so `make run`) loads: the trust's names and words are data (README,
+# "Running it for another trust").
+TRUST_PROFILE = env_str("TRUST_PROFILE", str(BASE_DIR / "profiles" / "secamb.toml"))
 
 # No inline script or style anywhere: every script and stylesheet is a static file.
 CONTENT_SECURITY_POLICY = {

@@ -371,7 +371,7 @@ def test_500_page_renders_with_an_empty_context():
     html = render_to_string("500.html", {})
 
     assert "Sorry, there is a problem with the service" in html
-    assert "<title>Sorry, there is a problem with the service – Improvement Journey – SECAmb</title>" in html
+    assert "<title>Sorry, there is a problem with the service – Improvement tracker</title>" in html
     assert "Sign in" not in html  # no account links: they need the URLs and the user
 
 
@@ -388,7 +388,7 @@ def test_anonymous_visitor_sees_sign_in_and_public_links_only(client):
     html = response.content.decode()
 
     assert response.status_code == 200
-    assert "<title>Accessibility statement – Improvement Journey – SECAmb</title>" in html
+    assert "<title>Accessibility statement – Improvement tracker</title>" in html
     assert 'href="/accounts/login/">Sign in</a>' in html
     assert 'href="/updates/">Progress updates</a>' in html
     assert "Action register" not in html and "Dashboard" not in html
@@ -429,11 +429,11 @@ def test_header_marks_the_section_the_page_is_in(rf):
 @pytest.mark.django_db
 def test_sign_in_page_has_its_button_and_error_title_with_the_stock_form(client):
     page = client.get("/accounts/login/").content.decode()
-    assert "<title>Sign in – Improvement Journey – SECAmb</title>" in page
+    assert "<title>Sign in – Improvement tracker</title>" in page
     assert re.search(r'<button class="nhsuk-button"[^>]*type="submit"[^>]*>Sign in</button>', page)
 
     refused = client.post("/accounts/login/", {"username": "nobody", "password": "wrong-password"}).content.decode()
-    assert "<title>Error: Sign in – Improvement Journey – SECAmb</title>" in refused
+    assert "<title>Error: Sign in – Improvement tracker</title>" in refused
     assert 'class="nhsuk-error-summary"' in refused
     assert '<a href="#id_username">' in refused
 

@@ -116,6 +116,15 @@ def site(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{prefix / 'db.sqlite3'}",
         "LOG_LEVEL": "WARNING",
     }
+    # Every page reads the trust profile (its names are data, issue 30): the site's tables must exist.
+    subprocess.run(  # noqa: S603 -- fixed arguments
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     gunicorn = subprocess.Popen(  # noqa: S603 -- fixed arguments, loopback only
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{app_port}"]
         + ["--workers", "1", "--threads", "2", "secamb_journey.wsgi:application"],

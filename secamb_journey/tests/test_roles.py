@@ -50,6 +50,8 @@ EXPECTED_GROUPS = {
         "reports.view_publishedupdate",
         "reports.change_publishedupdate",
         "reports.publish_publishedupdate",
+        "secamb_journey.view_trustprofile",
+        "secamb_journey.change_trustprofile",
     },
 }
 
@@ -79,6 +81,8 @@ def test_every_role_exists_as_a_group_with_exactly_its_permissions():
         ("owner", "reports.view_board_packs", False),
         ("comms", "reports.view_board_packs", False),
         ("comms", "reports.publish_publishedupdate", True),
+        ("comms", "secamb_journey.change_trustprofile", True),
+        ("lead", "secamb_journey.change_trustprofile", False),
         ("lead", "reports.publish_publishedupdate", False),
         ("lead", "actions.change_action", True),
         ("owner", "actions.change_action", False),

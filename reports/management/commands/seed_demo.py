@@ -1,4 +1,4 @@
-"""Seed the trust's strategy content and, with DEBUG on, demo users, actions (their history replayed), measures
+"""Load the trust profile (TRUST_PROFILE) and, with DEBUG on, demo users, actions (their history replayed), measures
 and updates.
 
 It lives in reports, the app at the top of the dependencies, because it seeds every app's demo data.
@@ -13,9 +13,9 @@ from actions.models import Meeting
 from measures.demo import seed_demo_measures
 from reports.demo_updates import seed_demo_updates
 from reports.services.board_pack import board_pack_generate
+from reports.trust_profile import default_profile_load
 from secamb_journey import demo
 from secamb_journey.site_url import absolute_url
-from themes.demo import strategy_seed
 
 
 def demo_board_pack_seed():
@@ -28,13 +28,13 @@ def demo_board_pack_seed():
 
 class Command(BaseCommand):
     help = (
-        "Idempotent. Seeds the four strategic goals, four pillars and six urgent themes; with DEBUG on, "
+        "Idempotent. Loads the trust profile (TRUST_PROFILE: its goals, pillars, themes); with DEBUG on, "
         "also one demo user per role and at least thirty demo actions, their year of history replayed."
     )
 
     def handle(self, *args, **options):
-        strategy_seed()
-        self.stdout.write("Strategic goals, pillars and themes are in place.")
+        default_profile_load()
+        self.stdout.write(f"The trust profile is loaded ({settings.TRUST_PROFILE}): its goals, pillars and themes.")
         if not settings.DEBUG:
             self.stdout.write(
                 self.style.WARNING(

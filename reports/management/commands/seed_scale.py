@@ -27,8 +27,8 @@ from actions.models import Action, CqcRegulation, Evidence, ProgressUpdate
 from actions.models.states import status_is_done
 from pillars.models import Pillar
 from reports.snapshots import months_before, snapshots_take
+from reports.trust_profile import default_profile_load
 from secamb_journey.roles import Role
-from themes.demo import strategy_seed
 from themes.models import Theme
 
 S = Status
@@ -119,7 +119,7 @@ class Command(BaseCommand):
         if n_actions < 1 or n_updates < 0 or (options["evidence"] or 0) < 0 or options["snapshots"] < 0:
             raise CommandError("--actions must be at least 1; --updates, --evidence and --snapshots at least 0.")
         started = time.monotonic()
-        strategy_seed()
+        default_profile_load()
         builder = ScaleBuilder(rng=random.Random(options["seed"]), now=timezone.now())
         with transaction.atomic():
             written = builder.build(
@@ -163,7 +163,7 @@ class ScaleBuilder:
                 username=name,
                 first_name=self.rng.choice(first),
                 last_name=self.rng.choice(last),
-                email=f"{name}@synthetic.secamb.invalid",
+                email=f"{name}@synthetic.invalid",
                 password=unusable,
             )
             for names in wanted.values()

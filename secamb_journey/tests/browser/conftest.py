@@ -122,11 +122,11 @@ def seed_world() -> World:
     from pillars.models import Pillar, StrategicGoal
     from reports.management.commands.seed_demo import demo_board_pack_seed
     from reports.models import PublishedUpdate
+    from reports.trust_profile import default_profile_load
     from secamb_journey import demo
-    from themes.demo import strategy_seed
     from themes.models import Theme
 
-    strategy_seed()
+    default_profile_load()
     users = demo.demo_users_seed()
     action_demo.demo_actions_seed(users, references=DEMO_SUBSET)  # their histories replayed, in time order
     seed_demo_measures()
