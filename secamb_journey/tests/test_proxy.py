@@ -38,9 +38,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def render_site_conf(*, listen_port: int, upstream_port: int, prefix: Path, static_root: Path) -> str:
+# The two app servers of deploy/nginx.conf's upstream (issue 29).
+APP_SERVERS = ("server 10.0.1.11:8000 ", "server 10.0.1.12:8000 ")
+
+
+def render_site_conf(*, listen_port: int, upstream_ports: tuple[int, int], prefix: Path, static_root: Path) -> str:
     """deploy/nginx.conf with its address, upstream and paths swapped for the test's (each must be
-    found exactly once, so a change to the file that the test no longer matches fails loudly).
+    found exactly once, so a change to the file that the test no longer matches fails loudly). Its two
+    app servers become upstream_ports (the same port twice for a single gunicorn).
     """
     text = (ROOT / "deploy" / "nginx.conf").read_text()
     # The micro-cache's http {} part, with its cache folder under the test's prefix (issue 15).
@@ -51,7 +56,7 @@ def render_site_conf(*, listen_port: int, upstream_port: int, prefix: Path, stat
     (prefix / "public-cache-http.conf").write_text(http_part)
     swaps = {
         "listen 80;": f"listen 127.0.0.1:{listen_port};",
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
+        **{server: f"server 127.0.0.1:{port} " for server, port in zip(APP_SERVERS, upstream_ports, strict=True)},
         "/var/log/nginx/secamb.access.log": str(prefix / "access.log"),
         "/srv/secamb/staticfiles/": f"{static_root}/",
         "/srv/secamb/deploy/nginx-public-cache-http.conf": str(prefix / "public-cache-http.conf"),
@@ -99,15 +104,39 @@ def _stop(proc: subprocess.Popen, sig=signal.SIGTERM) -> None:
             proc.wait()
 
 
+def start_nginx(prefix: Path, upstream_ports: tuple[int, int]) -> tuple[subprocess.Popen, int]:
+    """nginx with deploy/nginx.conf in front of upstream_ports, everything under `prefix`: the process,
+    and the port it listens on (once it answers /healthz through the upstream)."""
+    for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / folder).mkdir(exist_ok=True)
+    proxy_port = _free_port()
+    site_conf = render_site_conf(
+        listen_port=proxy_port, upstream_ports=upstream_ports, prefix=prefix, static_root=ROOT / "static"
+    )
+    (prefix / "site.conf").write_text(site_conf)
+    main = string.Template((ROOT / "deploy" / "nginx-test.conf.template").read_text())
+    user = "user root;" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(main.substitute(PREFIX=prefix, MODULES=MODULES, USER_DIRECTIVE=user))
+    nginx = subprocess.Popen(  # noqa: S603 -- fixed arguments, loopback only
+        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_until_up(proxy_port, nginx, "nginx")
+    except RuntimeError:
+        _stop(nginx, signal.SIGQUIT)
+        raise
+    return nginx, proxy_port
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The nginx port, with gunicorn behind it: one worker of two threads, so that two stuck requests
     would be enough to starve it if nginx let them through.
     """
     prefix = tmp_path_factory.mktemp("nginx")
-    for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (prefix / folder).mkdir()
-    app_port, proxy_port = _free_port(), _free_port()
+    app_port = _free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "secamb_journey.settings.test",
@@ -127,19 +156,7 @@ def site(tmp_path_factory):
     nginx = None
     try:
         _wait_until_up(app_port, gunicorn, "gunicorn")
-        site_conf = render_site_conf(
-            listen_port=proxy_port, upstream_port=app_port, prefix=prefix, static_root=ROOT / "static"
-        )
-        (prefix / "site.conf").write_text(site_conf)
-        main = string.Template((ROOT / "deploy" / "nginx-test.conf.template").read_text())
-        user = "user root;" if os.geteuid() == 0 else ""
-        (prefix / "nginx.conf").write_text(main.substitute(PREFIX=prefix, MODULES=MODULES, USER_DIRECTIVE=user))
-        nginx = subprocess.Popen(  # noqa: S603 -- fixed arguments, loopback only
-            [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        _wait_until_up(proxy_port, nginx, "nginx")
+        nginx, proxy_port = start_nginx(prefix, (app_port, app_port))
         yield proxy_port
     finally:
         if nginx is not None:
