@@ -70,7 +70,7 @@ def render_site_conf(*, listen_port: int, upstream_ports: tuple[int, int], prefi
     return text
 
 
-def _get(port: int, path: str, *, method: str = "GET", timeout: float = 5, headers=None, body=None):
+def fetch(port: int, path: str, *, method: str = "GET", timeout: float = 5, headers=None, body=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(method, path, body=body, headers=headers or {})
@@ -86,7 +86,7 @@ def _wait_until_up(port: int, proc: subprocess.Popen, what: str) -> None:
         if proc.poll() is not None:
             raise RuntimeError(f"{what} exited with {proc.returncode}")
         try:
-            if _get(port, "/healthz", timeout=2)[0] == 200:
+            if fetch(port, "/healthz", timeout=2)[0] == 200:
                 return
         except OSError:
             pass
@@ -94,7 +94,7 @@ def _wait_until_up(port: int, proc: subprocess.Popen, what: str) -> None:
     raise RuntimeError(f"{what} did not answer on port {port}")
 
 
-def _stop(proc: subprocess.Popen, sig=signal.SIGTERM) -> None:
+def stop_process(proc: subprocess.Popen, sig=signal.SIGTERM) -> None:
     if proc.poll() is None:
         proc.send_signal(sig)
         try:
@@ -108,7 +108,7 @@ def start_nginx(prefix: Path, upstream_ports: tuple[int, int]) -> tuple[subproce
     """nginx with deploy/nginx.conf in front of upstream_ports, everything under `prefix`: the process,
     and the port it listens on (once it answers /healthz through the upstream)."""
     for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (prefix / folder).mkdir(exist_ok=True)
+        (prefix / folder).mkdir(parents=True, exist_ok=True)
     proxy_port = _free_port()
     site_conf = render_site_conf(
         listen_port=proxy_port, upstream_ports=upstream_ports, prefix=prefix, static_root=ROOT / "static"
@@ -125,7 +125,7 @@ def start_nginx(prefix: Path, upstream_ports: tuple[int, int]) -> tuple[subproce
     try:
         _wait_until_up(proxy_port, nginx, "nginx")
     except RuntimeError:
-        _stop(nginx, signal.SIGQUIT)
+        stop_process(nginx, signal.SIGQUIT)
         raise
     return nginx, proxy_port
 
@@ -160,8 +160,8 @@ def site(tmp_path_factory):
         yield proxy_port
     finally:
         if nginx is not None:
-            _stop(nginx, signal.SIGQUIT)
-        _stop(gunicorn)
+            stop_process(nginx, signal.SIGQUIT)
+        stop_process(gunicorn)
 
 
 def _slowloris(port: int, sockets: int, seconds: float, closed: list) -> None:
@@ -200,7 +200,7 @@ def test_slow_clients_cannot_starve_the_site_through_the_proxy(site):
     timings = []
     while attack.is_alive():
         started = time.monotonic()
-        status, _, body = _get(site, "/accessibility/", timeout=5)
+        status, _, body = fetch(site, "/accessibility/", timeout=5)
         timings.append(time.monotonic() - started)
         assert status == 200 and b"Accessibility" in body
         time.sleep(0.5)
@@ -215,24 +215,24 @@ def test_slow_clients_cannot_starve_the_site_through_the_proxy(site):
 
 def test_no_response_names_the_server_software(site):
     for method, path in (("GET", "/"), ("HEAD", "/healthz"), ("GET", "/no-such-page/"), ("GET", "/static/css/")):
-        status, headers, _ = _get(site, path, method=method)
+        status, headers, _ = fetch(site, path, method=method)
         lowered = {name.lower(): value.lower() for name, value in headers.items()}
         assert "server" not in lowered, (path, headers)
         assert "x-powered-by" not in lowered
         assert not any(word in value for value in lowered.values() for word in ("nginx", "gunicorn", "python"))
-    assert _get(site, "/healthz", method="HEAD")[0] == 200
+    assert fetch(site, "/healthz", method="HEAD")[0] == 200
 
 
 def test_static_files_are_served_by_the_proxy_with_a_long_cache_life(site):
     name = next(p.name for p in (ROOT / "static" / "css").iterdir() if p.suffix == ".css")
-    status, headers, body = _get(site, f"/static/css/{name}")
+    status, headers, body = fetch(site, f"/static/css/{name}")
     assert status == 200 and body == (ROOT / "static" / "css" / name).read_bytes()
     assert "immutable" in headers["Cache-Control"]
     assert "Content-Security-Policy" not in headers  # nginx's answer: Django never saw the request
 
 
 def test_a_body_over_the_proxys_limit_is_refused_before_it_reaches_the_app(site):
-    status, headers, _ = _get(
+    status, headers, _ = fetch(
         site,
         "/accounts/login/",
         method="POST",
@@ -245,5 +245,5 @@ def test_a_body_over_the_proxys_limit_is_refused_before_it_reaches_the_app(site)
 def test_the_proxy_runs_the_public_micro_cache_and_never_stores_a_page_the_app_did_not_mark_public(site):
     # deploy/nginx.conf includes deploy/nginx-public-cache-*.conf (issue 15): nginx reports what its
     # cache did, and a page without `Cache-Control: public` reaches the app every time.
-    statuses = [_get(site, "/accessibility/")[1].get("X-Cache-Status") for _ in range(2)]
+    statuses = [fetch(site, "/accessibility/")[1].get("X-Cache-Status") for _ in range(2)]
     assert statuses == ["MISS", "MISS"]
