@@ -1,6 +1,7 @@
 """Persona fixtures shared by every app's tests: the people who use the tracker, and an outsider."""
 
 import os
+import uuid
 
 import pytest
 from django.conf import settings as django_settings
@@ -10,7 +11,7 @@ from secamb_journey.roles import Role
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip tests whose servers are not here: a live Celery worker, or PostgreSQL. Refuse a transactional
+    """Skip tests whose servers are not here: a live Celery worker, Azurite, or PostgreSQL. Refuse a transactional
     test without serialized_rollback: its flush at the end re-creates the content types but not the roles
     (migrations' data), so the next transactional test fails to set up, in whatever order xdist runs them."""
     from django.conf import settings
@@ -30,6 +31,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "celery_worker" in item.keywords and not live_broker:
             item.add_marker(pytest.mark.skip(reason="needs CELERY_LIVE_BROKER_URL (scripts/with-services.sh sets it)"))
+        if "azurite" in item.keywords and not os.environ.get("AZURITE_CONNECTION_STRING"):
+            item.add_marker(
+                pytest.mark.skip(reason="needs AZURITE_CONNECTION_STRING (scripts/with-services.sh sets it)")
+            )
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL pointing at PostgreSQL"))
 
@@ -75,9 +80,26 @@ def migrated_database(django_db_setup, request) -> dict[str, str]:
     return request.config.stash[MIGRATED_DATABASE]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _storage_ready():
+    """The Azure container or S3 bucket, made if missing (STORAGE_BACKEND=azure or s3), as
+    `manage.py ensure_storage` makes it before a deployment's first request."""
+    from secamb_journey.stored_files import storage_ensure
+
+    storage_ensure()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
+    """Each test's stored files on their own: a folder of its own, or on object storage a prefix of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    default = settings.STORAGES["default"]
+    if "OPTIONS" in default:
+        location = f"tests/{tmp_path.name}-{uuid.uuid4().hex[:8]}"
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {**default, "OPTIONS": {**default["OPTIONS"], "location": location}},
+        }
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,9 @@
 #   - PostgreSQL (the newest under /usr/lib/postgresql/*/bin) on PG_PORT (54329), data under /tmp,
 #     superuser `postgres`, trust authentication, fsync off: for tests only;
 #   - Redis on REDIS_PORT (63799), no persistence;
+#   - Azurite, Microsoft's Azure Storage emulator (node_modules/.bin/azurite-blob), blob service only,
+#     on AZURITE_PORT (10000), its data under this script's temporary directory, without telemetry
+#     (these machines have no outside network);
 #   - a real Celery worker with beat (`celery -A secamb_journey worker --beat --pool=solo`) on the base
 #     settings as production runs them (DEBUG off, tasks not eager), against the database `secamb`
 #     (migrated first) and the broker redis://127.0.0.1:REDIS_PORT/0.
@@ -24,6 +27,11 @@
 #                             the live broker and check their effect here, through their own
 #                             connection; they are skipped when CELERY_LIVE_BROKER_URL is not set.
 #   CELERY_LIVE_WORKER_LOG    the live worker's log file (its console e-mails are there too).
+#   AZURITE_CONNECTION_STRING the well-known development account's connection string for the Azurite
+#                             above (BlobEndpoint=http://127.0.0.1:AZURITE_PORT/devstoreaccount1).
+#                             The command chooses whether to use it (STORAGE_BACKEND=azure with
+#                             AZURE_CONNECTION_STRING set to it); tests marked `azurite` are
+#                             skipped when it is not set.
 # The command's exit code is this script's exit code.
 set -euo pipefail
 
@@ -38,6 +46,8 @@ VENV=${VENV:-.venv}
 PY="$ROOT/$VENV/bin/python"
 PG_PORT=${PG_PORT:-54329}
 REDIS_PORT=${REDIS_PORT:-63799}
+AZURITE_PORT=${AZURITE_PORT:-10000}
+AZURITE="$ROOT/node_modules/.bin/azurite-blob"
 DB_NAME=secamb
 
 say() { echo "with-services: $*" >&2; }
@@ -52,9 +62,13 @@ if [ -z "$pgbin" ] || [ ! -x "$pgbin/pg_ctl" ]; then
     say "no PostgreSQL server under /usr/lib/postgresql/*/bin (scripts/install-system-packages.sh --postgres)"
     exit 1
 fi
-for port in "$PG_PORT" "$REDIS_PORT"; do
+if [ ! -x "$AZURITE" ]; then
+    say "no Azurite at $AZURITE (npm devDependency azurite: make setup)"
+    exit 1
+fi
+for port in "$PG_PORT" "$REDIS_PORT" "$AZURITE_PORT"; do
     if port_in_use "$port"; then
-        say "port $port on 127.0.0.1 is already in use; set PG_PORT / REDIS_PORT to free ports"
+        say "port $port on 127.0.0.1 is already in use; set PG_PORT / REDIS_PORT / AZURITE_PORT to free ports"
         exit 1
     fi
 done
@@ -71,6 +85,7 @@ pgdata=""
 pg_started=false
 redis_started=false
 worker_pid=""
+azurite_pid=""
 
 cleanup() {
     local status=$?
@@ -92,6 +107,16 @@ cleanup() {
     if [ "$status" -ne 0 ] && [ -s "$workdir/celery.log" ]; then
         say "last lines of the Celery worker's log:"
         tail -n 30 "$workdir/celery.log" >&2
+    fi
+    if [ -n "$azurite_pid" ] && kill -0 "$azurite_pid" 2>/dev/null; then
+        say "stopping Azurite"
+        kill -TERM "$azurite_pid"
+        for _ in $(seq 1 20); do
+            kill -0 "$azurite_pid" 2>/dev/null || break
+            sleep 0.25
+        done
+        kill -0 "$azurite_pid" 2>/dev/null && kill -KILL "$azurite_pid"
+        wait "$azurite_pid" 2>/dev/null
     fi
     if [ "$redis_started" = true ]; then
         say "stopping Redis"
@@ -146,6 +171,25 @@ done
     cat "$workdir/redis/redis.log" >&2
     exit 1
 }
+
+# --- Azurite (blob service only) -----------------------------------------------------------------
+say "starting Azurite on 127.0.0.1:$AZURITE_PORT"
+mkdir -p "$workdir/azurite"
+"$AZURITE" --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location "$workdir/azurite" \
+    --disableTelemetry --skipApiVersionCheck --silent >"$workdir/azurite.log" 2>&1 &
+azurite_pid=$!
+for _ in $(seq 1 100); do
+    port_in_use "$AZURITE_PORT" && break
+    kill -0 "$azurite_pid" 2>/dev/null || break
+    sleep 0.1
+done
+port_in_use "$AZURITE_PORT" || {
+    say "Azurite did not answer"
+    cat "$workdir/azurite.log" >&2
+    exit 1
+}
+# The well-known development account (public, documented by Microsoft; not a secret).
+azurite_connection_string="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"
 
 # --- The live Celery worker and beat ------------------------------------------------------------
 live_database_url="postgres://postgres@127.0.0.1:$PG_PORT/$DB_NAME"
@@ -206,6 +250,7 @@ export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
 export CELERY_LIVE_BROKER_URL="$live_broker_url"
 export CELERY_LIVE_DATABASE_URL="$live_database_url"
 export CELERY_LIVE_WORKER_LOG="$workdir/celery.log"
+export AZURITE_CONNECTION_STRING="$azurite_connection_string"
 say "services ready; running: $*"
 set +e
 "$@"

@@ -9,6 +9,7 @@ import logging
 from django.db import connection
 
 from secamb_journey.celery import app
+from secamb_journey.stored_files import storage_kind, storage_present
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +36,19 @@ def broker_state() -> dict:
         logger.exception("Health check: the broker (%s) did not answer", transport)
         return {"ok": False, "transport": transport}
     return {"ok": True, "transport": transport}
+
+
+def storage_state() -> dict:
+    """Stored files (secamb_journey.storage_settings): the local disk, or the Azure container or S3 bucket,
+    there and answering."""
+    kind = storage_kind()
+    try:
+        present = storage_present()
+    except Exception:  # noqa: BLE001 -- any failure means "down"; the log has the details
+        logger.exception("Health check: the file storage (%s) did not answer", kind)
+        return {"ok": False, "backend": kind}
+    if not present:
+        logger.error(
+            "Health check: the file storage's (%s) container or bucket is missing: manage.py ensure_storage", kind
+        )
+    return {"ok": present, "backend": kind}

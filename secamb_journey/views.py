@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from secamb_journey.glossary import GLOSSARY
-from secamb_journey.health import broker_state, database_state
+from secamb_journey.health import broker_state, database_state, storage_state
 from secamb_journey.landing import landing_url
 
 
@@ -24,7 +24,7 @@ class SignInView(auth_views.LoginView):
 @never_cache
 @require_safe  # HEAD too: uptime monitors use it, and get the same status as GET
 def healthz(request):
-    checks = {"database": database_state(), "broker": broker_state()}
+    checks = {"database": database_state(), "broker": broker_state(), "storage": storage_state()}
     healthy = all(check["ok"] for check in checks.values())
     body = {"status": "ok" if healthy else "unavailable", **checks}
     return JsonResponse(body, status=200 if healthy else 503)

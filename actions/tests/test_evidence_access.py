@@ -36,3 +36,12 @@ def test_an_executive_lead_who_is_otherwise_an_owner_may_download_their_actions_
 def test_the_owner_leads_and_board_members_may_download_it(request, client_for, persona, evidence):
     response = _download(client_for(request.getfixturevalue(persona)), evidence)
     assert b"".join(response.streaming_content) == b"Evidence of completion.\n"
+
+
+def test_evidence_missing_from_storage_is_a_clear_not_found_and_logged(client_for, lead, evidence, caplog):
+    """On any backend (the local disk, or a blob gone from object storage): a 404 page, never a 500."""
+    evidence.file.storage.delete(evidence.file.name)
+    with caplog.at_level("ERROR", logger="actions.views.register"):
+        response = _download(client_for(lead), evidence)
+    assert response.status_code == 404
+    assert f"Evidence file {evidence.file.name} for {evidence.action.reference} is missing from storage" in caplog.text

@@ -3,9 +3,9 @@ assures), with CSRF checks on, and every wrong move refused with a clear message
 """
 
 import re
-from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -34,9 +34,14 @@ def post(client, url, data):
     return client.post(url, {**data, "csrfmiddlewaretoken": csrf_token(client, url)})
 
 
-def stored_files(settings) -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+def stored_files(folder: str = "") -> list[str]:
+    """Every file in the default storage (the local disk or object storage), through its API."""
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # the local disk before anything is stored
+        return []
+    below = [name for sub in folders for name in stored_files(f"{folder}{sub}/")]
+    return [f"{folder}{name}" for name in files] + below
 
 
 def test_an_owner_finds_logs_evidences_and_completes_an_action_and_another_lead_assures_it(
@@ -145,7 +150,7 @@ def test_a_file_of_the_wrong_kind_is_refused_and_nothing_is_stored(owner, action
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Evidence.objects.count() == 0
-    assert stored_files(settings) == []
+    assert stored_files() == []
 
 
 def test_a_file_over_10_mb_is_refused_and_nothing_is_stored(owner, action, settings):
@@ -155,7 +160,7 @@ def test_a_file_over_10_mb_is_refused_and_nothing_is_stored(owner, action, setti
     )
     assert "The selected file must be smaller than 10 MB." in response.content.decode()
     assert Evidence.objects.count() == 0
-    assert stored_files(settings) == []
+    assert stored_files() == []
 
 
 def test_evidence_without_a_description_or_file_is_refused_with_messages(owner, action):

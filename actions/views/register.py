@@ -204,7 +204,10 @@ def evidence_download(request, reference, evidence_id):
     """Evidence files are never at a public URL: this view streams one to a viewer with a need to know."""
     access, evidence = get_evidence_for_user(request, reference, evidence_id)
     action = access.action
+    # Asked first: object storage (azure, s3) opens lazily and would fail only mid-response.
     try:
+        if not evidence.file.storage.exists(evidence.file.name):
+            raise FileNotFoundError(evidence.file.name)
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         logger.error("Evidence file %s for %s is missing from storage", evidence.file.name, action.reference)

@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from secamb_journey.env import env_bool, env_int, env_list, env_mapping, env_str
+from secamb_journey.storage_settings import default_storage_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -277,11 +278,12 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
 ]
-# Evidence files live here. Nothing under MEDIA_ROOT is ever served by URL: evidence is streamed
-# by a view that checks who is asking.
+# Stored files (evidence, board pack PDFs, import uploads): the local disk under MEDIA_ROOT by default,
+# or Azure Blob / S3 storage by STORAGE_BACKEND (secamb_journey/storage_settings.py). Nothing stored is
+# ever served by URL: evidence is streamed by a view that checks who is asking.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_environment(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

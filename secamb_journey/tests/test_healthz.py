@@ -1,8 +1,13 @@
-"""/healthz tells operators whether the database and the broker answer: 200 when both do, 503 when not."""
+"""/healthz tells operators whether the database, the broker and the file storage answer: 200 when all
+do, 503 when not."""
+
+import os
 
 import pytest
 from celery import current_app
 from django.db import OperationalError
+
+from secamb_journey.stored_files import storage_kind
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +16,7 @@ def test_healthy_when_database_and_broker_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok" and body["database"]["ok"] and body["broker"]["ok"]
+    assert body["status"] == "ok" and body["database"]["ok"] and body["broker"]["ok"] and body["storage"]["ok"]
 
 
 def test_503_saying_the_broker_is_down(client, monkeypatch):
@@ -72,6 +77,7 @@ def test_a_failure_is_reported_as_a_state_with_its_details_only_in_the_log(clien
         "status": "unavailable",
         "database": {"ok": False, "vendor": connection_vendor()},
         "broker": {"ok": False, "transport": "redis"},
+        "storage": {"ok": True, "backend": storage_kind()},
     }
     assert SECRET_DETAIL in caplog.text
 
@@ -93,3 +99,51 @@ def test_head_answers_503_like_get_when_a_service_is_down(client, monkeypatch):
     monkeypatch.setitem(current_app.conf, "broker_url", "redis://127.0.0.1:1/0")
     monkeypatch.setitem(current_app.conf, "broker_transport_options", {"socket_connect_timeout": 0.5})
     assert client.head("/healthz").status_code == 503
+
+
+# The development account's well-known key (Azurite's; public, not a secret), at an address nothing answers.
+AZURE_DOWN = (
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+    "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+    "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;"
+)
+
+
+def _azure(settings, connection_string, container="healthz-evidence"):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.azure_storage.AzureStorage",
+            "OPTIONS": {"connection_string": connection_string, "azure_container": container},
+        },
+    }
+
+
+def test_the_local_disk_is_reported_as_the_storage(client, settings):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    assert client.get("/healthz").json()["storage"] == {"ok": True, "backend": "filesystem"}
+
+
+def test_503_saying_the_storage_is_down_when_azure_does_not_answer(client, settings, caplog):
+    _azure(settings, AZURE_DOWN)
+    with caplog.at_level("ERROR", logger="secamb_journey.health"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["storage"] == {"ok": False, "backend": "azure"}
+    assert body["database"]["ok"] and body["broker"]["ok"]
+    assert "127.0.0.1:1" not in response.content.decode()
+    assert "the file storage (azure) did not answer" in caplog.text
+
+
+@pytest.mark.azurite
+def test_azurite_answering_with_the_container_is_healthy_and_without_it_is_not(client, settings):
+    from secamb_journey.stored_files import storage_ensure
+
+    _azure(settings, os.environ["AZURITE_CONNECTION_STRING"], container=f"healthz-{os.getpid()}")
+    assert client.get("/healthz").json()["storage"] == {"ok": False, "backend": "azure"}
+    assert storage_ensure() == f"Azure container 'healthz-{os.getpid()}'"
+    assert storage_ensure() is None  # made once; a second run (another machine) changes nothing
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["storage"] == {"ok": True, "backend": "azure"}
