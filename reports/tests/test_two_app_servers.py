@@ -190,7 +190,8 @@ def wait_for(condition, seconds: float, what: str) -> None:
 def servers(redis, tmp_path):
     """{"a", "b": the two Sites, "nginx": its port, "seed": what SEED printed, "worker": its folder}."""
     began = time.monotonic()
-    gunicorn = ["-c", str(ROOT / "gunicorn.conf.py"), "--workers", "2", "--threads", "4"]
+    # Production's settings, with each request logged (to gunicorn.log): which server took what.
+    gunicorn = ["-c", str(ROOT / "gunicorn.conf.py"), "--workers", "2", "--threads", "4", "--access-logfile", "-"]
     common = {"redis_url": redis.url, "workers": 2, "gunicorn_args": gunicorn}
     a = Site(tmp_path / "a", cwd=tmp_path / "a" / "cwd", **common)
     b = Site(tmp_path / "b", cwd=tmp_path / "b" / "cwd", database_of=a, **common)
@@ -331,7 +332,7 @@ def load(servers, seconds: float, kill_after: float) -> dict:
             path, session = pages[n % len(pages)]
             try:
                 status = request(port, path, session=session)[0]
-            except OSError as error:
+            except (OSError, http.client.HTTPException) as error:  # refused, reset, cut short
                 status = type(error).__name__
             reads[status] += 1
             n += 1
@@ -343,7 +344,7 @@ def load(servers, seconds: float, kill_after: float) -> dict:
             form = {"narrative": narrative, "status": "on_track", "percent_complete": str(n % 100)}
             try:
                 status = request(port, f"/actions/{ref}/progress/", session=seed["owner"], form=form)[0]
-            except OSError as error:
+            except (OSError, http.client.HTTPException) as error:  # refused, reset, cut short
                 status = type(error).__name__
             posts.append((narrative, status, stop.is_set() or killed.is_set()))
             n += 1
@@ -380,6 +381,7 @@ def test_two_app_servers_behind_nginx_share_the_site_run_beat_once_and_survive_l
     assert (made["drafts"], made["packs"], made["pack_emails"]) == (1, 1, 2)
 
     result = load(servers, seconds=7, kill_after=2.5)
+    served = {name: log_count(servers[name].folder / "gunicorn.log", r'"POST /actions/\S+/progress/') for name in "ab"}
     saved_rows = counts(servers)["saved"]
     saved = set(saved_rows)
     posts = result["posts"]
@@ -389,8 +391,10 @@ def test_two_app_servers_behind_nginx_share_the_site_run_beat_once_and_survive_l
     print(
         f"Under load, A killed after 2.5 s of 7: reads {dict(result['reads'])}; {len(posts)} progress entries "
         f"posted, {len(accepted)} answered as saved ({after_kill} after the kill), failed: {failed} "
-        f"(of which saved: {[n for n, _ in failed if n in saved]}); {len(saved)} in the database"
+        f"(of which saved: {[n for n, _ in failed if n in saved]}); {len(saved)} in the database; "
+        f"progress entries taken by A {served['a']}, by B {served['b']}"
     )
+    assert served["a"] and served["b"], "the load did not reach both servers"
     assert set(result["reads"]) == {200}, f"reads that failed: {result['reads']}"
     assert accepted and after_kill, "no progress entry was saved on both sides of the kill"
     lost = [narrative for narrative in accepted if narrative not in saved]
