@@ -237,13 +237,16 @@ def counts(servers) -> dict:
 def upload_on_a_and_open_on_b(servers) -> int:
     """An owner attaches evidence on A, the action's lead opens it on B: the same bytes. Its size."""
     a, b, seed = servers["a"], servers["b"], servers["seed"]
+    for site in (a, b):  # each server reports the shared storage as well as the database and broker
+        health = json.loads(request(site.port, "/healthz")[1])
+        assert health["storage"] == {"ok": True, "backend": "azure"} and health["status"] == "ok", health
     reference = seed["actions"][0]
     content = f"Minutes of the meeting that agreed {reference}, uploaded on server A.\n".encode() * 500
     form = {"description": "Minutes of the meeting", "kind": ""}
     status, _ = request(
         a.port, f"/actions/{reference}/evidence/", session=seed["owner"], form=form, upload=("file", "m.txt", content)
     )
-    assert status == 302, "the owner could not attach evidence on server A"
+    assert status == 302, f"the owner could not attach evidence on server A: {log_tail(a)}"
     status, page = request(b.port, f"/actions/{reference}/", session=seed["lead"])
     links = re.findall(rf"/actions/{reference}/evidence/\d+/", page)
     assert status == 200 and len(links) == 1, "server B does not list the evidence uploaded on A"
@@ -259,7 +262,10 @@ def upload_on_a_and_open_on_b(servers) -> int:
 
 
 # The cache's promise: a read that starts this long after the publication was answered lists it. Each
-# process reads the generation at most once a second; nginx may then hold the page for its own second.
+# process reads the generation at most once a second; nginx may then hold the page for its own second,
+# and hands the copy it holds to the first reader after that while it fetches the new one in the
+# background (deploy/nginx-public-cache-location.conf: proxy_cache_background_update), so through nginx
+# the first read after the promise may still be the old page; none after it.
 PROMISE = {"A": MEMO_SECONDS, "B": MEMO_SECONDS, "nginx": 2 * MEMO_SECONDS}
 
 
@@ -281,7 +287,9 @@ def publish_on_a_and_read_everywhere(servers) -> dict[str, float]:
         for name, port in readers.items():
             started = time.monotonic() - published
             reads.append((name, round(started, 2), link in request(port, "/updates/")[1]))
-    late = [(name, started) for name, started, fresh in reads if not fresh and started > PROMISE[name]]
+    after = {name: [(s, fresh) for n, s, fresh in reads if n == name and s > PROMISE[name]] for name in readers}
+    after["nginx"] = after["nginx"][1:]
+    late = [(name, started) for name, answers in after.items() for started, fresh in answers if not fresh]
     assert not late, f"reads (reader, seconds after publishing) that did not list the update: {late}"
     for port in readers.values():
         assert request(port, link)[0] == 200
