@@ -68,12 +68,17 @@ test: setup
 # (proxy; the micro-cache in front of a stand-in app). The cross-process tests run here too: their sites
 # use this run's database, PostgreSQL; so do the PostgreSQL-only tests (`postgres` marker), nginx's
 # among them (proxy and postgres: two app servers behind nginx, reports/tests/test_two_app_servers.py).
+# Stored files go to Azurite when AZURITE_CONNECTION_STRING is set (STORAGE_BACKEND=azure).
 POSTGRES_PYTEST_ARGS := -m "not browser and (not proxy or postgres)" --ignore=reports/tests/test_nginx_microcache.py
 test-postgres: setup
 	@case "$${DATABASE_URL:-}" in postgres*) ;; \
 		*) echo "test-postgres needs DATABASE_URL=postgres://...; run: scripts/with-services.sh make test-postgres" >&2; exit 2;; \
 	esac
-	@bash scripts/test.sh --pytest-only $(POSTGRES_PYTEST_ARGS)
+	@# Stored files on Azurite (with-services.sh starts it) rather than the disk: every evidence test on object storage.
+	@if [ -n "$${AZURITE_CONNECTION_STRING:-}" ]; then \
+		export STORAGE_BACKEND=azure AZURE_CONNECTION_STRING="$$AZURITE_CONNECTION_STRING" AZURE_CONTAINER=test-postgres; \
+	fi; \
+	bash scripts/test.sh --pytest-only $(POSTGRES_PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -31,6 +31,7 @@ mkdir -p "$CELERY_DATA_DIR/queue" "$CELERY_DATA_DIR/processed" var/log
 # Quiet until the app is up: the details go to var/log, and the address and sign-ins are printed once, last.
 echo "Starting: the database, the demo data, a Celery worker and the web server (logs in var/log/)..."
 "$PY" manage.py migrate --noinput -v 0
+"$PY" manage.py ensure_storage
 "$PY" manage.py seed_demo >var/log/seed_demo.log 2>&1
 
 worker_pid=""

@@ -34,14 +34,16 @@ def post(client, url, data):
     return client.post(url, {**data, "csrfmiddlewaretoken": csrf_token(client, url)})
 
 
-def stored_files(folder: str = "") -> list[str]:
-    """Every file in the default storage (the local disk or object storage), through its API."""
+def stored_files(folder: str | None = None) -> list[str]:
+    """Every evidence file in the default storage (the local disk or object storage), through its API.
+    From named folders: django-storages' Azure listdir("") lists the whole container, not its location."""
+    if folder is None:
+        return stored_files("evidence") + stored_files("held-evidence")
     try:
-        folders, files = default_storage.listdir(folder)
-    except FileNotFoundError:  # the local disk before anything is stored
+        subfolders, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # the local disk, before anything is stored there
         return []
-    below = [name for sub in folders for name in stored_files(f"{folder}{sub}/")]
-    return [f"{folder}{name}" for name in files] + below
+    return [f"{folder}/{name}" for name in files] + [f for sub in subfolders for f in stored_files(f"{folder}/{sub}")]
 
 
 def test_an_owner_finds_logs_evidences_and_completes_an_action_and_another_lead_assures_it(
@@ -72,6 +74,8 @@ def test_an_owner_finds_logs_evidences_and_completes_an_action_and_another_lead_
     assert response.status_code == 302
     evidence = Evidence.objects.get(action=action)
     assert evidence.content_type == "image/png"  # decided by the content, not by what the browser said
+    [stored] = stored_files()  # on object storage, under the test's own prefix
+    assert stored.endswith(evidence.file.name)
 
     # Mark it complete.
     response = post(

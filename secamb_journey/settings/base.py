@@ -432,8 +432,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every page it lays out at INFO (a board pack: hundreds of lines); its warnings stay.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    # WeasyPrint logs every page it lays out at INFO (a board pack: hundreds of lines), and the Azure SDK
+    # every request to the storage with its headers (STORAGE_BACKEND=azure); their warnings stay.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "azure.core.pipeline.policies.http_logging_policy": {"level": "WARNING"},
+    },
 }
 
 SILENCED_SYSTEM_CHECKS = []

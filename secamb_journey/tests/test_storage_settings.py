@@ -1,5 +1,6 @@
 """STORAGE_BACKEND chooses where stored files live; an incomplete or unknown choice stops the app starting."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +93,24 @@ def test_the_settings_refuse_to_load_with_an_incomplete_backend(environment):
     )
     assert result.returncode != 0
     assert "STORAGE_BACKEND=azure but AZURE_CONNECTION_STRING is not set" in result.stderr
+
+
+APPS = ("actions", "measures", "pillars", "reports", "secamb_journey", "themes", "templates")
+# A stored file's URL (a public or SAS address), its local path, or the local folder: none of these work,
+# or all of them leak, once files are in object storage.
+ONLY_ON_DISK = re.compile(r"\.file\.(url|path)\b|\bfile\.url\b|MEDIA_ROOT|MEDIA_URL|default_storage\.(url|path)\b")
+
+
+def test_the_apps_use_stored_files_through_the_storage_api_only():
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for app in APPS
+        for path in (root / app).rglob("*")
+        if path.suffix in {".py", ".html", ".txt"}
+        and not {"tests", "settings"} & set(path.relative_to(root).parts)
+        and path.name != "storage_settings.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ONLY_ON_DISK.search(line)
+    ]
+    assert found == []
