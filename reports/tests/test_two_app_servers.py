@@ -327,12 +327,13 @@ def two_beats(servers) -> dict[str, int]:
 
 
 def load(servers, seconds: float, kill_after: float) -> dict:
-    """Readers (public pages, and a member of staff's action page) and two members of staff logging
-    progress, through nginx; server A killed part-way. Every answer, by kind."""
+    """Three readers (public pages, and the owner's action page) and the owner logging progress on two
+    actions at once, through nginx; server A killed part-way. The reads' statuses, counted, and each
+    progress entry's words, status, and whether it was answered after the kill."""
     seed, port = servers["seed"], servers["nginx"]
     refs = seed["actions"]
     pages = [("/updates/", None), ("/plan/", None), (f"/actions/{refs[0]}/", seed["owner"])]
-    reads, posts, stop = Counter(), [], threading.Event()
+    reads, posts, stop, killed = [], [], threading.Event(), threading.Event()  # list.append is thread-safe
 
     def reader(offset: int) -> None:
         n = offset
@@ -342,7 +343,7 @@ def load(servers, seconds: float, kill_after: float) -> dict:
                 status = request(port, path, session=session)[0]
             except (OSError, http.client.HTTPException) as error:  # refused, reset, cut short
                 status = type(error).__name__
-            reads[status] += 1
+            reads.append(status)
             n += 1
 
     def writer(ref: str) -> None:
@@ -357,7 +358,6 @@ def load(servers, seconds: float, kill_after: float) -> dict:
             posts.append((narrative, status, stop.is_set() or killed.is_set()))
             n += 1
 
-    killed = threading.Event()
     threads = [threading.Thread(target=reader, args=(n,)) for n in range(3)]
     threads += [threading.Thread(target=writer, args=(ref,)) for ref in refs]
     for thread in threads:
@@ -369,7 +369,7 @@ def load(servers, seconds: float, kill_after: float) -> dict:
     stop.set()
     for thread in threads:
         thread.join()
-    return {"reads": reads, "posts": posts}
+    return {"reads": Counter(reads), "posts": posts}
 
 
 def test_two_app_servers_behind_nginx_share_the_site_run_beat_once_and_survive_losing_one(servers):
