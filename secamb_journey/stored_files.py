@@ -12,6 +12,8 @@ _KINDS = {
     "storages.backends.s3.S3Storage": "s3",
 }
 _QUICK = {"retries": 0, "timeout": 2}
+# The SDKs are imported where used: only the backend in use pays for its import (boto3 0.5 s, the Azure
+# SDK 0.35 s, in every process and gunicorn worker), as django-storages' backends do.
 
 
 def storage_kind() -> str:

@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from azure.storage.blob import ContainerClient
 
 from reports.tests.processes import ROOT, MigratedDatabase, Site
 
@@ -102,8 +103,6 @@ def _server(site: Site, folder: Path, container: str) -> tuple[dict, Path]:
 
 @pytest.mark.azurite
 def test_evidence_uploaded_on_one_server_is_downloaded_on_another_byte_for_byte_and_privately(site, tmp_path):
-    from azure.storage.blob import ContainerClient
-
     container = f"xproc-{uuid.uuid4().hex[:12]}"
     first_env, first = _server(site, tmp_path / "first", container)
     second_env, second = _server(site, tmp_path / "second", container)

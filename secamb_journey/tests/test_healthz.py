@@ -7,7 +7,7 @@ import pytest
 from celery import current_app
 from django.db import OperationalError
 
-from secamb_journey.stored_files import storage_kind
+from secamb_journey.stored_files import storage_ensure, storage_kind
 
 pytestmark = pytest.mark.django_db
 
@@ -138,8 +138,6 @@ def test_503_saying_the_storage_is_down_when_azure_does_not_answer(client, setti
 
 @pytest.mark.azurite
 def test_azurite_answering_with_the_container_is_healthy_and_without_it_is_not(client, settings):
-    from secamb_journey.stored_files import storage_ensure
-
     _azure(settings, os.environ["AZURITE_CONNECTION_STRING"], container=f"healthz-{os.getpid()}")
     assert client.get("/healthz").json()["storage"] == {"ok": False, "backend": "azure"}
     assert storage_ensure() == f"Azure container 'healthz-{os.getpid()}'"
@@ -147,3 +145,21 @@ def test_azurite_answering_with_the_container_is_healthy_and_without_it_is_not(c
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["storage"] == {"ok": True, "backend": "azure"}
+
+
+def test_503_saying_the_storage_is_down_when_s3_does_not_answer(client, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "evidence",
+                "endpoint_url": "http://127.0.0.1:1",
+                "access_key": "key",
+                "secret_key": "secret",
+            },
+        },
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["storage"] == {"ok": False, "backend": "s3"}
