@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,44 @@ def test_the_proxy_runs_the_public_micro_cache_and_never_stores_a_page_the_app_d
     # cache did, and a page without `Cache-Control: public` reaches the app every time.
     statuses = [fetch(site, "/accessibility/")[1].get("X-Cache-Status") for _ in range(2)]
     assert statuses == ["MISS", "MISS"]
+
+
+def _stand_in_app_server(name: str, health: dict) -> ThreadingHTTPServer:
+    """An app server that names itself in every answer, its /healthz answering health["status"]."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802 -- the standard library's name
+            body = name.encode()
+            self.send_response(health["status"] if self.path == "/healthz" else 200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_a_failing_health_check_through_the_proxy_takes_neither_app_server_out(tmp_path):
+    """/healthz answers 503 while Redis is down, which the pages survive: nginx hands the 503 to the
+    monitor and counts it against neither server, so both go on serving pages (issue 29)."""
+    health = {"status": 200}
+    servers = [_stand_in_app_server(name, health) for name in ("A", "B")]
+    nginx, port = start_nginx(tmp_path, tuple(server.server_address[1] for server in servers))
+    try:
+        health["status"] = 503
+        probes = [fetch(port, "/healthz")[0] for _ in range(4)]
+        pages = [fetch(port, "/page") for _ in range(6)]
+    finally:
+        stop_process(nginx, signal.SIGQUIT)
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    assert probes == [503] * 4
+    assert [status for status, _, _ in pages] == [200] * 6
+    assert {body for _, _, body in pages} == {b"A", b"B"}
