@@ -3,6 +3,7 @@ both started here on free loopback ports. Slow clients cannot take the site down
 four sockets trickling header lines stalled a bare gunicorn), and no response names the server software.
 """
 
+import contextlib
 import http.client
 import os
 import shutil
@@ -251,12 +252,16 @@ def test_the_proxy_runs_the_public_micro_cache_and_never_stores_a_page_the_app_d
 
 
 def _stand_in_app_server(name: str, health: dict) -> ThreadingHTTPServer:
-    """An app server that names itself in every answer, its /healthz answering health["status"]."""
+    """An app server that names itself in every answer, its /healthz answering health["status"]; on
+    /broken it drops the connection unanswered, as a worker killed mid-request (or timed out) would."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self):  # noqa: N802 -- the standard library's name
+            if self.path == "/broken":
+                self.close_connection = True
+                return
             body = name.encode()
             self.send_response(health["status"] if self.path == "/healthz" else 200)
             self.send_header("Content-Length", str(len(body)))
@@ -271,21 +276,41 @@ def _stand_in_app_server(name: str, health: dict) -> ThreadingHTTPServer:
     return server
 
 
+@contextlib.contextmanager
+def _two_stand_in_app_servers(prefix: Path, health: dict):
+    """nginx (deploy/nginx.conf) in front of two stand-in app servers, A and B: its port."""
+    servers = [_stand_in_app_server(name, health) for name in ("A", "B")]
+    nginx = None
+    try:
+        nginx, port = start_nginx(prefix, tuple(server.server_address[1] for server in servers))
+        yield port
+    finally:
+        if nginx is not None:
+            stop_process(nginx, signal.SIGQUIT)
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
 def test_a_failing_health_check_through_the_proxy_takes_neither_app_server_out(tmp_path):
     """/healthz answers 503 while Redis is down, which the pages survive: nginx hands the 503 to the
     monitor and counts it against neither server, so both go on serving pages (issue 29)."""
     health = {"status": 200}
-    servers = [_stand_in_app_server(name, health) for name in ("A", "B")]
-    nginx, port = start_nginx(tmp_path, tuple(server.server_address[1] for server in servers))
-    try:
+    with _two_stand_in_app_servers(tmp_path, health) as port:
         health["status"] = 503
         probes = [fetch(port, "/healthz")[0] for _ in range(4)]
         pages = [fetch(port, "/page") for _ in range(6)]
-    finally:
-        stop_process(nginx, signal.SIGQUIT)
-        for server in servers:
-            server.shutdown()
-            server.server_close()
     assert probes == [503] * 4
     assert [status for status, _, _ in pages] == [200] * 6
     assert {body for _, _, body in pages} == {b"A", b"B"}
+
+
+def test_a_page_failing_on_both_app_servers_does_not_leave_the_proxy_without_a_server(tmp_path):
+    """A request both servers fail (dropped, or past the read timeout: failures in nginx's count) is
+    answered 502, but the servers stay in: one such request must not take the whole site down for 10 s
+    (max_fails=3; with nginx's default of 1, the two attempts mark both servers failed)."""
+    with _two_stand_in_app_servers(tmp_path, {"status": 200}) as port:
+        broken = fetch(port, "/broken")[0]
+        pages = [fetch(port, "/page")[0] for _ in range(4)]
+    assert broken == 502
+    assert pages == [200] * 4
