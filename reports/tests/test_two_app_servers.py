@@ -211,6 +211,8 @@ def servers(redis, tmp_path):
     try:
         a.manage("ensure_storage")
         seed = json.loads(a.manage(code=SEED).strip().splitlines()[-1])
+        # A worker of its own rather than scripts/with-services.sh's: that one reads the database `secamb`,
+        # and the servers' data is in this test's; its own Redis too, so no other test's tasks reach it.
         processes.append(celery(tmp_path / "worker", a.env, "worker", "--pool=threads", "--concurrency=2"))
         a.start()
         b.start()
