@@ -66,9 +66,10 @@ test: setup
 # Celery worker that scripts/with-services.sh starts and describes. Without what `make test` has already
 # run and the database does not change: the browser tests (pages in Chromium) and the tests of nginx
 # (proxy; the micro-cache in front of a stand-in app). The cross-process tests run here too: their sites
-# use this run's database, PostgreSQL; so do the PostgreSQL-only tests (`postgres` marker). Stored
-# files go to Azurite when AZURITE_CONNECTION_STRING is set (STORAGE_BACKEND=azure).
-POSTGRES_PYTEST_ARGS := -m "not browser and not proxy" --ignore=reports/tests/test_nginx_microcache.py
+# use this run's database, PostgreSQL; so do the PostgreSQL-only tests (`postgres` marker), nginx's
+# among them (proxy and postgres: two app servers behind nginx, reports/tests/test_two_app_servers.py).
+# Stored files go to Azurite when AZURITE_CONNECTION_STRING is set (STORAGE_BACKEND=azure).
+POSTGRES_PYTEST_ARGS := -m "not browser and (not proxy or postgres)" --ignore=reports/tests/test_nginx_microcache.py
 test-postgres: setup
 	@case "$${DATABASE_URL:-}" in postgres*) ;; \
 		*) echo "test-postgres needs DATABASE_URL=postgres://...; run: scripts/with-services.sh make test-postgres" >&2; exit 2;; \

@@ -1,5 +1,6 @@
 """gunicorn's settings for production, behind nginx (deploy/nginx.conf). Run: `gunicorn -c gunicorn.conf.py
-secamb_journey.wsgi:application`; WEB_CONCURRENCY, GUNICORN_THREADS and GUNICORN_BIND override.
+secamb_journey.wsgi:application`; WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_BIND and FORWARDED_ALLOW_IPS
+override (two app servers behind one nginx: each binds its private address and believes nginx's).
 
 Worker class: gthread. nginx hands gunicorn whole requests and takes whole responses, so a worker's
 time is the app's own; threads then let one process serve several at once while another waits on the
@@ -10,7 +11,7 @@ serve one request per process, and faced directly with the network, four slow so
 
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # nginx only: never the network directly
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # for nginx only: never open to the network
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))  # about one per core, plus one
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
@@ -24,8 +25,8 @@ keepalive = 20
 limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
-# X-Forwarded-Proto is believed from nginx on the same machine only.
-forwarded_allow_ips = "127.0.0.1"
+# X-Forwarded-Proto is believed from nginx only: on the same machine, or (two app servers) nginx's address.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The app is imported once, in the master, and each worker is forked from it: a worker starts in
 # milliseconds (no imports, no Django set-up), so the restarts below cost a fork and the first render of
 # each page in that process, not seconds of start-up. Nothing opens a connection at import: the database,

@@ -11,6 +11,7 @@ import contextlib
 import http.client
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -151,16 +152,35 @@ class MigratedDatabase:
 
 
 class Site:
-    """The app under gunicorn in other processes, with its own database and cache configuration."""
+    """The app under gunicorn in other processes, with its own database and cache configuration.
 
-    def __init__(self, folder: Path, *, redis_url: str | None = None, workers: int = 3):
+    Another app server of the same site: `database_of=` the first Site (sharing its database, which the
+    first one removes), a working directory of its own (`cwd=`; MEDIA_ROOT is always the site's folder),
+    and `gunicorn_args=` to run it as production does (["-c", "gunicorn.conf.py", ...]).
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        redis_url: str | None = None,
+        workers: int = 3,
+        cwd: Path | None = None,
+        database_of: "Site | None" = None,
+        gunicorn_args: list[str] | None = None,
+    ):
         self.folder = folder
         self.port = free_port()
         self.workers = workers
+        self.cwd = cwd or ROOT
+        self.gunicorn_args = gunicorn_args or ["--workers", str(workers), "--worker-class", "sync", "--timeout", "60"]
         self.process = None
         self.postgres_name = None
         folder.mkdir(parents=True, exist_ok=True)
-        if _on_postgres():
+        self.cwd.mkdir(parents=True, exist_ok=True)
+        if database_of is not None:
+            database_url = database_of.env["DATABASE_URL"]
+        elif _on_postgres():
             self.postgres_name = f"xproc_{uuid.uuid4().hex[:12]}"
             database_url = _postgres_url(self.postgres_name)
         else:
@@ -178,11 +198,14 @@ class Site:
             CELERY_DATA_DIR=str(folder / "celery"),
             LOG_LEVEL="WARNING",
             SITE_URL=f"http://127.0.0.1:{self.port}",
+            # The checkout, importable from any working directory.
+            PYTHONPATH=str(ROOT),
         )
         if redis_url:
             self.env["REDIS_URL"] = redis_url
-        # As `manage.py migrate` would leave it, from the copy migrated once.
-        MigratedDatabase.copy_to(sqlite_file=folder / "db.sqlite3", postgres_name=self.postgres_name, env=self.env)
+        if database_of is None:
+            # As `manage.py migrate` would leave it, from the copy migrated once.
+            MigratedDatabase.copy_to(sqlite_file=folder / "db.sqlite3", postgres_name=self.postgres_name, env=self.env)
 
     def manage(self, *args: str, code: str | None = None) -> str:
         """Run `manage.py ARGS` (or `manage.py shell -c CODE`) in a new process; its standard output."""
@@ -190,7 +213,7 @@ class Site:
         if code is not None:
             command = [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code]
         result = subprocess.run(  # noqa: S603 -- a fixed argument list, no shell
-            command, env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=120
+            command, env=self.env, cwd=self.cwd, capture_output=True, text=True, timeout=120
         )
         if result.returncode != 0:
             raise AssertionError(f"{command[2:]} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
@@ -200,10 +223,9 @@ class Site:
         log = open(self.folder / "gunicorn.log", "ab")  # noqa: SIM115 -- closed with the process
         self.process = subprocess.Popen(  # noqa: S603 -- a fixed argument list, no shell
             [sys.executable, "-m", "gunicorn", "secamb_journey.wsgi:application"]
-            + ["--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--worker-class", "sync"]
-            + ["--timeout", "60"],
+            + ["--bind", f"127.0.0.1:{self.port}", *self.gunicorn_args],
             env=self.env,
-            cwd=ROOT,
+            cwd=self.cwd,
             stdout=log,
             stderr=log,
         )
@@ -220,6 +242,14 @@ class Site:
             return len(children.read_text().split())
         except OSError:
             return self.workers  # no /proc here: go on without waiting
+
+    def kill(self) -> None:
+        """SIGKILL gunicorn and every worker at once, as a machine lost would leave them: no request finished."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        for pid in [self.process.pid, *map(int, children)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -3,6 +3,7 @@ both started here on free loopback ports. Slow clients cannot take the site down
 four sockets trickling header lines stalled a bare gunicorn), and no response names the server software.
 """
 
+import contextlib
 import http.client
 import os
 import shutil
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -38,9 +40,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def render_site_conf(*, listen_port: int, upstream_port: int, prefix: Path, static_root: Path) -> str:
+# The two app servers of deploy/nginx.conf's upstream (issue 29).
+APP_SERVERS = ("server 10.0.1.11:8000 ", "server 10.0.1.12:8000 ")
+
+
+def render_site_conf(*, listen_port: int, upstream_ports: tuple[int, int], prefix: Path, static_root: Path) -> str:
     """deploy/nginx.conf with its address, upstream and paths swapped for the test's (each must be
-    found exactly once, so a change to the file that the test no longer matches fails loudly).
+    found exactly once, so a change to the file that the test no longer matches fails loudly). Its two
+    app servers become upstream_ports (the same port twice for a single gunicorn).
     """
     text = (ROOT / "deploy" / "nginx.conf").read_text()
     # The micro-cache's http {} part, with its cache folder under the test's prefix (issue 15).
@@ -51,7 +58,7 @@ def render_site_conf(*, listen_port: int, upstream_port: int, prefix: Path, stat
     (prefix / "public-cache-http.conf").write_text(http_part)
     swaps = {
         "listen 80;": f"listen 127.0.0.1:{listen_port};",
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
+        **{server: f"server 127.0.0.1:{port} " for server, port in zip(APP_SERVERS, upstream_ports, strict=True)},
         "/var/log/nginx/secamb.access.log": str(prefix / "access.log"),
         "/srv/secamb/staticfiles/": f"{static_root}/",
         "/srv/secamb/deploy/nginx-public-cache-http.conf": str(prefix / "public-cache-http.conf"),
@@ -65,7 +72,7 @@ def render_site_conf(*, listen_port: int, upstream_port: int, prefix: Path, stat
     return text
 
 
-def _get(port: int, path: str, *, method: str = "GET", timeout: float = 5, headers=None, body=None):
+def fetch(port: int, path: str, *, method: str = "GET", timeout: float = 5, headers=None, body=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(method, path, body=body, headers=headers or {})
@@ -81,7 +88,7 @@ def _wait_until_up(port: int, proc: subprocess.Popen, what: str) -> None:
         if proc.poll() is not None:
             raise RuntimeError(f"{what} exited with {proc.returncode}")
         try:
-            if _get(port, "/healthz", timeout=2)[0] == 200:
+            if fetch(port, "/healthz", timeout=2)[0] == 200:
                 return
         except OSError:
             pass
@@ -89,7 +96,7 @@ def _wait_until_up(port: int, proc: subprocess.Popen, what: str) -> None:
     raise RuntimeError(f"{what} did not answer on port {port}")
 
 
-def _stop(proc: subprocess.Popen, sig=signal.SIGTERM) -> None:
+def stop_process(proc: subprocess.Popen, sig=signal.SIGTERM) -> None:
     if proc.poll() is None:
         proc.send_signal(sig)
         try:
@@ -99,15 +106,39 @@ def _stop(proc: subprocess.Popen, sig=signal.SIGTERM) -> None:
             proc.wait()
 
 
+def start_nginx(prefix: Path, upstream_ports: tuple[int, int]) -> tuple[subprocess.Popen, int]:
+    """nginx with deploy/nginx.conf in front of upstream_ports, everything under `prefix`: the process,
+    and the port it listens on (once it answers /healthz through the upstream)."""
+    for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / folder).mkdir(parents=True, exist_ok=True)
+    proxy_port = _free_port()
+    site_conf = render_site_conf(
+        listen_port=proxy_port, upstream_ports=upstream_ports, prefix=prefix, static_root=ROOT / "static"
+    )
+    (prefix / "site.conf").write_text(site_conf)
+    main = string.Template((ROOT / "deploy" / "nginx-test.conf.template").read_text())
+    user = "user root;" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(main.substitute(PREFIX=prefix, MODULES=MODULES, USER_DIRECTIVE=user))
+    nginx = subprocess.Popen(  # noqa: S603 -- fixed arguments, loopback only
+        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_until_up(proxy_port, nginx, "nginx")
+    except RuntimeError:
+        stop_process(nginx, signal.SIGQUIT)
+        raise
+    return nginx, proxy_port
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The nginx port, with gunicorn behind it: one worker of two threads, so that two stuck requests
     would be enough to starve it if nginx let them through.
     """
     prefix = tmp_path_factory.mktemp("nginx")
-    for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (prefix / folder).mkdir()
-    app_port, proxy_port = _free_port(), _free_port()
+    app_port = _free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "secamb_journey.settings.test",
@@ -136,24 +167,12 @@ def site(tmp_path_factory):
     nginx = None
     try:
         _wait_until_up(app_port, gunicorn, "gunicorn")
-        site_conf = render_site_conf(
-            listen_port=proxy_port, upstream_port=app_port, prefix=prefix, static_root=ROOT / "static"
-        )
-        (prefix / "site.conf").write_text(site_conf)
-        main = string.Template((ROOT / "deploy" / "nginx-test.conf.template").read_text())
-        user = "user root;" if os.geteuid() == 0 else ""
-        (prefix / "nginx.conf").write_text(main.substitute(PREFIX=prefix, MODULES=MODULES, USER_DIRECTIVE=user))
-        nginx = subprocess.Popen(  # noqa: S603 -- fixed arguments, loopback only
-            [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "error.log")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        _wait_until_up(proxy_port, nginx, "nginx")
+        nginx, proxy_port = start_nginx(prefix, (app_port, app_port))
         yield proxy_port
     finally:
         if nginx is not None:
-            _stop(nginx, signal.SIGQUIT)
-        _stop(gunicorn)
+            stop_process(nginx, signal.SIGQUIT)
+        stop_process(gunicorn)
 
 
 def _slowloris(port: int, sockets: int, seconds: float, closed: list) -> None:
@@ -192,7 +211,7 @@ def test_slow_clients_cannot_starve_the_site_through_the_proxy(site):
     timings = []
     while attack.is_alive():
         started = time.monotonic()
-        status, _, body = _get(site, "/accessibility/", timeout=5)
+        status, _, body = fetch(site, "/accessibility/", timeout=5)
         timings.append(time.monotonic() - started)
         assert status == 200 and b"Accessibility" in body
         time.sleep(0.5)
@@ -207,24 +226,24 @@ def test_slow_clients_cannot_starve_the_site_through_the_proxy(site):
 
 def test_no_response_names_the_server_software(site):
     for method, path in (("GET", "/"), ("HEAD", "/healthz"), ("GET", "/no-such-page/"), ("GET", "/static/css/")):
-        status, headers, _ = _get(site, path, method=method)
+        status, headers, _ = fetch(site, path, method=method)
         lowered = {name.lower(): value.lower() for name, value in headers.items()}
         assert "server" not in lowered, (path, headers)
         assert "x-powered-by" not in lowered
         assert not any(word in value for value in lowered.values() for word in ("nginx", "gunicorn", "python"))
-    assert _get(site, "/healthz", method="HEAD")[0] == 200
+    assert fetch(site, "/healthz", method="HEAD")[0] == 200
 
 
 def test_static_files_are_served_by_the_proxy_with_a_long_cache_life(site):
     name = next(p.name for p in (ROOT / "static" / "css").iterdir() if p.suffix == ".css")
-    status, headers, body = _get(site, f"/static/css/{name}")
+    status, headers, body = fetch(site, f"/static/css/{name}")
     assert status == 200 and body == (ROOT / "static" / "css" / name).read_bytes()
     assert "immutable" in headers["Cache-Control"]
     assert "Content-Security-Policy" not in headers  # nginx's answer: Django never saw the request
 
 
 def test_a_body_over_the_proxys_limit_is_refused_before_it_reaches_the_app(site):
-    status, headers, _ = _get(
+    status, headers, _ = fetch(
         site,
         "/accounts/login/",
         method="POST",
@@ -237,5 +256,70 @@ def test_a_body_over_the_proxys_limit_is_refused_before_it_reaches_the_app(site)
 def test_the_proxy_runs_the_public_micro_cache_and_never_stores_a_page_the_app_did_not_mark_public(site):
     # deploy/nginx.conf includes deploy/nginx-public-cache-*.conf (issue 15): nginx reports what its
     # cache did, and a page without `Cache-Control: public` reaches the app every time.
-    statuses = [_get(site, "/accessibility/")[1].get("X-Cache-Status") for _ in range(2)]
+    statuses = [fetch(site, "/accessibility/")[1].get("X-Cache-Status") for _ in range(2)]
     assert statuses == ["MISS", "MISS"]
+
+
+def _stand_in_app_server(name: str, health: dict) -> ThreadingHTTPServer:
+    """An app server that names itself in every answer, its /healthz answering health["status"]; on
+    /broken it drops the connection unanswered, as a worker killed mid-request (or timed out) would."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802 -- the standard library's name
+            if self.path == "/broken":
+                self.close_connection = True
+                return
+            body = name.encode()
+            self.send_response(health["status"] if self.path == "/healthz" else 200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@contextlib.contextmanager
+def _two_stand_in_app_servers(prefix: Path, health: dict):
+    """nginx (deploy/nginx.conf) in front of two stand-in app servers, A and B: its port."""
+    servers = [_stand_in_app_server(name, health) for name in ("A", "B")]
+    nginx = None
+    try:
+        nginx, port = start_nginx(prefix, tuple(server.server_address[1] for server in servers))
+        yield port
+    finally:
+        if nginx is not None:
+            stop_process(nginx, signal.SIGQUIT)
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+def test_a_failing_health_check_through_the_proxy_takes_neither_app_server_out(tmp_path):
+    """/healthz answers 503 while Redis is down, which the pages survive: nginx hands the 503 to the
+    monitor and counts it against neither server, so both go on serving pages (issue 29)."""
+    health = {"status": 200}
+    with _two_stand_in_app_servers(tmp_path, health) as port:
+        health["status"] = 503
+        probes = [fetch(port, "/healthz")[0] for _ in range(4)]
+        pages = [fetch(port, "/page") for _ in range(6)]
+    assert probes == [503] * 4
+    assert [status for status, _, _ in pages] == [200] * 6
+    assert {body for _, _, body in pages} == {b"A", b"B"}
+
+
+def test_a_page_failing_on_both_app_servers_does_not_leave_the_proxy_without_a_server(tmp_path):
+    """A request both servers fail (dropped, or past the read timeout: failures in nginx's count) is
+    answered 502, but the servers stay in: one such request must not take the whole site down for 10 s
+    (max_fails=3; with nginx's default of 1, the two attempts mark both servers failed)."""
+    with _two_stand_in_app_servers(tmp_path, {"status": 200}) as port:
+        broken = fetch(port, "/broken")[0]
+        pages = [fetch(port, "/page")[0] for _ in range(4)]
+    assert broken == 502
+    assert pages == [200] * 4
