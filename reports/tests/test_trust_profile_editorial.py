@@ -4,13 +4,14 @@ public words, with a preview, protection from stale edits and a history; the pub
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from actions.tests.factories import UserFactory
 from reports.tests.test_trust_profile import SMALL
 from reports.trust_profile import ProfileRefused, trust_profile_load
 from secamb_journey import generations
 from secamb_journey.models import TrustProfile
-from secamb_journey.profile import EDITABLE_FIELDS
+from secamb_journey.profile import EDITABLE_FIELDS, profile_version, trust_profile_edit
 from secamb_journey.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,12 @@ def test_it_is_linked_from_the_header_and_the_updates_list_for_those_who_may_ope
     assert link in client_for(comms).get("/reports/updates/").content.decode()
     assert link in client_for(comms).get("/").content.decode()  # the header, on every page
     assert link not in client_for(lead).get("/reports/updates/").content.decode()
+
+
+def test_the_service_refuses_anyone_without_the_permission_whatever_calls_it(lead, profile):
+    with pytest.raises(PermissionDenied):
+        trust_profile_edit(editor=lead, data={"strategy": "x"}, read=profile_version(profile), reason="x")
+    assert TrustProfile.objects.get().strategy == "To care better."
 
 
 # --- Editing -------------------------------------------------------------------------------------------
