@@ -1,8 +1,10 @@
-"""Forms for the editorial pages: editing a draft update, publishing it, withdrawing it."""
+"""Forms for the editorial pages: editing a draft update, publishing it, withdrawing it; the trust profile."""
 
 from django import forms
 
 from secamb_journey.forms import NHSFormMixin, NHSSubmit
+from secamb_journey.models import TrustProfile
+from secamb_journey.profile import EDITABLE_FIELDS
 
 
 class UpdateEditForm(NHSFormMixin, forms.Form):
@@ -68,3 +70,43 @@ class RedactionForm(NHSFormMixin, forms.Form):
             "Do not repeat the words removed."
         ),
     )
+
+
+MARKDOWN_HELP = (
+    " In Markdown: a blank line between paragraphs, ## for a heading, - for a list, **bold**,"
+    " [link text](https://...). HTML is shown as typed, never run."
+)
+
+
+MARKDOWN_FIELDS = ("introduction", "purpose", "strategy")
+
+
+class TrustProfileForm(NHSFormMixin, forms.ModelForm):
+    """The trust's names and public words. The model's validators check them (ModelForm's full_clean), as
+    the admin's form and the loader do; the service checks them again for any other caller."""
+
+    title = "Edit the trust profile"
+    submit_text = "Save changes"
+
+    # The version the editor opened (secamb_journey.profile.profile_version): a save from a stale page is refused.
+    read = forms.CharField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label="What you changed, and why",
+        max_length=100,
+        help_text="Kept in the profile's history with your name, for example: “Strategy refreshed, board 12 March”.",
+    )
+
+    class Meta:
+        model = TrustProfile
+        fields = EDITABLE_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 8}) for name in MARKDOWN_FIELDS}
+        help_texts = {
+            "introduction": "The programme's introduction, at the top of the home page." + MARKDOWN_HELP,
+            "purpose": "The trust's purpose, quoted under “Our purpose” on the home page." + MARKDOWN_HELP,
+            "strategy": "The strategy statement, after the purpose." + MARKDOWN_HELP,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Previewing saves nothing: the page shows the three texts as the home page will.
+        self.helper.inputs.insert(0, NHSSubmit("preview", "Preview", css_class="nhsuk-button--secondary"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import board_pack, dashboard, editorial, plan, public, redactions  # noqa: F401 -- each section uses one
+from reports.views import board_pack, dashboard, editorial, plan, public, redactions, trust_profile  # noqa: F401 -- each section uses one
 
 app_name = "reports"
 
@@ -42,6 +42,9 @@ urlpatterns = [
     path("reports/updates/<slug:slug>/publish/", editorial.update_publish_view, name="editorial_publish"),
     path("reports/updates/<slug:slug>/withdraw/", editorial.update_withdraw_view, name="editorial_withdraw"),
     path("reports/updates/<slug:slug>/correct/", editorial.update_correct_view, name="editorial_correct"),
+    # The trust's names and public words, for communications editors (issue 30; the admin for administrators).
+    path("reports/trust-profile/", trust_profile.trust_profile_page, name="editorial_trust_profile"),
+    path("reports/trust-profile/history/", trust_profile.trust_profile_history, name="editorial_trust_profile_history"),
     # --- End of editorial pages ---
     # Issue 28, finding 8: an administrator redacts published words.
     path("reports/redact/<str:field>/<int:record_id>/", redactions.redact, name="redact"),

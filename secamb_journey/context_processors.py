@@ -22,6 +22,7 @@ def roles(request):
             "board_packs": staff and user.has_perm("reports.view_board_packs"),
             "measures": user.has_perm("measures.view_measure"),
             "updates": user.has_perm("reports.change_publishedupdate"),
+            "trust_profile": staff and user.has_perm("secamb_journey.change_trustprofile"),
             "new_action": user.has_perm("actions.add_action"),
             "admin": user.is_staff,
         },

@@ -6,7 +6,7 @@ Only what is marked public and published: internal actions and drafts never reac
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from actions.choices import ActionType, Status
 from actions.figures import Audience, figures, figures_open_data
@@ -31,7 +31,9 @@ def home_page_content() -> dict:
     """
     # The trust's current strategy: what a newer profile left out (retired) keeps its actions, off this page.
     goals = list(StrategicGoal.objects.filter(retired=False))
-    pillars = list(Pillar.objects.filter(retired=False).prefetch_related("goals"))
+    # A pillar "serves" only current goals: a retired one is no longer the trust's to serve.
+    current_goals = Prefetch("goals", queryset=StrategicGoal.objects.filter(retired=False))
+    pillars = list(Pillar.objects.filter(retired=False).prefetch_related(current_goals))
     themes = list(Theme.objects.filter(retired=False).prefetch_related("pillars"))
     counted = figures(audience=Audience.PUBLIC)
     latest_update = PublishedUpdate.objects.filter(status=UpdateStatus.PUBLISHED).order_by("-period").first()

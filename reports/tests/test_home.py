@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actions.choices import Status
 from actions.tests.factories import ActionFactory
-from pillars.tests.factories import PillarFactory
+from pillars.tests.factories import PillarFactory, StrategicGoalFactory
 from reports.selectors import home_page_content
 from reports.tests.cache_queries import ANY_GENERATION_LOOKUP
 from reports.trust_profile import default_profile_load
@@ -64,6 +64,15 @@ def test_a_pillar_with_no_actions_shows_nought_percent_not_an_error(client):
     PillarFactory(name="Quality Improvement")
     page = client.get("/").content.decode()
     assert "0 of 0 actions complete or assured" in page
+
+
+def test_a_pillar_serves_only_the_current_goals_not_one_a_newer_strategy_retired(client):
+    current = StrategicGoalFactory(title="Safe care for every patient")
+    retired = StrategicGoalFactory(title="A goal of the old strategy", retired=True)
+    PillarFactory(name="Safer Care").goals.set([current, retired])
+    page = client.get("/").content.decode()
+    assert "Serves: Safe care for every patient</p>" in page
+    assert "A goal of the old strategy" not in page
 
 
 def test_home_page_queries_do_not_grow_with_the_number_of_actions(client, strategy):

@@ -52,7 +52,8 @@ def get_update_for_user(request, slug: str, *, need: str = "edit") -> UpdateAcce
     return access
 
 
-def _apply_errors(form, error: ValidationError) -> None:
+def apply_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the form: each message on its field, the rest above the form."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -122,7 +123,7 @@ def update_detail(request, slug):
                     expected_version=form.cleaned_data["version"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 if publishing:
                     messages.success(request, "Draft saved. Check it, then publish it.")
@@ -210,7 +211,7 @@ def _confirm_step(request, slug, *, form_class, step, done: str, explanation: st
         try:
             update = step(update, form)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, done.format(slug=update.slug))
             return redirect("reports:editorial_update", slug=update.slug)

@@ -86,6 +86,7 @@ HEADER_NAVIGATION = [
     ("Board packs", "/board-packs/", "board_packs"),
     ("Measures", "/measures/", "measures"),
     ("Edit public updates", "/reports/updates/", "updates"),
+    ("Trust profile", "/reports/trust-profile/", "trust_profile"),
     ("Admin", "/admin/", "admin"),
     ("Progress updates", "/updates/", None),
     ("Our action plan", "/plan/", None),

@@ -101,7 +101,11 @@ def _nav_links(html: str) -> list[str]:
                 "/open-data/",
             ],
         ),
-        ("comms", ["/reports/updates/", "/updates/", "/plan/", "/performance/", "/open-data/"]),
+        # The trust profile: the trust's public words (issue 30), theirs to change.
+        (
+            "comms",
+            ["/reports/updates/", "/reports/trust-profile/", "/updates/", "/plan/", "/performance/", "/open-data/"],
+        ),
     ],
 )
 def test_the_header_offers_each_role_only_pages_it_may_open(people, client_for, role, links):

@@ -151,6 +151,9 @@ EXPECTED = {
     "reports:editorial_refresh": staff_only(owner=403, other_owner=403, lead=405, board=403, comms=405),
     "reports:editorial_publish": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
     "reports:editorial_withdraw": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
+    # The trust profile (issue 30): secamb_journey.change_trustprofile, communications editors only.
+    "reports:editorial_trust_profile": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
+    "reports:editorial_trust_profile_history": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=200),
     # Redacting published words (issue 28, finding 8): administrators only, no role.
     "reports:redact": staff_only(owner=403, other_owner=403, lead=403, board=403, comms=403),
     # Starting a corrected update: POST only, communications editors only.
