@@ -548,6 +548,16 @@ PAGES = [
         "comms",
         setup=submit("Withdraw update"),
     ),
+    # The trust's public words (issue 30)
+    PageCase("trust profile", "/reports/trust-profile/", "comms"),
+    PageCase("trust profile preview", "/reports/trust-profile/", "comms", setup=submit("Preview")),
+    PageCase(
+        "trust profile with errors",
+        "/reports/trust-profile/",
+        "comms",
+        setup=clear_and_submit("Full name", "Save changes"),
+    ),
+    PageCase("trust profile history", "/reports/trust-profile/history/", "comms"),
     # Second factor (improvement leads and administrators)
     PageCase("second factor setup", "/accounts/two-factor/setup/", "lead", writes=True),  # an unconfirmed device
     # Errors
