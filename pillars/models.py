@@ -4,7 +4,8 @@ from django.db import models
 
 
 class StrategyEntry(models.Model):
-    """A goal, pillar or theme: listed by its number, and retired rather than deleted."""
+    """A goal, pillar or theme: listed by its number, and retired rather than deleted. Its fields come
+    first in the model, so the admins name their order."""
 
     # Strategies are refreshed: what a newer trust profile leaves out is kept for the actions that name it.
     retired = models.BooleanField(
