@@ -104,37 +104,36 @@ redis_started=false
 worker_pid=""
 azurite_pid=""
 
+# stop NAME PID SECONDS: asks a process this script started (PID, when not empty and alive) to stop, and
+# kills it if it has not stopped after SECONDS.
+stop() {
+    local name=$1 pid=$2 seconds=$3
+    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+        return 0
+    fi
+    say "stopping $name (pid $pid)"
+    kill -TERM "$pid"
+    for _ in $(seq 1 $((seconds * 10))); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        say "$name did not stop in $seconds s; killing it"
+        kill -KILL "$pid"
+    fi
+    wait "$pid" 2>/dev/null
+}
+
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
     set +e
-    if [ -n "$worker_pid" ] && kill -0 "$worker_pid" 2>/dev/null; then
-        say "stopping the Celery worker (pid $worker_pid)"
-        kill -TERM "$worker_pid"
-        for _ in $(seq 1 60); do
-            kill -0 "$worker_pid" 2>/dev/null || break
-            sleep 0.5
-        done
-        if kill -0 "$worker_pid" 2>/dev/null; then
-            say "the worker did not stop in 30 s; killing it"
-            kill -KILL "$worker_pid"
-        fi
-        wait "$worker_pid" 2>/dev/null
-    fi
+    stop "the Celery worker" "$worker_pid" 30
     if [ "$status" -ne 0 ] && [ -s "$workdir/celery.log" ]; then
         say "last lines of the Celery worker's log:"
         tail -n 30 "$workdir/celery.log" >&2
     fi
-    if [ -n "$azurite_pid" ] && kill -0 "$azurite_pid" 2>/dev/null; then
-        say "stopping Azurite"
-        kill -TERM "$azurite_pid"
-        for _ in $(seq 1 20); do
-            kill -0 "$azurite_pid" 2>/dev/null || break
-            sleep 0.25
-        done
-        kill -0 "$azurite_pid" 2>/dev/null && kill -KILL "$azurite_pid"
-        wait "$azurite_pid" 2>/dev/null
-    fi
+    stop Azurite "$azurite_pid" 5
     if [ "$redis_started" = true ]; then
         say "stopping Redis"
         redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1
