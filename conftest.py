@@ -133,40 +133,24 @@ def _generation_triggers_at_each_statement(request):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-@pytest.fixture
-def owner(db):
-    return UserFactory(username="owner", first_name="Priya", last_name="Shah", roles=[Role.OWNER])
+def _person(name: str, first_name: str, last_name: str, *roles: Role, username: str = ""):
+    """A fixture `name`: a signed-up person with these names and roles (username: `name` unless given)."""
+
+    @pytest.fixture(name=name)
+    def person(db):
+        return UserFactory(username=username or name, first_name=first_name, last_name=last_name, roles=list(roles))
+
+    return person
 
 
-@pytest.fixture
-def other_owner(db):
-    return UserFactory(username="owner2", first_name="Tom", last_name="Hughes", roles=[Role.OWNER])
-
-
-@pytest.fixture
-def lead(db):
-    return UserFactory(username="lead", first_name="Jo", last_name="Clarke", roles=[Role.LEAD])
-
-
-@pytest.fixture
-def other_lead(db):
-    return UserFactory(username="lead2", first_name="Ruth", last_name="Okafor", roles=[Role.LEAD])
-
-
-@pytest.fixture
-def board(db):
-    return UserFactory(username="board", first_name="Alan", last_name="Reed", roles=[Role.BOARD])
-
-
-@pytest.fixture
-def comms(db):
-    return UserFactory(username="comms", first_name="Sasha", last_name="Patel", roles=[Role.COMMS])
-
-
-@pytest.fixture
-def outsider(db):
-    """Signed in, but holding no role: may see nothing internal."""
-    return UserFactory(username="outsider", first_name="No", last_name="Role")
+owner = _person("owner", "Priya", "Shah", Role.OWNER)
+other_owner = _person("other_owner", "Tom", "Hughes", Role.OWNER, username="owner2")
+lead = _person("lead", "Jo", "Clarke", Role.LEAD)
+other_lead = _person("other_lead", "Ruth", "Okafor", Role.LEAD, username="lead2")
+board = _person("board", "Alan", "Reed", Role.BOARD)
+comms = _person("comms", "Sasha", "Patel", Role.COMMS)
+# Signed in, but holding no role: may see nothing internal.
+outsider = _person("outsider", "No", "Role")
 
 
 @pytest.fixture

@@ -87,6 +87,14 @@ def _require_text(text: str, *, model, name: str) -> None:
         raise ValidationError({name: problem})
 
 
+def _value_checked(user, permission: str, value, note: str) -> float:
+    """The one value a person may enter or correct, as a number; its note checked too."""
+    _require(user, permission)
+    number = _finite(value)
+    _require_text(note, model=MeasureValue, name="note")
+    return number
+
+
 def _field_limit(model, name: str) -> tuple[int, int]:
     """(least, most) a model's integer field takes in every database Django supports (SQLite takes more;
     PostgreSQL refuses a smallint above 32,767 at the save, too late for a clear message).
@@ -188,9 +196,7 @@ def measure_value_enter(
     *, measure: Measure, period: datetime.date, value, user=None, note: str = "", at: datetime.datetime | None = None
 ) -> MeasureValue:
     """A value for a period that has none yet. A period that has one is corrected, not entered again."""
-    _require(user, "measures.add_measurevalue")
-    number = _finite(value)
-    _require_text(note, model=MeasureValue, name="note")
+    number = _value_checked(user, "measures.add_measurevalue", value, note)
     _require_ended(measure=measure, period=period, at=at, field="period")
     if MeasureValue.objects.filter(measure=measure, period=period).exists():
         raise ValidationError(
@@ -206,9 +212,7 @@ def measure_value_correct(
     *, value: MeasureValue, new_value, user=None, note: str = "", at: datetime.datetime | None = None
 ) -> MeasureValue:
     """Change a value; the history keeps the old one, with who entered it and when."""
-    _require(user, "measures.change_measurevalue")
-    number = _finite(new_value)
-    _require_text(note, model=MeasureValue, name="note")
+    number = _value_checked(user, "measures.change_measurevalue", new_value, note)
     if not note.strip():
         raise ValidationError("Say why the value is being corrected.")
     locked = MeasureValue.objects.select_for_update().select_related("measure").get(pk=value.pk)

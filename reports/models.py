@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.choices import ActionType
 from pillars.models import Pillar
+from secamb_journey.models import GenerationRow
 from themes.models import Theme
 
 
@@ -177,7 +178,7 @@ class ReminderRun(models.Model):
         return f"Reminders for the week of {self.week_starting}"
 
 
-class PublicContentGeneration(models.Model):
+class PublicContentGeneration(GenerationRow):
     """One row whose token changes, in the same transaction, whenever what the public reads changes.
 
     Every process that caches a public page keys it by this token (reports.public_cache), so a
@@ -187,15 +188,10 @@ class PublicContentGeneration(models.Model):
     so a database restored from a backup can never meet pages cached from a different timeline.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    token = models.CharField(max_length=32)
-    changed_at = models.DateTimeField()
+    label = "Public content"
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="public_content_generation_single_row")]
-
-    def __str__(self):
-        return f"Public content generation {self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
 class NoticeSent(models.Model):

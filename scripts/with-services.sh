@@ -54,6 +54,23 @@ say() { echo "with-services: $*" >&2; }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# wait_for NAME LOG SECONDS PID CHECK...: runs CHECK every 0.1 s until it succeeds; after SECONDS, or as soon
+# as PID (when not empty) has exited, says NAME did not answer, shows LOG and exits.
+wait_for() {
+    local name=$1 log=$2 seconds=$3 pid=$4
+    shift 4
+    for _ in $(seq 1 $((seconds * 10))); do
+        "$@" && return 0
+        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+            break
+        fi
+        sleep 0.1
+    done
+    say "$name did not answer in $seconds s"
+    cat "$log" >&2
+    exit 1
+}
+
 bash scripts/install-system-packages.sh --postgres
 make --no-print-directory setup >&2
 
@@ -87,37 +104,36 @@ redis_started=false
 worker_pid=""
 azurite_pid=""
 
+# stop NAME PID SECONDS: asks a process this script started (PID, when not empty and alive) to stop, and
+# kills it if it has not stopped after SECONDS.
+stop() {
+    local name=$1 pid=$2 seconds=$3
+    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+        return 0
+    fi
+    say "stopping $name (pid $pid)"
+    kill -TERM "$pid"
+    for _ in $(seq 1 $((seconds * 10))); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        say "$name did not stop in $seconds s; killing it"
+        kill -KILL "$pid"
+    fi
+    wait "$pid" 2>/dev/null
+}
+
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
     set +e
-    if [ -n "$worker_pid" ] && kill -0 "$worker_pid" 2>/dev/null; then
-        say "stopping the Celery worker (pid $worker_pid)"
-        kill -TERM "$worker_pid"
-        for _ in $(seq 1 60); do
-            kill -0 "$worker_pid" 2>/dev/null || break
-            sleep 0.5
-        done
-        if kill -0 "$worker_pid" 2>/dev/null; then
-            say "the worker did not stop in 30 s; killing it"
-            kill -KILL "$worker_pid"
-        fi
-        wait "$worker_pid" 2>/dev/null
-    fi
+    stop "the Celery worker" "$worker_pid" 30
     if [ "$status" -ne 0 ] && [ -s "$workdir/celery.log" ]; then
         say "last lines of the Celery worker's log:"
         tail -n 30 "$workdir/celery.log" >&2
     fi
-    if [ -n "$azurite_pid" ] && kill -0 "$azurite_pid" 2>/dev/null; then
-        say "stopping Azurite"
-        kill -TERM "$azurite_pid"
-        for _ in $(seq 1 20); do
-            kill -0 "$azurite_pid" 2>/dev/null || break
-            sleep 0.25
-        done
-        kill -0 "$azurite_pid" 2>/dev/null && kill -KILL "$azurite_pid"
-        wait "$azurite_pid" 2>/dev/null
-    fi
+    stop Azurite "$azurite_pid" 5
     if [ "$redis_started" = true ]; then
         say "stopping Redis"
         redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1
@@ -162,15 +178,8 @@ mkdir -p "$workdir/redis"
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save '' --appendonly no \
     --dir "$workdir/redis" --logfile "$workdir/redis/redis.log" --pidfile "$workdir/redis/redis.pid" >/dev/null
 redis_started=true
-for _ in $(seq 1 50); do
-    [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] && break
-    sleep 0.1
-done
-[ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] || {
-    say "Redis did not answer"
-    cat "$workdir/redis/redis.log" >&2
-    exit 1
-}
+redis_answers() { [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
+wait_for Redis "$workdir/redis/redis.log" 5 "" redis_answers
 
 # --- Azurite (blob service only) -----------------------------------------------------------------
 say "starting Azurite on 127.0.0.1:$AZURITE_PORT"
@@ -178,16 +187,7 @@ mkdir -p "$workdir/azurite"
 "$AZURITE" --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location "$workdir/azurite" \
     --disableTelemetry --skipApiVersionCheck --silent >"$workdir/azurite.log" 2>&1 &
 azurite_pid=$!
-for _ in $(seq 1 100); do
-    port_in_use "$AZURITE_PORT" && break
-    kill -0 "$azurite_pid" 2>/dev/null || break
-    sleep 0.1
-done
-port_in_use "$AZURITE_PORT" || {
-    say "Azurite did not answer"
-    cat "$workdir/azurite.log" >&2
-    exit 1
-}
+wait_for Azurite "$workdir/azurite.log" 10 "$azurite_pid" port_in_use "$AZURITE_PORT"
 # The well-known development account (public, documented by Microsoft; not a secret).
 azurite_connection_string="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/devstoreaccount1;"
 
@@ -227,22 +227,7 @@ env "${live_env[@]}" "$PY" -m celery -A secamb_journey worker --beat --pool=solo
     --without-mingle --without-gossip --hostname="secamb-live@%h" --logfile="$workdir/celery.log" \
     >"$workdir/celery.out" 2>&1 &
 worker_pid=$!
-ready=false
-for _ in $(seq 1 120); do
-    if ! kill -0 "$worker_pid" 2>/dev/null; then
-        break
-    fi
-    if grep -q ' ready\.' "$workdir/celery.log" 2>/dev/null; then
-        ready=true
-        break
-    fi
-    sleep 0.5
-done
-if [ "$ready" != true ]; then
-    say "the Celery worker did not become ready in 60 s"
-    cat "$workdir/celery.out" >&2
-    exit 1
-fi
+wait_for "The Celery worker" "$workdir/celery.out" 60 "$worker_pid" grep -qs ' ready\.' "$workdir/celery.log"
 
 # --- The command --------------------------------------------------------------------------------
 export DATABASE_URL="$live_database_url"

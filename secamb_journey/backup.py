@@ -17,7 +17,9 @@ from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.core.files import File
-from django.db import models, transaction
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from storages.backends.azure_storage import AzureStorage
 
 from secamb_journey.stored_files import storage_ensure
@@ -323,3 +325,23 @@ def backup_restore(directory: Path, *, connection, storage, pg_bin: str | None =
     if problems:
         raise BackupError("the restored copy differs from the backup:", problems)
     return manifest
+
+
+class BackupCommand(BaseCommand):
+    """`backup` and `restore`: one folder, an optional PostgreSQL bin folder, and their errors as exit codes
+    (2 where the database is not PostgreSQL, 1 for any other problem)."""
+
+    directory_help = ""
+    program = ""  # pg_dump or pg_restore
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path, help=self.directory_help)
+        parser.add_argument("--pg-bin", default=None, help=f"The folder holding {self.program} (default: PATH).")
+
+    def run(self, job, directory: Path, pg_bin: str | None) -> dict:
+        try:
+            return job(directory, connection=connections[DEFAULT_DB_ALIAS], storage=default_storage, pg_bin=pg_bin)
+        except BackupUnsupported as error:
+            raise CommandError(str(error), returncode=2) from None
+        except BackupError as error:
+            raise CommandError(str(error)) from None

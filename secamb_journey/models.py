@@ -79,3 +79,20 @@ class TrustProfile(models.Model):
     def current(cls) -> "TrustProfile":
         """The profile, or an empty unsaved one before any is loaded (pages then name no trust)."""
         return cls.objects.filter(pk=cls.SINGLETON).first() or cls()
+
+
+class GenerationRow(models.Model):
+    """A cached scope's generation (secamb_journey/generations.py): one row whose random token database
+    triggers move whenever what the scope reads changes. Each subclass keeps its single-row constraint."""
+
+    label = ""  # what the scope is, for __str__
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.label} generation {self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -3,8 +3,10 @@
 from django.db import models
 from django.db.models import Q
 
+from secamb_journey.models import GenerationRow
 
-class FiguresGeneration(models.Model):
+
+class FiguresGeneration(GenerationRow):
     """One row whose token changes, in the same transaction, whenever a figure staff pages show may change.
 
     The staff pages' figures (the dashboard and its drill-downs, the register's counts and filter
@@ -17,12 +19,7 @@ class FiguresGeneration(models.Model):
     another timeline.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
-    token = models.CharField(max_length=32)
-    changed_at = models.DateTimeField()
+    label = "Figures"
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="figures_generation_single_row")]
-
-    def __str__(self):
-        return f"Figures generation {self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -11,7 +11,7 @@ from actions.models import (
     ProgressUpdate,
 )
 from actions.models.progress import RETURN_NARRATIVE_PREFIX
-from actions.services.common import apply_latest_progress, locked, notify_after_commit, refuse
+from actions.services.common import lead_entry, locked, notify_after_commit, refuse
 from actions.signoff import (
     action_assurance_refusal,
 )
@@ -30,18 +30,11 @@ def action_assure(*, action: Action, lead, at=None, notify: bool = True) -> Acti
         if refusal:
             refuse(refusal, lead)
         at = at or timezone.now()
-        ProgressUpdate.objects.create(
-            action=action,
-            author=lead,
-            narrative=f"Signed off as assured by {lead.get_full_name() or lead.get_username()}.",
-            status=Status.ASSURED,
-            percent_complete=100,
-            created_at=at,
-        )
         old_status = action.status
         action.assured_by = lead
         action.assured_at = at
-        apply_latest_progress(action, at=at, by=lead)
+        narrative = f"Signed off as assured by {lead.get_full_name() or lead.get_username()}."
+        lead_entry(action, lead=lead, narrative=narrative, status=Status.ASSURED, percent=100, at=at)
         if notify:
             notify_after_commit(
                 action=action, actor=lead, changes=[["Status", Status(old_status).label, Status(action.status).label]]
@@ -91,16 +84,7 @@ def action_return_completion(*, action: Action, lead, reason: str, at=None, noti
         at = at or timezone.now()
         before = action.progress_updates.exclude(status__in=DONE_STATUSES).order_by("-created_at", "-id").first()
         status, percent = (before.status, min(before.percent_complete, 99)) if before else (Status.NOT_STARTED, 0)
-        ProgressUpdate.objects.create(
-            action=action,
-            author=lead,
-            narrative=narrative,
-            status=status,
-            percent_complete=percent,
-            kind=EntryKind.RETURN,
-            created_at=at,
-        )
-        apply_latest_progress(action, at=at, by=lead)
+        lead_entry(action, lead=lead, narrative=narrative, status=status, percent=percent, at=at, kind=EntryKind.RETURN)
         if notify:
             notify_after_commit(
                 action=action,

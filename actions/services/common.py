@@ -12,6 +12,8 @@ from actions.choices import Status
 from actions.models import (
     Action,
     ChangeNotice,
+    EntryKind,
+    ProgressUpdate,
 )
 from actions.models.states import status_is_done
 from actions.selectors.history import person_name
@@ -59,6 +61,21 @@ def apply_latest_progress(action: Action, *, at, by=None) -> None:
     save_with_history(
         action, by=by, at=at, reason=f"Progress logged: {latest.get_status_display()}, {latest.percent_complete}%"
     )
+
+
+def lead_entry(action: Action, *, lead, narrative: str, status: str, percent: int, at, kind=EntryKind.PROGRESS):
+    """A lead's entry in the progress log (a sign-off, a return, a sustainability review, a reopening),
+    which the action's status and percent then follow."""
+    ProgressUpdate.objects.create(
+        action=action,
+        author=lead,
+        narrative=narrative,
+        status=status,
+        percent_complete=percent,
+        kind=kind,
+        created_at=at,
+    )
+    apply_latest_progress(action, at=at, by=lead)
 
 
 def label_for(field_name: str) -> str:

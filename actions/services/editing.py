@@ -103,16 +103,21 @@ def action_data_problems(data: dict, *, fields, check_unique: bool = True) -> di
     return errors
 
 
+def _require(user, permission: str, to_do: str, data: dict, *, fields) -> None:
+    """Refuse anyone without the permission ("Only an improvement lead can <to_do>"), then bad data."""
+    if not user.has_perm(permission):
+        raise PermissionDenied(f"Only an improvement lead can {to_do}")
+    errors = action_data_problems(data, fields=fields)
+    if errors:
+        raise ValidationError(errors)
+
+
 def action_create(*, creator, data: dict, notify: bool = True, at=None) -> Action:
     """Create an action from `data` (the CREATE_FIELDS; themes a list of Theme). Improvement leads only.
 
     Status and percent start at "not started", 0%: from then on they follow the progress log.
     """
-    if not creator.has_perm("actions.add_action"):
-        raise PermissionDenied("Only an improvement lead can create actions.")
-    errors = action_data_problems(data, fields=CREATE_FIELDS)
-    if errors:
-        raise ValidationError(errors)
+    _require(creator, "actions.add_action", "create actions.", data, fields=CREATE_FIELDS)
     with transaction.atomic():
         action = Action(**{name: data[name] for name in CREATE_FIELDS if name not in M2M_FIELDS and name in data})
         action.title = action.title.strip()
@@ -192,11 +197,7 @@ def action_update(*, action: Action, editor, data: dict, expected_version: int, 
     a StaleEdit naming what changed and who changed it: nothing is ever silently overwritten. The
     check and the write happen under a row lock, so two simultaneous saves cannot both pass it.
     """
-    if not editor.has_perm("actions.change_action"):
-        raise PermissionDenied("Only an improvement lead can change an action's details.")
-    errors = action_data_problems(data, fields=EDITABLE_FIELDS)
-    if errors:
-        raise ValidationError(errors)
+    _require(editor, "actions.change_action", "change an action's details.", data, fields=EDITABLE_FIELDS)
     with transaction.atomic():
         current = locked(action)
         if current.version != expected_version:

@@ -13,13 +13,12 @@ from actions.models import (
     CommitteeDecision,
     Decision,
     DueDateRevision,
-    ProgressUpdate,
     RevisionState,
 )
 from actions.selectors.history import person_name
 from actions.services.common import (
-    apply_latest_progress,
     describe_for_people,
+    lead_entry,
     locked,
     notify_after_commit,
     refuse,
@@ -347,18 +346,12 @@ def action_review_sustainability(*, action: Action, lead, narrative: str = "", a
         problem = action_sustainability_problem(action, lead, today=timezone.localdate(at))
         if problem:
             refuse(problem, lead)
-        ProgressUpdate.objects.create(
-            action=action,
-            author=lead,
-            narrative=narrative.strip()
-            or f"Sustainability reviewed by {person_name(lead)}: the change has lasted. Embedded.",
-            status=Status.EMBEDDED,
-            percent_complete=100,
-            created_at=at,
-        )
         action.embedded_by = lead
         action.embedded_at = at
-        apply_latest_progress(action, at=at, by=lead)
+        narrative = (
+            narrative.strip() or f"Sustainability reviewed by {person_name(lead)}: the change has lasted. Embedded."
+        )
+        lead_entry(action, lead=lead, narrative=narrative, status=Status.EMBEDDED, percent=100, at=at)
         if notify:
             notify_after_commit(
                 action=action, actor=lead, changes=[["Status", Status.ASSURED.label, Status.EMBEDDED.label]]

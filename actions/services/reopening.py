@@ -8,10 +8,9 @@ from actions.choices import SIGNED_OFF_STATUSES, Status
 from actions.models import (
     Action,
     ActionReopening,
-    ProgressUpdate,
 )
 from actions.selectors.history import person_name
-from actions.services.common import apply_latest_progress, describe_for_people, locked, notify_after_commit
+from actions.services.common import describe_for_people, lead_entry, locked, notify_after_commit
 from actions.services.governance import due_date_revision_date_problem, record_agreed_revision
 
 REOPEN_STATUSES = (Status.AT_RISK, Status.OFF_TRACK)
@@ -109,16 +108,9 @@ def action_reopen(
             previous_status=previous,
             status=status,
         )
-        ProgressUpdate.objects.create(
-            action=action,
-            author=lead,
-            narrative=f"Reopened by {person_name(lead)}: {reason}",
-            status=status,
-            percent_complete=percent_complete,
-            created_at=at,
-        )
         _clear_sign_off(action, at=at)
-        apply_latest_progress(action, at=at, by=lead)
+        narrative = f"Reopened by {person_name(lead)}: {reason}"
+        lead_entry(action, lead=lead, narrative=narrative, status=status, percent=percent_complete, at=at)
         if notify:
             changes = _reopen_changes(previous, status, reason, old_due_date, new_due_date)
             notify_after_commit(action=action, actor=lead, changes=changes)

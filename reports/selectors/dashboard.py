@@ -332,18 +332,22 @@ def dashboard_overview(*, today=None, now=None) -> dict:
     }
 
 
+def _one_scope(actions: QuerySet, scope: str, key: int, *, today, now) -> tuple[Figures, Trend, dict]:
+    """A pillar's or a theme's figures, its trend and its figures a month ago."""
+    figures = action_figures(actions=actions, today=today, now=now)
+    trend = snapshot_trend(scope=scope, today=today, keys=[key])
+    return figures, trend, snapshot_month_ago(scope=scope, today=today, keys=[key])
+
+
 @figures_cached
 def dashboard_pillar(*, pillar: Pillar, today=None, now=None) -> dict:
     """One pillar's drill-down: its figures by status, type and theme, its trend and its lists."""
-    today = today or timezone.localdate()
-    now = now or timezone.now()
+    today, now = today or timezone.localdate(), now or timezone.now()
     actions = Action.objects.filter(pillar=pillar)
-    figures = action_figures(actions=actions, today=today, now=now)
+    figures, trend, months_ago = _one_scope(actions, SnapshotScope.PILLAR, pillar.pk, today=today, now=now)
     by_type = action_figures(actions=actions, group_by=("action_type",), today=today, now=now)
     by_theme = action_figures(actions=actions.filter(themes__isnull=False), group_by=("themes",), today=today, now=now)
     themes = list(Theme.objects.order_by("number"))
-    trend = snapshot_trend(scope=SnapshotScope.PILLAR, today=today, keys=[pillar.pk])
-    months_ago = snapshot_month_ago(scope=SnapshotScope.PILLAR, today=today, keys=[pillar.pk])
     (card,) = _pillar_cards([pillar], {pillar.pk: figures}, today=today, months_ago=months_ago, trend=trend)
     theme_slices = [
         Slice(
@@ -372,15 +376,12 @@ def dashboard_pillar(*, pillar: Pillar, today=None, now=None) -> dict:
 @figures_cached
 def dashboard_theme(*, theme: Theme, today=None, now=None) -> dict:
     """One theme's drill-down: its figures, where its actions sit by pillar and type, its trend, its lists."""
-    today = today or timezone.localdate()
-    now = now or timezone.now()
+    today, now = today or timezone.localdate(), now or timezone.now()
     actions = Action.objects.filter(themes=theme)
-    figures = action_figures(actions=actions, today=today, now=now)
+    figures, trend, months_ago = _one_scope(actions, SnapshotScope.THEME, theme.pk, today=today, now=now)
     by_pillar, by_type = _by_pillar_and_type(actions, today=today, now=now)
     pillars = list(Pillar.objects.order_by("number"))
     answering = {p.pk for p in theme.pillars.all()}
-    trend = snapshot_trend(scope=SnapshotScope.THEME, today=today, keys=[theme.pk])
-    months_ago = snapshot_month_ago(scope=SnapshotScope.THEME, today=today, keys=[theme.pk])
     links = RegisterLinks(today=today, theme=theme)
     snapshots = trend.for_key(theme.pk)
     pillar_slices = [

@@ -26,6 +26,11 @@ def _describe_change(change: dict | None, key: str, unit: str) -> str:
     return f"{'up' if delta > 0 else 'down'} {abs(delta)} {unit.removesuffix('s') if abs(delta) == 1 else unit}"
 
 
+def _change_words(key: str, unit: str) -> property:
+    """A row's property: its change in `key` since the earlier update, in words (_describe_change)."""
+    return property(lambda row: _describe_change(row.change, key, unit))
+
+
 @dataclass
 class FrozenRow:
     """One line of a published update's figures (the programme, a pillar or a CQC action type)."""
@@ -35,21 +40,10 @@ class FrozenRow:
     mean_percent_complete: int = 0
     change: dict | None = None
 
-    @property
-    def percent_change(self) -> str:
-        return _describe_change(self.change, "percent_done", "percentage points")
-
-    @property
-    def done_change(self) -> str:
-        return _describe_change(self.change, "done", "actions")
-
-    @property
-    def assured_change(self) -> str:
-        return _describe_change(self.change, "assured", "actions")
-
-    @property
-    def overdue_change(self) -> str:
-        return _describe_change(self.change, "overdue", "actions")
+    percent_change = _change_words("percent_done", "percentage points")
+    done_change = _change_words("done", "actions")
+    assured_change = _change_words("assured", "actions")
+    overdue_change = _change_words("overdue", "actions")
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from actions.choices import Status
 from actions.tests.factories import ActionFactory, ProgressUpdateFactory
 from reports.models import PublishedUpdate, UpdateStatus
+from reports.selectors.updates import FrozenRow
 from reports.services.editorial import render_markdown, update_edit, update_publish, update_withdraw
 from reports.services.periods import (
     period_from_string,
@@ -352,3 +353,14 @@ def test_the_database_refuses_two_live_updates_for_one_month(world):
     update_draft_for_period(period=OCTOBER, now=DRAFTED)
     with pytest.raises(IntegrityError), transaction.atomic():
         PublishedUpdate.objects.create(period=OCTOBER, slug="october-again", headline="Again", drafted_at=DRAFTED)
+
+
+def test_a_frozen_rows_changes_are_said_in_words():
+    row = FrozenRow(name="Programme", counts=None, change={"percent_done": 3, "done": -1, "assured": 0})
+    assert (row.percent_change, row.done_change, row.assured_change, row.overdue_change) == (
+        "up 3 percentage points",
+        "down 1 action",
+        "no change",
+        "",
+    )
+    assert FrozenRow(name="First", counts=None).done_change == ""

@@ -97,12 +97,18 @@ def update_page_context(update: PublishedUpdate, *, preview: bool = False) -> di
     }
 
 
+def _update_or_404(slug: str, missing: str):
+    """The published or withdrawn update at this address, or a 404 saying `missing`."""
+    update = public_update_for_slug(slug)
+    if update is None:
+        raise Http404(missing)
+    return update
+
+
 @require_safe
 @public_cache
 def update_detail(request, slug):
-    update = public_update_for_slug(slug)
-    if update is None:
-        raise Http404("No published update has that address.")
+    update = _update_or_404(slug, "No published update has that address.")
     if not update.is_published:
         # Withdrawn: the public note only, answering 404 as the update is no longer published.
         notice = {
@@ -294,7 +300,5 @@ def open_data_figures_json(request):
 @require_safe
 @public_cache
 def open_data_update_json(request, slug):
-    update = public_update_for_slug(slug)
-    if update is None:
-        raise Http404("No published or withdrawn update has that address.")
+    update = _update_or_404(slug, "No published or withdrawn update has that address.")
     return JsonResponse(_clean_deep(open_data_update(update)))
