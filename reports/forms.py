@@ -6,6 +6,9 @@ from secamb_journey.forms import NHSFormMixin, NHSSubmit
 from secamb_journey.models import TrustProfile
 from secamb_journey.profile import EDITABLE_FIELDS
 
+# How a Markdown link is written, kept on one line (split at "](" it reads as two broken words).
+MARKDOWN_LINK = '<span class="app-nowrap">[link text](https://...)</span>'
+
 
 class UpdateEditForm(NHSFormMixin, forms.Form):
     title = "Edit the draft update"
@@ -23,7 +26,7 @@ class UpdateEditForm(NHSFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 16}),
         help_text=(
             "Plain words for the public, in Markdown: a blank line between paragraphs, ## for a heading, "
-            "- for a list, **bold**, [link text](https://...). HTML is shown as typed, never run. "
+            f"- for a list, **bold**, {MARKDOWN_LINK}. HTML is shown as typed, never run. "
             "Do not name staff below executive lead."
         ),
     )
@@ -74,7 +77,7 @@ class RedactionForm(NHSFormMixin, forms.Form):
 
 MARKDOWN_HELP = (
     " In Markdown: a blank line between paragraphs, ## for a heading, - for a list, **bold**,"
-    " [link text](https://...). HTML is shown as typed, never run."
+    f" {MARKDOWN_LINK}. HTML is shown as typed, never run."
 )
 
 
