@@ -205,8 +205,10 @@ def test_every_spc_chart_in_the_pack_says_where_its_figures_are(world, client_fo
     measures = html.split('id="exit-criteria"', 1)[1].split("</section>", 1)[0]
     charts = measures.count("<svg")
     said = "are in the spreadsheet attached to the pack's PDF, exit-criteria-figures.csv"
-    assert charts == 1 and measures.count(said) == charts
-    assert "the measure's page</a>" in measures
+    # Said once before the charts, as is the key, not under each chart; each chart's name links to its page.
+    assert charts == 1 and measures.count(said) == 1 and measures.count("Key: solid line") == 1
+    assert measures.index(said) < measures.index("<svg")
+    assert '<h4><a class="nhsuk-link" href="http://' in measures
     pack = BoardPack.objects.get(pk=world.pack_id)
     rows = board_pack_exit_criteria_csv(pack.figures).decode("utf-8-sig")
     assert rows.startswith("Measure,Period,Value,Mean,Lower limit,Upper limit,Signal")
