@@ -86,3 +86,10 @@ def test_the_checks_see_what_they_look_for():
     assert prose_problems("Figures for 2026-11 are in.") and prose_problems("due on the the day")
     assert not prose_problems("October 2023 to September 2026, none of them overdue; 1 to 2 to 3.")
     assert not prose_problems("Actions by status Status Actions")
+
+
+@pytest.mark.parametrize("path", ["/accessibility/", "/words/"])
+def test_a_page_the_footer_links_to_leads_back_home(client, path):
+    # Not in the header's menu, so its breadcrumb is the way back (the glossary had one; the statement not).
+    html = client.get(path).content.decode()
+    assert 'aria-label="Breadcrumb"' in html and '<a class="nhsuk-breadcrumb__link" href="/">Home</a>' in html

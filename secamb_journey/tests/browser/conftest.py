@@ -585,6 +585,7 @@ REFLOW_PAGES = [
         "dashboard CQC",
         "dashboard pillar",
         "committee meeting",
+        "measures import",
         "measure",
         "performance measure",
         "edit update",
