@@ -11,6 +11,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from actions.choices import ActionType
+from actions.models import Regulation
+from actions.tests.factories import ActionFactory
 from reports.models import BoardPack
 from secamb_journey.periods import MONTHS
 from secamb_journey.tests.test_no_none import forbidden_words, visible_text
@@ -93,3 +96,14 @@ def test_a_page_the_footer_links_to_leads_back_home(client, path):
     # Not in the header's menu, so its breadcrumb is the way back (the glossary had one; the statement not).
     html = client.get(path).content.decode()
     assert 'aria-label="Breadcrumb"' in html and '<a class="nhsuk-breadcrumb__link" href="/">Home</a>' in html
+
+
+def test_an_action_page_names_its_regulation_once(client_for, lead):
+    # The demo's SD-03: CQC regulation 18, which is also the regulation it breaches.
+    action = ActionFactory(reference="SD-030", action_type=ActionType.SHOULD_DO, cqc_regulation="18")
+    action.regulations.set([Regulation.objects.get(number="18")])
+    text = visible_text(client_for(lead).get("/actions/SD-030/").content.decode())
+    assert text.count("Regulation 18: Staffing") == 1 and "Regulations breached Regulation 18: Staffing" in text
+    action.regulations.set([Regulation.objects.get(number="17")])  # another: both are said, each once
+    text = visible_text(client_for(lead).get("/actions/SD-030/").content.decode())
+    assert "CQC regulation Regulation 18: Staffing" in text and "Regulation 17: Good governance" in text
