@@ -42,3 +42,16 @@ def period_words(value, frequency: str = "monthly", *, short: bool = False) -> s
     if not 1 <= int(month) <= 12:
         return str(value)
     return f"{_month(int(month), short)} {year}"
+
+
+def period_span(first, last) -> str:
+    """From one period to another, as people say it: "June 2024 to November 2026"; quarters by their months,
+    "October 2023 to September 2026" (never "October to December 2023 to July to September 2026").
+    """
+    start, end = _MACHINE.match(str(first or "").strip()), _MACHINE.match(str(last or "").strip())
+    if str(first) == str(last):
+        return period_words(first)
+    if start and end and start.group(4) and end.group(4):
+        first_month, last_month = (int(start.group(4)) - 1) * 3 + 1, int(end.group(4)) * 3
+        return f"{_month(first_month, False)} {start.group(1)} to {_month(last_month, False)} {end.group(1)}"
+    return f"{period_words(first)} to {period_words(last)}"

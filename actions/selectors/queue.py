@@ -28,6 +28,7 @@ class QueueSection:
     all_url: str = ""  # where all of them are, when that is not the register (leavers' actions)
     decisions: list = field(default_factory=list)  # what each row asks, where decided (queue_decisions)
     one: str = ""  # the title for a count of one, where it differs ("1 due-date revision awaiting agreement")
+    asked: str = ""  # what each row of decisions asks, said once above them (queue_decisions)
 
     @property
     def counted(self) -> str:

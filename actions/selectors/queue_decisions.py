@@ -67,8 +67,7 @@ def _completions(actions: list) -> list[QueueDecision]:
                 f"Marked complete on {date_format(timezone.localtime(action.completed_at), 'j F Y')}"
                 if action.completed_at
                 else "Marked complete"
-            )
-            + ": check the evidence, then sign it off as assured or return it to its owner.",
+            ),
         )
         for action in actions
     ]
@@ -80,13 +79,23 @@ def _to_ratify(actions: list) -> list[QueueDecision]:
             action=action,
             decide_url=reverse("actions:put_to_meeting", args=[action.reference]),
             decide_words="Put to a committee",
-            summary="Assured: put it on a committee's agenda for ratification.",
+            summary=(
+                f"Assured on {date_format(timezone.localtime(action.assured_at), 'j F Y')}"
+                if action.assured_at
+                else "Assured"
+            ),
         )
         for action in actions
     ]
 
 
 DECISIONS = {"revisions": _revisions, "awaiting_assurance": _completions, "to_ratify": _to_ratify}
+# What a section's rows ask, said once above them rather than in every row.
+ASKED = {
+    "revisions": "Each owner asks to move a due date: agree or refuse it.",
+    "awaiting_assurance": "Check each one's evidence, then sign it off as assured or return it to its owner.",
+    "to_ratify": "Put each on a committee's agenda for ratification.",
+}
 
 
 def queue_decisions(sections: list) -> list:
@@ -95,4 +104,5 @@ def queue_decisions(sections: list) -> list:
         make = DECISIONS.get(section.key)
         if make is not None:
             section.decisions = make(section.actions)
+            section.asked = ASKED[section.key]
     return sections

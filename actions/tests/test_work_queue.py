@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from actions.choices import Status
+from actions.choices import ActionType, Status
 from actions.services.governance import due_date_revision_request
 from actions.tests.factories import ActionFactory
 
@@ -163,3 +163,14 @@ def test_a_completion_in_the_queue_links_to_the_sign_off_page(client_for, lead, 
     body = client_for(lead).get("/actions/queue/").content.decode()
     awaiting = body.split('id="awaiting_assurance"', 1)[1].split("</section>", 1)[0]
     assert f'href="/actions/{complete_action.reference}/assure/">Sign off or return' in awaiting
+
+
+def test_what_a_section_of_decisions_asks_is_said_once_above_its_rows(client_for, lead, complete_action):
+    second = ActionFactory(
+        reference="MD-031", action_type=ActionType.MUST_DO, status=Status.COMPLETE, percent_complete=100
+    )
+    body = client_for(lead).get("/actions/queue/").content.decode()
+    awaiting = body.split('id="awaiting_assurance"', 1)[1].split("</section>", 1)[0]
+    assert second.reference in awaiting and complete_action.reference in awaiting
+    assert awaiting.count("sign it off as assured or return it to its owner") == 1
+    assert awaiting.index("sign it off as assured") < awaiting.index("<table")

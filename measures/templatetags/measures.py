@@ -9,7 +9,7 @@ from actions.figures_cache import cached_fragment
 from measures import selectors
 from measures.charts import VARIANTS, spc_svg
 from measures.selectors import ASSURANCE_WORDS, VARIATION_WORDS, format_number
-from secamb_journey.periods import period_words
+from secamb_journey.periods import period_span, period_words
 
 register = template.Library()
 
@@ -97,3 +97,9 @@ def spc_chart(mc, id="chart", can_enter=False, reading_shown=False):
 def period_words_filter(value, frequency="monthly") -> str:
     """`{{ m.period|period_words }}`: the one way a period is written for people (secamb_journey.periods)."""
     return period_words(value, frequency or "monthly")
+
+
+@register.filter(name="period_span")
+def period_span_filter(first, last) -> str:
+    """`{{ first.period_text|period_span:last.period_text }}` -> "October 2023 to September 2026"."""
+    return period_span(first, last)

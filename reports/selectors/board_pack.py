@@ -217,9 +217,10 @@ def _chart(mc) -> dict:
     from later data), and its figures, which the PDF carries as an attached spreadsheet."""
     m = mc.measure
     context = {"svgs": [spc_svg(mc, PACK_VARIANT)], "mc": mc, "id": f"spc-{m.slug}"}
-    context |= {"figures_attached": EXIT_CRITERIA_CSV_NAME, "measure_url": absolute_url(m.get_absolute_url())}
+    context |= {"figures_attached": EXIT_CRITERIA_CSV_NAME}
     return {
         "name": m.name,
+        "url": absolute_url(m.get_absolute_url()),
         "svg": render_to_string("measures/includes/spc_chart.html", context),
         "points": [
             [

@@ -173,6 +173,7 @@ def board_pack_render(*, figures: dict, version: int, generated_at: datetime.dat
             "appendix_by_reference": appendix_by_reference(appendix) if by_reference else None,
             "measure_groups": measure_groups(figures["measures"]["rows"]),
             "appendix_csv_name": APPENDIX_CSV_NAME,
+            "exit_criteria_csv": EXIT_CRITERIA_CSV_NAME,
         },
     )
 

@@ -170,6 +170,9 @@ def test_cqc_warning_notices_must_do_and_should_do_are_shown_separately(client_f
     assert 'href="/actions/?type=must_do&amp;status=assured&amp;status=embedded">1<' in page
     assert 'href="/actions/?type=warning_notice&amp;status=complete">1<' in page
     assert 'href="/actions/?type=should_do">1<' in page
+    # What "slipped" means is said once, in the status key, not after each type's line.
+    assert page.count("agreed due date is later than the original") == 1
+    assert "(agreed due date later than the original)" not in page
 
 
 def test_theme_by_pillar_grid_counts_open_and_overdue_actions_where_they_sit(client_for, board, programme):

@@ -1,6 +1,7 @@
 """The public pages of published updates: what an anonymous visitor reads, and what never reaches them."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -22,6 +23,7 @@ from reports.tests.updates_world import (
     publish_months,
 )
 from secamb_journey.generations import cache_clear
+from secamb_journey.tests.test_no_none import visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +116,10 @@ def test_the_update_page_shows_the_change_since_the_last_published_update(client
     update_publish(update=october, publisher=comms)
     page = client.get("/updates/october-2026/").content.decode()
     assert "our update for September 2026" in page
-    assert "Up 1 action" in page  # one more overdue
+    text = visible_text(page)
+    assert re.search(r"Actions overdue \d+, up 1 action\b", text)  # one more overdue, beside the figure
+    # The narrative says how many are done; the change section does not say it again.
+    assert text.count("public actions are") == 1
 
 
 def test_the_list_shows_published_updates_newest_first_and_withdrawal_notes(client, world, published, comms):

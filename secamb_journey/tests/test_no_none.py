@@ -184,10 +184,14 @@ def test_the_empty_fields_read_not_recorded_on_the_action_page(world, client_for
 def test_a_first_pack_says_there_is_no_previous_pack_and_leaves_the_comparison_columns_out(world, client_for, board):
     html = client_for(board).get(f"/board-packs/{world.pack_id}/").content.decode()
     changes = visible_text(html.split('id="changes"', 1)[1].split("</section>", 1)[0])
-    assert "This is the first pack: there is no previous pack to compare with." in changes
+    assert "There is no pack for an earlier meeting to compare with" in changes
     assert "Previous pack" not in changes and "Change" not in changes
     # Two columns: the figure and this pack's value (each cell repeats its heading for a phone's layout).
     assert "Figures in this pack Figure This pack Figure Actions This pack" in changes
+    # A second version of the meeting's pack has nothing earlier either, and is not "the first pack".
+    again = board_pack_generate(meeting=BoardPack.objects.get(pk=world.pack_id).meeting).pack
+    assert again.version == 2 and again.figures["first_pack"]
+    assert "first pack" not in visible_text(again.html)
 
 
 def test_a_later_pack_sets_each_figure_beside_the_previous_packs(world):
@@ -205,8 +209,10 @@ def test_every_spc_chart_in_the_pack_says_where_its_figures_are(world, client_fo
     measures = html.split('id="exit-criteria"', 1)[1].split("</section>", 1)[0]
     charts = measures.count("<svg")
     said = "are in the spreadsheet attached to the pack's PDF, exit-criteria-figures.csv"
-    assert charts == 1 and measures.count(said) == charts
-    assert "the measure's page</a>" in measures
+    # Said once before the charts, as is the key, not under each chart; each chart's name links to its page.
+    assert charts == 1 and measures.count(said) == 1 and measures.count("Key: solid line") == 1
+    assert measures.index(said) < measures.index("<svg")
+    assert '<h4><a class="nhsuk-link" href="http://' in measures
     pack = BoardPack.objects.get(pk=world.pack_id)
     rows = board_pack_exit_criteria_csv(pack.figures).decode("utf-8-sig")
     assert rows.startswith("Measure,Period,Value,Mean,Lower limit,Upper limit,Signal")

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.template import Context, Template
 
-from secamb_journey.periods import period_words
+from secamb_journey.periods import period_span, period_words
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,16 @@ def test_the_template_filter_is_the_same_function():
         Context({"a": "2026-11", "b": datetime.date(2026, 7, 1)})
     )
     assert html == "November 2026; July to September 2026"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "words"),
+    [
+        ("2024-06", "2026-11", "June 2024 to November 2026"),
+        ("2023-Q4", "2026-Q3", "October 2023 to September 2026"),
+        ("2026-Q3", "2026-Q3", "July to September 2026"),
+        ("2026-01-05", "2026-03-02", "the week starting 5 January 2026 to the week starting 2 March 2026"),
+    ],
+)
+def test_a_span_of_periods_says_to_once_between_its_ends(first, last, words):
+    assert period_span(first, last) == words

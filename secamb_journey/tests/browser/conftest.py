@@ -430,6 +430,13 @@ def revision_to_decide_url() -> str:
     return f"/actions/{OPEN}/due-date/{revision.pk}/"
 
 
+def _meeting_url() -> str:
+    """A meeting with a decision recorded on it: its table of actions, decisions, minutes and who recorded them."""
+    from actions.models import CommitteeDecision
+
+    return CommitteeDecision.objects.exclude(recorded_by=None).order_by("pk").first().meeting.get_absolute_url()
+
+
 def _committee_decision_url() -> str:
     """The form recording a committee's decision on an action awaiting one (the demo has one)."""
     from actions.models import CommitteeDecision, Decision
@@ -497,6 +504,7 @@ PAGES = [
     PageCase("due date decision", lambda w: revision_to_decide_url(), "lead", writes=True),
     PageCase("committees", "/committees/", "lead"),
     PageCase("committee agenda", lambda w: _committee_url(), "lead"),
+    PageCase("committee meeting", lambda w: _meeting_url(), "lead"),
     PageCase(
         "committee decision with errors",
         lambda w: _committee_decision_url(),
@@ -586,6 +594,8 @@ REFLOW_PAGES = [
         "dashboard",
         "dashboard CQC",
         "dashboard pillar",
+        "committee meeting",
+        "measures import",
         "measure",
         "performance measure",
         "edit update",
