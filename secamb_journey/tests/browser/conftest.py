@@ -600,6 +600,7 @@ REFLOW_PAGES = [
         "performance measure",
         "edit update",
         "preview update",
+        "trust profile with errors",
         "404",
     }
 ]

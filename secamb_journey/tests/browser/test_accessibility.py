@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import PAGES, axe_violations, describe, open_case
+from .conftest import PAGES, REFLOW_PAGES, axe_violations, describe, open_case
 
 pytestmark = pytest.mark.browser
 
@@ -28,3 +28,5 @@ def test_accessibility_statement_counts_the_pages_these_tests_check(client, db):
     html = client.get("/accessibility/").content.decode()
     shown = re.search(r'class="app-tested-page-count">(\d+)<', html)
     assert shown and int(shown.group(1)) == len(PAGES), f"the statement says {shown and shown.group(1)} pages"
+    reflow = re.search(r'class="app-reflow-page-count">(\d+)<', html)
+    assert reflow and int(reflow.group(1)) == len(REFLOW_PAGES), f"it says {reflow and reflow.group(1)} kinds at 320 px"
