@@ -1,4 +1,5 @@
-"""Where stored files (evidence, board pack PDFs, import uploads) live: STORAGE_BACKEND chooses.
+"""Where stored files (evidence, and evidence held while a form is corrected) live: STORAGE_BACKEND chooses.
+(Board pack PDFs and import files held for confirmation are database rows, shared by every server.)
 
     filesystem  the embedded default: FileSystemStorage under MEDIA_ROOT (one machine only);
     azure       Azure Blob Storage (django-storages): AZURE_CONNECTION_STRING, AZURE_CONTAINER;
@@ -32,7 +33,7 @@ def default_storage_from_environment() -> dict:
     if missing:
         raise ImproperlyConfigured(
             f"STORAGE_BACKEND={backend} but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: "
-            "set them (see .env.example, 'Files')."
+            "set them (.env.example lists them under STORAGE_BACKEND)."
         )
     if backend == "azure":
         return {

@@ -285,7 +285,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
 ]
-# Stored files (evidence, board pack PDFs, import uploads): the local disk under MEDIA_ROOT by default,
+# Stored files (evidence, and evidence held while a form is corrected; board pack PDFs and held import
+# files are database rows): the local disk under MEDIA_ROOT by default,
 # or Azure Blob / S3 storage by STORAGE_BACKEND (secamb_journey/storage_settings.py). Nothing stored is
 # ever served by URL: evidence is streamed by a view that checks who is asking.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
