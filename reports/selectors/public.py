@@ -34,7 +34,9 @@ def home_page_content() -> dict:
     # A pillar "serves" only current goals: a retired one is no longer the trust's to serve.
     current_goals = Prefetch("goals", queryset=StrategicGoal.objects.filter(retired=False))
     pillars = list(Pillar.objects.filter(retired=False).prefetch_related(current_goals))
-    themes = list(Theme.objects.filter(retired=False).prefetch_related("pillars"))
+    # And a theme is answered only by current pillars.
+    current_pillars = Prefetch("pillars", queryset=Pillar.objects.filter(retired=False))
+    themes = list(Theme.objects.filter(retired=False).prefetch_related(current_pillars))
     counted = figures(audience=Audience.PUBLIC)
     latest_update = PublishedUpdate.objects.filter(status=UpdateStatus.PUBLISHED).order_by("-period").first()
     return {

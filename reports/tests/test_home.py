@@ -14,6 +14,7 @@ from reports.selectors import home_page_content
 from reports.tests.cache_queries import ANY_GENERATION_LOOKUP
 from reports.trust_profile import default_profile_load
 from secamb_journey.generations import cache_clear
+from themes.tests.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,15 @@ def test_a_pillar_serves_only_the_current_goals_not_one_a_newer_strategy_retired
     page = client.get("/").content.decode()
     assert "Serves: Safe care for every patient</p>" in page
     assert "A goal of the old strategy" not in page
+
+
+def test_a_theme_is_answered_only_by_current_pillars_not_one_a_newer_strategy_retired(client):
+    current = PillarFactory(name="Safer Care")
+    retired = PillarFactory(name="A pillar of the old strategy", retired=True)
+    ThemeFactory(title="Staffing levels").pillars.set([current, retired])
+    page = client.get("/").content.decode()
+    assert "(answered by Safer Care)" in page
+    assert "A pillar of the old strategy" not in page
 
 
 def test_home_page_queries_do_not_grow_with_the_number_of_actions(client, strategy):
