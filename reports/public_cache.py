@@ -29,7 +29,6 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse, HttpResponseRedirect
-from django.utils import timezone
 
 from secamb_journey import generations
 from secamb_journey.site_url import is_site_host
@@ -52,7 +51,7 @@ def _generation(request) -> str | None:
     (the fast path and the decorator share it); None when the generation's row is missing."""
     if not hasattr(request, "public_generation"):
         token = generations.current("public")
-        request.public_generation = token and f"{token}-{timezone.localdate():%Y%m%d}"
+        request.public_generation = token and f"{token}-{generations.today()}"
     return request.public_generation
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -159,23 +160,35 @@ def ensure_triggers(connection) -> None:
 
 # --- Reading a generation, and the cache keyed by it -----------------------------------------------------
 
-_memo: dict[str, tuple[float, str | None]] = {}
+_memo: dict[str, tuple[float, str | None]] = {}  # {name: (when it was read, what was read)}
+
+
+def _remembered(name: str, read):
+    """`read()`, remembered by this process for at most a second under `name`; always afresh inside a
+    transaction, which may have moved a generation itself."""
+    in_transaction = connections[DEFAULT_DB_ALIAS].in_atomic_block
+    remembered = _memo.get(name)
+    if remembered is not None and not in_transaction and time.monotonic() - remembered[0] < MEMO_SECONDS:
+        return remembered[1]
+    started = time.monotonic()  # before the read: the memo never outlives what it saw by more than a second
+    value = read()
+    if not in_transaction:
+        _memo[name] = (started, value)
+    return value
 
 
 def current(name: str) -> str | None:
     """The token of scope `name` (None without its row: then nothing is cached), read at most once a
-    second by this process; always afresh inside a transaction, which may have moved it itself."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    remembered = _memo.get(name)
-    in_transaction = connection.in_atomic_block
-    if remembered is not None and not in_transaction and time.monotonic() - remembered[0] < MEMO_SECONDS:
-        return remembered[1]
-    started = time.monotonic()  # before the read: the memo never outlives what it saw by more than a second
+    second by this process."""
     model = apps.get_model(SCOPES[name].generation)
-    token = model.objects.filter(pk=1).values_list("token", flat=True).first()
-    if not in_transaction:
-        _memo[name] = (started, token)
-    return token
+    return _remembered(name, lambda: model.objects.filter(pk=1).values_list("token", flat=True).first())
+
+
+def today() -> str:
+    """Today's date in the site's time zone as `YYYYMMDD`, read as a generation is: the cached pages that
+    say what is overdue are kept under it too, and a clock read and a time zone conversion per request cost
+    more than the rest of a cached page's look-up."""
+    return _remembered("today", lambda: f"{timezone.localdate():%Y%m%d}")
 
 
 def forget() -> None:

@@ -1,13 +1,16 @@
 """The one cache mechanism (secamb_journey.generations): the trigger list derived from the models, every write
 moving each scope's generation whatever its path, and each process reading it at most once a second."""
 
+import datetime
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from actions.models import Action, FiguresGeneration
 from actions.tests.factories import ActionFactory
@@ -105,3 +108,17 @@ def test_outside_a_transaction_each_process_reads_a_generation_at_most_once_a_se
     assert not any("publiccontentgeneration" in query["sql"] for query in reads.captured_queries)
     generations.forget()  # as after a second, or after this process's own form post
     assert generations.current("public") not in (first, None)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_today_is_read_like_a_generation_so_a_cached_page_moves_to_the_new_day_within_a_second():
+    generations.forget()
+    today = f"{timezone.localdate():%Y%m%d}"
+    assert generations.today() == today
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with mock.patch("secamb_journey.generations.timezone.localdate", return_value=tomorrow):
+        assert generations.today() == today  # remembered, for a second at most
+        with transaction.atomic():  # inside a transaction, read afresh like a generation
+            assert generations.today() == f"{tomorrow:%Y%m%d}"
+        generations.forget()  # as after a second
+        assert generations.today() == f"{tomorrow:%Y%m%d}"
