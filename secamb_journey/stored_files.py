@@ -25,6 +25,7 @@ def _options() -> dict:
 
 
 def _azure_container(*, retries: int, timeout: int):
+    # Imported here, not at the top: only the configured backend's client library is loaded (not a cycle).
     from azure.storage.blob import ContainerClient
 
     options = _options()
@@ -38,6 +39,7 @@ def _azure_container(*, retries: int, timeout: int):
 
 
 def _s3_client(*, retries: int, timeout: int):
+    # Imported here, not at the top: only the configured backend's client library is loaded (not a cycle).
     import boto3
     from botocore.config import Config
 
@@ -52,6 +54,7 @@ def _s3_client(*, retries: int, timeout: int):
 
 
 def _s3_bucket_exists(client) -> bool:
+    # Imported here, not at the top: only the configured backend's client library is loaded (not a cycle).
     from botocore.exceptions import ClientError
 
     try:
@@ -67,6 +70,7 @@ def storage_ensure() -> str | None:
     """Make the container (azure) or bucket (s3) if it is missing, private: what was made, or None."""
     kind = storage_kind()
     if kind == "azure":
+        # Imported here, not at the top: only the configured backend's client library is loaded (not a cycle).
         from azure.core.exceptions import ResourceExistsError
 
         container = _azure_container(retries=3, timeout=10)

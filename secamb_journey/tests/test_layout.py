@@ -41,3 +41,47 @@ def test_the_check_sees_an_import_of_reports(tmp_path):
     sample.write_text("from reports.selectors import home_page_content\nimport reports.models\n")
     assert _imported_modules(sample) == {"reports.selectors", "reports.models"}
     assert len(list(_plumbing_files())) > 10
+
+
+APPS = ("pillars", "themes", "actions", "measures", "reports", "secamb_journey")
+
+
+def _unexplained_function_imports(path: Path) -> list[int]:
+    """Lines of imports inside a function with no comment saying why: on the line, or above the block of
+    imports it belongs to (issue 26: an import hidden in a function usually hides a cycle)."""
+    lines = path.read_text().splitlines()
+    found = []
+    for function in ast.walk(ast.parse("\n".join(lines), filename=str(path))):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Import | ast.ImportFrom) or "#" in lines[node.lineno - 1]:
+                continue
+            above = node.lineno - 2
+            while above >= 0 and (not lines[above].strip() or lines[above].lstrip().startswith(("import ", "from "))):
+                above -= 1
+            if above < 0 or not lines[above].lstrip().startswith("#"):
+                found.append(node.lineno)
+    return found
+
+
+def test_an_import_inside_a_function_says_why_it_is_there():
+    root = PLUMBING.parent
+    offenders = {}
+    for app in APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            relative = path.relative_to(root).as_posix()
+            if "/tests/" in relative or "/migrations/" in relative:
+                continue
+            if lines := _unexplained_function_imports(path):
+                offenders[relative] = lines
+    assert offenders == {}
+
+
+def test_the_function_import_check_sees_an_unexplained_one(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def explained():\n    # Loaded late: it is slow to import.\n    import json\n\n    return json\n\n\n"
+        "def unexplained():\n    import csv\n\n    return csv\n"
+    )
+    assert _unexplained_function_imports(sample) == [9]
