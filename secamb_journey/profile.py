@@ -39,6 +39,7 @@ def open_data_file_name(what: str) -> str:
 # --- Editing it on the trust profile page (reports.views.trust_profile) -----------------------------------
 
 CHANGE = "secamb_journey.change_trustprofile"
+REASON_NEEDED = "Say what you changed and why: it is kept in the profile's history."
 # The words a communications editor keeps up to date. The ODS code is not among them: it is the NHS's
 # identifier for the organisation, not wording, and changes only when the organisation does (a merger,
 # another trust's profile), which is an administrator's job (the admin, or load_trust_profile).
@@ -55,6 +56,8 @@ EDITABLE_FIELDS = (
     "purpose",
     "strategy",
 )
+# What an administrator may change in the admin: every word, and the ODS code.
+ADMIN_FIELDS = (*EDITABLE_FIELDS, "ods_code")
 
 
 class StaleProfileEdit(ValidationError):
@@ -73,7 +76,15 @@ def profile_version(profile: TrustProfile) -> str:
     return profile.updated_at.isoformat() if profile.updated_at else ""
 
 
-def _stale_edit(current: TrustProfile, read: str) -> StaleProfileEdit:
+# What the editor is told to do when refused: the editorial page shows the current words above the form.
+EDITOR_ADVICE = (
+    "Nothing you typed is lost, and nothing of theirs was overwritten: your words are still in the form, and theirs"
+    " are shown above it. Combine the two, then save again."
+)
+
+
+def stale_profile_edit(current: TrustProfile, read: str, *, advice: str = EDITOR_ADVICE) -> StaleProfileEdit:
+    """The refusal of a save of the profile as read at version `read`: who changed what, when, and `advice`."""
     try:
         since = datetime.datetime.fromisoformat(read)
     except ValueError:
@@ -87,23 +98,24 @@ def _stale_edit(current: TrustProfile, read: str) -> StaleProfileEdit:
     last = records[-1] if len(records) > 1 else None
     changed = []
     if last:
-        delta = last.diff_against(records[0], included_fields=EDITABLE_FIELDS)
-        changed = [name for name in EDITABLE_FIELDS if name in delta.changed_fields]
+        delta = last.diff_against(records[0], included_fields=ADMIN_FIELDS)
+        changed = [name for name in ADMIN_FIELDS if name in delta.changed_fields]
     who = (last.history_user.get_full_name() or last.history_user.get_username()) if last and last.history_user else ""
     when = f" at {timezone.localtime(last.history_date):%H:%M on %-d %B}" if last else ""
     labels = [str(TrustProfile._meta.get_field(name).verbose_name) for name in changed]
     what = f" ({', '.join(labels)})" if labels else ""
     return StaleProfileEdit(
-        f"{who or 'Someone'} changed the trust profile{when}, after you opened this page{what}. Nothing you"
-        " typed is lost, and nothing of theirs was overwritten: your words are still in the form, and theirs"
-        " are shown above it. Combine the two, then save again.",
+        f"{who or 'Someone'} changed the trust profile{when}, after you opened this page{what}. {advice}",
         current=current,
         changed=changed,
     )
 
 
-def trust_profile_edit(*, editor, data: dict, read: str, reason: str) -> TrustProfile:
-    """Change the profile's words (EDITABLE_FIELDS in `data`) as read at version `read` (profile_version).
+def trust_profile_edit(
+    *, editor, data: dict, read: str, reason: str, fields=EDITABLE_FIELDS, advice: str = EDITOR_ADVICE
+) -> TrustProfile:
+    """Change the profile's words (`fields` in `data`: EDITABLE_FIELDS, or every field for the admin) as read
+    at version `read` (profile_version).
 
     Checked by the model's own validators, as in the admin and the loader (full_clean). Refused with a
     StaleProfileEdit if anyone saved the profile since `read`: the check and the write happen under a row
@@ -117,12 +129,12 @@ def trust_profile_edit(*, editor, data: dict, read: str, reason: str) -> TrustPr
         if profile is None:
             raise ValidationError("There is no trust profile yet: an administrator loads one first.")
         if profile_version(profile) != read:
-            raise _stale_edit(profile, read)
-        changed = [name for name in EDITABLE_FIELDS if name in data and data[name] != getattr(profile, name)]
+            raise stale_profile_edit(profile, read, advice=advice)
+        changed = [name for name in fields if name in data and data[name] != getattr(profile, name)]
         if not changed:
             return profile
         if not reason:
-            raise ValidationError({"reason": "Say what you changed and why: it is kept in the profile's history."})
+            raise ValidationError({"reason": REASON_NEEDED})
         for name in changed:
             setattr(profile, name, data[name])
         profile.full_clean()

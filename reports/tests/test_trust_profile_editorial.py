@@ -159,6 +159,7 @@ def test_an_edit_in_the_admin_makes_an_open_page_stale_too(client_for, comms, pr
     mine = client_for(comms)
     my_form = form_data(mine, purpose="Mine.")
     admin_form = {f.name: getattr(profile, f.name) for f in TrustProfile._meta.fields if f.editable}
+    admin_form.update(read=profile_version(profile), change_reason="Renamed by the board")
     assert client_for(admin).post(ADMIN_CHANGE, {**admin_form, "programme_name": "Renamed"}).status_code == 302
     assert mine.post(PAGE, my_form).status_code == 409
     assert TrustProfile.objects.get().purpose == "To care."

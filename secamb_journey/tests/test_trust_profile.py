@@ -10,6 +10,7 @@ from reports.tests.test_trust_profile import SMALL
 from reports.trust_profile import trust_profile_load
 from secamb_journey import generations
 from secamb_journey.models import TrustProfile
+from secamb_journey.profile import profile_version, trust_profile_edit
 from secamb_journey.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,8 @@ def profile():
 
 def _form(profile, **changes) -> dict:
     fields = [f.name for f in TrustProfile._meta.fields if f.editable and f.name != "updated_at"]
-    return {**{name: getattr(profile, name) for name in fields}, **changes}
+    read = {"read": profile_version(profile), "change_reason": "Agreed by the communications team"}
+    return {**{name: getattr(profile, name) for name in fields}, **read, **changes}
 
 
 @pytest.fixture
@@ -91,3 +93,49 @@ def test_every_page_names_the_trust_from_its_profile_and_none_before_one_is_load
     page = client.get("/accessibility/").content.decode()
     assert "<title>Accessibility statement – Better Care tracker – WCAS</title>" in page
     assert "Wessex Coast Ambulance Service NHS Trust" in page and "mailto:better-care@wcas.example.nhs.uk" in page
+
+
+def test_an_admin_change_says_why_and_the_reason_is_kept_in_the_history(client_for, administrator, profile):
+    admin = client_for(administrator)
+    page = admin.post(CHANGE, _form(profile, programme_name="Better Care 2030", change_reason="")).content.decode()
+    assert "Say what you changed and why" in page
+    assert TrustProfile.objects.get().programme_name == "Better Care Programme"
+    assert admin.post(CHANGE, _form(profile, programme_name="Better Care 2030")).status_code == 302
+    latest = TrustProfile.history.first()
+    assert (latest.programme_name, latest.history_change_reason, latest.history_user) == (
+        "Better Care 2030",
+        "Agreed by the communications team",
+        administrator,
+    )
+
+
+def test_an_admin_change_read_before_another_save_is_refused_keeping_the_words_typed(
+    client_for, administrator, profile
+):
+    comms = UserFactory(username="comms", first_name="Casey", last_name="Comms", roles=[Role.COMMS])
+    opened = _form(profile, purpose="The administrator's purpose")
+    trust_profile_edit(
+        editor=comms, data={"purpose": "The editor's purpose"}, read=profile_version(profile), reason="Board asked"
+    )
+    page = client_for(administrator).post(CHANGE, opened).content.decode()
+    assert "Casey Comms changed the trust profile" in page and "(purpose)" in page
+    assert "The administrator&#x27;s purpose" in page  # still in the form
+    assert TrustProfile.objects.get().purpose == "The editor's purpose"
+
+
+def test_a_history_revert_in_the_admin_is_a_change_with_its_reason_and_stale_check(client_for, administrator, profile):
+    admin = client_for(administrator)
+    first = TrustProfile.history.earliest()
+    admin.post(CHANGE, _form(profile, programme_name="Better Care 2030"))
+    current = TrustProfile.objects.get()
+    revert = f"/admin/secamb_journey/trustprofile/{current.pk}/history/{first.history_id}/"
+    assert 'name="change_reason"' in admin.get(revert).content.decode()
+    page = admin.post(revert, _form(first.instance, read=profile_version(current), change_reason="")).content.decode()
+    assert "Say what you changed and why" in page and TrustProfile.objects.get().programme_name == "Better Care 2030"
+    opened_before_the_change = profile_version(profile)
+    stale = admin.post(revert, _form(first.instance, read=opened_before_the_change)).content.decode()
+    assert "changed the trust profile" in stale and TrustProfile.objects.get().programme_name == "Better Care 2030"
+    reverted = _form(first.instance, read=profile_version(current), change_reason="Back to the board's name")
+    assert admin.post(revert, reverted).status_code == 302
+    assert TrustProfile.objects.get().programme_name == "Better Care Programme"
+    assert TrustProfile.history.first().history_change_reason == "Back to the board's name"
