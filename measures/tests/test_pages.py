@@ -51,6 +51,16 @@ def test_the_summary_filters_by_pillar_and_theme(client_for, board, cat1):
         assert "Category 1 mean response time" in html and "Staff engagement score" not in html
 
 
+def test_the_summary_filters_are_nhsuk_selects_that_keep_the_choice_and_say_what_is_wrong(client_for, board, cat1):
+    c = client_for(board)
+    html = c.get("/measures/?theme=quality-thread").content.decode()
+    assert '<label class="nhsuk-label" for="id_pillar">Pillar</label>' in html
+    assert '<option value="quality-thread" selected>Quality thread</option>' in html
+    assert ">All pillars</option>" in html and ">All themes</option>" in html
+    html = c.get("/measures/?pillar=no-such-pillar").content.decode()
+    assert "nhsuk-form-group--error" in html and "Select a valid choice" in html  # not silently unfiltered
+
+
 def test_a_measure_page_has_the_chart_its_reading_its_table_and_its_actions(client_for, board, cat1):
     html = client_for(board).get("/measures/cat1-mean/").content.decode()
     assert "<svg" in html and 'aria-hidden="true" focusable="false"' in html and "Recalculated" in html
