@@ -35,6 +35,20 @@ from actions.signoff import (
 SUSTAINABILITY_REVIEW_MONTHS = 3
 
 
+# The longest reason a person may give for a governance step: a due-date revision or its refusal, a committee's
+# return, a reopening (the forms' limit too: actions.forms.fields.reason_field).
+REASON_MAX_LENGTH = 2000
+
+
+def reason_problem(reason: str, missing: str) -> str | None:
+    """What is wrong with a reason that must be given: `missing` when it is empty, or that it is too long."""
+    if not (reason or "").strip():
+        return missing
+    if len(reason) > REASON_MAX_LENGTH:
+        return f"Reason must be {REASON_MAX_LENGTH:,} characters or fewer."
+    return None
+
+
 def due_date_edit_problems(action: Action, *, editor, new_date, reason: str, today) -> dict[str, str]:
     """What stops a due date changed outside the revision pages (the edit page, the admin, the import),
     by field ("due_date", "due_date_reason"): the revision pages' rules, since such a change is recorded
@@ -49,8 +63,8 @@ def due_date_edit_problems(action: Action, *, editor, new_date, reason: str, tod
         errors["due_date"] = problem
     elif action.due_date_revisions.filter(state="requested").exists():
         errors["due_date"] = "A revision of the due date is awaiting a decision. Agree or refuse it first."
-    if not (reason or "").strip():
-        errors["due_date_reason"] = "Enter the reason for the new due date: a change of due date is a revision."
+    if problem := reason_problem(reason, "Enter the reason for the new due date: a change of due date is a revision."):
+        errors["due_date_reason"] = problem
     return errors
 
 
@@ -99,10 +113,8 @@ def _revision_data_problems(action: Action, *, new_date, reason: str, today) -> 
         errors["new_due_date"] = "The new due date is the same as the agreed one. Enter a different date."
     elif problem := due_date_revision_date_problem(new_date=new_date, today=today):
         errors["new_due_date"] = problem
-    if not (reason or "").strip():
-        errors["reason"] = "Enter the reason for the new due date."
-    elif len(reason) > 2000:
-        errors["reason"] = "Reason must be 2,000 characters or fewer."
+    if problem := reason_problem(reason, "Enter the reason for the new due date."):
+        errors["reason"] = problem
     return errors
 
 

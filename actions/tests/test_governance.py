@@ -167,6 +167,16 @@ def test_the_edit_form_changes_a_due_date_only_as_a_revision_with_a_reason(actio
     assert action.is_slipped
 
 
+def test_a_due_date_moved_on_the_edit_form_keeps_the_revision_pages_limit_on_its_reason(action, lead):
+    # The edit form, the admin and the import reach the same service: a reason the revision page refuses
+    # for its length is refused here too, not stored.
+    data = details(action, due_date=action.due_date + LATER, due_date_reason="x" * 2001)
+    with pytest.raises(ValidationError) as refused:
+        action_update(action=action, editor=lead, data=data, expected_version=action.version)
+    assert refused.value.message_dict["due_date_reason"] == ["Reason must be 2,000 characters or fewer."]
+    assert not action.due_date_revisions.exists()
+
+
 def test_a_lead_who_owns_the_action_cannot_move_its_due_date_on_the_edit_form(lead_owner):
     own = ActionFactory(owner=lead_owner)
     data = details(own, due_date=own.due_date + LATER, due_date_reason="Mine")
