@@ -159,8 +159,8 @@ def due_date_revision_decide(*, revision, lead, agree: bool, refusal_reason: str
             refuse(problem, lead)
         if revision.state != RevisionState.REQUESTED:
             raise ValidationError(f"This revision has already been {revision.get_state_display().lower()}.")
-        if not agree and not refusal_reason.strip():
-            raise ValidationError({"refusal_reason": "Enter why the new due date is refused."})
+        if not agree and (problem := reason_problem(refusal_reason, "Enter why the new due date is refused.")):
+            raise ValidationError({"refusal_reason": problem})
         at = at or timezone.now()
         revision.decided_by = lead
         revision.decided_on = timezone.localdate(at)
@@ -274,8 +274,10 @@ def committee_decision_record(
         errors["decision"] = "Select whether the committee ratified or returned the action."
     if not minute_reference.strip():
         errors["minute_reference"] = "Enter the minute reference."
-    if decision == Decision.RETURNED and not reason.strip():
-        errors["reason"] = "Enter why the committee returned the action."
+    if decision == Decision.RETURNED and (
+        problem := reason_problem(reason, "Enter why the committee returned the action.")
+    ):
+        errors["reason"] = problem
     with transaction.atomic():
         item = CommitteeDecision.objects.select_for_update().select_related("meeting__committee").get(pk=item.pk)
         action = locked(item.action)

@@ -227,6 +227,19 @@ def test_a_returned_decision_needs_a_reason_and_leaves_the_action_to_be_put_agai
     assert action_put_to_meeting(action=assured_action, meeting=later, lead=lead).decision == Decision.PENDING
 
 
+def test_a_refusal_or_a_return_keeps_the_limit_on_a_reason(action, owner, lead, assured_action, committee_meeting):
+    # The forms stop a longer reason; the services refuse it for any other caller (the demo, a script).
+    too_long = "x" * 2001
+    asked = due_date_revision_request(action=action, requested_by=owner, new_date=action.due_date + LATER, reason="D")
+    with pytest.raises(ValidationError) as refused:
+        due_date_revision_decide(revision=asked, lead=lead, agree=False, refusal_reason=too_long)
+    assert refused.value.message_dict == {"refusal_reason": ["Reason must be 2,000 characters or fewer."]}
+    item = action_put_to_meeting(action=assured_action, meeting=committee_meeting, lead=lead)
+    with pytest.raises(ValidationError) as refused:
+        committee_decision_record(item=item, lead=lead, decision="returned", minute_reference="M1", reason=too_long)
+    assert refused.value.message_dict == {"reason": ["Reason must be 2,000 characters or fewer."]}
+
+
 def test_only_an_eligible_lead_records_a_decision(
     assured_action, owner, other_owner, outsider, lead, committee_meeting, lead_owner
 ):
