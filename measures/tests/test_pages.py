@@ -223,3 +223,8 @@ def test_a_long_list_of_published_measures_is_paged_in_alphabetical_order(client
     assert "5 published measures" in first and 'href="?page=2"' in first
     assert "Measure E" in third and "Measure A" not in third and "(page 3 of 3)" in third
     assert "Measure internal" not in first + third
+
+
+def test_with_no_measures_the_summary_says_so_in_place_of_a_table(client_for, board):
+    html = client_for(board).get("/measures/").content.decode()
+    assert "<p>No measures are linked here yet.</p>" in html and "app-measures-table" not in html
