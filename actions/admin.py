@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from actions.forms.fields import reason_field
 from actions.models import (
     Action,
     ActionReopening,
@@ -48,9 +49,7 @@ class ActionAdminForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # A new due date is a revision (issue 13): action_update records it, with this reason, as agreed by
     # the editor, who must be independent of the action (actions.signoff.action_signoff_problem).
-    due_date_reason = forms.CharField(
-        label="Reason for a new due date", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    due_date_reason = reason_field("Reason for a new due date", rows=2)
 
     class Meta:
         model = Action

@@ -1,12 +1,13 @@
-"""Staff URLs for actions. The fixed words come before `<reference>/`, or they would be read as one."""
+"""The actions app's staff URLs: actions (/actions/..., namespace "actions") and committees, their agendas
+and meetings (/committees/..., namespace "committees"). The project includes this module at the root.
+"""
 
-from django.urls import path
+from django.urls import include, path
 
 from actions.views import assurance, editing, evidence, governance, leavers, register, spreadsheets
 
-app_name = "actions"
-
-urlpatterns = [
+# The fixed words come before `<reference>/`, or they would be read as one.
+action_patterns = [
     path("", register.register, name="register"),
     path("export.csv", spreadsheets.export_csv, name="export"),
     path("import/", spreadsheets.import_plan, name="import"),
@@ -27,4 +28,16 @@ urlpatterns = [
     path("<str:reference>/committee/", governance.put_to_meeting, name="put_to_meeting"),
     path("<str:reference>/sustainability/", governance.sustainability_review, name="sustainability"),
     path("<str:reference>/reopen/", governance.reopen, name="reopen"),
+]
+
+committee_patterns = [
+    path("", governance.committee_list, name="list"),
+    path("<int:committee_id>/", governance.committee_detail, name="detail"),
+    path("meetings/<int:meeting_id>/", governance.meeting_detail, name="meeting"),
+    path("decisions/<int:decision_id>/", governance.decision_record, name="decide"),
+]
+
+urlpatterns = [
+    path("actions/", include((action_patterns, "actions"))),
+    path("committees/", include((committee_patterns, "committees"))),
 ]

@@ -8,7 +8,9 @@ the calendar so a newcomer's charts are current. Also `seed_scale_measures` for 
 
 import datetime
 import random
-from dataclasses import dataclass, field
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,11 +37,11 @@ class DemoMeasure:
     name: str
     unit: str
     improvement: str
-    target: float | None
     description: str
     source: str
     segments: tuple[Segment, ...]
     pillars: tuple[int, ...]
+    target: float | None = None
     themes: tuple[int, ...] = ()
     actions: tuple[str, ...] = ()
     public: bool = True
@@ -48,86 +50,21 @@ class DemoMeasure:
     places: int = 1
     # (index of the first point of the new period, reason)
     recalculation: tuple[int, str] | None = None
-    extra: dict = field(default_factory=dict)
 
 
-NHS_STANDARD = "NHS England Ambulance Response Programme standard"
-AQI = "Ambulance Quality Indicators (illustrative figures)"
+SOURCE = Path(__file__).with_name("demo_measures.toml")
 
-# fmt: off
-DEMO_MEASURES = [
-    DemoMeasure(
-        "cat1-mean", "Category 1 mean response time", "minutes", "decrease", 7.0,
-        "The average time to reach patients with life-threatening conditions (cardiac arrest, for example). "
-        f"{NHS_STANDARD}: 7 minutes.", AQI,
-        (Segment(18, 8.4, 0.22), Segment(5, 7.5, 0.15), Segment(7, 7.1, 0.08)), (2,), (4,), ("WN-04", "SD-01"),
-        exit_criterion=True, places=2,
-        recalculation=(18, "New dispatch model: Category 1 calls pre-alerted from the first ring (go-live this month)"),
-    ),
-    DemoMeasure(
-        "cat1-90th", "Category 1 90th centile response time", "minutes", "decrease", 15.0,
-        f"Nine in ten life-threatening calls are reached within this time. {NHS_STANDARD}: 15 minutes.", AQI,
-        (Segment(30, 14.4, 0.6),), (2,), (4,), ("WN-04",), places=2,
-    ),
-    DemoMeasure(
-        "cat2-mean", "Category 2 mean response time", "minutes", "decrease", 18.0,
-        f"The average time to reach emergencies such as strokes and heart attacks. {NHS_STANDARD}: 18 minutes.",
-        AQI, (Segment(24, 31.0, 2.2), Segment(6, 34.5, 1.2, step=1.1)), (2,), (4,), ("SD-01", "SD-08"),
-        exit_criterion=True, places=2,
-    ),
-    DemoMeasure(
-        "cat2-90th", "Category 2 90th centile response time", "minutes", "decrease", 40.0,
-        f"Nine in ten emergency calls are reached within this time. {NHS_STANDARD}: 40 minutes.", AQI,
-        (Segment(30, 68.0, 5.0),), (2,), (4,), ("SD-01",), places=1,
-    ),
-    DemoMeasure(
-        "cat3-90th", "Category 3 90th centile response time", "minutes", "decrease", 120.0,
-        f"Urgent calls such as falls and burns: nine in ten reached within this time. {NHS_STANDARD}: 120 minutes.",
-        AQI, (Segment(30, 236.0, 22.0),), (2,), (4,), ("SD-08",), places=0,
-    ),
-    DemoMeasure(
-        "cat4-90th", "Category 4 90th centile response time", "minutes", "decrease", 180.0,
-        f"Less urgent calls: nine in ten reached within this time. {NHS_STANDARD}: 180 minutes.", AQI,
-        (Segment(30, 262.0, 35.0),), (2,), (4,), (), places=0,
-    ),
-    DemoMeasure(
-        "nhs111-answered-60s", "NHS 111 calls answered within 60 seconds", "%", "increase", 95.0,
-        "The share of calls to NHS 111 answered within a minute. National standard: 95%.",
-        "NHS 111 Integrated Urgent Care Aggregate Data Collection (illustrative figures)",
-        (Segment(23, 54.0, 4.5), Segment(7, 55.0, 1.0, step=2.4)), (2,), (4,), ("MD-04", "IJ-08"), places=1,
-    ),
-    DemoMeasure(
-        "staff-engagement", "Staff engagement score", "out of 10", "increase", 6.8,
-        "The NHS Staff Survey engagement theme, from the quarterly pulse survey (0 to 10).",
-        "National Quarterly Pulse Survey (illustrative figures)",
-        (Segment(12, 6.25, 0.08),), (3,), (1, 3, 6), ("IJ-01", "IJ-02"), exit_criterion=True,
-        frequency=Frequency.QUARTERLY, places=2,
-    ),
-    DemoMeasure(
-        "sickness-absence", "Sickness absence rate", "%", "decrease", 5.5,
-        "The share of contracted hours lost to sickness.", "Electronic Staff Record (illustrative figures)",
-        (Segment(30, 6.9, 0.35),), (3,), (1,), ("IJ-09", "SD-05"), places=2,
-    ),
-    DemoMeasure(
-        "staff-turnover", "Staff turnover (rolling 12 months)", "%", "decrease", 10.0,
-        "Leavers in the last 12 months as a share of average staff in post.",
-        "Electronic Staff Record (illustrative figures)",
-        (Segment(30, 12.6, 0.45),), (3,), (1,), ("SD-04",), public=False, places=2,
-    ),
-    DemoMeasure(
-        "ftsu-concerns", "Freedom to Speak Up concerns raised", "concerns", "neutral", None,
-        "Concerns raised with the Freedom to Speak Up guardians. More is not worse: it can mean staff feel safer "
-        "to speak.", "Freedom to Speak Up guardian records (illustrative figures)",
-        (Segment(30, 17.0, 4.0),), (3,), (6, 3), ("MD-06", "IJ-03"), exit_criterion=True, places=0,
-    ),
-    DemoMeasure(
-        "complaints-on-time", "Complaints answered within the agreed time", "%", "increase", 85.0,
-        "The share of complaints answered within the timescale agreed with the complainant.",
-        "Patient experience team records (illustrative figures)",
-        (Segment(30, 71.0, 5.5),), (1,), (4,), ("MD-08",), public=False, places=1,
-    ),
-]
-# fmt: on
+
+def _measure(table: dict) -> DemoMeasure:
+    fields = {name: tuple(value) if isinstance(value, list) else value for name, value in table.items()}
+    fields["segments"] = tuple(Segment(**segment) for segment in table["segments"])
+    if "recalculation" in table:
+        fields["recalculation"] = (table["recalculation"]["at"], table["recalculation"]["reason"])
+    return DemoMeasure(**fields)
+
+
+# The demo's measures: data (demo_measures.toml beside this file), in the order they are seeded.
+DEMO_MEASURES = [_measure(table) for table in tomllib.loads(SOURCE.read_text(encoding="utf-8"))["measures"]]
 
 
 def _values(spec: DemoMeasure) -> list[float]:

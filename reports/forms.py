@@ -2,12 +2,18 @@
 
 from django import forms
 
+from reports.models import PublishedUpdate
 from secamb_journey.forms import NHSFormMixin, NHSSubmit
 from secamb_journey.models import TrustProfile
 from secamb_journey.profile import EDITABLE_FIELDS
 
 # How a Markdown link is written, kept on one line (split at "](" it reads as two broken words).
 MARKDOWN_LINK = '<span class="app-nowrap">[link text](https://...)</span>'
+# How Markdown is written here, after a field's own words.
+MARKDOWN_HELP = (
+    " In Markdown: a blank line between paragraphs, ## for a heading, - for a list, **bold**,"
+    f" {MARKDOWN_LINK}. HTML is shown as typed, never run."
+)
 
 
 class UpdateEditForm(NHSFormMixin, forms.Form):
@@ -16,19 +22,15 @@ class UpdateEditForm(NHSFormMixin, forms.Form):
 
     headline = forms.CharField(
         label="Headline",
-        max_length=200,
+        max_length=PublishedUpdate.HEADLINE_MAX_LENGTH,
         help_text="One line the public will see first, in the list of updates and in feed readers.",
     )
     narrative = forms.CharField(
         label="Narrative",
         required=False,
-        max_length=20_000,
+        max_length=PublishedUpdate.NARRATIVE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 16}),
-        help_text=(
-            "Plain words for the public, in Markdown: a blank line between paragraphs, ## for a heading, "
-            f"- for a list, **bold**, {MARKDOWN_LINK}. HTML is shown as typed, never run. "
-            "Do not name staff below executive lead."
-        ),
+        help_text="Plain words for the public. Do not name staff below executive lead." + MARKDOWN_HELP,
     )
     # The version the editor opened: a save from a stale page is refused rather than overwriting.
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -51,7 +53,7 @@ class UpdateWithdrawForm(NHSFormMixin, forms.Form):
 
     note = forms.CharField(
         label="Note for the public",
-        max_length=1000,
+        max_length=PublishedUpdate.WITHDRAWAL_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=(
             "Shown on the public list of updates in place of this one, for example: "
@@ -73,12 +75,6 @@ class RedactionForm(NHSFormMixin, forms.Form):
             "Do not repeat the words removed."
         ),
     )
-
-
-MARKDOWN_HELP = (
-    " In Markdown: a blank line between paragraphs, ## for a heading, - for a list, **bold**,"
-    f" {MARKDOWN_LINK}. HTML is shown as typed, never run."
-)
 
 
 MARKDOWN_FIELDS = ("introduction", "purpose", "strategy")

@@ -99,11 +99,16 @@ class UpdateStatus(models.TextChoices):
 class PublishedUpdate(models.Model):
     """The public progress update for one month: figures frozen when drafted, plus an edited narrative."""
 
+    # The longest each text may be (reports.services.editorial refuses longer; the forms say so first).
+    HEADLINE_MAX_LENGTH = 200
+    NARRATIVE_MAX_LENGTH = 20_000
+    WITHDRAWAL_NOTE_MAX_LENGTH = 1000
+
     # One update a month that the public may read or that is being drafted (update_one_live_per_period);
     # a withdrawn one stays beside the correction that replaces it.
     period = models.DateField(help_text="The first day of the month the update reports on.")
     slug = models.SlugField(unique=True)
-    headline = models.CharField(max_length=200)
+    headline = models.CharField(max_length=HEADLINE_MAX_LENGTH)
     narrative = models.TextField(blank=True, help_text="Markdown. Links, lists and emphasis; no HTML.")
     # The frozen figures. Written when the draft is made (or refreshed while still a draft) and never
     # after publication, so a later change to an action cannot change what the public read.

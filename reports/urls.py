@@ -39,8 +39,18 @@ urlpatterns = [
     path("reports/updates/<slug:slug>/", editorial.update_detail, name="editorial_update"),
     path("reports/updates/<slug:slug>/preview/", editorial.update_preview, name="editorial_preview"),
     path("reports/updates/<slug:slug>/refresh/", editorial.update_refresh, name="editorial_refresh"),
-    path("reports/updates/<slug:slug>/publish/", editorial.update_publish_view, name="editorial_publish"),
-    path("reports/updates/<slug:slug>/withdraw/", editorial.update_withdraw_view, name="editorial_withdraw"),
+    path(
+        "reports/updates/<slug:slug>/publish/",
+        editorial.update_confirm_view,
+        {"step": "publish"},
+        name="editorial_publish",
+    ),
+    path(
+        "reports/updates/<slug:slug>/withdraw/",
+        editorial.update_confirm_view,
+        {"step": "withdraw"},
+        name="editorial_withdraw",
+    ),
     path("reports/updates/<slug:slug>/correct/", editorial.update_correct_view, name="editorial_correct"),
     # The trust's names and public words, for communications editors (issue 30; the admin for administrators).
     path("reports/trust-profile/", trust_profile.trust_profile_page, name="editorial_trust_profile"),

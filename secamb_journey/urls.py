@@ -9,8 +9,7 @@ from secamb_journey.accounts.forms import SignInForm
 
 urlpatterns = [
     path("", include("reports.urls")),
-    path("actions/", include("actions.urls")),
-    path("committees/", include("actions.urls_committees")),
+    path("", include("actions.urls")),  # /actions/ and /committees/
     path("measures/", include("measures.urls")),
     path("", include("reports.urls_measures_public")),
     path(

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from actions.forms.fields import ChecklistChoiceField, PersonChoiceField, people_in_roles
+from actions.forms.fields import ChecklistChoiceField, PersonChoiceField, people_in_roles, reason_field
 from actions.models import Action, Regulation
 from actions.services.editing import CREATE_FIELDS, action_reference_problem
 from secamb_journey.forms import EMPTY_FILE, NHSFormMixin
@@ -19,13 +19,11 @@ class ActionForm(NHSFormMixin, forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Only when editing: a new due date is a revision, and a revision has a reason (actions.services).
-    due_date_reason = forms.CharField(
-        label="Reason for a new due date",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    due_date_reason = reason_field(
+        "Reason for a new due date",
         help_text="Needed only if you change the due date. The original due date is kept; the new one is recorded "
         "as a revision with this reason.",
+        rows=2,
     )
 
     class Meta:

@@ -1,10 +1,11 @@
-"""The fields staff forms share: choosing a person (only people who hold a role), a checklist."""
+"""The fields staff forms share: choosing a person (only people who hold a role), a checklist, a reason."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from actions.services.governance import REASON_MAX_LENGTH
 from secamb_journey.roles import Role
 
 
@@ -50,4 +51,19 @@ def people_in_roles(*, also=()):
         .objects.filter(holds_a_role | Q(pk__in=[pk for pk in also if pk]))
         .distinct()
         .order_by("first_name", "last_name", "username")
+    )
+
+
+def reason_field(label: str, *, help_text: str = "", missing: str = "", rows: int = 4) -> forms.CharField:
+    """The reason for a governance step (a due-date revision or its refusal, a committee's return, a reopening),
+    as long as the services allow. missing: the error when it is left empty; none: optional here (the form's
+    clean, or the service, says when it is needed).
+    """
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=bool(missing),
+        error_messages={"required": missing} if missing else None,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )

@@ -6,6 +6,7 @@ They parse what was typed; the rules live in actions/services/.
 from django import forms
 
 from actions.choices import Status
+from actions.forms.fields import reason_field
 from actions.models import Decision, Meeting
 from actions.services.reopening import REOPEN_STATUSES
 from secamb_journey.forms import NHSFormMixin, NHSSubmit
@@ -16,11 +17,9 @@ class DueDateRevisionForm(NHSFormMixin, forms.Form):
     submit_text = "Ask for the new date"
 
     new_due_date = forms.DateField(label="New due date", help_text="For example, 31 3 2027")
-    reason = forms.CharField(
-        label="Why does the due date need to change?",
-        error_messages={"required": "Enter why the due date needs to change"},
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
+    reason = reason_field(
+        "Why does the due date need to change?",
+        missing="Enter why the due date needs to change",
         help_text="The reason is kept with the revision and shown on the public plan for a public action.",
     )
 
@@ -42,12 +41,10 @@ class RevisionDecisionForm(NHSFormMixin, forms.Form):
         widget=forms.RadioSelect,
         choices=[("agree", "Agree the new due date"), ("refuse", "Refuse it: the due date stays as agreed")],
     )
-    refusal_reason = forms.CharField(
-        label="Why is it refused?",
+    refusal_reason = reason_field(
+        "Why is it refused?",
         help_text="The owner reads this. For a public action it is shown on the public plan: no names.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        rows=3,
     )
 
     def clean(self):
@@ -79,12 +76,8 @@ class CommitteeDecisionForm(NHSFormMixin, forms.Form):
         widget=forms.RadioSelect,
         choices=[(Decision.RATIFIED, "Ratified"), (Decision.RETURNED, "Returned")],
     )
-    reason = forms.CharField(
-        label="Why was it returned?",
-        required=False,
-        help_text="For a public action this is published on the public plan: no names.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+    reason = reason_field(
+        "Why was it returned?", help_text="For a public action this is published on the public plan: no names.", rows=3
     )
     review_due = forms.DateField(
         label="Sustainability review date",
@@ -116,11 +109,9 @@ class ReopenForm(NHSFormMixin, forms.Form):
     title = "Reopen this action"
     submit_text = "Reopen the action"
 
-    reason = forms.CharField(
-        label="Why is the action reopened?",
-        error_messages={"required": "Enter why the action is reopened"},
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
+    reason = reason_field(
+        "Why is the action reopened?",
+        missing="Enter why the action is reopened",
         help_text="For a public action this is published (the public plan, the next update): no names.",
     )
     status = forms.ChoiceField(

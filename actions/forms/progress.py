@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.html import format_html
 
 from actions.choices import SIGNED_OFF_STATUSES, Status
-from actions.models import Action, EvidenceKind, ProgressUpdate
+from actions.models import Action, Evidence, EvidenceKind, ProgressUpdate
 from actions.models.states import status_is_done
 from actions.uploads import evidence_held_file
 from secamb_journey.forms import EMPTY_FILE, NHSFormMixin, size_in_words
@@ -94,14 +94,14 @@ class ProgressForm(OffersHeldEvidence, NHSFormMixin, forms.Form):
     evidence_description = forms.CharField(
         label="What does this evidence show?",
         required=False,
-        max_length=500,
+        max_length=Evidence.DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed if you choose a file.",
     )
     public_highlight = forms.CharField(
         label="Public highlight (optional)",
         required=False,
-        max_length=280,
+        max_length=ProgressUpdate.HIGHLIGHT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One or two plain sentences the public may read in a published update. No names.",
     )

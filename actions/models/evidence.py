@@ -26,13 +26,15 @@ class EvidenceKind(models.TextChoices):
 class Evidence(models.Model):
     """A file attached to an action. Private: served only to signed-in staff who may see the action."""
 
+    DESCRIPTION_MAX_LENGTH = 500
+
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to=evidence_upload_to, max_length=255)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    description = models.CharField(max_length=500)
+    description = models.CharField(max_length=DESCRIPTION_MAX_LENGTH)
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices, default=EvidenceKind.COMPLETION)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -28,6 +28,7 @@ class ProgressUpdate(models.Model):
     """One entry in an action's progress log. Append-only: a correction is a new entry."""
 
     NARRATIVE_MAX_LENGTH = 5000
+    HIGHLIGHT_MAX_LENGTH = 280
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="progress_updates")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates")
@@ -35,7 +36,7 @@ class ProgressUpdate(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     percent_complete = models.PositiveSmallIntegerField()
     public_highlight = models.CharField(
-        max_length=280,
+        max_length=HIGHLIGHT_MAX_LENGTH,
         blank=True,
         help_text="Optional. One or two plain sentences the public may read in a published update.",
     )

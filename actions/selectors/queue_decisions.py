@@ -57,39 +57,28 @@ def _revisions(actions: list) -> list[QueueDecision]:
     return rows
 
 
-def _completions(actions: list) -> list[QueueDecision]:
-    return [
-        QueueDecision(
-            action=action,
-            decide_url=reverse("actions:assure", args=[action.reference]),
-            decide_words="Sign off or return",
-            summary=(
-                f"Marked complete on {date_format(timezone.localtime(action.completed_at), 'j F Y')}"
-                if action.completed_at
-                else "Marked complete"
-            ),
-        )
-        for action in actions
-    ]
+def _on_record(url_name: str, decide_words: str, happened: str, at_field: str):
+    """The rows of a section whose actions wait on what happened to them ("Marked complete on 3 March 2026"):
+    each links to the page `url_name` where the lead decides.
+    """
+
+    def decisions(actions: list) -> list[QueueDecision]:
+        rows = []
+        for action in actions:
+            at = getattr(action, at_field)
+            summary = f"{happened} on {date_format(timezone.localtime(at), 'j F Y')}" if at else happened
+            url = reverse(url_name, args=[action.reference])
+            rows.append(QueueDecision(action=action, decide_url=url, decide_words=decide_words, summary=summary))
+        return rows
+
+    return decisions
 
 
-def _to_ratify(actions: list) -> list[QueueDecision]:
-    return [
-        QueueDecision(
-            action=action,
-            decide_url=reverse("actions:put_to_meeting", args=[action.reference]),
-            decide_words="Put to a committee",
-            summary=(
-                f"Assured on {date_format(timezone.localtime(action.assured_at), 'j F Y')}"
-                if action.assured_at
-                else "Assured"
-            ),
-        )
-        for action in actions
-    ]
-
-
-DECISIONS = {"revisions": _revisions, "awaiting_assurance": _completions, "to_ratify": _to_ratify}
+DECISIONS = {
+    "revisions": _revisions,
+    "awaiting_assurance": _on_record("actions:assure", "Sign off or return", "Marked complete", "completed_at"),
+    "to_ratify": _on_record("actions:put_to_meeting", "Put to a committee", "Assured", "assured_at"),
+}
 # What a section's rows ask, said once above them rather than in every row.
 ASKED = {
     "revisions": "Each owner asks to move a due date: agree or refuse it.",

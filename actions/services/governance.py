@@ -35,6 +35,20 @@ from actions.signoff import (
 SUSTAINABILITY_REVIEW_MONTHS = 3
 
 
+# The longest reason a person may give for a governance step: a due-date revision or its refusal, a committee's
+# return, a reopening (the forms' limit too: actions.forms.fields.reason_field).
+REASON_MAX_LENGTH = 2000
+
+
+def reason_problem(reason: str, missing: str) -> str | None:
+    """What is wrong with a reason that must be given: `missing` when it is empty, or that it is too long."""
+    if not (reason or "").strip():
+        return missing
+    if len(reason) > REASON_MAX_LENGTH:
+        return f"Reason must be {REASON_MAX_LENGTH:,} characters or fewer."
+    return None
+
+
 def due_date_edit_problems(action: Action, *, editor, new_date, reason: str, today) -> dict[str, str]:
     """What stops a due date changed outside the revision pages (the edit page, the admin, the import),
     by field ("due_date", "due_date_reason"): the revision pages' rules, since such a change is recorded
@@ -49,8 +63,8 @@ def due_date_edit_problems(action: Action, *, editor, new_date, reason: str, tod
         errors["due_date"] = problem
     elif action.due_date_revisions.filter(state="requested").exists():
         errors["due_date"] = "A revision of the due date is awaiting a decision. Agree or refuse it first."
-    if not (reason or "").strip():
-        errors["due_date_reason"] = "Enter the reason for the new due date: a change of due date is a revision."
+    if problem := reason_problem(reason, "Enter the reason for the new due date: a change of due date is a revision."):
+        errors["due_date_reason"] = problem
     return errors
 
 
@@ -99,10 +113,8 @@ def _revision_data_problems(action: Action, *, new_date, reason: str, today) -> 
         errors["new_due_date"] = "The new due date is the same as the agreed one. Enter a different date."
     elif problem := due_date_revision_date_problem(new_date=new_date, today=today):
         errors["new_due_date"] = problem
-    if not (reason or "").strip():
-        errors["reason"] = "Enter the reason for the new due date."
-    elif len(reason) > 2000:
-        errors["reason"] = "Reason must be 2,000 characters or fewer."
+    if problem := reason_problem(reason, "Enter the reason for the new due date."):
+        errors["reason"] = problem
     return errors
 
 
@@ -147,8 +159,8 @@ def due_date_revision_decide(*, revision, lead, agree: bool, refusal_reason: str
             refuse(problem, lead)
         if revision.state != RevisionState.REQUESTED:
             raise ValidationError(f"This revision has already been {revision.get_state_display().lower()}.")
-        if not agree and not refusal_reason.strip():
-            raise ValidationError({"refusal_reason": "Enter why the new due date is refused."})
+        if not agree and (problem := reason_problem(refusal_reason, "Enter why the new due date is refused.")):
+            raise ValidationError({"refusal_reason": problem})
         at = at or timezone.now()
         revision.decided_by = lead
         revision.decided_on = timezone.localdate(at)
@@ -262,8 +274,10 @@ def committee_decision_record(
         errors["decision"] = "Select whether the committee ratified or returned the action."
     if not minute_reference.strip():
         errors["minute_reference"] = "Enter the minute reference."
-    if decision == Decision.RETURNED and not reason.strip():
-        errors["reason"] = "Enter why the committee returned the action."
+    if decision == Decision.RETURNED and (
+        problem := reason_problem(reason, "Enter why the committee returned the action.")
+    ):
+        errors["reason"] = problem
     with transaction.atomic():
         item = CommitteeDecision.objects.select_for_update().select_related("meeting__committee").get(pk=item.pk)
         action = locked(item.action)

@@ -115,8 +115,10 @@ def progress_entry_problems(*, narrative: str, status: str, percent_complete, pu
         errors["percent_complete"] = "Enter the percent complete, from 0 to 100."
     elif not isinstance(percent_complete, int) or not 0 <= percent_complete <= 100:
         errors["percent_complete"] = "Percent complete must be a whole number from 0 to 100."
-    if len(public_highlight) > 280:
-        errors["public_highlight"] = "Public highlight must be 280 characters or fewer."
+    if len(public_highlight) > ProgressUpdate.HIGHLIGHT_MAX_LENGTH:
+        errors["public_highlight"] = (
+            f"Public highlight must be {ProgressUpdate.HIGHLIGHT_MAX_LENGTH:,} characters or fewer."
+        )
     return errors
 
 
@@ -174,8 +176,8 @@ def evidence_attach(
     errors = {}
     if not description or not description.strip():
         errors["description"] = "Enter a description of what this evidence shows."
-    elif len(description) > 500:
-        errors["description"] = "Description must be 500 characters or fewer."
+    elif len(description) > Evidence.DESCRIPTION_MAX_LENGTH:
+        errors["description"] = f"Description must be {Evidence.DESCRIPTION_MAX_LENGTH:,} characters or fewer."
     if kind not in EvidenceKind.values:
         errors["kind"] = "Select what the evidence shows."
     try:

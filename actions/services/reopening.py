@@ -11,7 +11,7 @@ from actions.models import (
 )
 from actions.selectors.history import person_name
 from actions.services.common import describe_for_people, lead_entry, locked, notify_after_commit
-from actions.services.governance import due_date_revision_date_problem, record_agreed_revision
+from actions.services.governance import due_date_revision_date_problem, reason_problem, record_agreed_revision
 
 REOPEN_STATUSES = (Status.AT_RISK, Status.OFF_TRACK)
 
@@ -19,10 +19,8 @@ REOPEN_STATUSES = (Status.AT_RISK, Status.OFF_TRACK)
 def reopen_problems(*, reason: str, status: str, percent_complete, new_due_date, at) -> dict[str, str]:
     """What is wrong with a reopening as asked, by argument: the rules that need no database."""
     errors = {}
-    if not (reason or "").strip():
-        errors["reason"] = "Enter why the action is reopened."
-    elif len(reason) > 2000:
-        errors["reason"] = "Reason must be 2,000 characters or fewer."
+    if problem := reason_problem(reason, "Enter why the action is reopened."):
+        errors["reason"] = problem
     if status not in REOPEN_STATUSES:
         errors["status"] = "Select at risk or off track."
     if percent_complete is None:

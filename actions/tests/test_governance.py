@@ -167,6 +167,16 @@ def test_the_edit_form_changes_a_due_date_only_as_a_revision_with_a_reason(actio
     assert action.is_slipped
 
 
+def test_a_due_date_moved_on_the_edit_form_keeps_the_revision_pages_limit_on_its_reason(action, lead):
+    # The edit form, the admin and the import reach the same service: a reason the revision page refuses
+    # for its length is refused here too, not stored.
+    data = details(action, due_date=action.due_date + LATER, due_date_reason="x" * 2001)
+    with pytest.raises(ValidationError) as refused:
+        action_update(action=action, editor=lead, data=data, expected_version=action.version)
+    assert refused.value.message_dict["due_date_reason"] == ["Reason must be 2,000 characters or fewer."]
+    assert not action.due_date_revisions.exists()
+
+
 def test_a_lead_who_owns_the_action_cannot_move_its_due_date_on_the_edit_form(lead_owner):
     own = ActionFactory(owner=lead_owner)
     data = details(own, due_date=own.due_date + LATER, due_date_reason="Mine")
@@ -215,6 +225,19 @@ def test_a_returned_decision_needs_a_reason_and_leaves_the_action_to_be_put_agai
     assert assured_action.status == Status.ASSURED and assured_action.ratified_at is None
     later = Meeting.objects.create(committee=committee_meeting.committee, date=timezone.localdate())
     assert action_put_to_meeting(action=assured_action, meeting=later, lead=lead).decision == Decision.PENDING
+
+
+def test_a_refusal_or_a_return_keeps_the_limit_on_a_reason(action, owner, lead, assured_action, committee_meeting):
+    # The forms stop a longer reason; the services refuse it for any other caller (the demo, a script).
+    too_long = "x" * 2001
+    asked = due_date_revision_request(action=action, requested_by=owner, new_date=action.due_date + LATER, reason="D")
+    with pytest.raises(ValidationError) as refused:
+        due_date_revision_decide(revision=asked, lead=lead, agree=False, refusal_reason=too_long)
+    assert refused.value.message_dict == {"refusal_reason": ["Reason must be 2,000 characters or fewer."]}
+    item = action_put_to_meeting(action=assured_action, meeting=committee_meeting, lead=lead)
+    with pytest.raises(ValidationError) as refused:
+        committee_decision_record(item=item, lead=lead, decision="returned", minute_reference="M1", reason=too_long)
+    assert refused.value.message_dict == {"reason": ["Reason must be 2,000 characters or fewer."]}
 
 
 def test_only_an_eligible_lead_records_a_decision(

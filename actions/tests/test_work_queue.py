@@ -1,11 +1,13 @@
 """Where owners, executive leads and improvement leads start: my actions (owned and led) and the lead's queue."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 
 from actions.choices import ActionType, Status
+from actions.selectors.queue_decisions import queue_decisions
 from actions.services.governance import due_date_revision_request
 from actions.tests.factories import ActionFactory
 
@@ -174,3 +176,15 @@ def test_what_a_section_of_decisions_asks_is_said_once_above_its_rows(client_for
     assert second.reference in awaiting and complete_action.reference in awaiting
     assert awaiting.count("sign it off as assured or return it to its owner") == 1
     assert awaiting.index("sign it off as assured") < awaiting.index("<table")
+
+
+def test_a_completion_and_an_assured_action_say_what_happened_and_when():
+    at = timezone.make_aware(datetime.datetime(2026, 3, 3, 12))
+    dated = ActionFactory(reference="MD-041", completed_at=at, assured_at=at)
+    undated = ActionFactory(reference="MD-042", completed_at=None, assured_at=None)
+    sections = [SimpleNamespace(key=key, actions=[dated, undated]) for key in ("awaiting_assurance", "to_ratify")]
+    completions, to_ratify = (section.decisions for section in queue_decisions(sections))
+    assert [row.summary for row in completions] == ["Marked complete on 3 March 2026", "Marked complete"]
+    assert [row.summary for row in to_ratify] == ["Assured on 3 March 2026", "Assured"]
+    assert [row.decide_url for row in to_ratify] == ["/actions/MD-041/committee/", "/actions/MD-042/committee/"]
+    assert {row.decide_words for row in to_ratify} == {"Put to a committee"}

@@ -1,1 +1,1 @@
-"""Staff pages of the actions app, one module per feature; actions/urls.py and urls_committees.py route to them."""
+"""Staff pages of the actions app, one module per feature; actions/urls.py routes to them."""

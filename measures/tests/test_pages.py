@@ -51,6 +51,16 @@ def test_the_summary_filters_by_pillar_and_theme(client_for, board, cat1):
         assert "Category 1 mean response time" in html and "Staff engagement score" not in html
 
 
+def test_the_summary_filters_are_nhsuk_selects_that_keep_the_choice_and_say_what_is_wrong(client_for, board, cat1):
+    c = client_for(board)
+    html = c.get("/measures/?theme=quality-thread").content.decode()
+    assert '<label class="nhsuk-label" for="id_pillar">Pillar</label>' in html
+    assert '<option value="quality-thread" selected>Quality thread</option>' in html
+    assert ">All pillars</option>" in html and ">All themes</option>" in html
+    html = c.get("/measures/?pillar=no-such-pillar").content.decode()
+    assert "nhsuk-form-group--error" in html and "Select a valid choice" in html  # not silently unfiltered
+
+
 def test_a_measure_page_has_the_chart_its_reading_its_table_and_its_actions(client_for, board, cat1):
     html = client_for(board).get("/measures/cat1-mean/").content.decode()
     assert "<svg" in html and 'aria-hidden="true" focusable="false"' in html and "Recalculated" in html
@@ -213,3 +223,8 @@ def test_a_long_list_of_published_measures_is_paged_in_alphabetical_order(client
     assert "5 published measures" in first and 'href="?page=2"' in first
     assert "Measure E" in third and "Measure A" not in third and "(page 3 of 3)" in third
     assert "Measure internal" not in first + third
+
+
+def test_with_no_measures_the_summary_says_so_in_place_of_a_table(client_for, board):
+    html = client_for(board).get("/measures/").content.decode()
+    assert "<p>No measures are linked here yet.</p>" in html and "app-measures-table" not in html

@@ -89,10 +89,10 @@ def update_edit(
     errors = {}
     if not headline:
         errors["headline"] = "Enter a headline."
-    elif len(headline) > 200:
-        errors["headline"] = "Headline must be 200 characters or fewer."
-    if len(narrative or "") > 20_000:
-        errors["narrative"] = "Narrative must be 20,000 characters or fewer."
+    elif len(headline) > PublishedUpdate.HEADLINE_MAX_LENGTH:
+        errors["headline"] = f"Headline must be {PublishedUpdate.HEADLINE_MAX_LENGTH:,} characters or fewer."
+    if len(narrative or "") > PublishedUpdate.NARRATIVE_MAX_LENGTH:
+        errors["narrative"] = f"Narrative must be {PublishedUpdate.NARRATIVE_MAX_LENGTH:,} characters or fewer."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -143,8 +143,10 @@ def update_withdraw(*, update: PublishedUpdate, editor, note: str, at: datetime.
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "Enter a note for the public saying why this update was withdrawn."})
-    if len(note) > 1000:
-        raise ValidationError({"note": "Note must be 1,000 characters or fewer."})
+    if len(note) > PublishedUpdate.WITHDRAWAL_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"note": f"Note must be {PublishedUpdate.WITHDRAWAL_NOTE_MAX_LENGTH:,} characters or fewer."}
+        )
     with transaction.atomic():
         update = _locked(update)
         if update.status != UpdateStatus.PUBLISHED:

@@ -532,3 +532,8 @@ def test_the_packs_measures_are_grouped_by_what_their_charts_say_concerns_first(
         ["Steady, no target"],
         ["No values"],
     ]
+
+
+def test_with_no_pack_the_list_says_so_in_place_of_a_table(db, board, client_for):
+    html = client_for(board).get("/board-packs/").content.decode()
+    assert "<p>No board pack has been generated yet.</p>" in html and "<table" not in html

@@ -5,6 +5,7 @@ reports.publish_publishedupdate, so only they publish and withdraw (DESIGN.md: t
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -165,61 +166,63 @@ def update_refresh(request, slug):
     return redirect("reports:editorial_update", slug=update.slug)
 
 
-PUBLISH_EXPLANATION = (
-    "Once published, the update is on the public site at /updates/{slug}/, in the updates feed and on the home"
-    " page. Its headline, narrative and figures cannot then be changed; it can only be withdrawn with a public note."
-)
-WITHDRAW_EXPLANATION = (
-    "The update will leave the public site and the feed at once. The public will see the month, the date it was"
-    " withdrawn and your note instead."
-)
+@dataclass(frozen=True)
+class ConfirmStep:
+    """Publishing or withdrawing an update: its form, the service call (update, form, user) -> update, what
+    is said once it is done and what the confirmation page explains ({slug}: the update's)."""
+
+    form_class: type
+    step: Callable
+    done: str
+    explanation: str
+    show_preview_link: bool = False
 
 
-@staff_page(EDIT)
-@require_http_methods(["GET", "POST"])
-def update_publish_view(request, slug):
-    return _confirm_step(
-        request,
-        slug,
-        form_class=UpdatePublishForm,
-        step=lambda update, form: update_publish(update=update, publisher=request.user),
+CONFIRM_STEPS = {
+    "publish": ConfirmStep(
+        UpdatePublishForm,
+        lambda update, form, user: update_publish(update=update, publisher=user),
         done="Published. The public can read it at /updates/{slug}/.",
-        explanation=PUBLISH_EXPLANATION,
+        explanation=(
+            "Once published, the update is on the public site at /updates/{slug}/, in the updates feed and on the"
+            " home page. Its headline, narrative and figures cannot then be changed; it can only be withdrawn with"
+            " a public note."
+        ),
         show_preview_link=True,
-    )
+    ),
+    "withdraw": ConfirmStep(
+        UpdateWithdrawForm,
+        lambda update, form, user: update_withdraw(update=update, editor=user, note=form.cleaned_data["note"]),
+        done="Withdrawn. The public now sees your note in its place.",
+        explanation=(
+            "The update will leave the public site and the feed at once. The public will see the month, the date"
+            " it was withdrawn and your note instead."
+        ),
+    ),
+}
 
 
 @staff_page(EDIT)
 @require_http_methods(["GET", "POST"])
-def update_withdraw_view(request, slug):
-    return _confirm_step(
-        request,
-        slug,
-        form_class=UpdateWithdrawForm,
-        step=lambda update, form: update_withdraw(update=update, editor=request.user, note=form.cleaned_data["note"]),
-        done="Withdrawn. The public now sees your note in its place.",
-        explanation=WITHDRAW_EXPLANATION,
-    )
-
-
-def _confirm_step(request, slug, *, form_class, step, done: str, explanation: str, show_preview_link=False):
-    """Publish and withdraw: a confirmation page (GET), then one service call (POST) whose refusal is
-    shown on the form. Only those who may publish reach either."""
+def update_confirm_view(request, slug, step: str):
+    """Publish or withdraw (CONFIRM_STEPS[step], which the URL names): a confirmation page (GET), then one
+    service call (POST) whose refusal is shown on the form. Only those who may publish reach either."""
+    confirm = CONFIRM_STEPS[step]
     update = get_update_for_user(request, slug, need="publish").update
-    form = form_class(request.POST if request.method == "POST" else None)
+    form = confirm.form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            update = step(update, form)
+            update = confirm.step(update, form, request.user)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, done.format(slug=update.slug))
+            messages.success(request, confirm.done.format(slug=update.slug))
             return redirect("reports:editorial_update", slug=update.slug)
     context = {
         "update": update,
         "form": form,
-        "explanation": explanation.format(slug=update.slug),
-        "show_preview_link": show_preview_link,
+        "explanation": confirm.explanation.format(slug=update.slug),
+        "show_preview_link": confirm.show_preview_link,
     }
     return render(request, "reports/editorial/confirm.html", context)
 

@@ -398,10 +398,23 @@ def card(content, heading, level=3, size="", href="", heading_href="", element="
 
 
 @register.simple_block_tag
-def table(content, caption, responsive=False, compact=False, caption_size="", hidden_caption=False, classes=""):
+def table(
+    content,
+    caption,
+    responsive=False,
+    compact=False,
+    caption_size="",
+    hidden_caption=False,
+    classes="",
+    rows=None,
+    empty="",
+):
     """`{% table "Packs, newest first" responsive=True caption_size="s" %}{% table_head ... %}<tbody>...{% endtable %}`:
     the table and its caption. hidden_caption: for screen readers only (a heading above says it already).
+    rows=packs empty="No board pack has been generated yet.": when rows holds none, that paragraph in its place.
     """
+    if rows is not None and not rows:
+        return format_html("<p>{}</p>", empty)
     table_classes = [("nhsuk-table--compact", compact), ("nhsuk-table--responsive", responsive), (classes, classes)]
     caption_classes = [
         (f"nhsuk-table__caption--{caption_size}", caption_size),

@@ -108,6 +108,13 @@ def test_a_responsive_table_labels_each_cell_and_keeps_its_roles():
     )
 
 
+def test_a_table_with_no_rows_is_its_empty_text():
+    source = '{% table "Packs" rows=packs empty="No pack yet." %}{% for p in packs %}{{ p }}{% endfor %}{% endtable %}'
+    assert render(source, packs=[]) == "<p>No pack yet.</p>"
+    assert render(source) == "<p>No pack yet.</p>"  # a missing list is as empty as {% if packs %} says
+    assert render(source, packs=["A"]).startswith('<table class="nhsuk-table"><caption class="nhsuk-table__caption">')
+
+
 def test_a_plain_table_has_no_roles_and_numbers_the_columns_it_is_told():
     html = render(
         "{% capture as words %}{{ n }} rows{% endcapture %}"

@@ -1,14 +1,12 @@
-"""Back up the whole record into a folder: the database, every stored file, a manifest of checksums."""
+"""Back up the database named by DATABASE_URL (PostgreSQL: pg_dump's custom format) and every file in the
+default storage into DIR, with manifest.json (SHA-256 and size of the dump and of each file, every table's
+row count). scripts/backup.sh runs this."""
 
 from secamb_journey.backup import BackupCommand, backup_take
 
 
 class Command(BackupCommand):
-    help = (
-        "Back up the database named by DATABASE_URL (PostgreSQL: pg_dump's custom format) and every file "
-        "in the default storage into DIR, with manifest.json (SHA-256 and size of the dump and of each file, "
-        "every table's row count). scripts/backup.sh runs this."
-    )
+    help = __doc__  # the module's docstring: what `manage.py help` shows
     directory_help = "A new or empty folder."
     program = "pg_dump"
 

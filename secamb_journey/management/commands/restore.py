@@ -1,14 +1,12 @@
-"""Restore a backup into an empty database and an empty storage, then check it against its manifest."""
+"""Restore the backup in DIR (made by `backup`) into the empty database named by DATABASE_URL and the empty
+default storage; refuse an altered backup or a target holding data; then check every stored file's SHA-256
+and every table's row count against the manifest. scripts/restore.sh runs this."""
 
 from secamb_journey.backup import BackupCommand, backup_restore
 
 
 class Command(BackupCommand):
-    help = (
-        "Restore the backup in DIR (made by `backup`) into the empty database named by DATABASE_URL and the "
-        "empty default storage; refuse an altered backup or a target holding data; then check every stored "
-        "file's SHA-256 and every table's row count against the manifest. scripts/restore.sh runs this."
-    )
+    help = __doc__  # the module's docstring: what `manage.py help` shows
     directory_help = "A folder written by `backup`."
     program = "pg_restore"
 
