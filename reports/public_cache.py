@@ -4,8 +4,9 @@ A rendered public page is kept under the public content generation (moved by dat
 write to what a public page may read, read by each process at most once a second) and the page's path
 and page number, in the shared cache with each process's own copy in front: a publication, withdrawal or
 any change made by any process is served by every process within a second. Its ETag is the generation,
-so ConditionalGetMiddleware answers a reader who holds it 304; there is no Last-Modified (issue 28,
-finding 6: a render time is not when the content changed).
+so a reader who holds it is answered 304 (by ConditionalGetMiddleware, or for a stored page by the
+function it calls, before it); there is no Last-Modified (issue 28, finding 6: a render time is not
+when the content changed).
 
 Issue 15, the framework's floor: `PublicPageMiddleware` sits right after SecurityMiddleware. For an
 anonymous GET or HEAD (no session or messages cookie) addressed to SITE_URL's host, of a path some
@@ -29,6 +30,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.cache import get_conditional_response
 
 from secamb_journey import generations
 from secamb_journey.site_url import is_site_host
@@ -131,6 +133,19 @@ def _from_entry(entry) -> HttpResponse:
     return HttpResponse(content, headers=dict(headers))
 
 
+# The request headers that can make a GET conditional (RFC 9110, section 13.1).
+_CONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+
+
+def _conditional(request, response):
+    """A stored page, or 304 Not Modified for a reader who holds its ETag: what ConditionalGetMiddleware,
+    which sits after PublicPageMiddleware, answers for a page it renders, by the function it calls. A GET
+    with no condition (nearly every one) skips it: nothing in it could apply."""
+    if request.method != "GET" or not any(name in request.META for name in _CONDITIONS):
+        return response
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
 def _mark_cacheable(response, token: str) -> None:
     del response["Last-Modified"]  # the feed's (its newest entry's) would not tell a withdrawal
     response["ETag"] = f'"{token}"'
@@ -196,7 +211,7 @@ class PublicPageMiddleware:
             key = _key(_generation(request), request)
             entry = generations.cache_get(key) if key is not None else None
             if entry is not None:
-                return _from_entry(entry)
+                return _conditional(request, _from_entry(entry))
         response = self.get_response(request)
         if _has_messages(request):
             _keep_private(response)

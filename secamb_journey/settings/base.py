@@ -70,13 +70,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # 304 Not Modified for a public page whose ETag (its generation) the reader holds, the cached ones too.
-    "django.middleware.http.ConditionalGetMiddleware",
     # After a form's write, this process reads the generations afresh (secamb_journey.generations).
     "secamb_journey.generations.ForgetAfterWritesMiddleware",
     # An anonymous reader's public page from the cache, before the session and everything after it
     # (issue 15: the framework's floor). Every header the middleware below adds is stored with the page.
+    # A reader who holds a stored page's ETag is answered 304 there, by the function the next one calls.
     "reports.public_cache.PublicPageMiddleware",
+    # 304 Not Modified for a public page whose ETag (its generation) the reader holds.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "secamb_journey.sessions.IdleTimeoutMiddleware",
