@@ -101,8 +101,13 @@ class MeasureImportForm(NHSFormMixin, forms.Form):
 
 
 class SummaryFilterForm(forms.Form):
+    # A pillar or theme in the address that is not one (an old link, a typed address) says so on the filter.
     pillar = forms.ModelChoiceField(
-        Pillar.objects.order_by("number"), required=False, to_field_name="slug", empty_label="All pillars"
+        Pillar.objects.order_by("number"),
+        required=False,
+        to_field_name="slug",
+        empty_label="All pillars",
+        error_messages={"invalid_choice": "Select a pillar from the list, or All pillars"},
     )
     theme = forms.ModelChoiceField(
         Theme.objects.order_by("number"),
@@ -110,4 +115,5 @@ class SummaryFilterForm(forms.Form):
         to_field_name="slug",
         empty_label="All themes",
         label="Theme",
+        error_messages={"invalid_choice": "Select a theme from the list, or All themes"},
     )
