@@ -60,6 +60,8 @@ def test_the_summary_filters_are_nhsuk_selects_that_keep_the_choice_and_say_what
     html = c.get("/measures/?pillar=no-such-pillar").content.decode()
     assert "nhsuk-form-group--error" in html  # not silently unfiltered
     assert "Select a pillar from the list, or All pillars" in html
+    assert "<title>Error: Measures" in html  # and the summary above the heading links to the filter
+    assert html.index("nhsuk-error-summary") < html.index("<h1>") and 'href="#id_pillar"' in html
 
 
 def test_a_measure_page_has_the_chart_its_reading_its_table_and_its_actions(client_for, board, cat1):
